@@ -1,0 +1,31 @@
+// Bundles the extension's entry points with esbuild and copies the files they load at run time
+// (the tree-sitter wasm files and the shipped kernel C) beside the bundles in dist/.
+import { build } from 'esbuild';
+import { cpSync, mkdirSync, existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const minify = process.argv.includes('--minify');
+const dist = join(root, 'dist');
+mkdirSync(dist, { recursive: true });
+
+const entries = [
+  { in: 'src/cli/main.ts', out: 'cli' },
+];
+await build({
+  entryPoints: entries.map((e) => ({ in: join(root, e.in), out: e.out })).filter((e) => existsSync(e.in)),
+  outdir: dist,
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: !minify,
+  minify,
+  external: ['vscode'],
+  logLevel: 'warning',
+});
+
+cpSync(join(root, 'node_modules/web-tree-sitter/tree-sitter.wasm'), join(dist, 'tree-sitter.wasm'));
+cpSync(join(root, 'node_modules/tree-sitter-c/tree-sitter-c.wasm'), join(dist, 'tree-sitter-c.wasm'));
+cpSync(join(root, 'src/kernel'), join(dist, 'kernel'), { recursive: true });

@@ -1,0 +1,106 @@
+// The compiled form of the kernel C: instructions per function, source locations, frames, errors.
+
+import type { CType, FuncType, FunctionRef } from './ctypes';
+
+/** A place in a source file; 1-based line and column, end exclusive. */
+export interface Loc {
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+export function formatLoc(l: Loc): string {
+  return `${l.file}:${l.line}:${l.column}`;
+}
+
+/** A C source file the interpreter refuses (syntax it cannot run), or a run-time fault. */
+export class CError extends Error {
+  constructor(
+    readonly loc: Loc,
+    readonly detail: string,
+  ) {
+    super(`${formatLoc(loc)}: ${detail}`);
+  }
+}
+
+/** All problems found while loading the kernel source. */
+export class LoadErrors extends Error {
+  constructor(readonly errors: CError[]) {
+    super(errors.map((e) => e.message).join('\n'));
+  }
+}
+
+export const enum Op {
+  /** a statement begins: the place where execution stops */
+  STMT,
+  /** evaluate for side effects */
+  EXPR,
+  /** call a function (C: push a frame; native: call now) and store the result in `dest` */
+  CALL,
+  JUMP,
+  /** jump when the condition is false */
+  JUMPF,
+  /** jump when the condition is true */
+  JUMPT,
+  SWITCH,
+  RET,
+}
+
+export type Ev = (fr: Frame) => any;
+
+export interface Instr {
+  op: Op;
+  loc: Loc;
+  ev?: Ev;
+  target?: number;
+  /** CALL: the callee (a FunctionRef) and its arguments, already converted to parameter types */
+  callee?: Ev;
+  args?: Ev[];
+  /** CALL: slot receiving the result (-1: none) */
+  dest?: number;
+  /** SWITCH: case value to instruction index; `target` is the default */
+  cases?: Map<number, number>;
+  /** STMT: the kind of statement (for display), and whether it is the implicit return at `}` */
+  what?: string;
+}
+
+/** A local variable or parameter, with the instructions where its name is in scope. */
+export interface VarInfo {
+  name: string;
+  type: CType;
+  slot: number;
+  param: boolean;
+  /** instruction range [from, to) in which the name is visible */
+  from: number;
+  to: number;
+  loc: Loc;
+}
+
+export interface CFunction extends FunctionRef {
+  kind: 'c';
+  name: string;
+  type: FuncType;
+  code: Instr[];
+  nslots: number;
+  vars: VarInfo[];
+  loc: Loc;
+  /** first and last line of the definition */
+  firstLine: number;
+  lastLine: number;
+  file: string;
+  /** index in Program.functions */
+  index: number;
+}
+
+export interface NativeFunction extends FunctionRef {
+  kind: 'native';
+  impl: (args: any[], loc: Loc) => any;
+}
+
+/** One activation of a C function. Slot 0 holds the caller's resume point; params follow. */
+export interface Frame {
+  fn: CFunction;
+  s: any[];
+}

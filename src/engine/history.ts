@@ -1,0 +1,137 @@
+// The execution history: an undo/redo log of every write the engine makes, and a record per stop.
+// Going back to an earlier stop undoes writes; going forward again redoes them. Nothing is copied.
+
+/** A special index meaning "push onto the array" (undo pops). */
+const PUSH = -2;
+/** A special index meaning "pop from the array" (undo pushes the old value back). */
+const POP = -3;
+
+/** Anything the log can write into: struct field arrays, frame slot arrays, engine arrays. */
+export type Cells = any[];
+
+export class History {
+  // The write log, as parallel arrays (one entry per write).
+  private obj: Cells[] = [];
+  private idx: number[] = [];
+  private oldv: unknown[] = [];
+  private newv: unknown[] = [];
+  /** number of log entries currently applied (entries past it are the redo future) */
+  private applied = 0;
+
+  // One record per stop: where the log stood, and where execution was.
+  private stopPos = new Int32Array(1024);
+  private stopCode = new Int32Array(1024);
+  private stopPc = new Int32Array(1024);
+  private stops = 0;
+  /** index of the stop the world currently shows */
+  private current = -1;
+
+  /** true while every recorded write is applied (we are at the live end of history) */
+  get atEnd(): boolean {
+    return this.current === this.stops - 1;
+  }
+  get stopCount(): number {
+    return this.stops;
+  }
+  get currentStop(): number {
+    return this.current;
+  }
+  get writeCount(): number {
+    return this.obj.length;
+  }
+
+  /** Write `v` into `o[i]`, logging the old value. */
+  set(o: Cells, i: number, v: unknown): void {
+    const old = o[i];
+    if (old === v) return;
+    o[i] = v;
+    this.log(o, i, old, v);
+  }
+
+  push(o: Cells, v: unknown): void {
+    o.push(v);
+    this.log(o, PUSH, undefined, v);
+  }
+
+  pop(o: Cells): unknown {
+    const v = o.pop();
+    this.log(o, POP, v, undefined);
+    return v;
+  }
+
+  private log(o: Cells, i: number, old: unknown, v: unknown): void {
+    if (this.applied !== this.obj.length) throw new Error('history: a write while not at the live end');
+    this.obj.push(o);
+    this.idx.push(i);
+    this.oldv.push(old);
+    this.newv.push(v);
+    this.applied++;
+  }
+
+  /** Record a stop at the current log position; `code`/`pc` say where execution stands. */
+  recordStop(code: number, pc: number): number {
+    if (this.stops === this.stopPos.length) {
+      const grow = (a: Int32Array) => {
+        const b = new Int32Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.stopPos = grow(this.stopPos);
+      this.stopCode = grow(this.stopCode);
+      this.stopPc = grow(this.stopPc);
+    }
+    this.stopPos[this.stops] = this.applied;
+    this.stopCode[this.stops] = code;
+    this.stopPc[this.stops] = pc;
+    this.current = this.stops;
+    return this.stops++;
+  }
+
+  stopAt(n: number): { code: number; pc: number } {
+    return { code: this.stopCode[n], pc: this.stopPc[n] };
+  }
+
+  /** Undo or redo writes until the world is as it was at stop `n`. */
+  goto(n: number): void {
+    if (n < 0 || n >= this.stops) throw new RangeError(`no stop ${n} in history (0..${this.stops - 1})`);
+    const target = this.stopPos[n];
+    const { obj, idx, oldv, newv } = this;
+    let a = this.applied;
+    while (a > target) {
+      a--;
+      const o = obj[a];
+      const i = idx[a];
+      if (i >= 0) o[i] = oldv[a];
+      else if (i === PUSH) o.pop();
+      else o.push(oldv[a]);
+    }
+    while (a < target) {
+      const o = obj[a];
+      const i = idx[a];
+      if (i >= 0) o[i] = newv[a];
+      else if (i === PUSH) o.push(newv[a]);
+      else o.pop();
+      a++;
+    }
+    this.applied = a;
+    this.current = n;
+  }
+
+  /**
+   * Forget everything after the current stop: the next write starts a new branch of history
+   * (used when the user changes a value in the past: the old future no longer holds).
+   */
+  truncate(): void {
+    const keep = this.applied;
+    this.obj.length = keep;
+    this.idx.length = keep;
+    this.oldv.length = keep;
+    this.newv.length = keep;
+    this.stops = this.current + 1;
+  }
+
+  /** Rough retained size of the history in bytes (for benchmarks). */
+  approximateBytes(): number {
+    return this.obj.length * 32 + this.stopPos.length * 12;
+  }
+}

@@ -1,0 +1,166 @@
+// The machine: runs compiled C one statement at a time on a stack of frames, every write logged.
+
+import { CError, Op, formatLoc, type CFunction, type Frame, type Instr, type Loc, type NativeFunction } from './code';
+import { RuntimeFault, type Program } from './compile';
+import { zeroOf, type FunctionRef } from './ctypes';
+import type { History } from './history';
+
+/** Why `advance` returned. */
+export type Arrival =
+  /** at a statement, about to run it */
+  | 'statement'
+  /** the bottom frame returned: the call chain is finished */
+  | 'returned';
+
+export const MAX_DEPTH = 200;
+
+export class Machine {
+  /** the call stack, bottom first (pushes and pops are logged) */
+  readonly frames: Frame[] = [];
+  /** the instruction the top frame is at */
+  pc = -1;
+  /** the value the last finished call chain returned */
+  lastReturn: any;
+  /** statements run since the step budget was last reset */
+  statements = 0;
+  budget = Infinity;
+
+  constructor(
+    readonly prog: Program,
+    readonly H: History,
+  ) {}
+
+  get top(): Frame | undefined {
+    return this.frames[this.frames.length - 1];
+  }
+
+  /** The instruction at the current position (a STMT when stopped at a statement). */
+  get instr(): Instr | undefined {
+    const fr = this.top;
+    return fr ? fr.fn.code[this.pc] : undefined;
+  }
+
+  /** Start a call chain: `fn(args)` as the bottom frame. Then `advance` runs to its first statement. */
+  enter(fn: CFunction, args: any[]): void {
+    if (this.frames.length) throw new Error('machine: a call chain is already running');
+    this.H.push(this.frames, this.newFrame(fn, args));
+    this.pc = 0;
+  }
+
+  private newFrame(fn: CFunction, args: any[]): Frame {
+    const s = new Array(fn.nslots);
+    s[0] = -1;
+    let p = 1;
+    for (const v of fn.vars) {
+      if (v.param) s[v.slot] = args[p++ - 1];
+      else s[v.slot] = zeroOf(v.type);
+    }
+    for (let i = 1; i < fn.nslots; i++) if (s[i] === undefined) s[i] = 0;
+    return { fn, s };
+  }
+
+  /**
+   * Run from the current position to the next statement (skipping the one we stand on when
+   * `skipCurrent`), or until the chain returns. Faults are thrown as CError with the location.
+   */
+  advance(skipCurrent: boolean): Arrival {
+    const H = this.H;
+    const frames = this.frames;
+    let fr = frames[frames.length - 1];
+    let code = fr.fn.code;
+    let pc = this.pc;
+    if (skipCurrent && code[pc].op === Op.STMT) pc++;
+    try {
+      for (;;) {
+        const ins = code[pc];
+        switch (ins.op) {
+          case Op.STMT:
+            this.pc = pc;
+            if (++this.statements > this.budget) {
+              throw new CError(ins.loc, `the step budget of ${this.budget} statements is used up in ${fr.fn.name}() — an endless loop? The run is stopped here.`);
+            }
+            return 'statement';
+          case Op.EXPR:
+            ins.ev!(fr);
+            pc++;
+            break;
+          case Op.JUMP:
+            pc = ins.target!;
+            break;
+          case Op.JUMPF:
+            pc = ins.ev!(fr) ? pc + 1 : ins.target!;
+            break;
+          case Op.JUMPT:
+            pc = ins.ev!(fr) ? ins.target! : pc + 1;
+            break;
+          case Op.SWITCH: {
+            const v = ins.ev!(fr);
+            const t = ins.cases!.get(v);
+            pc = t === undefined ? ins.target! : t;
+            break;
+          }
+          case Op.CALL: {
+            const callee = ins.callee!(fr) as FunctionRef | null | undefined;
+            if (!callee) throw new RuntimeFault(ins.loc, `call through a NULL function pointer`);
+            const args = ins.args!;
+            const vals = new Array(args.length);
+            for (let i = 0; i < args.length; i++) vals[i] = args[i](fr);
+            if (callee.kind === 'native') {
+              const r = (callee as NativeFunction).impl(vals, ins.loc);
+              if (ins.dest! >= 0) H.set(fr.s, ins.dest!, r);
+              pc++;
+              break;
+            }
+            if (frames.length >= MAX_DEPTH) throw new RuntimeFault(ins.loc, `call depth above ${MAX_DEPTH}: runaway recursion?`);
+            H.set(fr.s, 0, pc);
+            fr = this.newFrame(callee as CFunction, vals);
+            H.push(frames, fr);
+            code = fr.fn.code;
+            pc = 0;
+            break;
+          }
+          case Op.RET: {
+            const r = ins.ev ? ins.ev(fr) : undefined;
+            H.pop(frames);
+            if (!frames.length) {
+              this.pc = -1;
+              this.lastReturn = r;
+              return 'returned';
+            }
+            fr = frames[frames.length - 1];
+            code = fr.fn.code;
+            pc = fr.s[0];
+            const call = code[pc];
+            if (call.dest! >= 0) H.set(fr.s, call.dest!, r);
+            pc++;
+            break;
+          }
+        }
+      }
+    } catch (e) {
+      this.pc = pc;
+      if (e instanceof CError) throw e;
+      throw new CError(code[pc]?.loc ?? fr.fn.loc, `internal error while running ${fr.fn.name}(): ${(e as Error).message}`);
+    }
+  }
+
+  /** After the history moved: put the position back to what the stop recorded. */
+  restorePosition(pc: number): void {
+    this.pc = this.frames.length ? pc : -1;
+  }
+
+  /** The source location of each frame, top first. */
+  stack(): { fn: CFunction; loc: Loc; pc: number }[] {
+    const out: { fn: CFunction; loc: Loc; pc: number }[] = [];
+    for (let i = this.frames.length - 1; i >= 0; i--) {
+      const fr = this.frames[i];
+      const pc = i === this.frames.length - 1 ? this.pc : fr.s[0];
+      out.push({ fn: fr.fn, loc: fr.fn.code[pc].loc, pc });
+    }
+    return out;
+  }
+}
+
+export function describeLoc(l: Loc): string {
+  return formatLoc(l);
+}

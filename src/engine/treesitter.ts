@@ -1,0 +1,30 @@
+// Loads tree-sitter and the C grammar from wasm bytes the host supplies, and returns a C parser.
+
+import { Language, Parser } from 'web-tree-sitter';
+import type { CParse } from './compile';
+
+export interface WasmSource {
+  /** web-tree-sitter's own runtime (tree-sitter.wasm) */
+  runtime: Uint8Array;
+  /** the tree-sitter-c grammar (tree-sitter-c.wasm) */
+  grammar: Uint8Array;
+}
+
+let ready: Promise<CParse> | undefined;
+
+/** The C parser; tree-sitter is initialised once per process. */
+export function cParser(load: () => Promise<WasmSource>): Promise<CParse> {
+  ready ??= (async () => {
+    const wasm = await load();
+    await Parser.init({ wasmBinary: wasm.runtime } as object);
+    const C = await Language.load(wasm.grammar);
+    const parser = new Parser();
+    parser.setLanguage(C);
+    return (text: string) => {
+      const tree = parser.parse(text);
+      if (!tree) throw new Error('tree-sitter returned no tree');
+      return tree;
+    };
+  })();
+  return ready;
+}

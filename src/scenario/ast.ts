@@ -1,0 +1,120 @@
+// The scenario language's syntax tree: what the parser produces and the engine consumes.
+// Positions are 1-based (line and column as an editor shows them); `end` is exclusive.
+
+export interface Position {
+  line: number;
+  column: number;
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+export interface Diagnostic {
+  file: string;
+  range: Range;
+  severity: 'error' | 'warning';
+  message: string;
+}
+
+/** A value written in a scenario: a number, or a name the kernel header defines (TCP_CLOSE, TIME_WRITE, ...). */
+export type Value =
+  | { kind: 'number'; value: number; range: Range }
+  | { kind: 'name'; name: string; range: Range }
+  /** `a|b|c`: names or numbers or'ed together (shutdown=RCV_SHUTDOWN|SEND_SHUTDOWN). */
+  | { kind: 'or'; parts: Value[]; range: Range };
+
+/** `name=value`; `name` may be dotted (`timer.expires`). */
+export interface Assignment {
+  name: string;
+  nameRange: Range;
+  value: Value;
+  range: Range;
+}
+
+/** tcpdump-style flags: S F R P, '.' = ACK. */
+export interface Flags {
+  syn: boolean;
+  fin: boolean;
+  rst: boolean;
+  psh: boolean;
+  ack: boolean;
+  text: string;
+  range: Range;
+}
+
+/** A segment written in a scenario: flags then fields (seq, ack, len, ...). */
+export interface SegmentSpec {
+  flags: Flags;
+  fields: Assignment[];
+  range: Range;
+}
+
+/** `socket NAME STATE field=value ...` (options that are not sk fields: listener=NAME, partial=N). */
+export interface SocketDecl {
+  kind: 'socket';
+  name: string;
+  nameRange: Range;
+  state: Value;
+  fields: Assignment[];
+  range: Range;
+}
+
+/** `link A B delay=10ms`: each socket is the other's peer over a simulated wire. */
+export interface LinkDecl {
+  kind: 'link';
+  a: string;
+  aRange: Range;
+  b: string;
+  bRange: Range;
+  /** one-way delay in jiffies */
+  delay: number;
+  range: Range;
+}
+
+export type Action =
+  /** `SOCK < FLAGS fields`: a segment arrives from the scripted peer (through tcp_rcv). */
+  | { kind: 'receive'; segment: SegmentSpec }
+  /** `SOCK > FLAGS fields`: expectation: the socket sends this segment now. */
+  | { kind: 'send'; segment: SegmentSpec }
+  /** `SOCK close [timeout=N]`: the application calls close(): tcp_close(sk, timeout). */
+  | { kind: 'close'; timeout: number }
+  /** `SOCK call FUNC [FLAGS] [fields]`: hand a segment (or arguments) straight to a kernel function. */
+  | { kind: 'call'; function: string; functionRange: Range; segment?: SegmentSpec; args: Assignment[] }
+  /** `expect SOCK field=value ...`: the socket's fields hold these values now. */
+  | { kind: 'expect'; fields: Assignment[] }
+  /** `drop SOCK > FLAGS fields`: on a link, lose the next matching segment the socket sends. */
+  | { kind: 'drop'; segment: SegmentSpec }
+  /** `set SOCK field=value ...`: change fields (a what-if). */
+  | { kind: 'set'; fields: Assignment[] }
+  /** `SOCK wait` or `wait`: only let time pass (timers that fall due fire). */
+  | { kind: 'wait' };
+
+export interface ScenarioEvent {
+  /** absolute time in jiffies (HZ=100) */
+  time: number;
+  /** the socket the event concerns ('' for `wait` without a socket) */
+  socket: string;
+  socketRange: Range;
+  action: Action;
+  /** the whole line's range */
+  range: Range;
+  line: number;
+}
+
+export interface Scenario {
+  file: string;
+  sockets: SocketDecl[];
+  links: LinkDecl[];
+  events: ScenarioEvent[];
+  /** every error and warning in the file; the scenario can run only when none is an error */
+  diagnostics: Diagnostic[];
+}
+
+/** HZ of the 1.2 kernel on i386: jiffies per second. */
+export const HZ = 100;
+
+export function formatDiagnostic(d: Diagnostic): string {
+  return `${d.file}:${d.range.start.line}:${d.range.start.column}: ${d.severity}: ${d.message}`;
+}
