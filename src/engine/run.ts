@@ -114,6 +114,7 @@ export class Run {
       throw new RunSetupError([], [new CError({ file: opts.kernel.main, line: 1, column: 1, endLine: 1, endColumn: 1 }, (e as Error).message)]);
     }
     this.world = world;
+    world.actor = () => this.current?.socket ?? '';
     this.machine = new Machine(this.prog, this.H);
     this.machine.budget = opts.stepBudget ?? DEFAULT_STEP_BUDGET;
     this.fnByIndex = this.prog.functions;
@@ -323,7 +324,17 @@ export class Run {
     const args: any[] = [];
     let skb: CStruct | undefined;
     const seg = a.segment ? this.segmentOf(a.segment, diags) : undefined;
-    const makeSkb = () => (skb ??= this.world.makeSkb(seg!, info.sk));
+    // skb->len is the TCP length (header + payload) for tcp_rcv and for functions that take the
+    // length as a parameter; a function called later on the path (tcp_fin) sees the payload
+    // length, as tcp_data leaves it
+    const tcpLength = fn.name === 'tcp_rcv' || params.some((p) => p.name === 'len' && isInt(p.type));
+    const makeSkb = () => {
+      if (!skb) {
+        skb = this.world.makeSkb(seg!, info.sk);
+        if (!tcpLength) skb.f[skb.type.byName.get('len')!.index] = seg!.len;
+      }
+      return skb;
+    };
     let ok = true;
     for (const p of params) {
       const t = p.type;
@@ -586,6 +597,18 @@ export class Run {
     const { code, pc } = this.H.stopAt(n);
     this.machine.restorePosition(code >= 0 || code === CODE_ERROR ? pc : -1);
     return this.stopInfo(n);
+  }
+
+  /**
+   * A what-if: write `value` into `cells[index]` at the current stop. The future is forgotten and
+   * a new stop at the same place records the change, so going back shows the value as it was.
+   */
+  write(cells: any[], index: number, value: unknown): Stop {
+    this.branch();
+    this.H.set(cells, index, value);
+    const { code, pc } = this.H.stopAt(this.H.currentStop);
+    if (code === CODE_ERROR) this.errors.set(this.H.stopCount, this.errors.get(this.H.currentStop)!);
+    return this.record(code, pc);
   }
 
   /** Forget the future (after a change in the past): the run continues live from here. */

@@ -96,6 +96,8 @@ export class World {
   readonly jiffiesIndex: number;
   private readonly timerFields: { pending: number; seq: number; expires: number; data: number; fn: number };
   readonly skType: StructType;
+  /** the name of the socket whose code runs now (set by the run) */
+  actor: () => string = () => '';
   readonly skbType: StructType;
   readonly thType: StructType;
 
@@ -249,7 +251,7 @@ export class World {
       impl: ([list], loc) => nn(list, 'skb_peek', loc).f[field(list, 'next')] ?? null,
     });
     m.set('ip_queue_xmit', {
-      impl: ([sk, skb], loc) => this.transmit(nn(sk, 'ip_queue_xmit', loc), nn(skb, 'ip_queue_xmit', loc), loc),
+      impl: ([sk, skb], loc) => this.transmit(sk instanceof CStruct ? sk : null, nn(skb, 'ip_queue_xmit', loc), loc),
     });
     m.set('printk', {
       impl: (args) => {
@@ -294,8 +296,10 @@ export class World {
   }
 
   /** ip_queue_xmit: the segment leaves the socket; on a link it is delivered after the delay unless dropped. */
-  private transmit(sk: CStruct, skb: CStruct, loc: Loc): void {
-    const from = this.byStruct.get(sk);
+  private transmit(sk: CStruct | null, skb: CStruct, loc: Loc): void {
+    // an RST answering a segment for no socket goes out with sk == NULL: it leaves the host
+    // of the socket whose code runs
+    const from = sk ? this.byStruct.get(sk) : this.sockets.get(this.actor());
     if (!from) throw new CError(loc, `ip_queue_xmit: the socket is not one of the scenario's`);
     const th = (skb.get('h') as CStruct).get('th') as CStruct | null;
     if (!th) throw new CError(loc, `ip_queue_xmit: skb->h.th is NULL`);
