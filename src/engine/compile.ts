@@ -461,11 +461,15 @@ class Compiler {
       if (fd.type !== 'field_declaration') this.fail(fd, file, `'${fd.type.replace(/_/g, ' ')}' is not supported in a struct`);
       const base = this.typeSpec(fd.childForFieldName('type')!, file);
       const decls = fieldAll(fd, 'declarator');
-      const bitfield = named(fd).find((c) => c.type === 'bitfield_clause');
       if (!decls.length) {
         this.fail(fd, file, `anonymous struct members are not supported`);
       }
+      // each declarator may be followed by its own bitfield width (`fin:1, syn:1`)
+      const kids = named(fd);
       for (const d of decls) {
+        const at = kids.findIndex((k) => k.startIndex === d.startIndex && k.endIndex === d.endIndex);
+        const next = kids[at + 1];
+        const bitfield = next && next.type === 'bitfield_clause' ? next : undefined;
         const { name, type } = this.declarator(d, base, file);
         if (!name) this.fail(d, file, `a struct field needs a name`);
         if (s.byName.has(name)) this.fail(d, file, `duplicate field '${name}' in struct ${s.name}`);
