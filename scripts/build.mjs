@@ -23,6 +23,9 @@ await build({
   sourcemap: !minify,
   minify,
   external: ['vscode'],
+  // web-tree-sitter reads import.meta.url; in a CommonJS bundle it is this file's URL
+  define: { 'import.meta.url': '__importMetaUrl' },
+  banner: { js: "const __importMetaUrl = require('url').pathToFileURL(__filename).href;" },
   logLevel: 'warning',
 });
 

@@ -44,9 +44,14 @@ function parseArgs(argv: string[]): Args | string {
   return a;
 }
 
+const splitFiles = new Map<string, string[]>();
 function sourceLine(run: Run, file: string, line: number): string {
-  const text = run.prog.files.get(file) ?? '';
-  return (text.split('\n')[line - 1] ?? '').replace(/\t/g, '    ').trim();
+  let lines = splitFiles.get(file);
+  if (!lines) {
+    lines = (run.prog.files.get(file) ?? '').split('\n');
+    splitFiles.set(file, lines);
+  }
+  return (lines[line - 1] ?? '').replace(/\t/g, '    ').trim();
 }
 
 function scenarioLine(run: Run, line: number): string {

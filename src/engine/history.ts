@@ -130,6 +130,32 @@ export class History {
     this.stops = this.current + 1;
   }
 
+  /**
+   * The stop whose statement last wrote `o[i]` before stop `n` is shown (undefined if nothing
+   * since the start did). Scans the log backwards: cheap for the short runs a reader steps.
+   */
+  lastWriter(o: Cells, i: number, n: number): number | undefined {
+    const end = this.stopPos[n];
+    const { obj, idx } = this;
+    for (let a = end - 1; a >= this.stopPos[0]; a--) {
+      if (obj[a] === o && idx[a] === i) return this.stopOfEntry(a);
+    }
+    return undefined;
+  }
+
+  /** The stop during whose step log entry `a` was written (the stop before it). */
+  private stopOfEntry(a: number): number {
+    let lo = 0;
+    let hi = this.stops - 1;
+    // last stop with stopPos <= a
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.stopPos[mid] <= a) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
   /** Rough retained size of the history in bytes (for benchmarks). */
   approximateBytes(): number {
     return this.obj.length * 32 + this.stopPos.length * 12;

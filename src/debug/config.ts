@@ -1,0 +1,55 @@
+// The launch configuration of the tcp-close debugger: its TypeScript type and the JSON schema that
+// package.json's "debuggers" contribution repeats (a test keeps the two from drifting apart).
+
+export type StepBy = 'line' | 'event';
+
+/** What a `launch` request of type `tcp-close` carries. */
+export interface LaunchArguments {
+  /** the .tcpscenario file to run */
+  scenario: string;
+  /** an edited copy of tcp.c to run instead of the shipped one */
+  kernelSource?: string;
+  /** stop at the scenario's first event (default true) */
+  stopOnEntry?: boolean;
+  /** 'line': step through the kernel C; 'event': next/step in go from scenario event to event */
+  stepBy?: StepBy;
+}
+
+/** package.json's contributes.debuggers[0].configurationAttributes.launch, as one source. */
+export const LAUNCH_SCHEMA = {
+  required: ['scenario'],
+  properties: {
+    scenario: {
+      type: 'string',
+      description: 'The .tcpscenario file to run (segments, close() calls, timers and expectations).',
+      default: '${file}',
+    },
+    kernelSource: {
+      type: 'string',
+      description: 'An edited copy of tcp.c to run instead of the shipped Linux 1.2 source (tcp.h is looked up beside it).',
+    },
+    stopOnEntry: {
+      type: 'boolean',
+      description: "Stop before the scenario's first event.",
+      default: true,
+    },
+    stepBy: {
+      type: 'string',
+      enum: ['line', 'event'],
+      enumDescriptions: ['Step Over / Step Into go through the kernel C line by line.', 'Step Over / Step Into go from scenario event to event (timers and deliveries included), skipping the C.'],
+      description: 'What one step is: a line of the kernel C, or a whole scenario event.',
+      default: 'line',
+    },
+  },
+} as const;
+
+/** Checks a launch request's arguments; returns a message naming the first problem. */
+export function checkLaunchArguments(a: unknown): LaunchArguments | string {
+  if (!a || typeof a !== 'object') return 'launch needs arguments: { "scenario": "path/to/file.tcpscenario" }';
+  const o = a as Record<string, unknown>;
+  if (typeof o.scenario !== 'string' || !o.scenario) return "launch: 'scenario' must name a .tcpscenario file";
+  if (o.kernelSource !== undefined && typeof o.kernelSource !== 'string') return "launch: 'kernelSource' must be a path to a tcp.c";
+  if (o.stopOnEntry !== undefined && typeof o.stopOnEntry !== 'boolean') return "launch: 'stopOnEntry' must be true or false";
+  if (o.stepBy !== undefined && o.stepBy !== 'line' && o.stepBy !== 'event') return "launch: 'stepBy' must be 'line' or 'event'";
+  return { scenario: o.scenario, kernelSource: o.kernelSource as string | undefined, stopOnEntry: o.stopOnEntry as boolean | undefined, stepBy: o.stepBy as StepBy | undefined };
+}

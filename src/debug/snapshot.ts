@@ -1,0 +1,80 @@
+// Builds the panel's view of a stop (src/panel/protocol.ts) from a run: every socket's fields,
+// who last wrote each, the timers, the segments and the transitions since the previous view.
+
+import type { Run } from '../engine/run';
+import { displayField, socketView } from '../engine/inspect';
+import { flagText } from '../engine/world';
+import type { SegmentSnapshot, SocketSnapshot, StopSnapshot } from '../panel/protocol';
+
+export function buildSnapshot(run: Run, prev?: StopSnapshot): StopSnapshot {
+  const stop = run.stopInfo(run.stopIndex);
+  const sockets: Record<string, SocketSnapshot> = {};
+  for (const [name, info] of run.world.sockets) {
+    const v = socketView(run, info);
+    const display: Record<string, string> = {};
+    const writers: SocketSnapshot['writers'] = {};
+    for (const [k, x] of Object.entries(v.fields)) {
+      display[k] = displayField(run, k, x);
+      const fl = info.sk.type.byName.get(k);
+      const w = fl ? run.H.lastWriter(info.sk.f, fl.index, run.stopIndex) : undefined;
+      if (w !== undefined) {
+        const at = run.lineOf(w);
+        if (at.fn) writers[k] = { stop: w, fn: at.fn, file: at.file!, line: at.line };
+      }
+    }
+    sockets[name] = { fields: v.fields, display, writers, timer: v.timer, retransmit_timer: v.retransmit_timer };
+  }
+  const segments: SegmentSnapshot[] = run.world.segments.map((s) => ({
+    id: s.id,
+    from: s.from,
+    to: s.to,
+    time: s.time,
+    flags: flagText(s.flags),
+    seq: s.seq,
+    ack: s.ack,
+    len: s.len,
+    dropped: s.dropped,
+  }));
+  const item = stop.item;
+  let currentSegment: number | undefined;
+  if (item?.kind === 'delivery') currentSegment = item.seg.id;
+  else if (item?.kind === 'event' && (item.event.action.kind === 'receive' || item.event.action.kind === 'call')) {
+    currentSegment = [...run.world.segments].reverse().find((s) => s.line === item.event.line)?.id;
+  }
+  const changed: StopSnapshot['changed'] = [];
+  const transitions: StopSnapshot['transitions'] = [];
+  if (prev) {
+    for (const [name, s] of Object.entries(sockets)) {
+      const p = prev.sockets[name];
+      if (!p) continue;
+      for (const k of Object.keys(s.display)) if (p.display[k] !== s.display[k]) changed.push({ socket: name, field: k, before: p.display[k], after: s.display[k] });
+      for (const k of ['timer', 'retransmit_timer'] as const) {
+        const a = p[k] ? `${p[k]!.reason} @${p[k]!.expires}` : 'none';
+        const b = s[k] ? `${s[k]!.reason} @${s[k]!.expires}` : 'none';
+        if (a !== b) changed.push({ socket: name, field: k, before: a, after: b });
+      }
+      if (p.fields.state !== s.fields.state) {
+        const w = s.writers.state;
+        transitions.push({ socket: name, from: run.constantName(p.fields.state, 'TCP_'), to: run.constantName(s.fields.state, 'TCP_'), fn: w?.fn, line: w?.line });
+      }
+    }
+  }
+  const events = run.scenario.events.map((e) => ({ time: e.time, line: e.line, text: (run.scenarioLines[e.line - 1] ?? '').replace(/#.*$/, '').trim() }));
+  return {
+    index: stop.index,
+    stopCount: run.stopCount,
+    kind: stop.kind,
+    clock: stop.clock,
+    socket: stop.socket,
+    fn: stop.fn?.name,
+    file: stop.loc?.file,
+    line: stop.loc?.line,
+    message: stop.message,
+    sockets,
+    changed,
+    segments,
+    currentSegment,
+    transitions,
+    events,
+  };
+}

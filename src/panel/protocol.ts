@@ -1,0 +1,96 @@
+// The messages between the panel's host side (src/panel) and its browser side (media/):
+// one discriminated union each way, checked on arrival by `parseFromWebview`.
+
+/** One socket at a stop. */
+export interface SocketSnapshot {
+  /** integer fields of `struct sock` by name (state, shutdown, fin_seq, write_seq, ...) */
+  fields: Record<string, number>;
+  /** how a reader wants to see them (`TCP_CLOSE_WAIT (8)`, `RCV_SHUTDOWN|SEND_SHUTDOWN (3)`) */
+  display: Record<string, string>;
+  /** for each field, the statement that last wrote it before this stop, if any */
+  writers: Record<string, { stop: number; fn: string; file: string; line: number }>;
+  timer: TimerSnapshot | null;
+  retransmit_timer: TimerSnapshot | null;
+}
+
+export interface TimerSnapshot {
+  reason: string;
+  /** absolute jiffies */
+  expires: number;
+}
+
+export interface SegmentSnapshot {
+  id: number;
+  from: string;
+  to: string;
+  time: number;
+  flags: string;
+  seq: number;
+  ack: number;
+  len: number;
+  dropped: boolean;
+}
+
+/** A stop of the debugger, as the panel needs it. */
+export interface StopSnapshot {
+  index: number;
+  /** stops recorded so far (the timeline's length) */
+  stopCount: number;
+  kind: 'statement' | 'event' | 'failure' | 'error' | 'end';
+  /** jiffies (HZ=100) */
+  clock: number;
+  /** the socket whose code runs */
+  socket: string;
+  fn?: string;
+  file?: string;
+  line?: number;
+  /** for failures and errors */
+  message?: string;
+  sockets: Record<string, SocketSnapshot>;
+  /** fields changed since the previous stop shown */
+  changed: { socket: string; field: string; before: string; after: string }[];
+  /** every segment exchanged up to this stop (few: a close is a handful of segments) */
+  segments: SegmentSnapshot[];
+  /** the id of the segment being processed at this stop, if any */
+  currentSegment?: number;
+  /** state transitions taken since the previous stop: which function and line took them */
+  transitions: { socket: string; from: string; to: string; fn?: string; line?: number }[];
+  /** scenario events on the time axis: jiffies and text */
+  events: { time: number; line: number; text: string }[];
+  /** notes attached to the current line (from the notes feature), markdown */
+  notes?: string[];
+}
+
+export type HostToWebview =
+  | { type: 'session'; name: string; sockets: string[]; scenario: string }
+  | { type: 'stop'; stop: StopSnapshot }
+  | { type: 'ended' };
+
+export type WebviewToHost =
+  | { type: 'ready' }
+  /** move the debugger to stop `stop` (the timeline scrubber, "step back to when it was written") */
+  | { type: 'goto'; stop: number }
+  /** show a source line in the editor */
+  | { type: 'reveal'; file: string; line: number };
+
+/** Checks a message from the webview; anything not matching exactly is refused (returns a reason). */
+export function parseFromWebview(m: unknown): WebviewToHost | string {
+  if (typeof m !== 'object' || m === null || Array.isArray(m)) return 'not an object';
+  const o = m as Record<string, unknown>;
+  const keys = Object.keys(o).sort().join(',');
+  switch (o.type) {
+    case 'ready':
+      return keys === 'type' ? { type: 'ready' } : `unexpected keys ${keys}`;
+    case 'goto':
+      if (keys !== 'stop,type') return `unexpected keys ${keys}`;
+      if (typeof o.stop !== 'number' || !Number.isInteger(o.stop) || o.stop < 0) return 'stop must be a whole number >= 0';
+      return { type: 'goto', stop: o.stop };
+    case 'reveal':
+      if (keys !== 'file,line,type') return `unexpected keys ${keys}`;
+      if (typeof o.file !== 'string' || o.file.length > 4096) return 'file must be a string';
+      if (typeof o.line !== 'number' || !Number.isInteger(o.line) || o.line < 1) return 'line must be a whole number >= 1';
+      return { type: 'reveal', file: o.file, line: o.line };
+    default:
+      return `unknown message type ${JSON.stringify(o.type)}`;
+  }
+}

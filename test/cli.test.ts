@@ -1,0 +1,116 @@
+// The command line, as a user runs it (the bundled dist/cli.js): traces, JSON, exit statuses,
+// and the messages for bad scenarios and bad kernel C.
+
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const root = join(__dirname, '..');
+const cli = join(root, 'dist', 'cli.js');
+const example = join(root, 'examples', 'passive-close.tcpscenario');
+
+before(() => {
+  if (!existsSync(cli)) spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { stdio: 'inherit' });
+});
+
+function runCli(...args: string[]) {
+  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+function tmp(name: string, text: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'tcp-cli-'));
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+}
+
+/** A copy of the shipped kernel C with one edit, in a temporary folder (tcp.h beside it). */
+function editedKernel(edit: (text: string) => string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'tcp-kernel-'));
+  cpSync(join(root, 'src', 'kernel'), dir, { recursive: true });
+  const p = join(dir, 'tcp.c');
+  writeFileSync(p, edit(readFileSync(p, 'utf8')));
+  return p;
+}
+
+test('run prints a trace with function:line and source, the changed fields, and a summary', () => {
+  const r = runCli('run', example);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /tcp_fin:\d+\s+sk->fin_seq = th->seq \+ skb->len \+ th->syn \+ th->fin;/);
+  assert.match(r.out, /server\.state: TCP_ESTABLISHED \(1\) -> TCP_CLOSE_WAIT \(8\)/);
+  assert.match(r.out, /server\.state: TCP_LAST_ACK \(9\) -> TCP_CLOSE \(7\)/);
+  assert.match(r.out, /every expectation held/);
+});
+
+test('--json prints a step object per executed line and an end object with the sockets', () => {
+  const r = runCli('run', example, '--json');
+  assert.equal(r.code, 0, r.err);
+  const lines = r.out.trim().split('\n').map((l) => JSON.parse(l));
+  const steps = lines.filter((l) => l.type === 'step');
+  assert.ok(steps.length > 50);
+  for (const s of steps) assert.deepEqual(Object.keys(s).sort(), ['clock', 'file', 'function', 'line', 'socket', 'type']);
+  assert.ok(steps.some((s) => s.function === 'tcp_close_state'));
+  const end = lines[lines.length - 1];
+  assert.equal(end.type, 'end');
+  assert.equal(end.sockets.server.state, 'TCP_CLOSE');
+  assert.equal(end.sockets.server.shutdown, 3);
+  assert.equal(end.sockets.server.fin_seq, 1001);
+  assert.equal(end.sockets.server.write_seq, 5001);
+  assert.deepEqual(end.failures, []);
+});
+
+test('a failed expectation exits 1 and names the scenario line', () => {
+  const p = tmp('bad-expect.tcpscenario', 'socket server ESTABLISHED write_seq=5000 acked_seq=1000\n0 server < F. seq=1000 ack=5000\n+0 expect server state=LAST_ACK\n');
+  const r = runCli('run', p);
+  assert.equal(r.code, 1);
+  assert.match(r.out, /FAILED .*bad-expect\.tcpscenario:3: expect server: state is TCP_CLOSE_WAIT, expected TCP_LAST_ACK/);
+});
+
+test('an invalid scenario exits 2 with every error at file:line:col', () => {
+  const p = tmp('invalid.tcpscenario', 'socket server ESTABLISHED\n0 sever close\n+5ms server close\nbogus line\n+0 expect server nofield=1\n');
+  const r = runCli('run', p);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /invalid\.tcpscenario:2:3: error: .*sever/);
+  assert.match(r.err, /invalid\.tcpscenario:3:1: error: .*5ms/);
+  assert.match(r.err, /invalid\.tcpscenario:4:1: error: /);
+  assert.equal(r.out, '');
+});
+
+test('a name the kernel does not know is reported with its place', () => {
+  const p = tmp('names.tcpscenario', 'socket server ESTABLISHED\n0 expect server nofield=1 state=NOT_A_STATE\n');
+  const r = runCli('run', p);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /names\.tcpscenario:2:17: error: struct sock has no field 'nofield'/);
+  assert.match(r.err, /names\.tcpscenario:2:33: error: 'NOT_A_STATE' is not a constant/);
+});
+
+test('an edited kernel with an endless loop stops at the step budget with a message (exit 2)', () => {
+  const k = editedKernel((t) => t.replace('sk->fin_seq = th->seq + skb->len + th->syn + th->fin;', 'while (1) sk->fin_seq++;'));
+  const r = runCli('run', example, '--kernel', k, '--budget', '20000', '--quiet');
+  assert.equal(r.code, 2, r.out + r.err);
+  assert.match(r.out, /ERROR .*tcp\.c:\d+:\d+: the step budget of 20000 statements is used up in tcp_fin\(\)/);
+});
+
+test('an edited kernel the interpreter cannot run is refused with file:line:col (exit 2)', () => {
+  const k = editedKernel((t) => t.replace('int ns=TCP_CLOSE;', 'int ns=TCP_CLOSE; int arr[2];'));
+  const r = runCli('run', example, '--kernel', k);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /tcp\.c:\d+:\d+: arrays are not supported/);
+});
+
+test('coverage lists the lines each kernel function ran', () => {
+  const r = runCli('coverage', example);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /^tcp_fin\s+\d+\/\d+\s+lines/m);
+  assert.match(r.out, /^tcp_close_state\s+\d+\/\d+\s+lines/m);
+});
+
+test('usage errors exit 2 with the usage', () => {
+  const r = runCli('frobnicate');
+  assert.equal(r.code, 2);
+  assert.match(r.err, /usage:/);
+});
