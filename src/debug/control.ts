@@ -1,0 +1,496 @@
+// Stepping and breakpoints over a Run, in the kernel's terms and without protocol types: next,
+// step in/out, continue, their reverse, stepping by scenario event, and line, function, scenario,
+// data and exception breakpoints (conditions, hit counts, logpoints).
+
+import { resolve } from 'node:path';
+import { CError, Op, type CFunction, type Frame } from '../engine/code';
+import type { CompiledExpression } from '../engine/compile';
+import { CStruct, isInt, type CType } from '../engine/ctypes';
+import { displayField } from '../engine/inspect';
+import type { Run, Stop } from '../engine/run';
+import type { StepBy } from './config';
+import { errorText, formatValue, topScope, truthy } from './values';
+
+export type MotionKind = 'continue' | 'next' | 'stepIn' | 'stepOut' | 'stepBack' | 'reverseContinue' | 'stepToNextEvent';
+
+export type StopReason = 'entry' | 'step' | 'breakpoint' | 'function breakpoint' | 'data breakpoint' | 'exception' | 'pause';
+
+/** Why and where a motion stopped. */
+export interface StopReport {
+  stop: Stop;
+  reason: StopReason;
+  /** a sentence for the user (the breakpoint, the changed field, why the run cannot go on) */
+  description?: string;
+  /** for exceptions: the failure's or fault's message */
+  text?: string;
+  hitBreakpointIds?: number[];
+}
+
+/** The end of a motion: a stop, or 'finished' when asked to go forward past the scenario's end. */
+export type Outcome = { kind: 'stopped'; report: StopReport } | { kind: 'finished' };
+
+export interface LineBreakpointSpec {
+  line: number;
+  condition?: string;
+  hitCondition?: string;
+  logMessage?: string;
+}
+
+export interface BreakpointResult {
+  id: number;
+  verified: boolean;
+  file?: string;
+  line?: number;
+  message?: string;
+}
+
+type HitTest = { op: '==' | '>=' | '>' | '<' | '<=' | '%'; n: number };
+
+interface Breakpoint {
+  id: number;
+  kind: 'line' | 'function' | 'scenario';
+  file: string;
+  line: number;
+  fnName?: string;
+  condition?: string;
+  hit?: HitTest;
+  logMessage?: string;
+  hits: number;
+  /** the condition compiled per (function, instruction), or the error compiling it */
+  compiled: Map<string, CompiledExpression | CError>;
+}
+
+/** A watched integer or pointer: a data breakpoint. */
+interface DataWatch {
+  id: number;
+  dataId: string;
+  label: string;
+  cells: any[];
+  index: number;
+  show: (v: unknown) => string;
+}
+
+/** What a data breakpoint may watch: a socket's field, or a field of a struct reached by pointer. */
+export type DataTarget = { kind: 'socket'; socket: string; field: string } | { kind: 'struct'; struct: CStruct; field: string };
+
+/** Statements between yields, so a long continue can be paused and the session stays responsive. */
+const CHUNK = 2000;
+
+export class Controller {
+  stepBy: StepBy = 'line';
+  /** the `expectation` exception filter: stop when an expect or `>` line fails */
+  stopOnFailure = true;
+  /** set while a motion runs: stop at the next stop */
+  pauseRequested = false;
+  /** logpoint output */
+  onLog: (text: string, stop: Stop) => void = () => {};
+
+  private readonly byFile = new Map<string, Breakpoint[]>();
+  private fnBreakpoints: Breakpoint[] = [];
+  private watches: DataWatch[] = [];
+  private nextId = 1;
+  /** structs named by data breakpoint ids (`struct#ID:field`) */
+  private readonly structs = new Map<number, CStruct>();
+  private readonly scenarioFile: string;
+
+  constructor(readonly run: Run) {
+    this.scenarioFile = resolve(run.scenario.file);
+  }
+
+  // ---- breakpoints ----
+
+  /** Replaces the breakpoints of one file (kernel C or the scenario). */
+  setBreakpoints(path: string, specs: LineBreakpointSpec[]): BreakpointResult[] {
+    const file = resolve(path);
+    const out: BreakpointResult[] = [];
+    const list: Breakpoint[] = [];
+    const scenario = file === this.scenarioFile;
+    const kernel = this.run.prog.files.has(file);
+    for (const spec of specs) {
+      const id = this.nextId++;
+      if (!scenario && !kernel) {
+        out.push({ id, verified: false, line: spec.line, message: /\.tcpscenario$/.test(file) ? 'not the scenario being debugged' : 'not a file of the kernel source being run' });
+        continue;
+      }
+      const placed = scenario ? this.placeScenarioLine(spec.line) : this.placeKernelLine(file, spec.line);
+      if (typeof placed === 'string') {
+        out.push({ id, verified: false, line: spec.line, message: placed });
+        continue;
+      }
+      const bp: Breakpoint = { id, kind: scenario ? 'scenario' : 'line', file, line: placed.line, hits: 0, compiled: new Map(), logMessage: spec.logMessage || undefined };
+      const messages: string[] = [];
+      if (placed.line !== spec.line) messages.push(placed.note);
+      this.addConditions(bp, spec, placed.fn, placed.pc, messages);
+      list.push(bp);
+      out.push({ id, verified: true, file, line: placed.line, message: messages.length ? messages.join('; ') : undefined });
+    }
+    this.byFile.set(file, list);
+    return out;
+  }
+
+  private addConditions(bp: Breakpoint, spec: { condition?: string; hitCondition?: string }, fn: CFunction | null, pc: number, messages: string[]): void {
+    if (spec.condition?.trim()) {
+      bp.condition = spec.condition.trim();
+      const c = this.compile(bp, fn, pc);
+      if (c instanceof CError) messages.push(`condition '${bp.condition}' is not a C expression the debugger can evaluate here: ${c.detail}`);
+    }
+    if (spec.hitCondition?.trim()) {
+      const h = parseHitCondition(spec.hitCondition);
+      if (h) bp.hit = h;
+      else messages.push(`hit count '${spec.hitCondition}' not understood (use 5, >= 3, % 2): ignored`);
+    }
+  }
+
+  /** A C line: itself if it holds a statement, else the next line that does in the same function. */
+  private placeKernelLine(file: string, line: number): { line: number; fn: CFunction; pc: number; note: string } | string {
+    const fn = this.run.prog.functions.find((f) => f.file === file && f.firstLine <= line && line <= f.lastLine);
+    if (!fn) return `line ${line} is outside every function: no statement runs there`;
+    let best: { line: number; pc: number } | undefined;
+    fn.code.forEach((ins, pc) => {
+      if (ins.op === Op.STMT && ins.loc.line >= line && (!best || ins.loc.line < best.line)) best = { line: ins.loc.line, pc };
+    });
+    if (!best) return `no statement of ${fn.name}() runs on or after line ${line}`;
+    return { line: best.line, fn, pc: best.pc, note: `moved from line ${line} (no statement there) to line ${best.line}, the next statement of ${fn.name}()` };
+  }
+
+  /** A scenario line: an event's line, else the next event's line. */
+  private placeScenarioLine(line: number): { line: number; fn: null; pc: number; note: string } | string {
+    const events = this.run.scenario.events;
+    const e = events.find((x) => x.line === line) ?? events.find((x) => x.line > line);
+    if (!e) return `no scenario event on or after line ${line}`;
+    return { line: e.line, fn: null, pc: 0, note: `moved from line ${line} (no event there) to line ${e.line}, the next event` };
+  }
+
+  setFunctionBreakpoints(specs: { name: string; condition?: string; hitCondition?: string }[]): BreakpointResult[] {
+    const out: BreakpointResult[] = [];
+    this.fnBreakpoints = [];
+    for (const spec of specs) {
+      const id = this.nextId++;
+      const fn = this.run.prog.fnByName.get(spec.name.trim());
+      if (!fn || fn.kind !== 'c') {
+        out.push({ id, verified: false, message: fn ? `${spec.name} is a native primitive of the simulator, not kernel C` : `the kernel source has no function '${spec.name}'` });
+        continue;
+      }
+      const c = fn as CFunction;
+      const pc = firstStatement(c);
+      const line = c.code[pc].loc.line;
+      const bp: Breakpoint = { id, kind: 'function', file: c.file, line, fnName: c.name, hits: 0, compiled: new Map() };
+      const messages: string[] = [];
+      this.addConditions(bp, spec, c, pc, messages);
+      this.fnBreakpoints.push(bp);
+      out.push({ id, verified: true, file: c.file, line, message: messages.length ? messages.join('; ') : undefined });
+    }
+    return out;
+  }
+
+  /** Executable lines in [line, endLine] of a file, for the breakpointLocations request. */
+  breakpointLocations(path: string, line: number, endLine = line): number[] {
+    const file = resolve(path);
+    if (file === this.scenarioFile) return this.run.scenario.events.map((e) => e.line).filter((l) => l >= line && l <= endLine);
+    const lines = this.run.prog.executableLines.get(file);
+    if (!lines) return [];
+    return [...lines].filter((l) => l >= line && l <= endLine).sort((a, b) => a - b);
+  }
+
+  // ---- data breakpoints ----
+
+  /** The id a data breakpoint on this field would have, or why there can be none. */
+  dataInfo(target: DataTarget): { dataId: string; description: string } | { reason: string } {
+    const st = target.kind === 'socket' ? this.run.world.sockets.get(target.socket)?.sk : target.struct;
+    if (!st) return { reason: `no socket named '${(target as { socket: string }).socket}'` };
+    const fl = st.type.byName.get(target.field);
+    if (!fl) return { reason: `struct ${st.type.name} has no field '${target.field}'` };
+    if (fl.type.k === 'struct') return { reason: `${target.field} is a struct: watch one of its fields` };
+    if (target.kind === 'socket') return { dataId: `${target.socket}:${target.field}`, description: `${target.socket}.${target.field}` };
+    this.structs.set(st.id, st);
+    const owner = this.run.world.byStruct.get(st);
+    return { dataId: `struct#${st.id}:${target.field}`, description: owner ? `${owner.name}.${target.field}` : `(struct ${st.type.name} #${st.id}).${target.field}` };
+  }
+
+  setDataBreakpoints(dataIds: string[]): BreakpointResult[] {
+    this.watches = [];
+    return dataIds.map((dataId) => {
+      const id = this.nextId++;
+      const w = this.resolveDataId(dataId);
+      if (typeof w === 'string') return { id, verified: false, message: w };
+      this.watches.push({ id, ...w });
+      return { id, verified: true };
+    });
+  }
+
+  private resolveDataId(dataId: string): Omit<DataWatch, 'id'> | string {
+    const m = /^(?:struct#(\d+)|([^:#]+)):(\w+)$/.exec(dataId);
+    if (!m) return `'${dataId}' is not a data breakpoint id of this debugger`;
+    const field = m[3];
+    let st: CStruct | undefined;
+    let label: string;
+    if (m[1]) {
+      st = this.structs.get(Number(m[1]));
+      if (!st) return `the struct of '${dataId}' is not known in this run`;
+      const owner = this.run.world.byStruct.get(st);
+      label = owner ? `${owner.name}.${field}` : `(struct ${st.type.name} #${st.id}).${field}`;
+    } else {
+      st = this.run.world.sockets.get(m[2])?.sk;
+      if (!st) return `no socket named '${m[2]}'`;
+      label = `${m[2]}.${field}`;
+    }
+    const fl = st.type.byName.get(field);
+    if (!fl || fl.type.k === 'struct') return `struct ${st.type.name} has no scalar field '${field}'`;
+    const t: CType = fl.type;
+    const onSock = this.run.world.byStruct.has(st);
+    const show = (v: unknown) => (onSock && isInt(t) && typeof v === 'number' ? displayField(this.run, field, v) : formatValue(this.run, t, v));
+    return { dataId, label, cells: st.f, index: fl.index, show };
+  }
+
+  // ---- moving ----
+
+  /** The stop to report when the session starts: entry, or a breakpoint on the first event. */
+  entry(stopOnEntry: boolean): Outcome | undefined {
+    const s = this.run.stopInfo(this.run.stopIndex);
+    if (stopOnEntry) return stopped(s, 'entry');
+    const hit = this.breakpointsAt(s, true);
+    return hit ? { kind: 'stopped', report: hit } : undefined;
+  }
+
+  /**
+   * A motion, run by the caller in chunks (each `next()` of the generator runs up to CHUNK stops;
+   * its return value is the outcome). Breakpoints, data breakpoints and exceptions stop every motion.
+   */
+  *move(kind: MotionKind): Generator<void, Outcome> {
+    this.pauseRequested = false;
+    const run = this.run;
+    const start = run.stopInfo(run.stopIndex);
+    const backward = kind === 'stepBack' || kind === 'reverseContinue';
+    if (!backward) {
+      if (start.kind === 'end') return { kind: 'finished' };
+      if (start.kind === 'error') return stopped(start, 'exception', 'the run cannot go forward from a fault: step back, change a value, or restart', start.message);
+    } else if (run.stopIndex === 0) {
+      return stopped(start, 'step', 'the start of the scenario: nothing before it');
+    }
+    const target = this.targetOf(kind, start);
+    let count = 0;
+    for (;;) {
+      const before = this.watches.map((w) => w.cells[w.index]);
+      const s = backward ? run.backward() : run.forward();
+      const hit = this.exceptionAt(s) ?? this.watchHit(s, before, backward) ?? this.breakpointsAt(s, !backward);
+      if (hit) return { kind: 'stopped', report: hit };
+      if (this.pauseRequested) return stopped(s, 'pause');
+      if (target(s)) {
+        if (kind === 'stepBack') this.toLineStart();
+        return stopped(run.stopInfo(run.stopIndex), 'step', describeStep(run.stopInfo(run.stopIndex)));
+      }
+      if (backward && s.index === 0) return stopped(s, 'step', 'the start of the scenario');
+      if (!backward && s.kind === 'end') return stopped(s, 'step', 'end of the scenario');
+      if (++count % CHUNK === 0) yield;
+    }
+  }
+
+  /** The depth (C frames), the top frame and the line of the current stop. */
+  private place(s: Stop): { depth: number; frame?: Frame; line: number } {
+    const frames = this.run.machine.frames;
+    return { depth: frames.length, frame: frames[frames.length - 1], line: s.kind === 'statement' ? s.loc!.line : -1 };
+  }
+
+  /** When a motion that is not stopped by a breakpoint ends. */
+  private targetOf(kind: MotionKind, start: Stop): (s: Stop) => boolean {
+    const p0 = this.place(start);
+    const byEvent = this.stepBy === 'event';
+    const notStatement = (s: Stop) => s.kind !== 'statement';
+    const frameAt = (depth: number) => this.run.machine.frames[depth - 1];
+    switch (kind) {
+      case 'continue':
+      case 'reverseContinue':
+        return () => false;
+      case 'stepToNextEvent':
+        return (s) => s.kind !== 'statement';
+      case 'stepIn':
+        if (byEvent) return notStatement;
+        return (s) => {
+          if (s.kind !== 'statement') return true;
+          const p = this.place(s);
+          return p.depth !== p0.depth || p.frame !== p0.frame || p.line !== p0.line;
+        };
+      case 'stepOut':
+        if (byEvent) return notStatement;
+        return (s) => s.kind !== 'statement' || this.place(s).depth < p0.depth;
+      case 'next':
+      case 'stepBack': {
+        if (byEvent) return notStatement;
+        return (s) => {
+          if (s.kind !== 'statement') return true;
+          const p = this.place(s);
+          if (p.depth < p0.depth) return true;
+          if (p.depth > p0.depth) return frameAt(p0.depth) !== p0.frame;
+          return p.frame !== p0.frame || p.line !== p0.line;
+        };
+      }
+    }
+  }
+
+  /** After stepping back onto a line: go to its first statement stop (a line may hold several). */
+  private toLineStart(): void {
+    const run = this.run;
+    const s = run.stopInfo(run.stopIndex);
+    if (s.kind !== 'statement' || this.stepBy === 'event') return;
+    const p = this.place(s);
+    while (run.stopIndex > 0) {
+      const prev = run.goto(run.stopIndex - 1);
+      const q = this.place(prev);
+      if (prev.kind === 'statement' && q.frame === p.frame && q.depth === p.depth && q.line === p.line) continue;
+      run.goto(run.stopIndex + 1);
+      return;
+    }
+  }
+
+  private exceptionAt(s: Stop): StopReport | undefined {
+    if (s.kind === 'error') return { stop: s, reason: 'exception', description: `fault: ${s.message}`, text: s.message };
+    if (s.kind === 'failure' && this.stopOnFailure) return { stop: s, reason: 'exception', description: `expectation failed: ${s.message}`, text: s.message };
+    return undefined;
+  }
+
+  /**
+   * Data breakpoints fire when a watched value differs between two consecutive stops. Forward, the
+   * report is the stop right after the statement that wrote it (where the change is first
+   * visible); backward, it is the stop of the statement that wrote it (the value before it ran).
+   */
+  private watchHit(s: Stop, before: unknown[], backward: boolean): StopReport | undefined {
+    const ids: number[] = [];
+    const what: string[] = [];
+    this.watches.forEach((w, i) => {
+      const now = w.cells[w.index];
+      if (now === before[i]) return;
+      ids.push(w.id);
+      what.push(backward ? `${w.label}: ${w.show(now)} → ${w.show(before[i])} (written by this statement)` : `${w.label}: ${w.show(before[i])} → ${w.show(now)}`);
+    });
+    return ids.length ? { stop: s, reason: 'data breakpoint', description: what.join('; '), hitBreakpointIds: ids } : undefined;
+  }
+
+  /** Line, function and scenario breakpoints that hold at stop `s` (logpoints log and do not stop). */
+  private breakpointsAt(s: Stop, forward: boolean): StopReport | undefined {
+    const cands: Breakpoint[] = [];
+    if (s.kind === 'statement') {
+      const list = this.byFile.get(s.loc!.file);
+      if (list?.length && this.firstOfLine(s)) for (const b of list) if (b.line === s.loc!.line) cands.push(b);
+      if (this.fnBreakpoints.length && this.run.machine.pc === firstStatement(s.fn!)) for (const b of this.fnBreakpoints) if (b.fnName === s.fn!.name) cands.push(b);
+    } else if (s.kind === 'event' && s.item?.kind === 'event') {
+      const line = s.item.event.line;
+      for (const b of this.byFile.get(this.scenarioFile) ?? []) if (b.line === line) cands.push(b);
+    }
+    if (!cands.length) return undefined;
+    const hit: Breakpoint[] = [];
+    const notes: string[] = [];
+    for (const b of cands) {
+      if (b.condition) {
+        const r = this.test(b);
+        if (typeof r === 'string') {
+          hit.push(b);
+          notes.push(`breakpoint condition '${b.condition}' could not be evaluated: ${r}`);
+          continue;
+        }
+        if (!r) continue;
+      }
+      if (forward) {
+        b.hits++;
+        if (b.hit && !hitHolds(b.hit, b.hits)) continue;
+      }
+      if (b.logMessage) {
+        if (forward) this.onLog(this.interpolate(b.logMessage), s);
+        continue;
+      }
+      hit.push(b);
+    }
+    if (!hit.length) return undefined;
+    const fnHit = hit.find((b) => b.kind === 'function');
+    const where = fnHit ? `function breakpoint: ${fnHit.fnName}()` : hit[0].kind === 'scenario' ? `scenario breakpoint, line ${hit[0].line}` : `breakpoint, line ${hit[0].line}`;
+    return { stop: s, reason: fnHit && hit.every((b) => b.kind === 'function') ? 'function breakpoint' : 'breakpoint', description: [where, ...notes].join('; '), hitBreakpointIds: hit.map((b) => b.id) };
+  }
+
+  /** Is this stop the first of its line (so a breakpoint fires once per visit of the line)? */
+  private firstOfLine(s: Stop): boolean {
+    if (s.index === 0) return true;
+    const prev = this.run.lineOf(s.index - 1);
+    return prev.file !== s.loc!.file || prev.line !== s.loc!.line || prev.fn !== s.fn!.name;
+  }
+
+  private compile(b: Breakpoint, fn: CFunction | null, pc: number): CompiledExpression | CError {
+    const key = `${fn?.index ?? -1}:${pc}`;
+    let c = b.compiled.get(key);
+    if (!c) {
+      try {
+        c = this.run.prog.compileExpression!(b.condition!, fn, pc, false);
+      } catch (e) {
+        c = e instanceof CError ? e : new CError({ file: '<expression>', line: 1, column: 1, endLine: 1, endColumn: 1 }, errorText(e));
+      }
+      b.compiled.set(key, c);
+    }
+    return c;
+  }
+
+  /** The breakpoint's condition in the top frame: true/false, or the error's text. */
+  private test(b: Breakpoint): boolean | string {
+    const at = topScope(this.run);
+    const c = this.compile(b, at.fn, at.pc);
+    if (c instanceof CError) return c.detail;
+    try {
+      return truthy(c.ev(at.frame));
+    } catch (e) {
+      return errorText(e);
+    }
+  }
+
+  /** A logpoint's message with each `{expr}` replaced by its value in the top frame. */
+  interpolate(message: string): string {
+    const at = topScope(this.run);
+    return message.replace(/\{([^{}]+)\}/g, (_, expr: string) => {
+      try {
+        const c = this.run.prog.compileExpression!(expr, at.fn, at.pc, false);
+        const v = c.ev(at.frame);
+        return formatValue(this.run, c.t, v);
+      } catch (e) {
+        return `<${expr}: ${errorText(e)}>`;
+      }
+    });
+  }
+}
+
+function stopped(stop: Stop, reason: StopReason, description?: string, text?: string): Outcome {
+  return { kind: 'stopped', report: { stop, reason, description, text } };
+}
+
+function describeStep(s: Stop): string | undefined {
+  if (s.kind === 'end') return 'end of the scenario';
+  if (s.kind === 'failure') return `expectation failed: ${s.message}`;
+  return undefined;
+}
+
+export function firstStatement(fn: CFunction): number {
+  const i = fn.code.findIndex((ins) => ins.op === Op.STMT);
+  return i < 0 ? 0 : i;
+}
+
+/** `5` (the 5th hit), `== 5`, `>= 3`, `> 3`, `< 3`, `<= 3`, `% 2` (every 2nd hit). */
+export function parseHitCondition(text: string): HitTest | undefined {
+  const m = /^\s*(==|=|>=|>|<=|<|%)?\s*(\d+)\s*$/.exec(text);
+  if (!m) return undefined;
+  const op = (m[1] === '=' || !m[1] ? '==' : m[1]) as HitTest['op'];
+  const n = Number(m[2]);
+  if (op === '%' && n === 0) return undefined;
+  return { op, n };
+}
+
+function hitHolds(h: HitTest, count: number): boolean {
+  switch (h.op) {
+    case '==':
+      return count === h.n;
+    case '>=':
+      return count >= h.n;
+    case '>':
+      return count > h.n;
+    case '<':
+      return count < h.n;
+    case '<=':
+      return count <= h.n;
+    case '%':
+      return count % h.n === 0;
+  }
+}
