@@ -12,6 +12,7 @@ mkdirSync(dist, { recursive: true });
 
 const entries = [
   { in: 'src/cli/main.ts', out: 'cli' },
+  { in: 'src/debug/adapter.ts', out: 'adapter' },
 ];
 await build({
   entryPoints: entries.map((e) => ({ in: join(root, e.in), out: e.out })).filter((e) => existsSync(e.in)),

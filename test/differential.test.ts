@@ -165,7 +165,7 @@ function interpret(run: Run, c: Case, n: number): string {
     last_ack: last ? last.ack : 0,
   };
   // disarm what this case left, so the next case starts from an empty timer list
-  for (const tm of [...w.armed]) w.detachForFiring(tm);
+  for (const tm of w.pendingTimers()) w.detachForFiring(tm);
   return FIELDS.map((k) => `${k}=${vals[k]}`).join(' ');
 }
 

@@ -10,11 +10,8 @@ const POP = -3;
 export type Cells = any[];
 
 export class History {
-  // The write log, as parallel arrays (one entry per write).
-  private obj: Cells[] = [];
-  private idx: number[] = [];
-  private oldv: unknown[] = [];
-  private newv: unknown[] = [];
+  // The write log: four slots per write (cells, index, old value, new value).
+  private w: any[] = [];
   /** number of log entries currently applied (entries past it are the redo future) */
   private applied = 0;
 
@@ -37,7 +34,7 @@ export class History {
     return this.current;
   }
   get writeCount(): number {
-    return this.obj.length;
+    return this.w.length >> 2;
   }
 
   /** Write `v` into `o[i]`, logging the old value. */
@@ -60,11 +57,8 @@ export class History {
   }
 
   private log(o: Cells, i: number, old: unknown, v: unknown): void {
-    if (this.applied !== this.obj.length) throw new Error('history: a write while not at the live end');
-    this.obj.push(o);
-    this.idx.push(i);
-    this.oldv.push(old);
-    this.newv.push(v);
+    if (this.applied << 2 !== this.w.length) throw new Error('history: a write while not at the live end');
+    this.w.push(o, i, old, v);
     this.applied++;
   }
 
@@ -95,21 +89,23 @@ export class History {
   goto(n: number): void {
     if (n < 0 || n >= this.stops) throw new RangeError(`no stop ${n} in history (0..${this.stops - 1})`);
     const target = this.stopPos[n];
-    const { obj, idx, oldv, newv } = this;
+    const w = this.w;
     let a = this.applied;
     while (a > target) {
       a--;
-      const o = obj[a];
-      const i = idx[a];
-      if (i >= 0) o[i] = oldv[a];
+      const k = a << 2;
+      const o = w[k];
+      const i = w[k + 1];
+      if (i >= 0) o[i] = w[k + 2];
       else if (i === PUSH) o.pop();
-      else o.push(oldv[a]);
+      else o.push(w[k + 2]);
     }
     while (a < target) {
-      const o = obj[a];
-      const i = idx[a];
-      if (i >= 0) o[i] = newv[a];
-      else if (i === PUSH) o.push(newv[a]);
+      const k = a << 2;
+      const o = w[k];
+      const i = w[k + 1];
+      if (i >= 0) o[i] = w[k + 3];
+      else if (i === PUSH) o.push(w[k + 3]);
       else o.pop();
       a++;
     }
@@ -122,11 +118,7 @@ export class History {
    * (used when the user changes a value in the past: the old future no longer holds).
    */
   truncate(): void {
-    const keep = this.applied;
-    this.obj.length = keep;
-    this.idx.length = keep;
-    this.oldv.length = keep;
-    this.newv.length = keep;
+    this.w.length = this.applied << 2;
     this.stops = this.current + 1;
   }
 
@@ -136,9 +128,9 @@ export class History {
    */
   lastWriter(o: Cells, i: number, n: number): number | undefined {
     const end = this.stopPos[n];
-    const { obj, idx } = this;
+    const w = this.w;
     for (let a = end - 1; a >= this.stopPos[0]; a--) {
-      if (obj[a] === o && idx[a] === i) return this.stopOfEntry(a);
+      if (w[a << 2] === o && w[(a << 2) + 1] === i) return this.stopOfEntry(a);
     }
     return undefined;
   }
@@ -158,6 +150,6 @@ export class History {
 
   /** Rough retained size of the history in bytes (for benchmarks). */
   approximateBytes(): number {
-    return this.obj.length * 32 + this.stopPos.length * 12;
+    return this.w.length * 8 + this.stopPos.length * 12;
   }
 }

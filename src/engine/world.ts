@@ -64,6 +64,12 @@ export interface DropRule {
   line: number;
 }
 
+interface HeapEntry {
+  timer: CStruct;
+  seq: number;
+  expires: number;
+}
+
 export interface InFlight {
   arrival: number;
   seg: Segment;
@@ -87,8 +93,8 @@ export class World {
   /** every segment, in the order sent or received (logged) */
   readonly segments: Segment[] = [];
   readonly inflight: InFlight[] = [];
-  /** armed timers (logged, unordered) */
-  readonly armed: CStruct[] = [];
+  /** armed timers: a min-heap by expiry then arming order (logged; entries can be stale) */
+  readonly armed: unknown[] = [];
   readonly failures: Failure[] = [];
   readonly printk: { time: number; text: string }[] = [];
   /** misc logged cells: [timer sequence, segment id counter] */
@@ -152,23 +158,66 @@ export class World {
 
   /** The armed timer due first (earliest expiry, then earliest armed), if any. */
   nextTimer(): CStruct | undefined {
-    let best: CStruct | undefined;
-    for (const t of this.armed) {
-      if (!best) best = t;
-      else {
-        const d = this.timerExpires(t) - this.timerExpires(best);
-        if (d < 0 || (d === 0 && this.timerSeq(t) < this.timerSeq(best))) best = t;
-      }
+    const h = this.armed;
+    // entries of timers deleted or re-armed since they were pushed are stale: drop them
+    while (h.length) {
+      const e = h[0] as HeapEntry;
+      if (this.timerPending(e.timer) && this.timerSeq(e.timer) === e.seq) return e.timer;
+      this.heapPop();
     }
-    return best;
+    return undefined;
+  }
+
+  /** Pending timers, in no particular order (for views and tests). */
+  pendingTimers(): CStruct[] {
+    return (this.armed as HeapEntry[]).filter((e) => this.timerPending(e.timer) && this.timerSeq(e.timer) === e.seq).map((e) => e.timer);
+  }
+
+  private before(a: HeapEntry, b: HeapEntry): boolean {
+    const d = a.expires - b.expires;
+    return d < 0 || (d === 0 && a.seq < b.seq);
+  }
+
+  /** A binary min-heap over `armed`, every move logged. */
+  private heapPush(e: HeapEntry): void {
+    const h = this.armed as HeapEntry[];
+    const H = this.H;
+    H.push(h, e);
+    let i = h.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!this.before(h[i], h[p])) break;
+      const x = h[i];
+      H.set(h, i, h[p]);
+      H.set(h, p, x);
+      i = p;
+    }
+  }
+
+  private heapPop(): void {
+    const h = this.armed as HeapEntry[];
+    const H = this.H;
+    const last = H.pop(h) as HeapEntry;
+    if (!h.length) return;
+    H.set(h, 0, last);
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < h.length && this.before(h[l], h[m])) m = l;
+      if (r < h.length && this.before(h[r], h[m])) m = r;
+      if (m === i) break;
+      const x = h[i];
+      H.set(h, i, h[m]);
+      H.set(h, m, x);
+      i = m;
+    }
   }
 
   private unarm(t: CStruct): void {
-    const i = this.armed.indexOf(t);
-    if (i < 0) return;
-    const last = this.armed.length - 1;
-    if (i !== last) this.H.set(this.armed, i, this.armed[last]);
-    this.H.pop(this.armed);
+    // the heap entry goes stale (pending cleared); nextTimer drops it when it reaches the top
+    void t;
   }
 
   /** What run_timer_list does before calling the handler: detach the timer. */
@@ -202,7 +251,7 @@ export class World {
         H.set(timer.f, pending, 1);
         H.set(this.cells, 0, this.cells[0] + 1);
         H.set(timer.f, seq, this.cells[0]);
-        H.push(this.armed, timer);
+        this.heapPush({ timer, seq: this.cells[0], expires: timer.f[expires] });
       },
     });
     m.set('del_timer', {

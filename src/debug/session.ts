@@ -1,0 +1,662 @@
+// The debug adapter session: translates Debug Adapter Protocol requests into calls on a Run (the
+// engine) and its Controller (stepping and breakpoints), and stops back into DAP events.
+
+import { basename } from 'node:path';
+import {
+  Event,
+  Handles,
+  InitializedEvent,
+  InvalidatedEvent,
+  LoggingDebugSession,
+  OutputEvent,
+  Scope,
+  Source,
+  StackFrame,
+  StoppedEvent,
+  TerminatedEvent,
+  Thread,
+} from '@vscode/debugadapter';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import type { CFunction, Frame } from '../engine/code';
+import { CStruct, isInt, typeName, type CType } from '../engine/ctypes';
+import { KEY_FIELDS, allViews, diffViews, displayField, displayTimer, socketView, type SocketView } from '../engine/inspect';
+import { RunSetupError, type Run, type Stop } from '../engine/run';
+import { segmentText, type Segment } from '../engine/world';
+import { HZ } from '../scenario/ast';
+import { loadRun } from '../host/load';
+import { checkLaunchArguments, type LaunchArguments } from './config';
+import { Controller, type BreakpointResult, type MotionKind, type Outcome, type StopReport } from './control';
+import { assign, errorText, evaluate, formatValue, globalScope, writeInt, type Scope as EvalScope } from './values';
+
+/** A stack frame: a C activation, the agenda item at the bottom, or an idle socket. */
+type FrameRef = { kind: 'c'; frame: Frame; pc: number; socket: string } | { kind: 'item'; socket: string } | { kind: 'idle'; socket: string };
+
+/** Something with children in the Variables view. */
+type Container =
+  | { kind: 'locals'; frame: Frame; pc: number }
+  | { kind: 'socket'; socket: string; at: EvalScope }
+  | { kind: 'clock' }
+  | { kind: 'struct'; value: CStruct; at: EvalScope };
+
+/** The `tcpClose/stop` event's body: a snapshot for the panel. */
+export interface StopSnapshot {
+  index: number;
+  kind: Stop['kind'];
+  clock: number;
+  socket: string;
+  fn?: string;
+  file?: string;
+  line?: number;
+  sockets: Record<string, SocketView>;
+  changed: { socket: string; field: string; before: string; after: string }[];
+  /** segments new since the last snapshot, or all of them when `allSegments` */
+  segments: { id: number; from: string; to: string; time: number; text: string; dropped: boolean; line?: number }[];
+  allSegments: boolean;
+}
+
+export const EXCEPTION_FILTER = 'expectation';
+
+export class TcpCloseSession extends LoggingDebugSession {
+  private run: Run | undefined;
+  private ctl: Controller | undefined;
+  private args: LaunchArguments | undefined;
+  private motion: Generator<void, Outcome> | undefined;
+  private configured = false;
+  private onConfigured: (() => void) | undefined;
+  private frames = new Handles<FrameRef>();
+  private vars = new Handles<Container>();
+  private lastReport: StopReport | undefined;
+  private clientInvalidates = false;
+  /** breakpoint requests kept to apply again on restart */
+  private lineRequests = new Map<string, DebugProtocol.SetBreakpointsArguments>();
+  private fnRequest: DebugProtocol.SetFunctionBreakpointsArguments | undefined;
+  private dataRequest: DebugProtocol.SetDataBreakpointsArguments | undefined;
+  private filters: string[] = [EXCEPTION_FILTER];
+  private prevViews: ReturnType<typeof allViews> | undefined;
+  private prevSegments = -1;
+  private prevIndex = -1;
+
+  constructor() {
+    super();
+    this.setDebuggerLinesStartAt1(true);
+    this.setDebuggerColumnsStartAt1(true);
+  }
+
+  // ---- plumbing: every request answers, none throws ----
+
+  protected override dispatchRequest(request: DebugProtocol.Request): void {
+    try {
+      super.dispatchRequest(request);
+    } catch (e) {
+      this.fail({ type: 'response', seq: 0, request_seq: request.seq, command: request.command, success: false } as DebugProtocol.Response, errorText(e));
+    }
+  }
+
+  private fail(response: DebugProtocol.Response, message: string, id = 1001): void {
+    this.sendErrorResponse(response, { id, format: '{_reason}', variables: { _reason: message }, showUser: true });
+  }
+
+  /** Runs a handler; an exception becomes an error response. */
+  private guard(response: DebugProtocol.Response, body: () => void): void {
+    try {
+      body();
+    } catch (e) {
+      this.fail(response, errorText(e));
+    }
+  }
+
+  private need(): { run: Run; ctl: Controller } {
+    if (!this.run || !this.ctl) throw new Error('no scenario is running: launch one first');
+    return { run: this.run, ctl: this.ctl };
+  }
+
+  // ---- start ----
+
+  protected override initializeRequest(response: DebugProtocol.InitializeResponse, args: DebugProtocol.InitializeRequestArguments): void {
+    this.clientInvalidates = !!args?.supportsInvalidatedEvent;
+    response.body = {
+      supportsConfigurationDoneRequest: true,
+      supportsStepBack: true,
+      supportsConditionalBreakpoints: true,
+      supportsHitConditionalBreakpoints: true,
+      supportsLogPoints: true,
+      supportsFunctionBreakpoints: true,
+      supportsDataBreakpoints: true,
+      supportsSetVariable: true,
+      supportsEvaluateForHovers: true,
+      supportsRestartRequest: true,
+      supportsExceptionInfoRequest: true,
+      supportsTerminateRequest: true,
+      supportsBreakpointLocationsRequest: true,
+      exceptionBreakpointFilters: [{ filter: EXCEPTION_FILTER, label: 'Failed expectations', description: 'Stop when an expect line or a > line of the scenario does not hold', default: true }],
+    };
+    this.sendResponse(response);
+  }
+
+  protected override configurationDoneRequest(response: DebugProtocol.ConfigurationDoneResponse): void {
+    this.configured = true;
+    this.sendResponse(response);
+    this.onConfigured?.();
+  }
+
+  protected override async launchRequest(response: DebugProtocol.LaunchResponse, raw: DebugProtocol.LaunchRequestArguments): Promise<void> {
+    try {
+      const args = checkLaunchArguments(raw);
+      if (typeof args === 'string') return this.fail(response, args, 1002);
+      this.args = args;
+      if (!(await this.load(response))) return;
+      this.sendEvent(new InitializedEvent());
+      if (!this.configured) await new Promise<void>((done) => (this.onConfigured = done));
+      this.sendResponse(response);
+      this.begin();
+    } catch (e) {
+      this.fail(response, errorText(e));
+    }
+  }
+
+  /** Creates the Run; on setup errors answers with them, lists them as output, and terminates. */
+  private async load(response: DebugProtocol.Response): Promise<boolean> {
+    const args = this.args!;
+    this.disposeRun();
+    try {
+      this.run = await loadRun({ scenarioPath: args.scenario, kernelPath: args.kernelSource });
+    } catch (e) {
+      if (!(e instanceof RunSetupError)) throw e;
+      const lines = [...e.diagnostics.map((d) => `${d.file}:${d.range.start.line}:${d.range.start.column}: ${d.message}`), ...e.kernelErrors.map((k) => `${k.loc.file}:${k.loc.line}:${k.loc.column}: ${k.detail}`)];
+      this.sendEvent(new OutputEvent(lines.join('\n') + '\n', 'stderr'));
+      this.fail(response, `the scenario cannot run:\n${lines.join('\n')}`, 1003);
+      this.sendEvent(new TerminatedEvent());
+      return false;
+    }
+    const ctl = new Controller(this.run);
+    ctl.stepBy = args.stepBy ?? 'line';
+    ctl.stopOnFailure = this.filters.includes(EXCEPTION_FILTER);
+    ctl.onLog = (text) => this.sendEvent(new OutputEvent(text + '\n', 'console'));
+    this.ctl = ctl;
+    this.prevViews = undefined;
+    this.prevSegments = -1;
+    // breakpoints set before a restart apply to the new run
+    for (const req of this.lineRequests.values()) ctl.setBreakpoints(req.source.path!, this.lineSpecs(req));
+    if (this.fnRequest) ctl.setFunctionBreakpoints(this.fnRequest.breakpoints);
+    if (this.dataRequest) ctl.setDataBreakpoints(this.dataRequest.breakpoints.map((b) => b.dataId));
+    return true;
+  }
+
+  /** After launch or restart: stop on entry, or run to the first breakpoint. */
+  private begin(): void {
+    const first = this.ctl!.entry(this.args!.stopOnEntry ?? true);
+    if (first) this.finish(first);
+    else this.startMotion('continue');
+  }
+
+  protected override async restartRequest(response: DebugProtocol.RestartResponse, args: DebugProtocol.RestartArguments): Promise<void> {
+    try {
+      if (!this.args) return this.fail(response, 'nothing to restart: launch first');
+      const next = args?.arguments ? checkLaunchArguments(args.arguments) : this.args;
+      if (typeof next === 'string') return this.fail(response, next, 1002);
+      this.args = next;
+      this.motion = undefined;
+      if (!(await this.load(response))) return;
+      this.sendResponse(response);
+      this.begin();
+    } catch (e) {
+      this.fail(response, errorText(e));
+    }
+  }
+
+  protected override terminateRequest(response: DebugProtocol.TerminateResponse): void {
+    this.motion = undefined;
+    this.sendResponse(response);
+    this.sendEvent(new TerminatedEvent());
+  }
+
+  protected override disconnectRequest(response: DebugProtocol.DisconnectResponse, args: DebugProtocol.DisconnectArguments, request?: DebugProtocol.Request): void {
+    this.motion = undefined;
+    this.disposeRun();
+    super.disconnectRequest(response, args, request);
+  }
+
+  private disposeRun(): void {
+    this.run?.dispose();
+    this.run = undefined;
+    this.ctl = undefined;
+  }
+
+  // ---- moving ----
+
+  protected override continueRequest(response: DebugProtocol.ContinueResponse): void {
+    response.body = { allThreadsContinued: true };
+    this.move(response, 'continue');
+  }
+  protected override nextRequest(response: DebugProtocol.NextResponse): void {
+    this.move(response, 'next');
+  }
+  protected override stepInRequest(response: DebugProtocol.StepInResponse): void {
+    this.move(response, 'stepIn');
+  }
+  protected override stepOutRequest(response: DebugProtocol.StepOutResponse): void {
+    this.move(response, 'stepOut');
+  }
+  protected override stepBackRequest(response: DebugProtocol.StepBackResponse): void {
+    this.move(response, 'stepBack');
+  }
+  protected override reverseContinueRequest(response: DebugProtocol.ReverseContinueResponse): void {
+    this.move(response, 'reverseContinue');
+  }
+
+  protected override pauseRequest(response: DebugProtocol.PauseResponse): void {
+    this.guard(response, () => {
+      const { run, ctl } = this.need();
+      this.sendResponse(response);
+      if (this.motion) ctl.pauseRequested = true;
+      else this.finish({ kind: 'stopped', report: { stop: run.stopInfo(run.stopIndex), reason: 'pause' } });
+    });
+  }
+
+  protected override customRequest(command: string, response: DebugProtocol.Response, args: unknown, request?: DebugProtocol.Request): void {
+    if (command === 'stepToNextEvent') return this.move(response, 'stepToNextEvent');
+    super.customRequest(command, response, args, request);
+  }
+
+  private move(response: DebugProtocol.Response, kind: MotionKind): void {
+    this.guard(response, () => {
+      this.need();
+      if (this.motion) throw new Error('the run is already moving: pause first');
+      this.sendResponse(response);
+      this.startMotion(kind);
+    });
+  }
+
+  /** Runs a motion in chunks, so a pause request can be heard between them. */
+  private startMotion(kind: MotionKind): void {
+    const gen = this.ctl!.move(kind);
+    this.motion = gen;
+    const tick = () => {
+      if (this.motion !== gen) return;
+      let r: IteratorResult<void, Outcome>;
+      try {
+        r = gen.next();
+      } catch (e) {
+        this.motion = undefined;
+        this.sendEvent(new OutputEvent(`internal error while running: ${(e as Error).stack ?? e}\n`, 'stderr'));
+        const run = this.run!;
+        this.finish({ kind: 'stopped', report: { stop: run.stopInfo(run.stopIndex), reason: 'exception', description: 'internal error of the debugger', text: errorText(e) } });
+        return;
+      }
+      if (!r.done) return void setImmediate(tick);
+      this.motion = undefined;
+      this.finish(r.value);
+    };
+    setImmediate(tick);
+  }
+
+  /** Reports a motion's outcome: a stopped event and the panel's snapshot, or the end. */
+  private finish(o: Outcome): void {
+    this.frames.reset();
+    this.vars.reset();
+    if (o.kind === 'finished') {
+      this.sendEvent(new OutputEvent('the scenario has ended\n', 'console'));
+      this.sendEvent(new TerminatedEvent());
+      return;
+    }
+    const r = o.report;
+    this.lastReport = r;
+    const ev = new StoppedEvent(r.reason, this.threadOf(r.stop), r.text) as DebugProtocol.StoppedEvent;
+    ev.body.allThreadsStopped = true;
+    if (r.description) ev.body.description = r.description;
+    if (r.hitBreakpointIds?.length) ev.body.hitBreakpointIds = r.hitBreakpointIds;
+    this.sendEvent(ev);
+    this.sendSnapshot();
+  }
+
+  /** The `tcpClose/stop` event for the panel: where we are, the sockets, what changed. */
+  private sendSnapshot(): void {
+    const run = this.run!;
+    const s = run.stopInfo(run.stopIndex);
+    const views = allViews(run);
+    const changed = this.prevViews ? diffViews(run, this.prevViews, views) : [];
+    const segs = run.world.segments;
+    const all = this.prevSegments < 0 || segs.length < this.prevSegments || run.stopIndex < this.prevIndex;
+    const fresh = all ? segs : segs.slice(this.prevSegments);
+    const where = s.kind === 'statement' || s.kind === 'error' ? { fn: s.fn?.name, file: s.loc?.file, line: s.loc?.line } : { file: run.scenario.file, line: s.item?.kind === 'event' ? s.item.event.line : undefined };
+    const body: StopSnapshot = {
+      index: s.index,
+      kind: s.kind,
+      clock: s.clock,
+      socket: s.socket,
+      ...where,
+      sockets: Object.fromEntries(views),
+      changed,
+      segments: fresh.map((g: Segment) => ({ id: g.id, from: g.from, to: g.to, time: g.time, text: segmentText(g), dropped: g.dropped, line: g.line })),
+      allSegments: all,
+    };
+    this.prevViews = views;
+    this.prevSegments = segs.length;
+    this.prevIndex = run.stopIndex;
+    this.sendEvent(new Event('tcpClose/stop', body));
+  }
+
+  // ---- breakpoints ----
+
+  private lineSpecs(args: DebugProtocol.SetBreakpointsArguments) {
+    const bps: DebugProtocol.SourceBreakpoint[] = args.breakpoints ?? (args.lines ?? []).map((line) => ({ line }));
+    if (!Array.isArray(bps)) throw new Error('setBreakpoints: breakpoints must be a list');
+    return bps.map((b) => {
+      if (!b || typeof b.line !== 'number') throw new Error('setBreakpoints: each breakpoint needs a numeric line');
+      return { line: this.convertClientLineToDebugger(b.line), condition: b.condition, hitCondition: b.hitCondition, logMessage: b.logMessage };
+    });
+  }
+
+  private toProtocol(r: BreakpointResult): DebugProtocol.Breakpoint {
+    const b: DebugProtocol.Breakpoint = { id: r.id, verified: r.verified };
+    if (r.line !== undefined) b.line = this.convertDebuggerLineToClient(r.line);
+    if (r.file) b.source = new Source(basename(r.file), this.convertDebuggerPathToClient(r.file));
+    if (r.message) b.message = r.message;
+    return b;
+  }
+
+  protected override setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): void {
+    this.guard(response, () => {
+      const path = args?.source?.path;
+      if (typeof path !== 'string') throw new Error('setBreakpoints: source.path is required (the kernel C file or the .tcpscenario)');
+      const specs = this.lineSpecs(args);
+      const file = this.convertClientPathToDebugger(path);
+      this.lineRequests.set(file, { ...args, source: { ...args.source, path: file } });
+      const { ctl } = this.need();
+      response.body = { breakpoints: ctl.setBreakpoints(file, specs).map((r) => this.toProtocol(r)) };
+      this.sendResponse(response);
+    });
+  }
+
+  protected override setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse, args: DebugProtocol.SetFunctionBreakpointsArguments): void {
+    this.guard(response, () => {
+      if (!Array.isArray(args?.breakpoints) || args.breakpoints.some((b) => typeof b?.name !== 'string')) throw new Error('setFunctionBreakpoints: breakpoints must be a list of { name }');
+      this.fnRequest = args;
+      const { ctl } = this.need();
+      response.body = { breakpoints: ctl.setFunctionBreakpoints(args.breakpoints).map((r) => this.toProtocol(r)) };
+      this.sendResponse(response);
+    });
+  }
+
+  protected override setExceptionBreakPointsRequest(response: DebugProtocol.SetExceptionBreakpointsResponse, args: DebugProtocol.SetExceptionBreakpointsArguments): void {
+    this.guard(response, () => {
+      if (!Array.isArray(args?.filters)) throw new Error('setExceptionBreakpoints: filters must be a list');
+      this.filters = args.filters.slice();
+      if (this.ctl) this.ctl.stopOnFailure = this.filters.includes(EXCEPTION_FILTER);
+      this.sendResponse(response);
+    });
+  }
+
+  protected override breakpointLocationsRequest(response: DebugProtocol.BreakpointLocationsResponse, args: DebugProtocol.BreakpointLocationsArguments): void {
+    this.guard(response, () => {
+      const { ctl } = this.need();
+      if (typeof args?.source?.path !== 'string' || typeof args.line !== 'number') throw new Error('breakpointLocations: source.path and line are required');
+      const from = this.convertClientLineToDebugger(args.line);
+      const to = typeof args.endLine === 'number' ? this.convertClientLineToDebugger(args.endLine) : from;
+      response.body = { breakpoints: ctl.breakpointLocations(this.convertClientPathToDebugger(args.source.path), from, to).map((l) => ({ line: this.convertDebuggerLineToClient(l) })) };
+      this.sendResponse(response);
+    });
+  }
+
+  protected override dataBreakpointInfoRequest(response: DebugProtocol.DataBreakpointInfoResponse, args: DebugProtocol.DataBreakpointInfoArguments): void {
+    this.guard(response, () => {
+      const { ctl } = this.need();
+      if (typeof args?.name !== 'string') throw new Error('dataBreakpointInfo: name is required');
+      const c = typeof args.variablesReference === 'number' ? this.vars.get(args.variablesReference) : undefined;
+      let info: ReturnType<Controller['dataInfo']> = { reason: 'data breakpoints watch fields of a socket or of a struct (expand a pointer), not locals or expressions' };
+      if (c?.kind === 'socket') info = ctl.dataInfo({ kind: 'socket', socket: c.socket, field: args.name });
+      else if (c?.kind === 'struct') info = ctl.dataInfo({ kind: 'struct', struct: c.value, field: args.name });
+      response.body = 'dataId' in info ? { dataId: info.dataId, description: info.description, accessTypes: ['write'], canPersist: false } : { dataId: null, description: info.reason };
+      this.sendResponse(response);
+    });
+  }
+
+  protected override setDataBreakpointsRequest(response: DebugProtocol.SetDataBreakpointsResponse, args: DebugProtocol.SetDataBreakpointsArguments): void {
+    this.guard(response, () => {
+      if (!Array.isArray(args?.breakpoints) || args.breakpoints.some((b) => typeof b?.dataId !== 'string')) throw new Error('setDataBreakpoints: breakpoints must be a list of { dataId }');
+      this.dataRequest = args;
+      const { ctl } = this.need();
+      response.body = { breakpoints: ctl.setDataBreakpoints(args.breakpoints.map((b) => b.dataId)).map((r) => this.toProtocol(r)) };
+      this.sendResponse(response);
+    });
+  }
+
+  protected override exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse): void {
+    this.guard(response, () => {
+      const { run } = this.need();
+      const s = run.stopInfo(run.stopIndex);
+      if (s.kind !== 'failure' && s.kind !== 'error') throw new Error('not stopped on an exception');
+      const failure = s.kind === 'failure';
+      response.body = {
+        exceptionId: failure ? 'expectation' : 'fault',
+        description: s.message ?? (failure ? 'an expectation failed' : 'a fault in the kernel C'),
+        breakMode: failure ? 'userUnhandled' : 'always',
+        details: {
+          message: s.message,
+          typeName: failure ? 'failed expectation' : 'fault in the kernel C',
+          stackTrace: failure ? `${run.scenario.file}:${s.item?.kind === 'event' ? s.item.event.line : '?'}` : s.errorLoc ? `${s.errorLoc.file}:${s.errorLoc.line}:${s.errorLoc.column}` : undefined,
+        },
+      };
+      this.sendResponse(response);
+    });
+  }
+
+  // ---- threads, stack, variables ----
+
+  private threadOf(s: Stop): number {
+    const order = this.run!.socketOrder;
+    const name = s.socket || s.item?.socket || '';
+    const i = order.indexOf(name);
+    return i < 0 ? 1 : i + 1;
+  }
+
+  protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
+    this.guard(response, () => {
+      const order = this.run?.socketOrder ?? [];
+      response.body = { threads: order.length ? order.map((n, i) => new Thread(i + 1, n)) : [new Thread(1, 'scenario')] };
+      this.sendResponse(response);
+    });
+  }
+
+  protected override stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): void {
+    this.guard(response, () => {
+      const { run } = this.need();
+      if (typeof args?.threadId !== 'number') throw new Error('stackTrace: threadId must be a number');
+      const s = run.stopInfo(run.stopIndex);
+      const order = run.socketOrder;
+      const socket = order[args.threadId - 1] ?? (order.length ? undefined : '');
+      if (socket === undefined) throw new Error(`no thread ${args.threadId}`);
+      const frames: DebugProtocol.StackFrame[] = [];
+      const scenarioSource = new Source(basename(run.scenario.file), this.convertDebuggerPathToClient(run.scenario.file));
+      if (args.threadId !== this.threadOf(s)) {
+        const decl = run.scenario.sockets.find((d) => d.name === socket);
+        frames.push(new StackFrame(this.frames.create({ kind: 'idle', socket }), 'idle', scenarioSource, this.convertDebuggerLineToClient(decl?.range.start.line ?? 1), 1));
+      } else {
+        const owner = s.socket || socket;
+        run.machine.stack().forEach((f, i) => {
+          const frame = run.machine.frames[run.machine.frames.length - 1 - i];
+          const id = this.frames.create({ kind: 'c', frame, pc: f.pc, socket: owner });
+          const loc = i === 0 && s.kind === 'error' && s.errorLoc ? s.errorLoc : f.loc;
+          const sf = new StackFrame(id, f.fn.name, new Source(basename(loc.file), this.convertDebuggerPathToClient(loc.file)), this.convertDebuggerLineToClient(loc.line), this.convertDebuggerColumnToClient(loc.column)) as DebugProtocol.StackFrame;
+          sf.endLine = this.convertDebuggerLineToClient(loc.endLine);
+          sf.endColumn = this.convertDebuggerColumnToClient(loc.endColumn);
+          frames.push(sf);
+        });
+        frames.push(this.itemFrame(run, s, owner, scenarioSource));
+      }
+      const start = typeof args.startFrame === 'number' ? args.startFrame : 0;
+      const levels = typeof args.levels === 'number' && args.levels > 0 ? args.levels : frames.length;
+      response.body = { stackFrames: frames.slice(start, start + levels), totalFrames: frames.length };
+      this.sendResponse(response);
+    });
+  }
+
+  /** The bottom frame: the scenario event, timer or delivery being handled. */
+  private itemFrame(run: Run, s: Stop, socket: string, scenarioSource: Source): DebugProtocol.StackFrame {
+    const id = this.frames.create({ kind: 'item', socket });
+    const it = s.item;
+    if (s.kind === 'end' || !it) {
+      const last = run.scenario.events[run.scenario.events.length - 1]?.line ?? 1;
+      return new StackFrame(id, 'end of scenario', scenarioSource, this.convertDebuggerLineToClient(last), 1);
+    }
+    if (it.kind === 'event') {
+      const text = (run.scenarioLines[it.event.line - 1] ?? '').replace(/#.*$/, '').trim().replace(/^\S+\s+/, '');
+      return new StackFrame(id, `scenario: ${text}`, scenarioSource, this.convertDebuggerLineToClient(it.event.line), 1);
+    }
+    const name = it.kind === 'timer' ? `timer: sk->${it.which} (${run.constantName(it.reason, 'TIME_')})` : `segment from ${it.seg.from}: ${segmentText(it.seg)}`;
+    const f = new StackFrame(id, name) as DebugProtocol.StackFrame;
+    f.line = 0;
+    f.column = 0;
+    f.presentationHint = 'label';
+    return f;
+  }
+
+  /** The scope to evaluate in for a frame id (none: the top C frame, or globals). */
+  private scopeOf(frameId: number | undefined): EvalScope {
+    const run = this.run!;
+    if (frameId === undefined) {
+      const top = run.machine.top;
+      return top ? { fn: top.fn, pc: run.machine.pc, frame: top } : globalScope();
+    }
+    const ref = this.frames.get(frameId);
+    if (!ref) throw new Error(`no frame ${frameId} (frames are valid until the run moves)`);
+    return ref.kind === 'c' ? { fn: ref.frame.fn, pc: ref.pc, frame: ref.frame } : globalScope();
+  }
+
+  protected override scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): void {
+    this.guard(response, () => {
+      const { run } = this.need();
+      if (typeof args?.frameId !== 'number') throw new Error('scopes: frameId must be a number');
+      const ref = this.frames.get(args.frameId);
+      if (!ref) throw new Error(`no frame ${args.frameId} (frames are valid until the run moves)`);
+      const at = this.scopeOf(args.frameId);
+      const scopes: DebugProtocol.Scope[] = [];
+      if (ref.kind === 'c') scopes.push(new Scope('Locals', this.vars.create({ kind: 'locals', frame: ref.frame, pc: ref.pc }), false));
+      const own = run.world.sockets.has(ref.socket) ? ref.socket : run.socketOrder[0];
+      if (own) scopes.push(new Scope('Socket', this.vars.create({ kind: 'socket', socket: own, at }), false));
+      for (const name of run.socketOrder) if (name !== own) scopes.push(new Scope(`Socket ${name}`, this.vars.create({ kind: 'socket', socket: name, at }), false));
+      scopes.push(new Scope('Clock', this.vars.create({ kind: 'clock' }), false));
+      response.body = { scopes };
+      this.sendResponse(response);
+    });
+  }
+
+  protected override variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): void {
+    this.guard(response, () => {
+      const { run } = this.need();
+      if (typeof args?.variablesReference !== 'number') throw new Error('variables: variablesReference must be a number');
+      const c = this.vars.get(args.variablesReference);
+      if (!c) throw new Error(`no variables ${args.variablesReference} (they are valid until the run moves)`);
+      response.body = { variables: this.children(run, c) };
+      this.sendResponse(response);
+    });
+  }
+
+  private children(run: Run, c: Container): DebugProtocol.Variable[] {
+    switch (c.kind) {
+      case 'locals': {
+        const at: EvalScope = { fn: c.frame.fn, pc: c.pc, frame: c.frame };
+        return visibleLocals(c.frame.fn, c.pc).map((v) => ({ ...this.variable(run, v.name, v.type, c.frame.s[v.slot], at), evaluateName: v.name }));
+      }
+      case 'socket': {
+        const info = run.world.sockets.get(c.socket)!;
+        const sk = info.sk;
+        const view = socketView(run, info);
+        const fields = [...KEY_FIELDS.map((n) => sk.type.byName.get(n)!).filter(Boolean), ...sk.type.fields.filter((f) => !KEY_FIELDS.includes(f.name))];
+        return fields.map((fl) => {
+          const v = sk.f[fl.index];
+          if (fl.name === 'timer' || fl.name === 'retransmit_timer') {
+            return { name: fl.name, value: displayTimer(view[fl.name], run.world.jiffies), type: typeName(fl.type), variablesReference: this.vars.create({ kind: 'struct', value: v, at: c.at }) };
+          }
+          if (isInt(fl.type)) return { name: fl.name, value: displayField(run, fl.name, v), type: typeName(fl.type), variablesReference: 0 };
+          return this.variable(run, fl.name, fl.type, v, c.at);
+        });
+      }
+      case 'clock': {
+        const j = run.world.jiffies;
+        return [
+          { name: 'jiffies', value: String(j), type: 'unsigned long', variablesReference: 0, evaluateName: 'jiffies' },
+          { name: 'seconds', value: (j / HZ).toFixed(2), variablesReference: 0 },
+          { name: 'HZ', value: String(HZ), variablesReference: 0 },
+        ];
+      }
+      case 'struct': {
+        const st = c.value;
+        const owner = run.world.byStruct.get(st);
+        return st.type.fields.map((fl) => {
+          const v = st.f[fl.index];
+          if (owner && isInt(fl.type)) return { name: fl.name, value: displayField(run, fl.name, v), type: typeName(fl.type), variablesReference: 0 };
+          return this.variable(run, fl.name, fl.type, v, c.at);
+        });
+      }
+    }
+  }
+
+  private variable(run: Run, name: string, t: CType, v: unknown, at: EvalScope): DebugProtocol.Variable {
+    const expandable = v instanceof CStruct;
+    return { name, value: formatValue(run, t, v), type: typeName(t), variablesReference: expandable ? this.vars.create({ kind: 'struct', value: v as CStruct, at }) : 0 };
+  }
+
+  protected override setVariableRequest(response: DebugProtocol.SetVariableResponse, args: DebugProtocol.SetVariableArguments): void {
+    this.guard(response, () => {
+      const { run } = this.need();
+      if (typeof args?.variablesReference !== 'number' || typeof args.name !== 'string' || typeof args.value !== 'string') throw new Error('setVariable: variablesReference, name and value are required');
+      const c = this.vars.get(args.variablesReference);
+      if (!c) throw new Error(`no variables ${args.variablesReference}`);
+      let place: { cells: any[]; index: number; type: CType; bits?: number; field?: string; onSock?: boolean };
+      let at: EvalScope;
+      if (c.kind === 'locals') {
+        const v = visibleLocals(c.frame.fn, c.pc).find((x) => x.name === args.name);
+        if (!v) throw new Error(`no local '${args.name}' here`);
+        place = { cells: c.frame.s, index: v.slot, type: v.type };
+        at = { fn: c.frame.fn, pc: c.pc, frame: c.frame };
+      } else if (c.kind === 'socket' || c.kind === 'struct') {
+        const st = c.kind === 'socket' ? run.world.sockets.get(c.socket)!.sk : c.value;
+        const fl = st.type.byName.get(args.name);
+        if (!fl) throw new Error(`struct ${st.type.name} has no field '${args.name}'`);
+        place = { cells: st.f, index: fl.index, type: fl.type, bits: fl.bits, field: fl.name, onSock: run.world.byStruct.has(st) };
+        at = c.at;
+      } else throw new Error('the clock cannot be changed here: add a wait to the scenario');
+      const v = writeInt(run, place, args.value, at);
+      response.body = { value: place.onSock && place.field ? displayField(run, place.field, v) : formatValue(run, place.type, v) };
+      this.sendResponse(response);
+      this.changed();
+    });
+  }
+
+  /** After a what-if write: the client refreshes its views, the panel gets a snapshot. */
+  private changed(): void {
+    if (this.clientInvalidates) this.sendEvent(new InvalidatedEvent(['variables']));
+    this.sendSnapshot();
+  }
+
+  protected override evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {
+    this.guard(response, () => {
+      const { run } = this.need();
+      if (typeof args?.expression !== 'string') throw new Error('evaluate: expression must be a string');
+      const at = this.scopeOf(typeof args.frameId === 'number' ? args.frameId : undefined);
+      const text = args.expression.trim();
+      try {
+        if (args.context === 'repl') {
+          const w = assign(run, text, at);
+          if (w) {
+            response.body = { result: formatValue(run, w.type, w.value), type: typeName(w.type), variablesReference: 0 };
+            this.sendResponse(response);
+            this.changed();
+            return;
+          }
+        }
+        const { value, type } = evaluate(run, text, at);
+        response.body = { result: formatValue(run, type, value), type: typeName(type), variablesReference: value instanceof CStruct ? this.vars.create({ kind: 'struct', value, at }) : 0 };
+        this.sendResponse(response);
+      } catch (e) {
+        this.fail(response, `cannot evaluate '${text}': ${errorText(e)}`, 1004);
+      }
+    });
+  }
+}
+
+/** The locals and parameters of `fn` whose names are in scope at instruction `pc`. */
+function visibleLocals(fn: CFunction, pc: number) {
+  return fn.vars.filter((v) => v.from <= pc && pc < v.to);
+}

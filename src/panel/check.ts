@@ -1,0 +1,84 @@
+// Shape checks for what flows towards the webview: the adapter's `tcpClose/stop` bodies (checked
+// by the host) and the host's messages (checked again by the webview, which trusts nothing).
+// No imports but types: the browser bundle uses this file too.
+
+import type { HostToWebview, SegmentSnapshot, SocketSnapshot, StopSnapshot, TimerSnapshot } from './protocol';
+
+type Obj = Record<string, unknown>;
+const isObj = (x: unknown): x is Obj => typeof x === 'object' && x !== null && !Array.isArray(x);
+const isInt = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x);
+const isNum = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
+const isStr = (x: unknown): x is string => typeof x === 'string';
+const optStr = (x: unknown) => x === undefined || isStr(x);
+const optInt = (x: unknown) => x === undefined || isInt(x);
+const KINDS = new Set(['statement', 'event', 'failure', 'error', 'end']);
+
+function record(x: unknown, each: (v: unknown) => boolean): boolean {
+  if (!isObj(x)) return false;
+  for (const k in x) if (!each(x[k])) return false;
+  return true;
+}
+
+function timer(x: unknown): x is TimerSnapshot | null {
+  return x === null || (isObj(x) && isStr(x.reason) && isNum(x.expires));
+}
+
+function socket(x: unknown): x is SocketSnapshot {
+  return (
+    isObj(x) &&
+    record(x.fields, isNum) &&
+    record(x.display, isStr) &&
+    record(x.writers, (w) => isObj(w) && isInt(w.stop) && w.stop >= 0 && isStr(w.fn) && isStr(w.file) && isInt(w.line)) &&
+    timer(x.timer) &&
+    timer(x.retransmit_timer)
+  );
+}
+
+function segment(x: unknown): x is SegmentSnapshot {
+  return isObj(x) && isInt(x.id) && isStr(x.from) && isStr(x.to) && isNum(x.time) && isStr(x.flags) && isNum(x.seq) && isNum(x.ack) && isNum(x.len) && typeof x.dropped === 'boolean';
+}
+
+function array(x: unknown, each: (v: unknown) => boolean): boolean {
+  return Array.isArray(x) && x.every(each);
+}
+
+/** Why `x` is not a StopSnapshot, or undefined when it is one. */
+export function stopProblem(x: unknown): string | undefined {
+  if (!isObj(x)) return 'not an object';
+  if (!isInt(x.index) || x.index < 0) return 'index';
+  if (!isInt(x.stopCount) || x.stopCount < 1) return 'stopCount';
+  if (!isStr(x.kind) || !KINDS.has(x.kind)) return 'kind';
+  if (!isNum(x.clock)) return 'clock';
+  if (!isStr(x.socket)) return 'socket';
+  if (!optStr(x.fn) || !optStr(x.file) || !optInt(x.line) || !optStr(x.message)) return 'location or message';
+  if (!record(x.sockets, socket)) return 'sockets';
+  if (!array(x.changed, (c) => isObj(c) && isStr(c.socket) && isStr(c.field) && isStr(c.before) && isStr(c.after))) return 'changed';
+  if (!array(x.segments, segment)) return 'segments';
+  if (!optInt(x.currentSegment)) return 'currentSegment';
+  if (!array(x.transitions, (t) => isObj(t) && isStr(t.socket) && isStr(t.from) && isStr(t.to) && optStr(t.fn) && optInt(t.line))) return 'transitions';
+  if (!array(x.events, (e) => isObj(e) && isNum(e.time) && isInt(e.line) && isStr(e.text))) return 'events';
+  if (x.notes !== undefined && !array(x.notes, isStr)) return 'notes';
+  return undefined;
+}
+
+export function isStopSnapshot(x: unknown): x is StopSnapshot {
+  return stopProblem(x) === undefined;
+}
+
+/** Checks a message from the host; returns it, or the reason it is refused. */
+export function parseFromHost(m: unknown): HostToWebview | string {
+  if (!isObj(m)) return 'not an object';
+  switch (m.type) {
+    case 'session':
+      if (!isStr(m.name) || !isStr(m.scenario) || !array(m.sockets, isStr)) return 'bad session message';
+      return { type: 'session', name: m.name, scenario: m.scenario, sockets: m.sockets as string[] };
+    case 'stop': {
+      const p = stopProblem(m.stop);
+      return p ? `bad stop: ${p}` : { type: 'stop', stop: m.stop as StopSnapshot };
+    }
+    case 'ended':
+      return { type: 'ended' };
+    default:
+      return `unknown message type ${JSON.stringify(m.type)}`;
+  }
+}

@@ -1,0 +1,195 @@
+// The host side of the live panel: one webview panel per tcp-close debug session. It sets the
+// page once, forwards the adapter's stops to it (src/panel/outbox.ts does the flow control) and
+// turns the webview's requests into debugger requests (`gotoStop`) and editor moves (`reveal`).
+
+import * as vscode from 'vscode';
+import { AllowedFiles, sessionFiles } from './files';
+import { makeNonce, panelHtml } from './html';
+import { Outbox } from './outbox';
+import { parseFromWebview, type StopSnapshot } from './protocol';
+
+export const VIEW_TYPE = 'tcpCloseDebugger.panel';
+
+/** Webview options, the same for a new panel and a restored one: scripts, and media/ only. */
+export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+  return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'media')] };
+}
+
+export function setPanelHtml(webview: vscode.Webview, extensionUri: vscode.Uri): void {
+  const media = (...p: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', ...p)).toString();
+  webview.html = panelHtml({
+    cspSource: webview.cspSource,
+    nonce: makeNonce(),
+    scriptUri: media('dist', 'panel.js'),
+    styleUri: media('panel.css'),
+    codiconUri: media('dist', 'codicon.css'),
+  });
+}
+
+export class StopPanel {
+  private static readonly bySession = new Map<string, StopPanel>();
+  /** panels without a live session (restored after a reload, or whose session ended): reused first */
+  private static readonly idle = new Set<StopPanel>();
+
+  private session: vscode.DebugSession | undefined;
+  private readonly outbox: Outbox;
+  private allowed = new AllowedFiles();
+  private readonly disposables: vscode.Disposable[] = [];
+  private disposed = false;
+
+  static forSession(id: string): StopPanel | undefined {
+    return StopPanel.bySession.get(id);
+  }
+
+  /** The panel of `session`, created (beside the editor, focus kept) or reused and revealed. */
+  static createOrShow(extensionUri: vscode.Uri, session: vscode.DebugSession, log: vscode.LogOutputChannel): StopPanel {
+    const mine = StopPanel.bySession.get(session.id);
+    if (mine) {
+      mine.panel.reveal(undefined, true);
+      return mine;
+    }
+    const [reused] = StopPanel.idle;
+    if (reused) {
+      reused.sessionStarted(session);
+      reused.panel.reveal(undefined, true);
+      return reused;
+    }
+    const panel = vscode.window.createWebviewPanel(VIEW_TYPE, StopPanel.title(session), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, webviewOptions(extensionUri));
+    const p = new StopPanel(panel, extensionUri, log);
+    p.sessionStarted(session);
+    return p;
+  }
+
+  /** A panel VS Code restores after a reload: no session any more; the webview shows its saved state. */
+  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, log: vscode.LogOutputChannel): StopPanel {
+    panel.webview.options = webviewOptions(extensionUri);
+    const p = new StopPanel(panel, extensionUri, log);
+    p.outbox.setEnded();
+    StopPanel.idle.add(p);
+    return p;
+  }
+
+  private static title(session: vscode.DebugSession): string {
+    return `TCP close: ${session.name}`;
+  }
+
+  private constructor(
+    readonly panel: vscode.WebviewPanel,
+    private readonly extensionUri: vscode.Uri,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.outbox = new Outbox(
+      (m) => this.panel.webview.postMessage(m),
+      (e) => this.log.warn(`postMessage failed: ${String(e)}`),
+    );
+    setPanelHtml(panel.webview, extensionUri);
+    this.disposables.push(
+      panel,
+      panel.onDidDispose(() => this.dispose()),
+      panel.webview.onDidReceiveMessage((m) => this.receive(m)),
+      panel.onDidChangeViewState((e) => {
+        // without retainContextWhenHidden a hidden webview is destroyed; it says `ready` again when shown
+        if (!e.webviewPanel.visible) this.outbox.webviewGone();
+      }),
+    );
+  }
+
+  sessionStarted(session: vscode.DebugSession): void {
+    if (this.session) StopPanel.bySession.delete(this.session.id);
+    StopPanel.idle.delete(this);
+    this.session = session;
+    StopPanel.bySession.set(session.id, this);
+    this.panel.title = StopPanel.title(session);
+    const shipped = [vscode.Uri.joinPath(this.extensionUri, 'dist', 'kernel', 'tcp.c').fsPath, vscode.Uri.joinPath(this.extensionUri, 'src', 'kernel', 'tcp.c').fsPath];
+    const files = sessionFiles(session.configuration as Record<string, unknown>, session.workspaceFolder?.uri.fsPath, shipped);
+    this.allowed = new AllowedFiles();
+    this.allowed.add(files.scenario);
+    for (const k of files.kernels) this.allowed.add(k);
+    this.outbox.setSession({ type: 'session', name: session.name, sockets: [], scenario: files.scenario ?? '' });
+  }
+
+  update(stop: StopSnapshot): void {
+    // the kernel C the session runs is where its statements are: the adapter says so
+    if (stop.kind === 'statement' || stop.kind === 'error') this.allowed.add(stop.file);
+    for (const s of Object.values(stop.sockets)) for (const w of Object.values(s.writers)) this.allowed.add(w.file);
+    this.outbox.setStop(stop);
+  }
+
+  get latestStop(): StopSnapshot | undefined {
+    return this.outbox.latestStop;
+  }
+
+  sessionEnded(): void {
+    if (this.session) StopPanel.bySession.delete(this.session.id);
+    this.session = undefined;
+    StopPanel.idle.add(this);
+    this.outbox.setEnded();
+  }
+
+  private receive(raw: unknown): void {
+    const m = parseFromWebview(raw);
+    if (typeof m === 'string') {
+      this.log.warn(`ignored a message from the panel (${m}): ${safeJson(raw)}`);
+      return;
+    }
+    switch (m.type) {
+      case 'ready':
+        this.outbox.webviewReady();
+        return;
+      case 'goto':
+        if (!this.session) {
+          this.log.info(`goto ${m.stop} ignored: the session has ended`);
+          return;
+        }
+        this.session.customRequest('gotoStop', { stop: m.stop }).then(undefined, (e) => this.log.warn(`gotoStop ${m.stop} failed: ${String(e?.message ?? e)}`));
+        return;
+      case 'reveal':
+        void this.reveal(m.file, m.line);
+        return;
+    }
+  }
+
+  private async reveal(file: string, line: number): Promise<void> {
+    if (!this.allowed.has(file)) {
+      this.log.warn(`reveal refused: ${file} is neither the scenario nor the kernel C of this session`);
+      return;
+    }
+    try {
+      const uri = vscode.Uri.file(file);
+      const shown = vscode.window.visibleTextEditors.find((e) => e.document.uri.fsPath === uri.fsPath);
+      const pos = new vscode.Position(Math.max(0, line - 1), 0);
+      const column = shown?.viewColumn ?? (this.panel.viewColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Beside : vscode.ViewColumn.One);
+      const editor = await vscode.window.showTextDocument(uri, { viewColumn: column, selection: new vscode.Range(pos, pos), preserveFocus: false });
+      editor.revealRange(new vscode.Range(pos, pos), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    } catch (e) {
+      this.log.warn(`reveal ${file}:${line} failed: ${String((e as Error)?.message ?? e)}`);
+    }
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (this.session) StopPanel.bySession.delete(this.session.id);
+    StopPanel.idle.delete(this);
+    while (this.disposables.length) {
+      try {
+        this.disposables.pop()!.dispose();
+      } catch {
+        // already disposed
+      }
+    }
+  }
+
+  static disposeAll(): void {
+    for (const p of [...StopPanel.bySession.values(), ...StopPanel.idle]) p.dispose();
+  }
+}
+
+function safeJson(x: unknown): string {
+  try {
+    const s = JSON.stringify(x);
+    return s === undefined ? String(x) : s.length > 300 ? `${s.slice(0, 300)}…` : s;
+  } catch {
+    return String(x);
+  }
+}
