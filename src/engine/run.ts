@@ -268,7 +268,10 @@ export class Run {
         } else if (a.name === 'partial') {
           const n = this.resolveValue(a.value, diags);
           if (n === undefined) continue;
-          const skb = w.makeSkb({ flags: { syn: false, fin: false, rst: false, psh: false, ack: true }, seq: info.sk.get('write_seq'), ack: info.sk.get('acked_seq'), len: n, win: 0 }, info.sk);
+          // the application's bytes are already counted in write_seq (tcp_write does so as it
+          // copies them): the held segment starts n bytes before it
+          const seq = (info.sk.get('write_seq') - n) >>> 0;
+          const skb = w.makeSkb({ flags: { syn: false, fin: false, rst: false, psh: false, ack: true }, seq, ack: info.sk.get('acked_seq'), len: n, win: 0 }, info.sk);
           setField(info.sk, 'partial', skb);
         }
       }
@@ -453,8 +456,13 @@ export class Run {
             const rec = w.record({ from: 'peer', to: e.socket, time: w.jiffies, ...seg, dropped: false, line: e.line });
             return enter(this.prog.fnByName.get('tcp_rcv'), [w.makeSkb(rec, info!.sk), info!.sk]);
           }
-          case 'close':
+          case 'close': {
+            // close() on the descriptor: inet_release, which calls tcp_close(sk, 0), marks the
+            // socket dead and releases it; `close timeout=N` is a protocol close: tcp_close(sk, N)
+            const release = this.prog.fnByName.get('inet_release');
+            if (a.timeout === 0 && release?.kind === 'c') return enter(release, [info!.sk]);
             return enter(this.prog.fnByName.get('tcp_close'), [info!.sk, a.timeout]);
+          }
           case 'call': {
             const fn = this.prog.fnByName.get(a.function) as CFunction;
             const args = this.callArgs(fn, e, [])!;

@@ -2065,3 +2065,35 @@ void destroy_sock(struct sock *sk)
 		kfree_skb(skb, FREE_READ);
 	}
 }
+
+/*
+ *	The peer socket should always be NULL (or else). When we call this
+ *	function we are destroying the object and from then on nobody
+ *	should refer to it.
+ *
+ *	(net/inet/af_inet.c: what close() on the descriptor runs)
+ *
+ * reduced: takes the sock instead of the struct socket (sock->data);
+ * multicast groups and lingering (SO_LINGER: the process sleeping until
+ * the close completes) are left out; sk->prot->close is tcp_close.
+ */
+
+int inet_release(struct sock *sk)
+{
+	if (sk == NULL) 
+		return(0);
+
+	sk->state_change(sk);
+
+	/* Start closing the connection.  This may take a while. */
+
+	tcp_close(sk, 0);
+	sk->dead = 1;
+
+	sk->inuse = 1;
+
+	/* This will destroy it. */
+	release_sock(sk);
+	sk->socket = NULL;
+	return(0);
+}

@@ -278,6 +278,7 @@ extern void def_callback1(struct sock *sk);
 extern int tcp_rcv(struct sk_buff *skb, struct sock *sk);
 extern void release_sock(struct sock *sk);
 extern void destroy_sock(struct sock *sk);
+extern int inet_release(struct sock *sk);
 extern void delete_timer(struct sock *t);
 extern void reset_timer(struct sock *t, int timeout, unsigned long len);
 extern void net_timer(unsigned long data);
