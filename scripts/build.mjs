@@ -1,5 +1,6 @@
 // Bundles the extension's entry points with esbuild and copies the files they load at run time
-// (the tree-sitter wasm files and the shipped kernel C) beside the bundles in dist/.
+// (the tree-sitter wasm files and the shipped kernel C) beside the bundles in dist/; bundles the
+// panel's browser side into media/dist/ (the webview may load only from media/) with the codicons.
 import { build } from 'esbuild';
 import { cpSync, mkdirSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -13,6 +14,7 @@ mkdirSync(dist, { recursive: true });
 const entries = [
   { in: 'src/cli/main.ts', out: 'cli' },
   { in: 'src/debug/adapter.ts', out: 'adapter' },
+  { in: 'src/extension.ts', out: 'extension' },
 ];
 await build({
   entryPoints: entries.map((e) => ({ in: join(root, e.in), out: e.out })).filter((e) => existsSync(e.in)),
@@ -33,3 +35,20 @@ await build({
 cpSync(join(root, 'node_modules/web-tree-sitter/tree-sitter.wasm'), join(dist, 'tree-sitter.wasm'));
 cpSync(join(root, 'node_modules/tree-sitter-c/tree-sitter-c.wasm'), join(dist, 'tree-sitter-c.wasm'));
 cpSync(join(root, 'src/kernel'), join(dist, 'kernel'), { recursive: true });
+
+// the panel's webview script (browser, one IIFE) and the codicon font it uses, inside media/
+const mediaDist = join(root, 'media', 'dist');
+mkdirSync(mediaDist, { recursive: true });
+await build({
+  entryPoints: [join(root, 'media/panel.ts')],
+  outfile: join(mediaDist, 'panel.js'),
+  bundle: true,
+  platform: 'browser',
+  target: 'chrome120',
+  format: 'iife',
+  sourcemap: !minify,
+  minify,
+  logLevel: 'warning',
+});
+cpSync(join(root, 'node_modules/@vscode/codicons/dist/codicon.css'), join(mediaDist, 'codicon.css'));
+cpSync(join(root, 'node_modules/@vscode/codicons/dist/codicon.ttf'), join(mediaDist, 'codicon.ttf'));

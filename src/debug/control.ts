@@ -13,7 +13,7 @@ import { errorText, formatValue, topScope, truthy } from './values';
 
 export type MotionKind = 'continue' | 'next' | 'stepIn' | 'stepOut' | 'stepBack' | 'reverseContinue' | 'stepToNextEvent';
 
-export type StopReason = 'entry' | 'step' | 'breakpoint' | 'function breakpoint' | 'data breakpoint' | 'exception' | 'pause';
+export type StopReason = 'entry' | 'step' | 'breakpoint' | 'function breakpoint' | 'data breakpoint' | 'exception' | 'pause' | 'goto';
 
 /** Why and where a motion stopped. */
 export interface StopReport {

@@ -1,7 +1,8 @@
 // The debug adapter session: translates Debug Adapter Protocol requests into calls on a Run (the
 // engine) and its Controller (stepping and breakpoints), and stops back into DAP events.
 
-import { basename } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
 import {
   Event,
   Handles,
@@ -19,11 +20,13 @@ import {
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { CFunction, Frame } from '../engine/code';
 import { CStruct, isInt, typeName, type CType } from '../engine/ctypes';
-import { KEY_FIELDS, allViews, diffViews, displayField, displayTimer, socketView, type SocketView } from '../engine/inspect';
+import { KEY_FIELDS, displayField, displayTimer, socketView } from '../engine/inspect';
 import { RunSetupError, type Run, type Stop } from '../engine/run';
-import { segmentText, type Segment } from '../engine/world';
+import { segmentText } from '../engine/world';
+import type { StopSnapshot } from '../panel/protocol';
 import { HZ } from '../scenario/ast';
 import { loadRun } from '../host/load';
+import { buildSnapshot } from './snapshot';
 import { checkLaunchArguments, type LaunchArguments } from './config';
 import { Controller, type BreakpointResult, type MotionKind, type Outcome, type StopReport } from './control';
 import { assign, errorText, evaluate, formatValue, globalScope, writeInt, type Scope as EvalScope } from './values';
@@ -38,21 +41,8 @@ type Container =
   | { kind: 'clock' }
   | { kind: 'struct'; value: CStruct; at: EvalScope };
 
-/** The `tcpClose/stop` event's body: a snapshot for the panel. */
-export interface StopSnapshot {
-  index: number;
-  kind: Stop['kind'];
-  clock: number;
-  socket: string;
-  fn?: string;
-  file?: string;
-  line?: number;
-  sockets: Record<string, SocketView>;
-  changed: { socket: string; field: string; before: string; after: string }[];
-  /** segments new since the last snapshot, or all of them when `allSegments` */
-  segments: { id: number; from: string; to: string; time: number; text: string; dropped: boolean; line?: number }[];
-  allSegments: boolean;
-}
+/** The `tcpClose/stop` event's body: the panel's snapshot (src/panel/protocol.ts) and the agenda item. */
+export type StopEventBody = StopSnapshot & { item: string };
 
 export const EXCEPTION_FILTER = 'expectation';
 
@@ -72,9 +62,9 @@ export class TcpCloseSession extends LoggingDebugSession {
   private fnRequest: DebugProtocol.SetFunctionBreakpointsArguments | undefined;
   private dataRequest: DebugProtocol.SetDataBreakpointsArguments | undefined;
   private filters: string[] = [EXCEPTION_FILTER];
-  private prevViews: ReturnType<typeof allViews> | undefined;
-  private prevSegments = -1;
-  private prevIndex = -1;
+  private prevSnapshot: StopSnapshot | undefined;
+  /** kernel files run from one path (dist/kernel/tcp.c) but opened by the user at another with the same text */
+  private aliases = new Map<string, string>();
 
   constructor() {
     super();
@@ -108,6 +98,32 @@ export class TcpCloseSession extends LoggingDebugSession {
   private need(): { run: Run; ctl: Controller } {
     if (!this.run || !this.ctl) throw new Error('no scenario is running: launch one first');
     return { run: this.run, ctl: this.ctl };
+  }
+
+  /** A client path as the run knows it: a copy of a kernel file with the same text is that file. */
+  private fromClient(path: string): string {
+    const file = resolve(this.convertClientPathToDebugger(path));
+    const run = this.run;
+    if (!run || run.prog.files.has(file) || file === resolve(run.scenario.file)) return file;
+    let text: string | undefined;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      return file;
+    }
+    for (const [k, t] of run.prog.files) {
+      if (t === text) {
+        this.aliases.set(k, file);
+        return k;
+      }
+    }
+    return file;
+  }
+
+  /** A source for a run's file, under the path the user opened it at. */
+  private source(file: string): Source {
+    const shown = this.aliases.get(file) ?? file;
+    return new Source(basename(shown), this.convertDebuggerPathToClient(shown));
   }
 
   // ---- start ----
@@ -173,10 +189,10 @@ export class TcpCloseSession extends LoggingDebugSession {
     ctl.stopOnFailure = this.filters.includes(EXCEPTION_FILTER);
     ctl.onLog = (text) => this.sendEvent(new OutputEvent(text + '\n', 'console'));
     this.ctl = ctl;
-    this.prevViews = undefined;
-    this.prevSegments = -1;
+    this.prevSnapshot = undefined;
     // breakpoints set before a restart apply to the new run
-    for (const req of this.lineRequests.values()) ctl.setBreakpoints(req.source.path!, this.lineSpecs(req));
+    this.aliases.clear();
+    for (const req of this.lineRequests.values()) ctl.setBreakpoints(this.fromClient(req.source.path!), this.lineSpecs(req));
     if (this.fnRequest) ctl.setFunctionBreakpoints(this.fnRequest.breakpoints);
     if (this.dataRequest) ctl.setDataBreakpoints(this.dataRequest.breakpoints.map((b) => b.dataId));
     return true;
@@ -255,6 +271,7 @@ export class TcpCloseSession extends LoggingDebugSession {
 
   protected override customRequest(command: string, response: DebugProtocol.Response, args: unknown, request?: DebugProtocol.Request): void {
     if (command === 'stepToNextEvent') return this.move(response, 'stepToNextEvent');
+    if (command === 'gotoStop') return this.gotoStop(response, args);
     super.customRequest(command, response, args, request);
   }
 
@@ -312,28 +329,23 @@ export class TcpCloseSession extends LoggingDebugSession {
   /** The `tcpClose/stop` event for the panel: where we are, the sockets, what changed. */
   private sendSnapshot(): void {
     const run = this.run!;
-    const s = run.stopInfo(run.stopIndex);
-    const views = allViews(run);
-    const changed = this.prevViews ? diffViews(run, this.prevViews, views) : [];
-    const segs = run.world.segments;
-    const all = this.prevSegments < 0 || segs.length < this.prevSegments || run.stopIndex < this.prevIndex;
-    const fresh = all ? segs : segs.slice(this.prevSegments);
-    const where = s.kind === 'statement' || s.kind === 'error' ? { fn: s.fn?.name, file: s.loc?.file, line: s.loc?.line } : { file: run.scenario.file, line: s.item?.kind === 'event' ? s.item.event.line : undefined };
-    const body: StopSnapshot = {
-      index: s.index,
-      kind: s.kind,
-      clock: s.clock,
-      socket: s.socket,
-      ...where,
-      sockets: Object.fromEntries(views),
-      changed,
-      segments: fresh.map((g: Segment) => ({ id: g.id, from: g.from, to: g.to, time: g.time, text: segmentText(g), dropped: g.dropped, line: g.line })),
-      allSegments: all,
-    };
-    this.prevViews = views;
-    this.prevSegments = segs.length;
-    this.prevIndex = run.stopIndex;
+    const snap = buildSnapshot(run, this.prevSnapshot);
+    this.prevSnapshot = snap;
+    const body: StopEventBody = { ...snap, item: itemName(run, run.stopInfo(run.stopIndex)) };
     this.sendEvent(new Event('tcpClose/stop', body));
+  }
+
+  /** The panel's timeline: move to any stop already recorded. */
+  private gotoStop(response: DebugProtocol.Response, args: unknown): void {
+    this.guard(response, () => {
+      const { run } = this.need();
+      const n = (args as { stop?: unknown })?.stop;
+      if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n >= run.stopCount) throw new Error(`gotoStop: stop must be a whole number from 0 to ${run.stopCount - 1}`);
+      if (this.motion) throw new Error('the run is moving: pause first');
+      const stop = run.goto(n);
+      this.sendResponse(response);
+      this.finish({ kind: 'stopped', report: { stop, reason: 'goto', description: `went to stop ${n}` } });
+    });
   }
 
   // ---- breakpoints ----
@@ -350,7 +362,7 @@ export class TcpCloseSession extends LoggingDebugSession {
   private toProtocol(r: BreakpointResult): DebugProtocol.Breakpoint {
     const b: DebugProtocol.Breakpoint = { id: r.id, verified: r.verified };
     if (r.line !== undefined) b.line = this.convertDebuggerLineToClient(r.line);
-    if (r.file) b.source = new Source(basename(r.file), this.convertDebuggerPathToClient(r.file));
+    if (r.file) b.source = this.source(r.file);
     if (r.message) b.message = r.message;
     return b;
   }
@@ -360,9 +372,13 @@ export class TcpCloseSession extends LoggingDebugSession {
       const path = args?.source?.path;
       if (typeof path !== 'string') throw new Error('setBreakpoints: source.path is required (the kernel C file or the .tcpscenario)');
       const specs = this.lineSpecs(args);
-      const file = this.convertClientPathToDebugger(path);
-      this.lineRequests.set(file, { ...args, source: { ...args.source, path: file } });
-      const { ctl } = this.need();
+      this.lineRequests.set(resolve(path), args);
+      if (!this.ctl) {
+        response.body = { breakpoints: specs.map((b) => ({ verified: false, line: this.convertDebuggerLineToClient(b.line), message: 'set when the scenario is loaded' })) };
+        return this.sendResponse(response);
+      }
+      const ctl = this.ctl;
+      const file = this.fromClient(path);
       response.body = { breakpoints: ctl.setBreakpoints(file, specs).map((r) => this.toProtocol(r)) };
       this.sendResponse(response);
     });
@@ -372,7 +388,11 @@ export class TcpCloseSession extends LoggingDebugSession {
     this.guard(response, () => {
       if (!Array.isArray(args?.breakpoints) || args.breakpoints.some((b) => typeof b?.name !== 'string')) throw new Error('setFunctionBreakpoints: breakpoints must be a list of { name }');
       this.fnRequest = args;
-      const { ctl } = this.need();
+      if (!this.ctl) {
+        response.body = { breakpoints: args.breakpoints.map(() => ({ verified: false, message: 'set when the scenario is loaded' })) };
+        return this.sendResponse(response);
+      }
+      const ctl = this.ctl;
       response.body = { breakpoints: ctl.setFunctionBreakpoints(args.breakpoints).map((r) => this.toProtocol(r)) };
       this.sendResponse(response);
     });
@@ -393,7 +413,7 @@ export class TcpCloseSession extends LoggingDebugSession {
       if (typeof args?.source?.path !== 'string' || typeof args.line !== 'number') throw new Error('breakpointLocations: source.path and line are required');
       const from = this.convertClientLineToDebugger(args.line);
       const to = typeof args.endLine === 'number' ? this.convertClientLineToDebugger(args.endLine) : from;
-      response.body = { breakpoints: ctl.breakpointLocations(this.convertClientPathToDebugger(args.source.path), from, to).map((l) => ({ line: this.convertDebuggerLineToClient(l) })) };
+      response.body = { breakpoints: ctl.breakpointLocations(this.fromClient(args.source.path), from, to).map((l) => ({ line: this.convertDebuggerLineToClient(l) })) };
       this.sendResponse(response);
     });
   }
@@ -477,7 +497,7 @@ export class TcpCloseSession extends LoggingDebugSession {
           const frame = run.machine.frames[run.machine.frames.length - 1 - i];
           const id = this.frames.create({ kind: 'c', frame, pc: f.pc, socket: owner });
           const loc = i === 0 && s.kind === 'error' && s.errorLoc ? s.errorLoc : f.loc;
-          const sf = new StackFrame(id, f.fn.name, new Source(basename(loc.file), this.convertDebuggerPathToClient(loc.file)), this.convertDebuggerLineToClient(loc.line), this.convertDebuggerColumnToClient(loc.column)) as DebugProtocol.StackFrame;
+          const sf = new StackFrame(id, f.fn.name, this.source(loc.file), this.convertDebuggerLineToClient(loc.line), this.convertDebuggerColumnToClient(loc.column)) as DebugProtocol.StackFrame;
           sf.endLine = this.convertDebuggerLineToClient(loc.endLine);
           sf.endColumn = this.convertDebuggerColumnToClient(loc.endColumn);
           frames.push(sf);
@@ -495,15 +515,12 @@ export class TcpCloseSession extends LoggingDebugSession {
   private itemFrame(run: Run, s: Stop, socket: string, scenarioSource: Source): DebugProtocol.StackFrame {
     const id = this.frames.create({ kind: 'item', socket });
     const it = s.item;
+    const name = itemName(run, s);
     if (s.kind === 'end' || !it) {
       const last = run.scenario.events[run.scenario.events.length - 1]?.line ?? 1;
-      return new StackFrame(id, 'end of scenario', scenarioSource, this.convertDebuggerLineToClient(last), 1);
+      return new StackFrame(id, name, scenarioSource, this.convertDebuggerLineToClient(last), 1);
     }
-    if (it.kind === 'event') {
-      const text = (run.scenarioLines[it.event.line - 1] ?? '').replace(/#.*$/, '').trim().replace(/^\S+\s+/, '');
-      return new StackFrame(id, `scenario: ${text}`, scenarioSource, this.convertDebuggerLineToClient(it.event.line), 1);
-    }
-    const name = it.kind === 'timer' ? `timer: sk->${it.which} (${run.constantName(it.reason, 'TIME_')})` : `segment from ${it.seg.from}: ${segmentText(it.seg)}`;
+    if (it.kind === 'event') return new StackFrame(id, name, scenarioSource, this.convertDebuggerLineToClient(it.event.line), 1);
     const f = new StackFrame(id, name) as DebugProtocol.StackFrame;
     f.line = 0;
     f.column = 0;
@@ -654,6 +671,15 @@ export class TcpCloseSession extends LoggingDebugSession {
       }
     });
   }
+}
+
+/** What the run is handling: `scenario: server close`, `timer: sk->timer (TIME_CLOSE)`, a segment's arrival. */
+export function itemName(run: Run, s: Stop): string {
+  const it = s.item;
+  if (s.kind === 'end' || !it) return 'end of scenario';
+  if (it.kind === 'event') return `scenario: ${(run.scenarioLines[it.event.line - 1] ?? '').replace(/#.*$/, '').trim().replace(/^\S+\s+/, '')}`;
+  if (it.kind === 'timer') return `timer: sk->${it.which} (${run.constantName(it.reason, 'TIME_')})`;
+  return `segment from ${it.seg.from}: ${segmentText(it.seg)}`;
 }
 
 /** The locals and parameters of `fn` whose names are in scope at instruction `pc`. */

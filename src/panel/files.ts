@@ -11,7 +11,7 @@ export function sessionFiles(config: Record<string, unknown>, workspaceFolder: s
   };
   const abs = (p: string) => (path.isAbsolute(p) ? path.normalize(p) : path.resolve(workspaceFolder ?? process.cwd(), p));
   const scenario = str('scenario', 'program');
-  const kernel = str('kernelPath', 'kernel');
+  const kernel = str('kernelSource', 'kernelPath', 'kernel');
   return { scenario: scenario ? abs(scenario) : undefined, kernels: kernel ? [abs(kernel)] : shippedKernels.map((k) => path.normalize(k)) };
 }
 

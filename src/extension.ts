@@ -1,0 +1,70 @@
+// The extension's wiring only: the debugger (inline adapter, configuration provider, commands),
+// the live panel and the scenario language's editor support. Nothing heavy runs at activation:
+// tree-sitter's wasm loads when the first debug session launches.
+
+import * as vscode from 'vscode';
+import { DebugAdapterInlineImplementation } from 'vscode';
+import { TcpCloseSession } from './debug/session';
+import { registerPanel, DEBUG_TYPE } from './panel/wiring';
+import { registerLanguageFeatures, LANGUAGE_ID, DEBUG_SCENARIO_COMMAND, RUN_IN_TERMINAL_COMMAND } from './language/index';
+
+/** The configuration F5 uses on an open scenario when there is no launch.json. */
+function scenarioConfig(uri: vscode.Uri): vscode.DebugConfiguration {
+  return {
+    type: DEBUG_TYPE,
+    request: 'launch',
+    name: vscode.l10n.t('Debug {0}', uri.path.split('/').pop() ?? 'scenario'),
+    scenario: uri.fsPath,
+    stopOnEntry: true,
+  };
+}
+
+class ConfigurationProvider implements vscode.DebugConfigurationProvider {
+  resolveDebugConfiguration(_folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): vscode.DebugConfiguration | undefined {
+    if (!config.type && !config.request && !config.name) {
+      const doc = vscode.window.activeTextEditor?.document;
+      if (doc?.languageId === LANGUAGE_ID) return scenarioConfig(doc.uri);
+    }
+    if (!config.scenario) {
+      const doc = vscode.window.activeTextEditor?.document;
+      if (doc?.languageId === LANGUAGE_ID) config.scenario = doc.uri.fsPath;
+      else {
+        void vscode.window.showErrorMessage(vscode.l10n.t('Open a .tcpscenario file, or set "scenario" in the launch configuration.'));
+        return undefined;
+      }
+    }
+    return config;
+  }
+}
+
+export function activate(context: vscode.ExtensionContext): void {
+  context.subscriptions.push(
+    vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new ConfigurationProvider()),
+    vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, {
+      createDebugAdapterDescriptor: () => new DebugAdapterInlineImplementation(new TcpCloseSession()),
+    }),
+    vscode.commands.registerCommand(DEBUG_SCENARIO_COMMAND, (uri?: vscode.Uri) => {
+      const target = uri ?? vscode.window.activeTextEditor?.document.uri;
+      if (!target) return;
+      return vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(target), scenarioConfig(target));
+    }),
+    vscode.commands.registerCommand(RUN_IN_TERMINAL_COMMAND, (uri?: vscode.Uri) => {
+      const target = uri ?? vscode.window.activeTextEditor?.document.uri;
+      if (!target) return;
+      const cli = vscode.Uri.joinPath(context.extensionUri, 'dist', 'cli.js').fsPath;
+      const term = vscode.window.createTerminal({ name: vscode.l10n.t('TCP close trace') });
+      term.show();
+      term.sendText(`node ${JSON.stringify(cli)} run ${JSON.stringify(target.fsPath)}`);
+    }),
+    vscode.commands.registerCommand('tcpCloseDebugger.stepToNextEvent', () => {
+      const s = vscode.debug.activeDebugSession;
+      if (s?.type === DEBUG_TYPE) return s.customRequest('stepToNextEvent');
+    }),
+  );
+  registerPanel(context);
+  registerLanguageFeatures(context);
+}
+
+export function deactivate(): void {
+  // everything is disposed through context.subscriptions
+}

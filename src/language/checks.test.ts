@@ -1,0 +1,78 @@
+// Tests for the problems the editor shows: parser errors alone, else the engine's checks against the kernel.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { loadRun } from '../host/load';
+import { RunSetupError } from '../engine/run';
+import { CError } from '../engine/code';
+import { CHECK_MESSAGES, checkScenario, type Loader } from './checks';
+
+const PATH = resolve('/tmp/editor-check.tcpscenario');
+
+test('a syntax error is reported by the parser alone; the kernel is not loaded', async () => {
+  let loaded = false;
+  const load: Loader = async () => {
+    loaded = true;
+    throw new Error('must not be called');
+  };
+  const p = await checkScenario('socket server TCP_ESTABLISHED\n0 server < Q\n', PATH, load);
+  assert.equal(loaded, false);
+  assert.equal(p.length, 1);
+  assert.equal(p[0].source, 'scenario');
+  assert.deepEqual(p[0].range.start, { line: 2, column: 12 });
+});
+
+test('names the kernel does not know are reported by the engine, where they are written', async () => {
+  const text = 'socket server TCP_ESTABLISHD bogus=1\n0 server call tcp_nope\n+0 expect server fin_seq=1\n';
+  const p = await checkScenario(text, PATH, loadRun);
+  assert.deepEqual(
+    p.map((x) => [x.source, x.range.start.line, x.range.start.column]),
+    [
+      ['kernel', 1, 15],
+      ['kernel', 1, 30],
+      ['kernel', 2, 15],
+    ],
+  );
+  assert.match(p[0].message, /TCP_ESTABLISHD/);
+});
+
+test('a valid scenario has no problems, and the run set up to check it is disposed', async () => {
+  const text = readFileSync(join(__dirname, '..', '..', 'examples', 'four-way.tcpscenario'), 'utf8');
+  let disposed = 0;
+  const load: Loader = async (o) => {
+    const run = await loadRun(o);
+    const dispose = run.dispose.bind(run);
+    run.dispose = () => {
+      disposed++;
+      dispose();
+    };
+    return run;
+  };
+  assert.deepEqual(await checkScenario(text, PATH, load), []);
+  assert.equal(disposed, 1);
+});
+
+test('warnings of the parser stay with the engine\'s result', async () => {
+  const p = await checkScenario('socket server TCP_ESTABLISHED\n', PATH, loadRun);
+  assert.equal(p.length, 1);
+  assert.equal(p[0].severity, 'warning');
+});
+
+test('problems in other files (the kernel) go on the first line, with their location', async () => {
+  const load: Loader = async () => {
+    throw new RunSetupError(
+      [{ file: '/k/tcp.c', range: { start: { line: 3, column: 4 }, end: { line: 3, column: 5 } }, severity: 'error', message: 'cannot read' }],
+      [new CError({ file: '/k/tcp.c', line: 7, column: 1, endLine: 7, endColumn: 2 }, 'goto is not supported')],
+    );
+  };
+  const p = await checkScenario('socket a ESTABLISHED\n0 a close\n', PATH, load);
+  assert.equal(p.length, 2);
+  assert.deepEqual(p[0], { range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } }, severity: 'error', message: CHECK_MESSAGES.elsewhere, args: ['cannot read', '/k/tcp.c:3:4'], translate: true, source: 'kernel' });
+  assert.equal(p[1].message, '/k/tcp.c:7:1: goto is not supported');
+  const crash: Loader = async () => {
+    throw new Error('wasm missing');
+  };
+  const q = await checkScenario('socket a ESTABLISHED\n0 a close\n', PATH, crash);
+  assert.deepEqual([q[0].message, q[0].args], [CHECK_MESSAGES.loadFailed, ['wasm missing']]);
+});

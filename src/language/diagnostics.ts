@@ -1,0 +1,78 @@
+// Problems view: the scenario parser's and the engine's diagnostics for open tcp-scenario documents, refreshed as the user types.
+import * as vscode from 'vscode';
+import type { Range } from '../scenario/ast';
+import { loadRun } from '../host/load';
+import { CHECK_MESSAGES, checkScenario, type Loader, type Problem } from './checks';
+import { LANGUAGE_ID } from './ids';
+import { toZeroBased } from './ranges';
+
+/** A scenario range (1-based, end-exclusive) as a VS Code range: the one place the conversion happens. */
+export function toVsRange(r: Range): vscode.Range {
+  const z = toZeroBased(r);
+  return new vscode.Range(z.startLine, z.startCharacter, z.endLine, z.endCharacter);
+}
+
+function toDiagnostic(p: Problem): vscode.Diagnostic {
+  const message = p.translate ? vscode.l10n.t(p.message, ...(p.args ?? [])) : p.message;
+  const d = new vscode.Diagnostic(toVsRange(p.range), message, p.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
+  d.source = p.source === 'scenario' ? 'tcpscenario' : 'tcp.c';
+  return d;
+}
+
+/** Where the scenario is (for messages); an unsaved document gets a name of its own. */
+function scenarioPath(doc: vscode.TextDocument): string {
+  return doc.uri.scheme === 'file' ? doc.uri.fsPath : `${doc.uri.path.split('/').pop() || 'untitled'}.tcpscenario`;
+}
+
+export function registerDiagnostics(context: vscode.ExtensionContext, load: Loader = loadRun, delayMs = 200): void {
+  const collection = vscode.languages.createDiagnosticCollection(LANGUAGE_ID);
+  const timers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** a check's number per document: only the latest one may publish */
+  const latest = new Map<string, number>();
+  let counter = 0;
+
+  const check = async (doc: vscode.TextDocument) => {
+    const key = doc.uri.toString();
+    const mine = ++counter;
+    latest.set(key, mine);
+    const version = doc.version;
+    let problems: Problem[];
+    try {
+      problems = await checkScenario(doc.getText(), scenarioPath(doc), load);
+    } catch (e) {
+      problems = [{ range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } }, severity: 'error', message: CHECK_MESSAGES.checkFailed, args: [e instanceof Error ? e.message : String(e)], translate: true, source: 'scenario' }];
+    }
+    if (latest.get(key) !== mine || doc.isClosed || doc.version !== version) return;
+    collection.set(doc.uri, problems.map(toDiagnostic));
+  };
+
+  const schedule = (doc: vscode.TextDocument, delay = delayMs) => {
+    if (doc.languageId !== LANGUAGE_ID) return;
+    const key = doc.uri.toString();
+    clearTimeout(timers.get(key));
+    timers.set(
+      key,
+      setTimeout(() => {
+        timers.delete(key);
+        void check(doc);
+      }, delay),
+    );
+  };
+
+  const forget = (doc: vscode.TextDocument) => {
+    const key = doc.uri.toString();
+    clearTimeout(timers.get(key));
+    timers.delete(key);
+    latest.delete(key);
+    collection.delete(doc.uri);
+  };
+
+  context.subscriptions.push(
+    collection,
+    vscode.workspace.onDidOpenTextDocument((doc) => schedule(doc, 0)),
+    vscode.workspace.onDidChangeTextDocument((e) => schedule(e.document)),
+    vscode.workspace.onDidCloseTextDocument(forget),
+    { dispose: () => timers.forEach((t) => clearTimeout(t)) },
+  );
+  for (const doc of vscode.workspace.textDocuments) schedule(doc, 0);
+}

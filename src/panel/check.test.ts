@@ -1,0 +1,65 @@
+// Both directions of the panel's messages are checked: real snapshots pass, wrong shapes do not.
+
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { loadRun } from '../host/load';
+import { buildSnapshot } from '../debug/snapshot';
+import { isStopSnapshot, parseFromHost, stopProblem } from './check';
+import { parseFromWebview, type StopSnapshot } from './protocol';
+
+let snaps: StopSnapshot[] = [];
+
+before(async () => {
+  const run = await loadRun({ scenarioPath: join(__dirname, '../../examples/four-way.tcpscenario') });
+  let prev = buildSnapshot(run);
+  snaps = [prev];
+  for (let i = 0; i < 5000 && !run.finished; i++) {
+    run.forward();
+    snaps.push((prev = buildSnapshot(run, prev)));
+  }
+  run.dispose();
+});
+
+test('every snapshot of a real run is a valid StopSnapshot and a valid stop message', () => {
+  assert.ok(snaps.length > 100);
+  for (const s of snaps) {
+    assert.equal(stopProblem(s), undefined, `stop ${s.index}`);
+    assert.deepEqual(parseFromHost({ type: 'stop', stop: s }), { type: 'stop', stop: s });
+  }
+  // and after a trip through JSON (postMessage, DAP events)
+  assert.ok(isStopSnapshot(JSON.parse(JSON.stringify(snaps[snaps.length - 1]))));
+  // the adapter's event body adds `item` (src/debug/session.ts StopEventBody): extra fields pass
+  assert.ok(isStopSnapshot({ ...snaps[3], item: 'delivery of segment 1' }));
+});
+
+test('wrong shapes from the host are refused with a reason', () => {
+  const s = snaps[10];
+  const bad: [unknown, RegExp][] = [
+    [null, /not an object/],
+    [[], /not an object/],
+    [{ type: 'nope' }, /unknown message type/],
+    [{ type: 'stop' }, /bad stop: not an object/],
+    [{ type: 'stop', stop: { ...s, index: -1 } }, /index/],
+    [{ type: 'stop', stop: { ...s, kind: 'weird' } }, /kind/],
+    [{ type: 'stop', stop: { ...s, sockets: { a: { ...s.sockets.client, fields: { state: 'x' } } } } }, /sockets/],
+    [{ type: 'stop', stop: { ...s, segments: [{ id: 1 }] } }, /segments/],
+    [{ type: 'stop', stop: { ...s, notes: [1] } }, /notes/],
+    [{ type: 'session', name: 'x', sockets: 'a', scenario: '' }, /bad session/],
+  ];
+  for (const [m, why] of bad) {
+    const r = parseFromHost(m);
+    assert.equal(typeof r, 'string', JSON.stringify(m)?.slice(0, 80));
+    assert.match(r as string, why);
+  }
+  assert.deepEqual(parseFromHost({ type: 'ended' }), { type: 'ended' });
+});
+
+test('messages from the webview: exactly the agreed shapes', () => {
+  assert.deepEqual(parseFromWebview({ type: 'ready' }), { type: 'ready' });
+  assert.deepEqual(parseFromWebview({ type: 'goto', stop: 3 }), { type: 'goto', stop: 3 });
+  assert.deepEqual(parseFromWebview({ type: 'reveal', file: '/a/tcp.c', line: 9 }), { type: 'reveal', file: '/a/tcp.c', line: 9 });
+  for (const m of [undefined, 'ready', { type: 'ready', x: 1 }, { type: 'goto', stop: -1 }, { type: 'goto', stop: 1.5 }, { type: 'goto', stop: '1' }, { type: 'reveal', file: '/a', line: 0 }, { type: 'reveal', file: 1, line: 1 }, { type: 'eval', code: '1' }]) {
+    assert.equal(typeof parseFromWebview(m), 'string', JSON.stringify(m));
+  }
+});

@@ -1,0 +1,363 @@
+// The panel's browser side in a real Chromium: the real page (src/panel/html.ts, its CSP) with
+// media/dist/panel.js, fed with snapshots recorded from the engine running the examples.
+// Run: node --import tsx --test test/panel/panel.test.ts
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import type { StopSnapshot } from '../../src/panel/protocol';
+import { launch, openPanel, recordSnapshots, root, serveFixture, setTheme, type Fixture, type PanelPage } from './harness';
+
+const SESSION = { type: 'session', name: 'passive close', sockets: ['server'], scenario: join(root, 'examples/passive-close.tcpscenario') };
+const shots = join(root, 'test-results', 'panel');
+
+let browser: Browser;
+let fixture: Fixture;
+let passive: StopSnapshot[];
+let fourWay: StopSnapshot[];
+let lostFin: StopSnapshot[];
+
+const stateOf = (s: StopSnapshot, sock = 'server') => s.sockets[sock].display.state;
+/** the first stop where `sock` is in `state` */
+function firstIn(all: StopSnapshot[], state: string, sock = 'server'): StopSnapshot {
+  const s = all.find((x) => stateOf(x, sock).startsWith(state + ' '));
+  assert.ok(s, `no stop with ${sock} in ${state}`);
+  return s;
+}
+
+before(async () => {
+  const b = spawnSync(process.execPath, [join(root, 'scripts/build.mjs')], { cwd: root, encoding: 'utf8' });
+  assert.equal(b.status, 0, b.stderr);
+  [passive, fourWay, lostFin] = await Promise.all([
+    recordSnapshots('examples/passive-close.tcpscenario'),
+    recordSnapshots('examples/four-way.tcpscenario'),
+    recordSnapshots('examples/lost-fin.tcpscenario'),
+  ]);
+  fixture = await serveFixture();
+  browser = await launch();
+  mkdirSync(shots, { recursive: true });
+});
+
+after(async () => {
+  await browser?.close();
+  await fixture?.close();
+});
+
+async function panel(theme: 'light' | 'dark' = 'dark'): Promise<PanelPage> {
+  const p = await openPanel(browser, fixture, theme);
+  await p.send(SESSION);
+  return p;
+}
+
+/** Plays the recorded stops up to `target` the way a user stepping would: each one painted. */
+async function stepTo(p: PanelPage, all: StopSnapshot[], target: number, from = 0): Promise<void> {
+  for (let i = from; i <= target; i++) await p.showStop(all[i]);
+}
+
+describe('panel (Chromium)', () => {
+  test('the page says ready, loads its script under the CSP, and shows the first stop', async () => {
+    const p = await panel();
+    const posted = await p.posted();
+    assert.deepEqual(posted[0], { type: 'ready' });
+    await p.showStop(passive[0]);
+    assert.equal(await p.page.locator('article[data-socket="server"] .state-name').textContent(), 'ESTABLISHED');
+    assert.equal(await p.page.locator('article[data-socket="server"] .state-num').textContent(), '(1)');
+    assert.equal(await p.page.locator('.title').textContent(), 'passive close');
+    assert.deepEqual(p.errors, []);
+    await p.page.context().close();
+  });
+
+  test('after the FIN: CLOSE_WAIT, the changed field with its previous value, the writer, the lit transition', async () => {
+    const p = await panel();
+    const s = passive.find((x) => x.transitions.length > 0)!;
+    assert.equal(s.transitions[0].to, 'TCP_CLOSE_WAIT');
+    await stepTo(p, passive, s.index, s.index - 3);
+    const card = p.page.locator('article[data-socket="server"]');
+    assert.equal(await card.locator('.state-name').textContent(), 'CLOSE_WAIT');
+    assert.equal(await card.locator('.state-num').textContent(), '(8)');
+    const row = card.locator('tr[data-field="state"]');
+    assert.match((await row.getAttribute('class')) ?? '', /\bchanged\b/);
+    assert.equal(await row.locator('.value-now').textContent(), 'TCP_CLOSE_WAIT (8)');
+    assert.equal(await row.locator('.was').textContent(), 'was TCP_ESTABLISHED (1)');
+    const w = s.sockets.server.writers.state;
+    assert.equal(await row.locator('button.reveal').textContent(), `${w.fn}:${w.line}`);
+    // unchanged fields are not highlighted
+    assert.doesNotMatch((await card.locator('tr[data-field="write_seq"]').getAttribute('class')) ?? '', /changed/);
+    assert.equal(await card.locator('tr[data-field="write_seq"] .was').isVisible(), false);
+    // the diagram
+    assert.match((await p.page.locator('.node[data-state="CLOSE_WAIT"]').getAttribute('class')) ?? '', /\bcurrent\b/);
+    assert.doesNotMatch((await p.page.locator('.node[data-state="ESTABLISHED"]').getAttribute('class')) ?? '', /\bcurrent\b/);
+    assert.match((await p.page.locator('.node[data-state="CLOSE_WAIT"]').getAttribute('aria-label')) ?? '', /current state of server/);
+    assert.match((await p.page.locator('.edge[data-edge="ESTABLISHED>CLOSE_WAIT"]').getAttribute('class')) ?? '', /\blit\b/);
+    const label = p.page.locator('.edge-label-group[data-edge="ESTABLISHED>CLOSE_WAIT"]');
+    assert.equal(await label.locator('text').textContent(), `${s.transitions[0].fn}:${s.transitions[0].line}`);
+    assert.equal(await label.isVisible(), true);
+    assert.match((await p.page.locator('.diagram-caption').textContent()) ?? '', /server: ESTABLISHED → CLOSE_WAIT by tcp_set_state:\d+/);
+    // one step later the transition is no longer "just taken"; the highlight follows the changes of that step
+    await p.showStop(passive[s.index + 1]);
+    assert.doesNotMatch((await p.page.locator('.edge[data-edge="ESTABLISHED>CLOSE_WAIT"]').getAttribute('class')) ?? '', /\blit\b/);
+    assert.equal(await label.isVisible(), false);
+    assert.match((await p.page.locator('.node[data-state="CLOSE_WAIT"]').getAttribute('class')) ?? '', /\bcurrent\b/);
+    assert.deepEqual(p.errors, []);
+    await p.page.context().close();
+  });
+
+  test('updates are incremental: the same DOM nodes are kept from stop to stop', async () => {
+    const p = await panel();
+    await p.showStop(passive[10]);
+    await p.page.evaluate(() => {
+      const d = (globalThis as any).document;
+      d.querySelector('[data-socket="server"]').__kept = 1;
+      d.querySelector('tr[data-field="fin_seq"]').__kept = 1;
+      d.querySelector('.node[data-state="LAST_ACK"]').__kept = 1;
+      d.querySelector('.segment[data-seg-id="1"]').__kept = 1;
+    });
+    await stepTo(p, passive, 160, 11);
+    const kept = await p.page.evaluate(() => {
+      const d = (globalThis as any).document;
+      return ['[data-socket="server"]', 'tr[data-field="fin_seq"]', '.node[data-state="LAST_ACK"]', '.segment[data-seg-id="1"]'].map((q) => d.querySelector(q)?.__kept === 1);
+    });
+    assert.deepEqual(kept, [true, true, true, true]);
+    await p.page.context().close();
+  });
+
+  test('timers: reason, expiry in jiffies and the time left on the virtual clock', async () => {
+    const p = await panel();
+    const s = firstIn(passive, 'TCP_LAST_ACK');
+    const later = passive.find((x) => x.index > s.index && x.sockets.server.retransmit_timer)!;
+    await p.showStop(later);
+    const t = later.sockets.server.retransmit_timer!;
+    const row = p.page.locator('article[data-socket="server"] .timer[data-timer="retransmit_timer"]');
+    assert.equal(await row.locator('.timer-status').textContent(), t.reason);
+    assert.equal(t.reason, 'TIME_WRITE');
+    const left = t.expires - later.clock;
+    assert.equal(await row.locator('.timer-when').textContent(), `expires at ${t.expires} jiffies (in ${left} jiffies = ${(left / 100).toFixed(2)} s)`);
+    assert.match((await row.getAttribute('class')) ?? '', /\barmed\b/);
+    // on the axis too, with the scenario's events
+    const axisRow = p.page.locator('.timer-row[data-socket="server"][data-timer="retransmit_timer"]');
+    assert.equal(await axisRow.locator('.timer-text').textContent(), `TIME_WRITE @${t.expires}`);
+    assert.equal(await p.page.locator('.timeaxis .event').count(), new Set(later.events.map((e) => e.time)).size);
+    assert.equal(await p.page.locator('.now-label').textContent(), `now ${(later.clock / 100).toFixed(2)} s`);
+    const other = p.page.locator('article[data-socket="server"] .timer[data-timer="timer"]');
+    if (!later.sockets.server.timer) assert.equal(await other.locator('.timer-status').textContent(), 'not armed');
+    await p.page.context().close();
+  });
+
+  test('segments: one row each, the current one highlighted, dropped ones marked', async () => {
+    const p = await panel();
+    const end = passive[passive.length - 1];
+    const cur = [...passive].reverse().find((x) => x.currentSegment !== undefined)!;
+    await p.showStop(cur);
+    assert.equal(await p.page.locator('.segment').count(), cur.segments.length);
+    assert.match((await p.page.locator(`.segment[data-seg-id="${cur.currentSegment}"]`).getAttribute('class')) ?? '', /\bcurrent\b/);
+    assert.equal(await p.page.locator('.segment.current').count(), 1);
+    await p.showStop(end);
+    assert.equal(await p.page.locator('.segment').count(), 4);
+    assert.equal(await p.page.locator('.segment.dropped').count(), 0);
+    assert.deepEqual(await p.page.locator('.lane-name').allTextContents(), ['server', 'peer']);
+    assert.equal(await p.page.locator('.segment[data-seg-id="3"] .seg-label').textContent(), 'F. seq=5000 ack=1001');
+    // going back in time removes the segments not sent yet
+    await p.showStop(passive[5]);
+    assert.equal(await p.page.locator('.segment').count(), passive[5].segments.length);
+    // a lost FIN (two linked sockets, no peer lane)
+    await p.send({ ...SESSION, name: 'lost fin', sockets: ['client', 'server'] });
+    const last = lostFin[lostFin.length - 1];
+    await p.showStop(last);
+    const dropped = last.segments.filter((x) => x.dropped);
+    assert.equal(dropped.length, 1);
+    assert.equal(await p.page.locator('.segment.dropped').count(), 1);
+    assert.equal(await p.page.locator(`.segment[data-seg-id="${dropped[0].id}"]`).getAttribute('class'), 'segment dropped');
+    assert.match((await p.page.locator('.segment.dropped .seg-label').textContent()) ?? '', /\(dropped\)$/);
+    assert.deepEqual(await p.page.locator('.lane-name').allTextContents(), ['client', 'server']);
+    assert.match((await p.page.locator('.segments h2 .count').textContent()) ?? '', /1 dropped/);
+    await p.page.context().close();
+  });
+
+  test('two sockets side by side, each state marked in the diagram', async () => {
+    const p = await panel();
+    await p.send({ ...SESSION, name: 'four-way', sockets: ['client', 'server'] });
+    const s = fourWay.find((x) => stateOf(x, 'client').startsWith('TCP_FIN_WAIT2') && stateOf(x, 'server').startsWith('TCP_CLOSE_WAIT'))!;
+    await p.showStop(s);
+    assert.deepEqual(await p.page.locator('.socket h2').allTextContents(), ['client', 'server']);
+    assert.deepEqual(await p.page.locator('.socket .state-name').allTextContents(), ['FIN_WAIT2', 'CLOSE_WAIT']);
+    const boxes = await Promise.all(['client', 'server'].map((n) => p.page.locator(`article[data-socket="${n}"]`).boundingBox()));
+    assert.ok(boxes[0]!.x < boxes[1]!.x && Math.abs(boxes[0]!.y - boxes[1]!.y) < 2, 'side by side');
+    assert.match((await p.page.locator('.node[data-state="FIN_WAIT2"]').getAttribute('class')) ?? '', /current cur-sock-0/);
+    assert.match((await p.page.locator('.node[data-state="CLOSE_WAIT"]').getAttribute('class')) ?? '', /current.*cur-sock-1/);
+    assert.equal(await p.page.locator('.node[data-state="FIN_WAIT2"] .socket-tag').textContent(), 'client');
+    assert.equal(await p.page.locator('.node.current').count(), 2);
+    await p.page.context().close();
+  });
+
+  test('the scrubber posts goto (throttled while dragging), and prev/next', async () => {
+    const p = await panel();
+    await stepTo(p, passive, 40, 30);
+    const scrubber = p.page.locator('input.scrubber');
+    assert.equal(await scrubber.getAttribute('max'), '40');
+    assert.equal(await scrubber.inputValue(), '40');
+    await scrubber.fill('12');
+    assert.deepEqual((await p.posted()).at(-1), { type: 'goto', stop: 12 });
+    await p.showStop({ ...passive[12], stopCount: 41 }); // the host answers: the timeline keeps its length
+    assert.equal(await scrubber.inputValue(), '12');
+    await scrubber.focus();
+    await p.page.keyboard.press('ArrowRight');
+    assert.deepEqual((await p.posted()).at(-1), { type: 'goto', stop: 13 });
+    // a drag: many input events in a burst post few gotos, the last value always
+    const n0 = (await p.posted()).length;
+    await p.page.evaluate(() => {
+      const el = (globalThis as any).document.querySelector('input.scrubber');
+      el.dispatchEvent(new (globalThis as any).PointerEvent('pointerdown', { bubbles: true }));
+      for (let v = 14; v <= 40; v++) {
+        el.value = String(v);
+        el.dispatchEvent(new (globalThis as any).Event('input', { bubbles: true }));
+      }
+    });
+    await p.page.waitForTimeout(250);
+    const drag = (await p.posted()).slice(n0) as { type: string; stop: number }[];
+    assert.ok(drag.length >= 1 && drag.length <= 3, `throttled: ${JSON.stringify(drag)}`);
+    assert.ok(drag.every((m) => m.type === 'goto'));
+    assert.equal(drag.at(-1)!.stop, 40);
+    await p.page.evaluate(() => (globalThis as any).document.querySelector('input.scrubber').dispatchEvent(new (globalThis as any).Event('change', { bubbles: true })));
+    assert.equal((await p.posted()).length, n0 + drag.length, 'change does not post the same stop again');
+    await p.page.dispatchEvent('body', 'pointerup');
+    await p.showStop(passive[40]);
+    await p.page.getByRole('button', { name: 'Previous stop' }).click();
+    assert.deepEqual((await p.posted()).at(-1), { type: 'goto', stop: 39 });
+    await p.page.context().close();
+  });
+
+  test('a field\'s writer: reveal the line, and step back to when it was written', async () => {
+    const p = await panel();
+    const s = passive.find((x) => stateOf(x).startsWith('TCP_LAST_ACK') && x.sockets.server.writers.write_seq)!;
+    await p.showStop(s);
+    const w = s.sockets.server.writers.write_seq;
+    assert.ok(w, 'write_seq has a writer');
+    const row = p.page.locator('article[data-socket="server"] tr[data-field="write_seq"]');
+    await row.locator('button.reveal').click();
+    assert.deepEqual((await p.posted()).at(-1), { type: 'reveal', file: w.file, line: w.line });
+    assert.match(w.file, /tcp\.c$/);
+    await row.locator('button.goto').click();
+    assert.deepEqual((await p.posted()).at(-1), { type: 'goto', stop: w.stop });
+    assert.match((await row.locator('button.goto').getAttribute('aria-label')) ?? '', new RegExp(`Step back to stop ${w.stop}, when ${w.fn} wrote write_seq`));
+    // the current location reveals too
+    await p.page.locator('button.location').click();
+    assert.deepEqual((await p.posted()).at(-1), { type: 'reveal', file: s.file, line: s.line });
+    await p.page.context().close();
+  });
+
+  test('invalid messages are ignored and logged, without an exception', async () => {
+    const p = await panel();
+    await p.showStop(passive[20]);
+    const html = await p.page.locator('.content').innerHTML();
+    for (const bad of [42, null, 'stop', { type: 'bogus' }, { type: 'stop' }, { type: 'stop', stop: { index: 'x' } }, { type: 'stop', stop: { ...passive[30], sockets: { server: { fields: 3 } } } }, { type: 'session', name: 1 }]) await p.send(bad);
+    await p.page.waitForTimeout(100);
+    assert.deepEqual(p.errors, []);
+    const warnings = p.console.filter((m) => m.type === 'warning' && m.text.includes('ignored a message'));
+    assert.equal(warnings.length, 8, JSON.stringify(p.console));
+    assert.equal(await p.page.locator('.content').innerHTML(), html, 'nothing changed');
+    assert.equal(await p.page.locator('input.scrubber').inputValue(), '20');
+    await p.page.context().close();
+  });
+
+  test('the CSP blocks an inline script without the nonce', async () => {
+    const p = await panel();
+    const r = await p.page.evaluate(async () => {
+      const g = globalThis as any;
+      const violations: string[] = [];
+      g.document.addEventListener('securitypolicyviolation', (e: any) => violations.push(e.violatedDirective));
+      const s = g.document.createElement('script');
+      s.textContent = 'window.x = 1';
+      g.document.body.append(s);
+      const st = g.document.createElement('style');
+      st.textContent = 'body { background: red }';
+      g.document.head.append(st);
+      await new Promise((res) => setTimeout(res, 50));
+      return { x: g.x, violations, bg: g.getComputedStyle(g.document.body).backgroundColor };
+    });
+    assert.equal(r.x, undefined);
+    assert.ok(r.violations.some((v) => v.startsWith('script-src')), JSON.stringify(r.violations));
+    assert.ok(r.violations.some((v) => v.startsWith('style-src')), JSON.stringify(r.violations));
+    assert.notEqual(r.bg, 'rgb(255, 0, 0)');
+    const csp = await p.page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+    assert.match(csp!, /^default-src 'none'; style-src http:\/\/127\.0\.0\.1:\d+; font-src http:\/\/127\.0\.0\.1:\d+; script-src 'nonce-[A-Za-z0-9+/=]+'; img-src http:\/\/127\.0\.0\.1:\d+$/);
+    await p.page.context().close();
+  });
+
+  test('the last stop comes back after a reload (getState), and ended sessions disable goto', async () => {
+    const p = await panel();
+    const s = firstIn(passive, 'TCP_LAST_ACK');
+    await p.showStop(s);
+    await p.send({ type: 'ended' });
+    await p.page.locator('.badge.ended').waitFor({ state: 'visible' });
+    assert.equal(await p.page.locator('input.scrubber').isDisabled(), true);
+    assert.equal(await p.page.locator('article[data-socket="server"] tr[data-field="write_seq"] button.goto').isDisabled(), true);
+    await p.page.reload();
+    await p.page.waitForFunction('window.__posted.some((m) => m.type === "ready")');
+    await p.page.locator('article[data-socket="server"] .state-name').filter({ hasText: 'LAST_ACK' }).waitFor();
+    assert.equal(await p.page.locator('.title').textContent(), 'passive close');
+    assert.equal(await p.page.locator('.badge.ended').isVisible(), true);
+    assert.equal(await p.page.locator('input.scrubber').inputValue(), String(s.index));
+    // a new session takes the panel over
+    await p.send(SESSION);
+    assert.equal(await p.page.locator('.badge.ended').isVisible(), false);
+    assert.deepEqual(p.errors, []);
+    await p.page.context().close();
+  });
+
+  test('failures and errors are shown prominently', async () => {
+    const text = readFileSync(join(root, 'examples/passive-close.tcpscenario'), 'utf8').replace('fin_seq=1001', 'fin_seq=999');
+    const failing = await recordSnapshots('examples/passive-close-failing.tcpscenario', text);
+    const f = failing.find((x) => x.kind === 'failure');
+    assert.ok(f, 'the changed expectation fails');
+    const p = await panel();
+    await p.showStop(f);
+    const banner = p.page.getByRole('alert');
+    assert.equal(await banner.isVisible(), true);
+    assert.equal(await banner.textContent(), `Expectation failed: ${f.message}`);
+    await p.showStop({ ...f, kind: 'error', message: 'NULL pointer dereference' });
+    assert.equal(await banner.textContent(), 'Error in the kernel C: NULL pointer dereference');
+    assert.match((await banner.getAttribute('class')) ?? '', /\berror\b/);
+    await p.showStop(passive[3]);
+    assert.equal(await banner.isVisible(), false);
+    await p.showStop({ ...passive[4], notes: ['**tcp_fin** moves the socket to `CLOSE_WAIT`'] });
+    assert.equal(await p.page.locator('.notes-body').textContent(), 'tcp_fin moves the socket to CLOSE_WAIT');
+    await p.page.context().close();
+  });
+
+  test('the state diagram is keyboard-navigable and labelled', async () => {
+    const p = await panel();
+    await p.showStop(firstIn(passive, 'TCP_CLOSE_WAIT'));
+    assert.equal(await p.page.locator('svg.state-diagram').getAttribute('role'), 'group');
+    assert.ok(await p.page.locator('svg.state-diagram').getAttribute('aria-label'));
+    assert.equal(await p.page.locator('.node[tabindex="0"]').count(), 1, 'one tab stop');
+    await p.page.locator('.node[data-state="ESTABLISHED"]').focus();
+    const focused = () => p.page.evaluate(() => (globalThis as any).document.activeElement?.getAttribute('data-state'));
+    for (const [key, state] of [['ArrowDown', 'CLOSING'], ['ArrowLeft', 'FIN_WAIT2'], ['ArrowUp', 'FIN_WAIT1'], ['ArrowRight', 'CLOSE_WAIT'], ['ArrowDown', 'LAST_ACK'], ['ArrowUp', 'CLOSE_WAIT']]) {
+      await p.page.keyboard.press(key);
+      assert.equal(await focused(), state, key);
+    }
+    assert.match((await p.page.locator('.diagram-caption').textContent()) ?? '', /CLOSE_WAIT, current state of server; leads to LAST_ACK/);
+    assert.equal(await p.page.locator('.node[tabindex="0"]').getAttribute('data-state'), 'CLOSE_WAIT');
+    await p.page.context().close();
+  });
+
+  test('screenshots: light and dark at three moments of passive-close (not asserted)', async () => {
+    const moments = [
+      ['fin-arrived', passive.find((x) => x.transitions.length > 0)!],
+      ['last-ack', firstIn(passive, 'TCP_LAST_ACK')],
+      ['close', passive[passive.length - 1]],
+    ] as const;
+    for (const theme of ['light', 'dark'] as const) {
+      const p = await panel(theme);
+      for (const [name, s] of moments) {
+        await p.showStop(s);
+        await setTheme(p.page, theme);
+        await p.page.screenshot({ path: join(shots, `passive-close-${name}-${theme}.png`), fullPage: true });
+      }
+      await p.page.context().close();
+    }
+  });
+});
