@@ -21,6 +21,11 @@ function scenarioConfig(uri: vscode.Uri): vscode.DebugConfiguration {
 
 class ConfigurationProvider implements vscode.DebugConfigurationProvider {
   resolveDebugConfiguration(_folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): vscode.DebugConfiguration | undefined {
+    if (!vscode.workspace.isTrusted) {
+      // a scenario may name an edited tcp.c: its C would run here
+      void vscode.window.showWarningMessage(vscode.l10n.t('Trust this workspace to run its scenarios: the debugger executes C (tcp.c) it may name.'));
+      return undefined;
+    }
     if (!config.type && !config.request && !config.name) {
       const doc = vscode.window.activeTextEditor?.document;
       if (doc?.languageId === LANGUAGE_ID) return scenarioConfig(doc.uri);

@@ -54,7 +54,7 @@ export function buildSnapshot(run: Run, prev?: StopSnapshot): StopSnapshot {
         if (a !== b) changed.push({ socket: name, field: k, before: a, after: b });
       }
       if (p.fields.state !== s.fields.state) {
-        const w = s.writers.state;
+        const w = transitionTaker(run, s.writers.state);
         transitions.push({ socket: name, from: run.constantName(p.fields.state, 'TCP_'), to: run.constantName(s.fields.state, 'TCP_'), fn: w?.fn, line: w?.line });
       }
     }
@@ -77,4 +77,16 @@ export function buildSnapshot(run: Run, prev?: StopSnapshot): StopSnapshot {
     transitions,
     events,
   };
+}
+
+/**
+ * Who took a state transition: tcp_set_state only carries it out, so when it wrote the state
+ * and is still on the stack, the transition is its caller's (tcp_fin:1210, tcp_close_state:708).
+ */
+function transitionTaker(run: Run, w: { fn: string; line: number } | undefined): { fn: string; line: number } | undefined {
+  if (!w || w.fn !== 'tcp_set_state') return w;
+  const stack = run.machine.stack();
+  const i = stack.findIndex((f) => f.fn.name === w.fn);
+  const caller = i >= 0 ? stack[i + 1] : undefined;
+  return caller ? { fn: caller.fn.name, line: caller.loc.line } : w;
 }

@@ -1,6 +1,7 @@
 // Completion: socket names, sk and segment fields, states, timer reasons, flags, keywords and kernel functions where each fits.
 import * as vscode from 'vscode';
 import { completionsAt, type CandidateKind } from './candidates';
+import { escapeMarkdown } from './describe';
 import { kindLabel } from './hover';
 import { LANGUAGE_ID } from './ids';
 import { declaredSockets } from './lineContext';
@@ -33,7 +34,7 @@ export function registerCompletion(context: vscode.ExtensionContext): void {
         if (c.kind === 'socket') item.detail = vscode.l10n.t('socket declared in this file');
         else if (c.entry) {
           item.detail = c.entry.value !== undefined ? `${kindLabel(c.entry.kind)} = ${c.entry.value}` : kindLabel(c.entry.kind);
-          item.documentation = new vscode.MarkdownString(vscode.l10n.t(c.entry.doc));
+          item.documentation = new vscode.MarkdownString(escapeMarkdown(vscode.l10n.t(c.entry.doc)));
         }
         if (c.retrigger) item.command = { command: 'editor.action.triggerSuggest', title: vscode.l10n.t('Suggest values') };
         return item;

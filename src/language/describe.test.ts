@@ -1,7 +1,7 @@
 // Tests for what hovers say: which glossary entries and messages a word under the cursor gives.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { describeAt, DESCRIBE_MESSAGES, type HoverModel } from './describe';
+import { describeAt, DESCRIBE_MESSAGES, escapeMarkdown, type HoverModel } from './describe';
 
 const DOC = [
   'socket server TCP_ESTABLISHED write_seq=5000 shutdown=SHUTDOWN_MASK|1   # a comment',
@@ -68,4 +68,10 @@ test('nothing on blanks and comments', () => {
   assert.equal(describeAt(DOC, 0, DOC.split('\n')[0].indexOf('comment')), undefined);
   assert.equal(describeAt(DOC, 2, 3), undefined);
   assert.equal(describeAt(DOC, 99, 0), undefined);
+});
+
+test('Markdown characters in texts are escaped for the hover', () => {
+  assert.equal(escapeMarkdown('3*60*HZ, a|b, <x>'), '3\\*60\\*HZ, a\\|b, \\<x\\>');
+  assert.equal(escapeMarkdown('write_seq'), 'write\\_seq');
+  assert.equal(escapeMarkdown('plain text.'), 'plain text.');
 });

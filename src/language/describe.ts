@@ -47,6 +47,11 @@ export const DESCRIBE_MESSAGES = {
   stateNumber: '{0} is the state {1}.',
 } as const;
 
+/** Plain text for a Markdown hover: characters Markdown would take as formatting are escaped (3*60*HZ stays as written). */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_[\]|<>]/g, '\\$&');
+}
+
 const msg = (text: string, ...args: (string | number)[]): Section => ({ kind: 'message', message: { text, args: args.map(String) } });
 const entry = (x: GlossaryEntry | undefined): Section[] => (x ? [{ kind: 'entry', entry: x }] : []);
 

@@ -1,6 +1,6 @@
 // Hovers on scenario words: states, timer reasons, flags, sk fields, times and units, keywords, kernel functions, sockets.
 import * as vscode from 'vscode';
-import { describeAt, type Section } from './describe';
+import { describeAt, escapeMarkdown, type Section } from './describe';
 import type { EntryKind, GlossaryEntry } from './glossary';
 import { LANGUAGE_ID } from './ids';
 
@@ -32,18 +32,18 @@ export function kindLabel(kind: EntryKind): string {
 
 /** An entry as Markdown: heading (name, value, kind, C type), its text, and where a state is entered from. */
 export function entryMarkdown(x: GlossaryEntry): string {
-  const parts = [`**${x.name}**`];
+  const parts = [`**${escapeMarkdown(x.name)}**`];
   if (x.value !== undefined) parts.push(`= ${x.value}`);
   parts.push(`· ${kindLabel(x.kind)}`);
   if (x.type) parts.push(`(\`${x.type}\`)`);
-  let md = `${parts.join(' ')}\n\n${vscode.l10n.t(x.doc)}`;
+  let md = `${parts.join(' ')}\n\n${escapeMarkdown(vscode.l10n.t(x.doc))}`;
   if (x.enteredBy?.length) md += `\n\n${vscode.l10n.t('Entered by: {0}', x.enteredBy.map((f) => `\`${f}\``).join(', '))}`;
   if (x.params?.length) md += `\n\n${vscode.l10n.t('Integer arguments: {0}', x.params.map((p) => `\`${p}=\``).join(', '))}`;
   return md;
 }
 
 function sectionMarkdown(s: Section): string {
-  return s.kind === 'entry' ? entryMarkdown(s.entry) : vscode.l10n.t(s.message.text, ...s.message.args);
+  return s.kind === 'entry' ? entryMarkdown(s.entry) : escapeMarkdown(vscode.l10n.t(s.message.text, ...s.message.args));
 }
 
 export function registerHover(context: vscode.ExtensionContext): void {

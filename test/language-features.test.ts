@@ -1,0 +1,70 @@
+// The language features as VS Code calls them (diagnostics, hover, completion, CodeLens), over a stand-in `vscode` module.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import Module from 'node:module';
+import { join } from 'node:path';
+
+// `vscode` exists only inside VS Code: resolve it to the stand-in before loading the features.
+const mockPath = join(__dirname, 'language', 'vscode-mock.ts');
+const M = Module as unknown as { _resolveFilename: (request: string, ...rest: unknown[]) => string };
+const resolveFilename = M._resolveFilename;
+M._resolveFilename = (request, ...rest) => (request === 'vscode' ? mockPath : resolveFilename(request, ...rest));
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const vscode = require('./language/vscode-mock') as typeof import('./language/vscode-mock');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { registerLanguageFeatures, DEBUG_SCENARIO_COMMAND, RUN_IN_TERMINAL_COMMAND } = require('../src/language/index') as typeof import('../src/language/index');
+
+const context = { subscriptions: [] as { dispose(): void }[] };
+registerLanguageFeatures(context as never);
+
+const TEXT = 'socket server TCP_ESTABLISHD write_seq=5000\n\n0 server < F. seq=1000\n';
+const doc = vscode.textDocument('/tmp/features.tcpscenario', TEXT);
+const pos = (line: number, character: number) => new vscode.Position(line, character);
+
+test('diagnostics: the engine\'s name check reaches the Problems view, 0-based, after the debounce', async () => {
+  vscode.events.open.fire(doc);
+  const key = doc.uri.toString();
+  for (let i = 0; i < 100 && !vscode.registered.diagnostics.has(key); i++) await new Promise((r) => setTimeout(r, 50));
+  const d = vscode.registered.diagnostics.get(key);
+  assert.ok(d, 'diagnostics were published');
+  assert.equal(d.length, 1);
+  assert.deepEqual([d[0].range.start.line, d[0].range.start.character, d[0].range.end.character], [0, 14, 28]);
+  assert.equal(d[0].severity, vscode.DiagnosticSeverity.Error);
+  assert.match(d[0].message, /TCP_ESTABLISHD/);
+  vscode.events.close.fire(doc);
+  assert.equal(vscode.registered.diagnostics.has(key), false, 'closing the document clears its problems');
+});
+
+test('hover: Markdown for the word under the cursor, with its range', () => {
+  const h = vscode.registered.hover[0].provideHover(doc, pos(2, 12));
+  assert.match(h.contents.value, /\*\*F\*\*/);
+  assert.match(h.contents.value, /\*\*\.\*\*/);
+  assert.deepEqual([h.range.start.character, h.range.end.character], [11, 13]);
+  assert.equal(vscode.registered.hover[0].provideHover(doc, pos(1, 0)), undefined);
+});
+
+test('completion: items replace the word being typed, fields re-open the list', () => {
+  const { provider, triggers } = vscode.registered.completion[0];
+  assert.ok(triggers.includes('=') && triggers.includes(' '));
+  const items = provider.provideCompletionItems(doc, pos(2, 2));
+  assert.deepEqual(
+    items.map((i: { label: string }) => i.label),
+    ['server', 'expect', 'drop', 'set', 'wait'],
+  );
+  const seg = provider.provideCompletionItems(vscode.textDocument('/tmp/x.tcpscenario', '0 server < F. s'), pos(0, 15));
+  const seq = seg.find((i: { label: string }) => i.label === 'seq');
+  assert.equal(seq.insertText, 'seq=');
+  assert.equal(seq.command.command, 'editor.action.triggerSuggest');
+  assert.deepEqual([seq.range.start.character, seq.range.end.character], [14, 15]);
+});
+
+test('CodeLens: debug and run in terminal, above the first event', () => {
+  const lenses = vscode.registered.codeLens[0].provideCodeLenses(doc);
+  assert.deepEqual(
+    lenses.map((l: { command: { command: string } }) => l.command.command),
+    [DEBUG_SCENARIO_COMMAND, RUN_IN_TERMINAL_COMMAND],
+  );
+  assert.equal(lenses[0].range.start.line, 2);
+  assert.deepEqual(lenses[0].command.arguments, [doc.uri]);
+  assert.deepEqual(vscode.registered.codeLens[0].provideCodeLenses(vscode.textDocument('/tmp/y.tcpscenario', 'socket a LISTEN\n')), []);
+});
