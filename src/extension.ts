@@ -7,6 +7,7 @@ import { DebugAdapterInlineImplementation } from 'vscode';
 import { TcpCloseSession } from './debug/session';
 import { registerPanel, DEBUG_TYPE } from './panel/wiring';
 import { registerLanguageFeatures, LANGUAGE_ID, DEBUG_SCENARIO_COMMAND, RUN_IN_TERMINAL_COMMAND } from './language/index';
+import { registerNotes } from './notes/wiring';
 
 /** The configuration F5 uses on an open scenario when there is no launch.json. */
 function scenarioConfig(uri: vscode.Uri): vscode.DebugConfiguration {
@@ -68,6 +69,7 @@ export function activate(context: vscode.ExtensionContext): void {
   );
   registerPanel(context);
   registerLanguageFeatures(context);
+  registerNotes(context);
 }
 
 export function deactivate(): void {

@@ -8,10 +8,12 @@ import { loadRun } from '../host/load';
 import { formatLoc } from '../engine/code';
 import { segmentText } from '../engine/world';
 import { basename } from 'node:path';
+import { walkthroughCommand, WALKTHROUGH_USAGE } from '../notes/cli';
 
 const USAGE = `usage:
   tcp-close-debugger run FILE.tcpscenario [--json] [--kernel tcp.c] [--budget N] [--quiet]
   tcp-close-debugger coverage FILE.tcpscenario... [--kernel tcp.c] [--all]
+${WALKTHROUGH_USAGE}
 
 exit status: 0 every expectation held, 1 an expectation failed, 2 invalid scenario or kernel source`;
 
@@ -200,6 +202,7 @@ async function coverageCommand(a: Args): Promise<number> {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'walkthrough') return walkthroughCommand(argv.slice(1));
   const a = parseArgs(argv);
   if (typeof a === 'string') {
     process.stderr.write(`${a}\n${USAGE}\n`);

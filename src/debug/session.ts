@@ -27,6 +27,7 @@ import type { StopSnapshot } from '../panel/protocol';
 import { HZ } from '../scenario/ast';
 import { loadRun } from '../host/load';
 import { buildSnapshot } from './snapshot';
+import { ensureStops, hitAt } from '../notes/hits';
 import { checkLaunchArguments, type LaunchArguments } from './config';
 import { Controller, type BreakpointResult, type MotionKind, type Outcome, type StopReport } from './control';
 import { assign, errorText, evaluate, formatValue, globalScope, writeInt, type Scope as EvalScope } from './values';
@@ -41,8 +42,12 @@ type Container =
   | { kind: 'clock' }
   | { kind: 'struct'; value: CStruct; at: EvalScope };
 
-/** The `tcpClose/stop` event's body: the panel's snapshot (src/panel/protocol.ts) and the agenda item. */
-export type StopEventBody = StopSnapshot & { item: string };
+/**
+ * The `tcpClose/stop` event's body: the panel's snapshot (src/panel/protocol.ts), the agenda item,
+ * and the moment for notes: the line that runs at this stop (kernel C, or the scenario line of an
+ * event) and how many times it has run so far, this time included.
+ */
+export type StopEventBody = StopSnapshot & { item: string; moment?: { file: string; line: number; hit: number } };
 
 export const EXCEPTION_FILTER = 'expectation';
 
@@ -272,6 +277,7 @@ export class TcpCloseSession extends LoggingDebugSession {
   protected override customRequest(command: string, response: DebugProtocol.Response, args: unknown, request?: DebugProtocol.Request): void {
     if (command === 'stepToNextEvent') return this.move(response, 'stepToNextEvent');
     if (command === 'gotoStop') return this.gotoStop(response, args);
+    if (command === 'runToStop') return this.runToStop(response, args);
     super.customRequest(command, response, args, request);
   }
 
@@ -332,6 +338,8 @@ export class TcpCloseSession extends LoggingDebugSession {
     const snap = buildSnapshot(run, this.prevSnapshot);
     this.prevSnapshot = snap;
     const body: StopEventBody = { ...snap, item: itemName(run, run.stopInfo(run.stopIndex)) };
+    const at = run.lineOf(run.stopIndex);
+    if (at.file && at.line > 0) body.moment = { file: at.file, line: at.line, hit: hitAt(run, run.stopIndex) };
     this.sendEvent(new Event('tcpClose/stop', body));
   }
 
@@ -345,6 +353,22 @@ export class TcpCloseSession extends LoggingDebugSession {
       const stop = run.goto(n);
       this.sendResponse(response);
       this.finish({ kind: 'stopped', report: { stop, reason: 'goto', description: `went to stop ${n}` } });
+    });
+  }
+
+  /** Walkthroughs: move to stop `stop`, running the scenario forward when it is not recorded yet (to the end at most). */
+  private runToStop(response: DebugProtocol.Response, args: unknown): void {
+    this.guard(response, () => {
+      const { run } = this.need();
+      const n = (args as { stop?: unknown })?.stop;
+      if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) throw new Error('runToStop: stop must be a whole number >= 0');
+      if (this.motion) throw new Error('the run is moving: pause first');
+      ensureStops(run, n);
+      const target = Math.min(n, run.stopCount - 1);
+      const stop = run.goto(target);
+      response.body = { stop: target };
+      this.sendResponse(response);
+      this.finish({ kind: 'stopped', report: { stop, reason: 'goto', description: `went to stop ${target}` } });
     });
   }
 

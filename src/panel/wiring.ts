@@ -11,10 +11,37 @@ import { StopPanelSerializer } from './serializer';
 export const DEBUG_TYPE = 'tcp-close';
 export const STOP_EVENT = 'tcpClose/stop';
 
+/** Notes to show in the panel at a stop (src/notes/wiring.ts sets it); the adapter's body also carries `moment` (see StopEventBody). */
+export type PanelNotesProvider = (session: vscode.DebugSession, stop: StopSnapshot) => string[] | undefined;
+let notesProvider: PanelNotesProvider | undefined;
+let refreshNotes: (() => void) | undefined;
+
+export function setPanelNotesProvider(p: PanelNotesProvider | undefined): void {
+  notesProvider = p;
+}
+
+/** Shows the notes again at the current stops (after notes were added, edited or deleted). */
+export function refreshPanelNotes(): void {
+  refreshNotes?.();
+}
+
+function withNotes(session: vscode.DebugSession, stop: StopSnapshot): StopSnapshot {
+  const { notes: _old, ...rest } = stop;
+  const notes = notesProvider?.(session, stop);
+  return notes?.length ? { ...rest, notes } : rest;
+}
+
 export function registerPanel(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('TCP Close Debugger Panel', { log: true });
   const last = new Map<string, StopSnapshot>();
   const uri = context.extensionUri;
+  refreshNotes = () => {
+    for (const s of [vscode.debug.activeDebugSession].filter((x): x is vscode.DebugSession => !!x && last.has(x.id))) {
+      const stop = withNotes(s, last.get(s.id)!);
+      last.set(s.id, stop);
+      StopPanel.forSession(s.id)?.update(stop);
+    }
+  };
 
   context.subscriptions.push(
     log,
@@ -30,8 +57,9 @@ export function registerPanel(context: vscode.ExtensionContext): void {
         log.warn(`ignored a ${STOP_EVENT} event with a bad body (${problem})`);
         return;
       }
-      last.set(e.session.id, e.body as StopSnapshot);
-      StopPanel.forSession(e.session.id)?.update(e.body as StopSnapshot);
+      const stop = withNotes(e.session, e.body as StopSnapshot);
+      last.set(e.session.id, stop);
+      StopPanel.forSession(e.session.id)?.update(stop);
     }),
     vscode.debug.onDidTerminateDebugSession((session) => {
       last.delete(session.id);

@@ -1,0 +1,133 @@
+// The shipped walkthrough: its steps are where its narration says, it exports to the golden
+// markdown (UPDATE_GOLDEN=1 rewrites it; a mismatch leaves .actual beside it), it survives an
+// edited kernel (steps found again by line and hit), and the command line exports it.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadRun } from '../../src/host/load';
+import { exportRun, exportWalkthrough, excerpt } from '../../src/notes/export';
+import { ensureStops, hitAt, stopOfHit } from '../../src/notes/hits';
+import { locateStep, parseWalkthrough, serializeWalkthrough, walkthroughPathFor, type Walkthrough } from '../../src/notes/walkthroughFile';
+import { walkthroughCommand } from '../../src/notes/cli';
+
+const ROOT = join(__dirname, '..', '..');
+const WALK = join(ROOT, 'examples', 'passive-close.walkthrough.json');
+const SCENARIO = join(ROOT, 'examples', 'passive-close.tcpscenario');
+const KERNEL = join(ROOT, 'src', 'kernel', 'tcp.c');
+const GOLDEN = join(__dirname, 'passive-close.walkthrough.md');
+
+function shipped(): Walkthrough {
+  const r = parseWalkthrough(readFileSync(WALK, 'utf8'), WALK);
+  if ('error' in r) throw new Error(`${r.error.line}:${r.error.column}: ${r.error.message}`);
+  return r.walkthrough;
+}
+
+test('the shipped walkthrough: well formed, beside its scenario, every step where it says', async () => {
+  const w = shipped();
+  assert.equal(walkthroughPathFor(SCENARIO), WALK);
+  assert.equal(serializeWalkthrough(w), readFileSync(WALK, 'utf8'), 'stored in the canonical form');
+  assert.ok(w.steps.length >= 8);
+  const run = await loadRun({ scenarioPath: SCENARIO });
+  for (const s of w.steps) {
+    assert.deepEqual(locateStep(run, s), { stop: s.stop, status: 'ok' }, `step at stop ${s.stop}`);
+    assert.equal(hitAt(run, s.stop), s.hit);
+    assert.ok(s.narration.length > 40);
+  }
+  const fns = w.steps.map((s) => s.function ?? 'event');
+  for (const f of ['tcp_rcv', 'tcp_fin', 'tcp_set_state', 'tcp_data', 'tcp_close', 'tcp_close_state', 'tcp_send_fin', 'tcp_ack']) assert.ok(fns.includes(f), f);
+  // the key moments: fin_seq, CLOSE_WAIT, LAST_ACK, CLOSE
+  const at = (fn: string, text: string) => w.steps.find((s) => s.function === fn && s.text.includes(text));
+  assert.ok(at('tcp_fin', 'sk->fin_seq ='));
+  assert.equal(w.steps.filter((s) => s.function === 'tcp_set_state').map((s) => s.hit).join(','), '1,2');
+  assert.ok(at('tcp_close_state', 'ns=TCP_LAST_ACK'));
+  assert.ok(at('tcp_ack', 'tcp_set_state(sk,TCP_CLOSE)'));
+  for (const n of ['1st', '2nd', '3rd', '4th']) assert.ok(w.steps.some((s) => s.narration.includes(`${n} handshake`)), n);
+  run.dispose();
+});
+
+test('markdown export of the shipped walkthrough matches the golden file', async () => {
+  const run = await loadRun({ scenarioPath: SCENARIO });
+  const md = exportWalkthrough(run, shipped());
+  run.dispose();
+  const actual = GOLDEN.replace(/\.md$/, '.actual');
+  if (process.env.UPDATE_GOLDEN === '1' || !existsSync(GOLDEN)) {
+    writeFileSync(GOLDEN, md);
+    rmSync(actual, { force: true });
+    if (process.env.UPDATE_GOLDEN !== '1') assert.fail(`no golden file: wrote ${GOLDEN}; check it and commit it`);
+    return;
+  }
+  if (readFileSync(GOLDEN, 'utf8') !== md) {
+    writeFileSync(actual, md);
+    assert.fail(`the export differs from ${GOLDEN}; see ${actual}`);
+  }
+  rmSync(actual, { force: true });
+  // readable without VS Code: no absolute paths, fenced C, tables
+  assert.ok(!md.includes(ROOT));
+  assert.match(md, /```c\n[\s\S]*?> 1193 {2}\s+sk->fin_seq = th->seq/);
+  assert.match(md, /\| server \| `state` \| TCP_CLOSE_WAIT \(8\) \| TCP_LAST_ACK \(9\) \|/);
+  assert.match(md, /\*\*Segments so far\*\*/);
+});
+
+test('an edited kernel: the steps are found again by their line and hit, not by stop number', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'walk-'));
+  const kernel = join(dir, 'tcp.c');
+  copyFileSync(join(ROOT, 'src', 'kernel', 'tcp.h'), join(dir, 'tcp.h'));
+  // a teacher adds a statement at the top of tcp_rcv (every later stop moves by one) and a comment above tcp_fin (lines move)
+  const text = readFileSync(KERNEL, 'utf8')
+    .replace('\tint syn_ok=0;\n', '\tint syn_ok=0;\n\tint extra=0;\n')
+    .replace(/^static int tcp_fin\(.*\)$/m, (m) => `/* added by a reader */\n${m}`);
+  writeFileSync(kernel, text);
+  const run = await loadRun({ scenarioPath: SCENARIO, kernelPath: kernel });
+  const w = shipped();
+  const fin = w.steps.find((s) => s.function === 'tcp_fin')!;
+  const found = locateStep(run, fin);
+  assert.equal(found.status, 'moved');
+  const at = run.lineOf(found.stop);
+  assert.equal(at.fn, 'tcp_fin');
+  assert.equal(at.line, fin.line + 1);
+  const second = w.steps.filter((s) => s.function === 'tcp_set_state')[1];
+  const s2 = locateStep(run, second);
+  assert.equal(run.lineOf(s2.stop).fn, 'tcp_set_state');
+  assert.equal(hitAt(run, s2.stop), 2);
+  const md = exportWalkthrough(run, w);
+  assert.match(md, /this step was recorded at stop 76; the code changed and it is now stop \d+/);
+  run.dispose();
+});
+
+test('hits: the n-th time a line runs', async () => {
+  const run = await loadRun({ scenarioPath: SCENARIO });
+  const line = readFileSync(KERNEL, 'utf8').split('\n').findIndex((l) => l.trim() === 'sk->state=state;') + 1;
+  const stops = [1, 2, 3].map((h) => stopOfHit(run, KERNEL, line, h));
+  assert.ok(stops.every((s) => s !== undefined));
+  assert.deepEqual(stops.map((s) => hitAt(run, s!)), [1, 2, 3]);
+  assert.equal(stopOfHit(run, KERNEL, line, 4), undefined);
+  assert.ok(!ensureStops(run, 1e9));
+  run.dispose();
+});
+
+test('whole-run export and excerpts', async () => {
+  const run = await loadRun({ scenarioPath: SCENARIO });
+  const md = exportRun(run, { title: 'passive close' });
+  assert.match(md, /^# passive close\n/);
+  assert.match(md, /TCP_LAST_ACK \(9\) \| TCP_CLOSE \(7\)/);
+  assert.equal(excerpt('a\nb\nc\nd', 2, 1), '  1  a\n> 2  b\n  3  c');
+  run.dispose();
+});
+
+test('command line: walkthrough export FILE.walkthrough.json -o out.md', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'walk-cli-'));
+  const out = join(dir, 'out.md');
+  const err: string[] = [];
+  const code = await walkthroughCommand(['export', WALK, '-o', out], { out: () => {}, err: (s) => void err.push(s) });
+  assert.equal(code, 0, err.join(''));
+  assert.equal(readFileSync(out, 'utf8'), readFileSync(GOLDEN, 'utf8'));
+  const bad = join(dir, 'bad.walkthrough.json');
+  writeFileSync(bad, '{\n  "version": 1,\n  "title": "x",\n  "scenario": "a.tcpscenario"\n  "steps": []\n}\n');
+  err.length = 0;
+  assert.equal(await walkthroughCommand(['export', bad], { out: () => {}, err: (s) => void err.push(s) }), 2);
+  assert.match(err.join(''), /bad\.walkthrough\.json:5:3: expected ',' or '}'/);
+  assert.equal(await walkthroughCommand(['frobnicate'], { out: () => {}, err: () => {} }), 2);
+});

@@ -1,0 +1,47 @@
+// The adapter's side of notes and walkthroughs: each `tcpClose/stop` event names the moment (the
+// line that runs and how many times it has run), and `runToStop` moves to any stop, recorded or not.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { PASSIVE, connect, startServer } from '../debug/harness';
+import { stopProblem } from '../../src/panel/check';
+
+let server: Awaited<ReturnType<typeof startServer>>;
+before(async () => {
+  server = await startServer();
+});
+after(async () => {
+  await server.close();
+});
+
+test('runToStop runs forward to a stop not yet recorded, and back; stop events carry the moment', async () => {
+  const c = await connect(server.port);
+  try {
+    await c.launch({ scenario: PASSIVE });
+    const entry = (await c.next('tcpClose/stop')).body;
+    assert.deepEqual(entry.moment, { file: PASSIVE, line: 8, hit: 1 });
+    // the second time sk->state=state runs: tcp_close_state's LAST_ACK (stop 156 of the shipped walkthrough)
+    const r = await c.dc.customRequest('runToStop', { stop: 156 });
+    assert.equal(r.body.stop, 156);
+    assert.equal((await c.next('stopped')).body.reason, 'goto');
+    const at = (await c.next('tcpClose/stop')).body;
+    assert.equal(at.index, 156);
+    assert.equal(at.fn, 'tcp_set_state');
+    assert.equal(stopProblem(at), undefined);
+    assert.match(at.moment.file, /kernel\/tcp\.c$/);
+    assert.equal(at.moment.line, at.line);
+    assert.equal(at.moment.hit, 2);
+    await c.dc.customRequest('runToStop', { stop: 76 });
+    await c.next('stopped');
+    const back = (await c.next('tcpClose/stop')).body;
+    assert.equal(back.fn, 'tcp_fin');
+    assert.equal(back.moment.hit, 1);
+    // past the end: the end of the run
+    const end = await c.dc.customRequest('runToStop', { stop: 1e6 });
+    assert.equal(end.body.stop, 350);
+    await assert.rejects(c.dc.customRequest('runToStop', { stop: -1 }), /whole number/);
+  } finally {
+    await c.close();
+  }
+  c.assertValid();
+});
