@@ -2,12 +2,13 @@
 // a cache folder outside the repository (Node 24 from the npm registry, then code-server with its
 // native modules), reused afterwards. Usable as a module or from the command line:
 //   node scripts/code-server.mjs install            install (or check) the cached code-server
-//   node scripts/code-server.mjs start FOLDER [VSIX] [PORT]   install VSIX, serve FOLDER on 127.0.0.1
+// (`npm start`, scripts/start.mjs, serves the extension with it.)
 
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { stopTree } from './process-tree.mjs';
 
 const NODE_VERSION = '24.21.0';
 const CODE_SERVER_VERSION = '4.139.1';
@@ -108,26 +109,16 @@ export async function startCodeServer({ folder, port, userDataDir, extensionsDir
     }
     await new Promise((r) => setTimeout(r, 500));
   }
-  child.kill();
+  await stopTree(child.pid);
   throw new Error('code-server did not answer within 60 s');
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname)) {
-  const [cmd, folder, vsix, port = '8080'] = process.argv.slice(2);
-  ensureCodeServer();
-  if (cmd === 'start') {
-    const userDataDir = join(cacheDir, 'user-data');
-    const extensionsDir = join(cacheDir, 'extensions');
-    if (vsix) {
-      step(`installing ${vsix}`);
-      installExtension(resolve(vsix), extensionsDir);
-    }
-    const { child, url } = await startCodeServer({ folder: resolve(folder), port: Number(port), userDataDir, extensionsDir });
-    process.stdout.write(`\nVS Code (code-server) is ready: open ${url}\n(Ctrl+C stops it)\n`);
-    process.on('SIGINT', () => child.kill());
-    child.on('exit', (c) => process.exit(c ?? 0));
-  } else if (cmd !== 'install') {
-    process.stderr.write('usage: node scripts/code-server.mjs install | start FOLDER [VSIX] [PORT]\n');
+  // `node scripts/code-server.mjs install`: install (or check) the cached code-server.
+  // To serve the extension, use `npm start` (scripts/start.mjs).
+  if (process.argv[2] !== 'install') {
+    process.stderr.write('usage: node scripts/code-server.mjs install   (to serve the extension: npm start)\n');
     process.exit(2);
   }
+  ensureCodeServer();
 }

@@ -114,3 +114,9 @@ test('usage errors exit 2 with the usage', () => {
   assert.equal(r.code, 2);
   assert.match(r.err, /usage:/);
 });
+
+test('a reader that stops early (| head) ends the trace quietly, without an EPIPE stack', () => {
+  const r = spawnSync('sh', ['-c', `"${process.execPath}" "${cli}" run "${example}" | head -n 2`], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.stdout.trim().split('\n').length, 2);
+  assert.doesNotMatch(r.stderr, /EPIPE|internal error/);
+});

@@ -5,7 +5,6 @@ import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import {
   Event,
-  Handles,
   InitializedEvent,
   InvalidatedEvent,
   LoggingDebugSession,
@@ -27,6 +26,7 @@ import type { StopSnapshot } from '../panel/protocol';
 import { HZ } from '../scenario/ast';
 import { loadRun } from '../host/load';
 import { buildSnapshot } from './snapshot';
+import { Refs } from './refs';
 import { ensureStops, hitAt } from '../notes/hits';
 import { checkLaunchArguments, type LaunchArguments } from './config';
 import { Controller, type BreakpointResult, type MotionKind, type Outcome, type StopReport } from './control';
@@ -49,6 +49,9 @@ type Container =
  */
 export type StopEventBody = StopSnapshot & { item: string; moment?: { file: string; line: number; hit: number } };
 
+/** A request naming a frame or variables of an earlier stop (the client asked late). */
+class StaleReference extends Error {}
+
 export const EXCEPTION_FILTER = 'expectation';
 
 export class TcpCloseSession extends LoggingDebugSession {
@@ -58,8 +61,8 @@ export class TcpCloseSession extends LoggingDebugSession {
   private motion: Generator<void, Outcome> | undefined;
   private configured = false;
   private onConfigured: (() => void) | undefined;
-  private frames = new Handles<FrameRef>();
-  private vars = new Handles<Container>();
+  private frames = new Refs<FrameRef>();
+  private vars = new Refs<Container>();
   private lastReport: StopReport | undefined;
   private clientInvalidates = false;
   /** breakpoint requests kept to apply again on restart */
@@ -75,6 +78,14 @@ export class TcpCloseSession extends LoggingDebugSession {
     super();
     this.setDebuggerLinesStartAt1(true);
     this.setDebuggerColumnsStartAt1(true);
+    // The library ends the session on any 'error': a broken stream, but also one message that is
+    // not JSON (or not an object). Such a message is reported and skipped; the session goes on.
+    this.removeAllListeners('error');
+    this.on('error', (e: { body?: unknown }) => {
+      const text = String(e?.body ?? '');
+      if (text.startsWith('Error handling data')) this.sendEvent(new OutputEvent(`ignored a message that is not a DAP message (${text})\n`, 'stderr'));
+      else this.shutdown();
+    });
   }
 
   // ---- plumbing: every request answers, none throws ----
@@ -87,8 +98,8 @@ export class TcpCloseSession extends LoggingDebugSession {
     }
   }
 
-  private fail(response: DebugProtocol.Response, message: string, id = 1001): void {
-    this.sendErrorResponse(response, { id, format: '{_reason}', variables: { _reason: message }, showUser: true });
+  private fail(response: DebugProtocol.Response, message: string, id = 1001, showUser = true): void {
+    this.sendErrorResponse(response, { id, format: '{_reason}', variables: { _reason: message }, showUser });
   }
 
   /** Runs a handler; an exception becomes an error response. */
@@ -96,7 +107,8 @@ export class TcpCloseSession extends LoggingDebugSession {
     try {
       body();
     } catch (e) {
-      this.fail(response, errorText(e));
+      // a request about a previous stop, arriving after the run moved on, is expected: no popup
+      this.fail(response, errorText(e), 1001, !(e instanceof StaleReference));
     }
   }
 
@@ -315,8 +327,8 @@ export class TcpCloseSession extends LoggingDebugSession {
 
   /** Reports a motion's outcome: a stopped event and the panel's snapshot, or the end. */
   private finish(o: Outcome): void {
-    this.frames.reset();
-    this.vars.reset();
+    this.frames.clear();
+    this.vars.clear();
     if (o.kind === 'finished') {
       this.sendEvent(new OutputEvent('the scenario has ended\n', 'console'));
       this.sendEvent(new TerminatedEvent());
@@ -560,7 +572,7 @@ export class TcpCloseSession extends LoggingDebugSession {
       return top ? { fn: top.fn, pc: run.machine.pc, frame: top } : globalScope();
     }
     const ref = this.frames.get(frameId);
-    if (!ref) throw new Error(`no frame ${frameId} (frames are valid until the run moves)`);
+    if (!ref) throw this.frames.isStale(frameId) ? new StaleReference(`frame ${frameId} belongs to an earlier stop`) : new Error(`no frame ${frameId}`);
     return ref.kind === 'c' ? { fn: ref.frame.fn, pc: ref.pc, frame: ref.frame } : globalScope();
   }
 
@@ -569,7 +581,7 @@ export class TcpCloseSession extends LoggingDebugSession {
       const { run } = this.need();
       if (typeof args?.frameId !== 'number') throw new Error('scopes: frameId must be a number');
       const ref = this.frames.get(args.frameId);
-      if (!ref) throw new Error(`no frame ${args.frameId} (frames are valid until the run moves)`);
+      if (!ref) throw this.frames.isStale(args.frameId) ? new StaleReference(`frame ${args.frameId} belongs to an earlier stop`) : new Error(`no frame ${args.frameId}`);
       const at = this.scopeOf(args.frameId);
       const scopes: DebugProtocol.Scope[] = [];
       if (ref.kind === 'c') scopes.push(new Scope('Locals', this.vars.create({ kind: 'locals', frame: ref.frame, pc: ref.pc }), false));
@@ -587,7 +599,7 @@ export class TcpCloseSession extends LoggingDebugSession {
       const { run } = this.need();
       if (typeof args?.variablesReference !== 'number') throw new Error('variables: variablesReference must be a number');
       const c = this.vars.get(args.variablesReference);
-      if (!c) throw new Error(`no variables ${args.variablesReference} (they are valid until the run moves)`);
+      if (!c) throw this.vars.isStale(args.variablesReference) ? new StaleReference(`variables ${args.variablesReference} belong to an earlier stop`) : new Error(`no variables ${args.variablesReference}`);
       response.body = { variables: this.children(run, c) };
       this.sendResponse(response);
     });

@@ -58,6 +58,8 @@ export function validate(msg: any): string[] {
 export class Client {
   readonly events: DebugProtocol.Event[] = [];
   readonly invalid: string[] = [];
+  /** every error response the adapter sent */
+  readonly failures: DebugProtocol.Response[] = [];
   private consumed = new Set<DebugProtocol.Event>();
   private waiters: (() => void)[] = [];
 
@@ -67,6 +69,7 @@ export class Client {
     anyDc.dispatch = (body: string) => {
       const msg = JSON.parse(body);
       this.invalid.push(...validate(msg));
+      if (msg.type === 'response' && !msg.success) this.failures.push(msg);
       if (msg.type === 'event') {
         this.events.push(msg);
         for (const w of this.waiters.splice(0)) w();

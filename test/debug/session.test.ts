@@ -383,3 +383,19 @@ test("package.json's launch attributes are the ones the adapter checks", () => {
   const launch = JSON.parse(JSON.stringify(dbg.configurationAttributes.launch), (_k, v) => (typeof v === 'string' && /^%[\w.]+%$/.test(v) ? nls[v.slice(1, -1)] ?? v : v));
   assert.deepEqual(launch, JSON.parse(JSON.stringify(LAUNCH_SCHEMA)));
 });
+
+test('a late request about an earlier stop is answered "stale" (no popup), and its numbers are never reused', async () => {
+  await atCloseWait();
+  const old = (await c.dc.stackTraceRequest({ threadId: T })).body.stackFrames[0].id;
+  const oldScopes = (await c.dc.scopesRequest({ frameId: old })).body.scopes;
+  await c.step('next');
+  const fresh = (await c.dc.stackTraceRequest({ threadId: T })).body.stackFrames.map((f) => f.id);
+  assert.ok(!fresh.includes(old), 'frame numbers of the new stop differ from the old ones');
+  await assert.rejects(c.dc.scopesRequest({ frameId: old }), /earlier stop/);
+  await assert.rejects(c.dc.variablesRequest({ variablesReference: oldScopes[0].variablesReference }), /earlier stop/);
+  const late = c.failures.filter((r) => /earlier stop/.test(JSON.stringify(r.body ?? {})));
+  assert.equal(late.length, 2);
+  for (const r of late) assert.equal(r.body?.error?.showUser, false);
+  // the session goes on
+  assert.equal((await c.top(T)).name, 'tcp_fin', 'next ran tcp_set_state(...) and stays in tcp_fin');
+});
