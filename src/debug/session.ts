@@ -49,6 +49,9 @@ type Container =
  */
 export type StopEventBody = StopSnapshot & { item: string; moment?: { file: string; line: number; hit: number } };
 
+/** Requests the adapter does not advertise (no capability says it answers them). */
+const NOT_SUPPORTED = new Set(['attach', 'source', 'completions', 'stepInTargets', 'gotoTargets', 'goto', 'loadedSources', 'readMemory', 'writeMemory', 'disassemble', 'setExpression', 'modules', 'setInstructionBreakpoints', 'locations', 'restartFrame', 'cancel']);
+
 /** A request naming a frame or variables of an earlier stop (the client asked late). */
 class StaleReference extends Error {}
 
@@ -91,6 +94,15 @@ export class TcpCloseSession extends LoggingDebugSession {
   // ---- plumbing: every request answers, none throws ----
 
   protected override dispatchRequest(request: DebugProtocol.Request): void {
+    if (typeof request.command !== 'string') {
+      this.fail({ type: 'response', seq: 0, request_seq: typeof request.seq === 'number' ? request.seq : 0, command: String(request.command), success: false } as DebugProtocol.Response, `a request's command must be a string`, 1003, false);
+      return;
+    }
+    if (NOT_SUPPORTED.has(request.command)) {
+      // the base class would answer success with no body (invalid for most of these): say no
+      this.fail({ type: 'response', seq: 0, request_seq: request.seq, command: request.command, success: false } as DebugProtocol.Response, `'${request.command}' is not supported by the tcp-close debugger`, 1002, false);
+      return;
+    }
     try {
       super.dispatchRequest(request);
     } catch (e) {

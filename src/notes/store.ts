@@ -138,7 +138,18 @@ export function jsonErrorAt(text: string): { offset: number; message: string } |
     while (i < n && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r')) i++;
   };
   const what = () => (i >= n ? 'the end of the file' : `'${text[i]}'`);
+  // '[[[[…' thousands deep would run this recursive checker out of stack: stop at a depth
+  let depth = 0;
   const value = (): void => {
+    if (depth >= 1000) throw new Bad(i, 'the JSON is nested too deeply (more than 1000 levels)');
+    depth++;
+    try {
+      value1();
+    } finally {
+      depth--;
+    }
+  };
+  const value1 = (): void => {
     ws();
     const c = text[i];
     if (c === '{') {
@@ -308,6 +319,35 @@ export function atomicWrite(path: string, text: string, fs: WriteFs = nodeFs): v
   }
 }
 
+/**
+ * Takes `path` as a lock (created exclusively); waits up to `waitMs` for another holder, and
+ * takes over a lock older than `staleMs` (a window that died holding it). Returns the release.
+ */
+export function lockFile(path: string, fs: WriteFs = nodeFs, waitMs = 5000, staleMs = 10000): () => void {
+  fs.mkdirSync(dirname(path), { recursive: true });
+  const deadline = Date.now() + waitMs;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    try {
+      const fd = fs.openSync(path, 'wx', 0o644);
+      fs.writeSync(fd, `${process.pid}\n`);
+      fs.closeSync(fd);
+      return () => fs.rmSync(path, { force: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    let age = 0;
+    try {
+      age = Date.now() - nodeFs.statSync(path).mtimeMs;
+    } catch {
+      continue; // released meanwhile: try again at once
+    }
+    if (age > staleMs) fs.rmSync(path, { force: true });
+    else if (Date.now() > deadline) throw new Error(`${path} is held by another window (for ${Math.round(age / 1000)} s): try again`);
+    else Atomics.wait(pause, 0, 0, 5);
+  }
+}
+
 // ---- operations ----
 
 function header(n: NoteHeader): NoteHeader {
@@ -422,8 +462,20 @@ export class NoteStore {
     this.notes = applyOp(this.notes, op);
   }
 
-  /** Saves: re-reads the file, replays this window's operations on it, writes atomically. */
+  /**
+   * Saves: re-reads the file, replays this window's operations on it, writes atomically — under
+   * a lock file, so two windows saving at once cannot both read the same old file.
+   */
   flush(): FlushResult {
+    const unlock = lockFile(`${this.path}.lock`, this.fs);
+    try {
+      return this.flushLocked();
+    } finally {
+      unlock();
+    }
+  }
+
+  private flushLocked(): FlushResult {
     const r = this.read();
     if ('error' in r) {
       this.error = r.error;

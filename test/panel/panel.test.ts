@@ -95,7 +95,7 @@ describe('panel (Chromium)', () => {
     const label = p.page.locator('.edge-label-group[data-edge="ESTABLISHED>CLOSE_WAIT"]');
     assert.equal(await label.locator('text').textContent(), `${s.transitions[0].fn}:${s.transitions[0].line}`);
     assert.equal(await label.isVisible(), true);
-    assert.match((await p.page.locator('.diagram-caption').textContent()) ?? '', /server: ESTABLISHED → CLOSE_WAIT by tcp_set_state:\d+/);
+    assert.match((await p.page.locator('.diagram-caption').textContent()) ?? '', /server: ESTABLISHED → CLOSE_WAIT by tcp_fin:\d+/);
     // one step later the transition is no longer "just taken"; the highlight follows the changes of that step
     await p.showStop(passive[s.index + 1]);
     assert.doesNotMatch((await p.page.locator('.edge[data-edge="ESTABLISHED>CLOSE_WAIT"]').getAttribute('class')) ?? '', /\blit\b/);
