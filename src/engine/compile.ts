@@ -321,6 +321,7 @@ class Compiler {
         const full = `${dirname(file)}/${rel}`;
         const text = this.opts.readInclude(full);
         if (text === undefined) this.fail(p, file, `cannot open include file '${rel}'`);
+        if (depth >= 8) this.fail(p, file, `#include nested too deeply at '${rel}' (does a file include itself?)`);
         this.unit(full, text, depth + 1);
         return;
       }

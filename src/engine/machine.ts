@@ -23,6 +23,8 @@ export class Machine {
   lastReturn: any;
   /** statements run since the step budget was last reset */
   statements = 0;
+  /** statements run since the machine was made (never reset; for benchmarks) */
+  executed = 0;
   budget = Infinity;
 
   constructor(
@@ -47,15 +49,36 @@ export class Machine {
     this.pc = 0;
   }
 
-  private newFrame(fn: CFunction, args: any[]): Frame {
-    const s = new Array(fn.nslots);
-    s[0] = -1;
-    let p = 1;
-    for (const v of fn.vars) {
-      if (v.param) s[v.slot] = args[p++ - 1];
-      else s[v.slot] = zeroOf(v.type);
+  /** per function (by index): the initial slots of a frame, and the slots of its parameters */
+  private layouts: ({ init: any[]; params: number[] } | undefined)[] = [];
+
+  /** The initial slots of a frame of `fn` and the slots of its parameters (computed once). */
+  private layout(fn: CFunction): { init: any[]; params: number[] } {
+    let lay = this.layouts[fn.index];
+    if (!lay || lay.init.length !== fn.nslots) {
+      // slot 0: the caller's resume point; locals start zeroed (0 or NULL), temporaries 0
+      const init = new Array(fn.nslots);
+      init[0] = -1;
+      const params: number[] = [];
+      for (const v of fn.vars) {
+        if (v.param) params.push(v.slot);
+        else init[v.slot] = zeroOf(v.type);
+      }
+      for (let i = 1; i < fn.nslots; i++) if (init[i] === undefined) init[i] = 0;
+      lay = { init, params };
+      this.layouts[fn.index] = lay;
     }
-    for (let i = 1; i < fn.nslots; i++) if (s[i] === undefined) s[i] = 0;
+    return lay;
+  }
+
+  private newFrame(fn: CFunction, args: any[]): Frame {
+    const lay = this.layout(fn);
+    const s = lay.init.slice();
+    const params = lay.params;
+    for (let p = 0; p < params.length; p++) {
+      const a = args[p];
+      s[params[p]] = a === undefined ? 0 : a;
+    }
     return { fn, s };
   }
 
@@ -64,7 +87,22 @@ export class Machine {
    * `skipCurrent`), or until the chain returns. Faults are thrown as CError with the location.
    */
   advance(skipCurrent: boolean): Arrival {
+    return this.runStops(skipCurrent, 0);
+  }
+
+  /** stops recorded by the last `runStops` */
+  recorded = 0;
+
+  /**
+   * `advance`, repeated: each statement reached is recorded as a stop in the history (as the run
+   * records it after `advance`) until `maxStops` are recorded, then it continues past it. Returns
+   * 'statement' at the `maxStops`-th statement (or at the first with `maxStops` 0, recording
+   * nothing), 'returned' when the chain returns first. `recorded` counts the stops recorded.
+   */
+  runStops(skipCurrent: boolean, maxStops: number): Arrival {
     const H = this.H;
+    let recorded = 0;
+    this.recorded = 0;
     const frames = this.frames;
     let fr = frames[frames.length - 1];
     let code = fr.fn.code;
@@ -76,10 +114,16 @@ export class Machine {
         switch (ins.op) {
           case Op.STMT:
             this.pc = pc;
+            this.executed++;
             if (++this.statements > this.budget) {
               throw new CError(ins.loc, `the step budget of ${this.budget} statements is used up in ${fr.fn.name}() — an endless loop? The run is stopped here.`);
             }
-            return 'statement';
+            if (maxStops === 0) return 'statement';
+            H.recordStop(fr.fn.index, pc);
+            this.recorded = ++recorded;
+            if (recorded === maxStops) return 'statement';
+            pc++;
+            break;
           case Op.EXPR:
             ins.ev!(fr);
             pc++;
@@ -103,17 +147,25 @@ export class Machine {
             const callee = ins.callee!(fr) as FunctionRef | null | undefined;
             if (!callee) throw new RuntimeFault(ins.loc, `call through a NULL function pointer`);
             const args = ins.args!;
-            const vals = new Array(args.length);
-            for (let i = 0; i < args.length; i++) vals[i] = args[i](fr);
             if (callee.kind === 'native') {
+              const vals = new Array(args.length);
+              for (let i = 0; i < args.length; i++) vals[i] = args[i](fr);
               const r = (callee as NativeFunction).impl(vals, ins.loc);
               if (ins.dest! >= 0) H.set(fr.s, ins.dest!, r);
               pc++;
               break;
             }
+            // the arguments go straight into the new frame's parameter slots
+            const lay = this.layout(callee as CFunction);
+            const s = lay.init.slice();
+            const params = lay.params;
+            for (let i = 0; i < args.length; i++) {
+              const v = args[i](fr);
+              if (i < params.length) s[params[i]] = v === undefined ? 0 : v;
+            }
             if (frames.length >= MAX_DEPTH) throw new RuntimeFault(ins.loc, `call depth above ${MAX_DEPTH}: runaway recursion?`);
             H.set(fr.s, 0, pc);
-            fr = this.newFrame(callee as CFunction, vals);
+            fr = { fn: callee as CFunction, s };
             H.push(frames, fr);
             code = fr.fn.code;
             pc = 0;

@@ -48,6 +48,12 @@ export interface RunOptions {
   parse: CParse;
   /** statements one call chain may run before it is stopped as an endless loop */
   stepBudget?: number;
+  /**
+   * false: record no history (no log of writes, only the current stop is kept): `backward`,
+   * `goto` to another stop and `write` in the past are unavailable, `lastWriter` knows nothing.
+   * For throughput measurements and batch runs; the default (true) records everything.
+   */
+  history?: boolean;
 }
 
 export const DEFAULT_STEP_BUDGET = 100_000;
@@ -63,13 +69,16 @@ export class RunSetupError extends Error {
 }
 
 export class Run {
-  readonly H = new History();
+  readonly H: History;
   readonly prog: Program;
   readonly world: World;
   readonly machine: Machine;
   readonly scenario: Scenario;
-  /** logged cells: [next scenario event index, current item] */
-  private readonly cells: any[] = [0, undefined];
+  /**
+   * logged cells: [next scenario event index, current item, statements run by call chains since
+   * the clock last moved or a scenario event started, the jiffy they are counted at]
+   */
+  private readonly cells: any[] = [0, undefined, 0, -1];
   private readonly errors = new Map<number, CError>();
   private readonly fnByIndex: CFunction[];
   readonly socketOrder: string[];
@@ -78,6 +87,7 @@ export class Run {
 
   constructor(opts: RunOptions) {
     this.scenario = opts.scenario;
+    this.H = new History({ record: opts.history !== false });
     this.scenarioLines = (opts.scenarioText ?? '').split(/\r?\n/);
     const scenarioErrors = opts.scenario.diagnostics.filter((d) => d.severity === 'error');
     if (scenarioErrors.length) throw new RunSetupError(scenarioErrors);
@@ -219,6 +229,7 @@ export class Run {
     if (!netTimer) diags.push(this.diag(sc.sockets[0]?.range ?? zeroRange(), `the kernel source defines no net_timer(): sk->timer has no handler`));
     if (!rexmit) diags.push(this.diag(sc.sockets[0]?.range ?? zeroRange(), `the kernel source defines no retransmit_timer(): sk->retransmit_timer has no handler`));
     const socketType = this.prog.structs.get('struct socket');
+    const declOf = new Map(sc.sockets.map((s) => [s.name, s]));
     for (const d of sc.sockets) {
       const info = w.sockets.get(d.name)!;
       const sk = info.sk;
@@ -239,7 +250,7 @@ export class Run {
         H.set(f.cells(sk), f.index, f.unsigned ? v >>> 0 : v | 0);
       }
       const get = (n: string) => sk.get(n);
-      const peer = info.peer ? sc.sockets.find((s) => s.name === info.peer) : undefined;
+      const peer = info.peer ? declOf.get(info.peer) : undefined;
       if (!given.has('acked_seq') && peer) {
         const pw = peer.fields.find((a) => a.name === 'write_seq');
         if (pw) {
@@ -407,25 +418,54 @@ export class Run {
     return undefined;
   }
 
-  private nextItem(): Stop {
+  /** Picks the next agenda item and records its stop (or the end); returns the stop's index. */
+  private nextItem(): number {
     const item = this.pickNext();
     this.H.set(this.cells, 1, item);
-    if (!item) return this.record(CODE_END, 0);
+    if (!item) return this.H.recordStop(CODE_END, 0);
     if (item.time > this.world.jiffies) this.world.jiffies = item.time;
-    return this.record(CODE_EVENT, item.kind === 'event' ? item.event.line : 0);
+    if (this.livelocked(item)) {
+      const last = this.scenario.events[this.cells[0] - 1];
+      const line = last?.line ?? 1;
+      const n = this.H.recordStop(CODE_ERROR, -1);
+      this.errors.set(
+        n,
+        new CError(
+          { file: this.scenario.file, line, column: 1, endLine: line, endColumn: 1 },
+          `the step budget of ${this.machine.budget} statements (per socket) is used up at jiffy ${this.world.jiffies}: ${this.cells[2]} statements of timers and segment deliveries since the last scenario event, and the clock does not move — an endless exchange (a timer re-armed for now, or segments answered over a link with delay=0)? The run is stopped here.`,
+        ),
+      );
+      return n;
+    }
+    return this.H.recordStop(CODE_EVENT, item.kind === 'event' ? item.event.line : 0);
   }
 
-  private record(code: number, pc: number): Stop {
-    const n = this.H.recordStop(code, pc);
-    return this.stopInfo(n);
+  /**
+   * Each call chain has the step budget, but timers re-armed for the current jiffy, or two sockets
+   * answering each other over a link with delay=0, make endless work of short chains without the
+   * clock moving. Counts the statements of the chains since the clock last moved or a scenario
+   * event started; true when timers and deliveries have used the budget once per socket (and once more).
+   */
+  private livelocked(item: Item): boolean {
+    const H = this.H;
+    const m = this.machine;
+    const ran = m.statements;
+    m.statements = 0;
+    if (item.kind === 'event' || this.world.jiffies !== this.cells[3]) {
+      H.set(this.cells, 2, 0);
+      H.set(this.cells, 3, this.world.jiffies);
+      return false;
+    }
+    H.set(this.cells, 2, this.cells[2] + ran);
+    return this.cells[2] > m.budget * (this.world.sockets.size + 1);
   }
 
-  /** Starts the current item; returns the stop it reaches. */
-  private startItem(): Stop {
+  /** Starts the current item; returns the index of the stop it reaches. */
+  private startItem(): number {
     const item = this.current!;
     const w = this.world;
     const H = this.H;
-    const enter = (fn: FunctionRef | null | undefined, args: any[]): Stop => {
+    const enter = (fn: FunctionRef | null | undefined, args: any[]): number => {
       if (!fn) return this.nextItem();
       if (fn.kind === 'native') {
         (fn as any).impl(args, { file: this.scenario.file, line: 0, column: 0, endLine: 0, endColumn: 0 });
@@ -499,13 +539,16 @@ export class Run {
   }
 
   private findDelivery(seg: Segment) {
-    return this.world.inflight.find((d) => d.seg === seg)!;
+    const inflight = this.world.inflight;
+    // the item was picked as the first to arrive: it is at the top of the heap
+    if (inflight[0]?.seg === seg) return inflight[0];
+    return inflight.find((d) => d.seg === seg)!;
   }
 
-  private check(e: ScenarioEvent, message: string | undefined): Stop {
+  private check(e: ScenarioEvent, message: string | undefined): number {
     if (!message) return this.nextItem();
     this.H.push(this.world.failures, { line: e.line, time: this.world.jiffies, message });
-    return this.record(CODE_FAILURE, e.line);
+    return this.H.recordStop(CODE_FAILURE, e.line);
   }
 
   private expectFailures(e: ScenarioEvent, fields: Assignment[]): string | undefined {
@@ -565,32 +608,81 @@ export class Run {
 
   // ---- moving ----
 
-  private advance(skip: boolean): Stop {
+  private advance(skip: boolean): number {
+    const m = this.machine;
     let arrival;
     try {
-      arrival = this.machine.advance(skip);
+      arrival = m.advance(skip);
     } catch (e) {
       if (!(e instanceof CError)) throw e;
-      const n = this.H.recordStop(CODE_ERROR, this.machine.pc);
+      const n = this.H.recordStop(CODE_ERROR, m.pc);
       this.errors.set(n, e);
-      return this.stopInfo(n);
+      return n;
     }
-    if (arrival === 'statement') return this.record(this.machine.top!.fn.index, this.machine.pc);
+    if (arrival === 'statement') return this.H.recordStop(m.frames[m.frames.length - 1].fn.index, m.pc);
     return this.nextItem();
+  }
+
+  /** The next stop's index: replayed from history when we are in the past, else computed. */
+  private step(): number {
+    const H = this.H;
+    const cur = H.currentStop;
+    if (!H.atEnd) {
+      this.goto(cur + 1);
+      return cur + 1;
+    }
+    const code = H.codeAt(cur);
+    if (code >= 0) return this.advance(true);
+    if (code === CODE_END || code === CODE_ERROR) return cur;
+    if (code === CODE_EVENT) return this.startItem();
+    return this.nextItem(); // after a failure
   }
 
   /** The next stop: replayed from history when we are in the past, else computed. */
   forward(): Stop {
+    return this.stopInfo(this.step());
+  }
+
+  /**
+   * The fast path: moves forward up to `maxStops` stops exactly as that many `forward()` calls
+   * would, without describing each stop (no Stop objects). Returns early at the end of the run
+   * or at a fault (the stop reached is then the last one), or after reaching a stop `n` for which
+   * `until(n)` is true (it is then the current stop). Returns the number of stops moved; read
+   * the stop reached with `stopInfo(stopIndex)`.
+   */
+  runFast(maxStops = Infinity, until?: (stop: number) => boolean): number {
     const H = this.H;
-    if (!H.atEnd) {
-      this.goto(H.currentStop + 1);
-      return this.stopInfo(H.currentStop);
+    let moved = 0;
+    while (moved < maxStops) {
+      const cur = H.currentStop;
+      if (!until && H.atEnd && H.codeAt(cur) >= 0) {
+        // inside a call chain: the machine records the statements itself
+        moved += this.advanceMany(Math.min(maxStops - moved, 0x3fffffff));
+        continue;
+      }
+      const next = this.step();
+      if (next === cur) break; // the end, or a fault
+      moved++;
+      if (until && until(next)) break;
     }
-    const code = H.stopAt(H.currentStop).code;
-    if (code === CODE_END || code === CODE_ERROR) return this.stopInfo(H.currentStop);
-    if (code >= 0) return this.advance(true);
-    if (code === CODE_EVENT) return this.startItem();
-    return this.nextItem(); // after a failure
+    return moved;
+  }
+
+  /** `advance(true)` up to `max` times (at least once); returns the number of stops recorded. */
+  private advanceMany(max: number): number {
+    const m = this.machine;
+    let arrival;
+    try {
+      arrival = m.runStops(true, max);
+    } catch (e) {
+      if (!(e instanceof CError)) throw e;
+      const n = this.H.recordStop(CODE_ERROR, m.pc);
+      this.errors.set(n, e);
+      return m.recorded + 1;
+    }
+    if (arrival === 'statement') return m.recorded;
+    this.nextItem();
+    return m.recorded + 1;
   }
 
   backward(): Stop {
@@ -616,7 +708,7 @@ export class Run {
     this.H.set(cells, index, value);
     const { code, pc } = this.H.stopAt(this.H.currentStop);
     if (code === CODE_ERROR) this.errors.set(this.H.stopCount, this.errors.get(this.H.currentStop)!);
-    return this.record(code, pc);
+    return this.stopInfo(this.H.recordStop(code, pc));
   }
 
   /** Forget the future (after a change in the past): the run continues live from here. */

@@ -92,6 +92,7 @@ export class World {
   readonly byStruct = new Map<CStruct, SocketInfo>();
   /** every segment, in the order sent or received (logged) */
   readonly segments: Segment[] = [];
+  /** segments on a link, not yet delivered: a min-heap by arrival then segment id (logged) */
   readonly inflight: InFlight[] = [];
   /** armed timers: a min-heap by expiry then arming order (logged; entries can be stale) */
   readonly armed: unknown[] = [];
@@ -376,7 +377,7 @@ export class World {
     }
     const full = this.record({ ...seg, dropped });
     this.H.push(from.sent, full);
-    if (from.peer && !dropped) this.H.push(this.inflight, { arrival: (this.jiffies + from.delay) >>> 0, seg: full, to: from.peer });
+    if (from.peer && !dropped) this.pushInFlight({ arrival: (this.jiffies + from.delay) >>> 0, seg: full, to: from.peer });
   }
 
   record(seg: Omit<Segment, 'id'>): Segment {
@@ -388,16 +389,54 @@ export class World {
 
   /** The in-flight segment that arrives first (ties: sent first), if any. */
   nextDelivery(): InFlight | undefined {
-    let best: InFlight | undefined;
-    for (const d of this.inflight) if (!best || d.arrival < best.arrival || (d.arrival === best.arrival && d.seg.id < best.seg.id)) best = d;
-    return best;
+    return this.inflight[0];
   }
 
   takeDelivery(d: InFlight): void {
-    const i = this.inflight.indexOf(d);
-    const last = this.inflight.length - 1;
-    if (i !== last) this.H.set(this.inflight, i, this.inflight[last]);
-    this.H.pop(this.inflight);
+    const h = this.inflight;
+    const i = h[0] === d ? 0 : h.indexOf(d);
+    if (i < 0) return;
+    const H = this.H;
+    const last = H.pop(h) as InFlight;
+    if (i === h.length) return;
+    // the last entry fills the hole, then moves up or down to its place
+    H.set(h, i, last);
+    let k = i;
+    while (k > 0) {
+      const p = (k - 1) >> 1;
+      if (!arrivesBefore(h[k], h[p])) break;
+      const x = h[k];
+      H.set(h, k, h[p]);
+      H.set(h, p, x);
+      k = p;
+    }
+    for (;;) {
+      const l = 2 * k + 1;
+      const r = l + 1;
+      let m = k;
+      if (l < h.length && arrivesBefore(h[l], h[m])) m = l;
+      if (r < h.length && arrivesBefore(h[r], h[m])) m = r;
+      if (m === k) break;
+      const x = h[k];
+      H.set(h, k, h[m]);
+      H.set(h, m, x);
+      k = m;
+    }
+  }
+
+  private pushInFlight(d: InFlight): void {
+    const h = this.inflight;
+    const H = this.H;
+    H.push(h, d);
+    let k = h.length - 1;
+    while (k > 0) {
+      const p = (k - 1) >> 1;
+      if (!arrivesBefore(h[k], h[p])) break;
+      const x = h[k];
+      H.set(h, k, h[p]);
+      H.set(h, p, x);
+      k = p;
+    }
   }
 
   describeType(s: CStruct): string {
@@ -408,6 +447,11 @@ export class World {
     const f = this.prog.fnByName.get(name);
     return f && f.kind === 'native' ? f : undefined;
   }
+}
+
+/** Delivery order: earlier arrival first; at the same instant, the segment sent first. */
+function arrivesBefore(a: InFlight, b: InFlight): boolean {
+  return a.arrival < b.arrival || (a.arrival === b.arrival && a.seg.id < b.seg.id);
 }
 
 export function matches(rule: { flags: SegmentFlags; fields: DropRule['fields'] }, seg: Omit<Segment, 'id' | 'dropped'>): boolean {
