@@ -6,6 +6,20 @@ import { displayField, socketView } from '../engine/inspect';
 import { flagText } from '../engine/world';
 import type { SegmentSnapshot, SocketSnapshot, StopSnapshot } from '../panel/protocol';
 
+/** At most this many segments and scenario events go into one snapshot. */
+export const MAX_SEGMENTS = 500;
+export const MAX_EVENTS = 1000;
+
+/** The scenario's events for the time axis: all of them, or the MAX_EVENTS nearest to `clock`. */
+function eventsNear(run: Run, clock: number) {
+  const ev = run.scenario.events;
+  if (ev.length <= MAX_EVENTS) return ev;
+  let i = ev.findIndex((e) => e.time >= clock);
+  if (i < 0) i = ev.length;
+  const from = Math.max(0, Math.min(i - MAX_EVENTS / 2, ev.length - MAX_EVENTS));
+  return ev.slice(from, from + MAX_EVENTS);
+}
+
 export function buildSnapshot(run: Run, prev?: StopSnapshot): StopSnapshot {
   const stop = run.stopInfo(run.stopIndex);
   const sockets: Record<string, SocketSnapshot> = {};
@@ -24,7 +38,10 @@ export function buildSnapshot(run: Run, prev?: StopSnapshot): StopSnapshot {
     }
     sockets[name] = { fields: v.fields, display, writers, timer: v.timer, retransmit_timer: v.retransmit_timer };
   }
-  const segments: SegmentSnapshot[] = run.world.segments.map((s) => ({
+  // a close is a handful of segments; a generated run of thousands of sockets has thousands:
+  // the panel gets the latest MAX_SEGMENTS, which is all a sequence diagram can show anyway
+  const all = run.world.segments;
+  const segments: SegmentSnapshot[] = all.slice(Math.max(0, all.length - MAX_SEGMENTS)).map((s) => ({
     id: s.id,
     from: s.from,
     to: s.to,
@@ -59,7 +76,7 @@ export function buildSnapshot(run: Run, prev?: StopSnapshot): StopSnapshot {
       }
     }
   }
-  const events = run.scenario.events.map((e) => ({ time: e.time, line: e.line, text: (run.scenarioLines[e.line - 1] ?? '').replace(/#.*$/, '').trim() }));
+  const events = eventsNear(run, stop.clock).map((e) => ({ time: e.time, line: e.line, text: (run.scenarioLines[e.line - 1] ?? '').replace(/#.*$/, '').trim() }));
   return {
     index: stop.index,
     stopCount: run.stopCount,

@@ -714,8 +714,12 @@ export class Run {
   /** Forget the future (after a change in the past): the run continues live from here. */
   branch(): void {
     this.H.truncate();
+    this.generation++;
     for (const k of [...this.errors.keys()]) if (k > this.H.currentStop) this.errors.delete(k);
   }
+
+  /** Counts the branches of history: what was computed about later stops before a branch is stale. */
+  generation = 0;
 
   get stopIndex(): number {
     return this.H.currentStop;

@@ -9,17 +9,39 @@ function isStatement(run: Run, k: number): boolean {
   return run.H.stopAt(k).code >= 0;
 }
 
-/** How many times stop `n`'s line has run up to stop `n` (included): 1 the first time. */
+interface HitIndex {
+  generation: number;
+  /** hits[k]: how many times stop k's line had run up to stop k */
+  hits: Int32Array;
+  upTo: number;
+  counts: Map<string, number>;
+}
+const indexes = new WeakMap<Run, HitIndex>();
+
+/**
+ * How many times stop `n`'s line has run up to stop `n` (included): 1 the first time. Kept as an
+ * index per run, extended as the run grows (a stop report costs O(new stops), not O(n)).
+ */
 export function hitAt(run: Run, n: number): number {
-  const here = run.lineOf(n);
-  const stmt = isStatement(run, n);
-  let hits = 0;
-  for (let k = 0; k <= n; k++) {
-    if (isStatement(run, k) !== stmt) continue;
-    const at = run.lineOf(k);
-    if (at.line === here.line && at.file === here.file) hits++;
+  let ix = indexes.get(run);
+  if (!ix || ix.generation !== run.generation) {
+    ix = { generation: run.generation, hits: new Int32Array(1024), upTo: 0, counts: new Map() };
+    indexes.set(run, ix);
   }
-  return hits;
+  if (n >= ix.hits.length) {
+    const grown = new Int32Array(Math.max(n + 1, ix.hits.length * 2));
+    grown.set(ix.hits);
+    ix.hits = grown;
+  }
+  for (; ix.upTo <= n; ix.upTo++) {
+    const k = ix.upTo;
+    const at = run.lineOf(k);
+    const key = `${isStatement(run, k) ? 's' : 'e'}\0${at.file}\0${at.line}`;
+    const c = (ix.counts.get(key) ?? 0) + 1;
+    ix.counts.set(key, c);
+    ix.hits[k] = c;
+  }
+  return ix.hits[n];
 }
 
 /** Extends the run's recorded history until stop `n` exists or the run ends; the current stop is kept. */
