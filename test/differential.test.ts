@@ -5,39 +5,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadRun } from '../src/host/load';
-import { CStruct, intConverter, isInt } from '../src/engine/ctypes';
-import type { CFunction } from '../src/engine/code';
+import type { CStruct } from '../src/engine/ctypes';
 import type { Run } from '../src/engine/run';
-import { flagText, type SocketInfo } from '../src/engine/world';
+import { flagText } from '../src/engine/world';
+import { cleanUpCase, prepareCase, readCases, type Case } from './differential/cases';
 
 const here = join(__dirname, 'differential');
 const FIELDS = ['ret', 'state', 'shutdown', 'fin_seq', 'write_seq', 'sent_seq', 'acked_seq', 'rcv_ack_seq', 'copied_seq', 'dead', 'inuse', 'keepopen', 'rto', 'retransmits', 'timeout', 'ip_xmit_timeout', 'timer_pending', 'timer_expires', 'retransmit_pending', 'retransmit_expires', 'sent', 'last_flags', 'last_seq', 'last_ack'];
-
-interface Case {
-  line: number;
-  text: string;
-  entry: string;
-  sk: [string, string][];
-  args: Map<string, string>;
-}
-
-function readCases(): Case[] {
-  const out: Case[] = [];
-  readFileSync(join(here, 'cases.txt'), 'utf8')
-    .split('\n')
-    .forEach((text, i) => {
-      if (!text.trim() || text.startsWith('#')) return;
-      const [left, right = ''] = text.split(';');
-      const [entry, ...kv] = left.trim().split(/\s+/);
-      const pairs = (s: string) => s.trim().split(/\s+/).filter(Boolean).map((p) => p.split('=') as [string, string]);
-      out.push({ line: i + 1, text, entry, sk: pairs(kv.join(' ')), args: new Map(pairs(right)) });
-    });
-  return out;
-}
 
 function gccResults(cases: Case[]): string[] {
   const dir = mkdtempSync(join(tmpdir(), 'tcp-diff-'));
@@ -50,84 +28,7 @@ function gccResults(cases: Case[]): string[] {
 /** Runs one case through the interpreter on a fresh, zeroed sock, as the harness does. */
 function interpret(run: Run, c: Case, n: number): string {
   const w = run.world;
-  const H = run.H;
-  const value = (v: string) => {
-    if (/^-?(0x[0-9a-f]+|\d+)$/i.test(v)) return Number(v);
-    const k = run.prog.constants.get(v);
-    if (k === undefined) throw new Error(`case line ${c.line}: unknown constant ${v}`);
-    return k;
-  };
-  const sk = new CStruct(w.skType);
-  const name = `case${n}`;
-  const info: SocketInfo = { name, sk, delay: 0, drops: [], cursor: [0], sent: [] };
-  w.sockets.set(name, info);
-  w.byStruct.set(sk, info);
-  const setF = (s: CStruct, f: string, v: unknown) => {
-    const fl = s.type.byName.get(f);
-    if (!fl) throw new Error(`case line ${c.line}: struct ${s.type.name} has no field ${f}`);
-    H.set(s.f, fl.index, isInt(fl.type) && typeof v === 'number' ? intConverter(fl.type, fl.bits ?? fl.type.bits)(v) : v);
-  };
-  setF(sk, 'state_change', run.prog.fnByName.get('def_callback1'));
-  w.initTimer(sk.get('timer'), sk, run.prog.fnByName.get('net_timer'));
-  w.initTimer(sk.get('retransmit_timer'), sk, run.prog.fnByName.get('retransmit_timer'));
-  const addTimer = w.natives().get('add_timer')!.impl;
-  // each case starts at jiffies 0 unless it says otherwise; an RST sent with sk == NULL is this case's
-  w.jiffies = 0;
-  w.actor = () => name;
-  const timers: [string, string][] = [];
-  for (const [k, v] of c.sk) {
-    if (k === 'jiffies') w.jiffies = value(v);
-    else if (k === 'timer' || k === 'retransmit_timer') timers.push([k, v]);
-    else setF(sk, k, value(v));
-  }
-  for (const [k, v] of timers) {
-    const [reason, expires] = v.split(',');
-    setF(sk, k === 'timer' ? 'timeout' : 'ip_xmit_timeout', value(reason));
-    const t = sk.get(k) as CStruct;
-    setF(t, 'expires', value(expires));
-    addTimer([t], null as never);
-  }
-  const a = (k: string) => (c.args.has(k) ? value(c.args.get(k)!) : 0);
-  const seg = { flags: { syn: !!a('syn'), fin: !!a('fin'), rst: !!a('rst'), psh: !!a('psh'), ack: !!a('ack') }, seq: a('seq'), ack: a('ack_seq'), len: a('len'), win: 0 };
-  const skbOf = (tcpLength: boolean) => {
-    const skb = w.makeSkb(seg, sk);
-    if (!tcpLength) setF(skb, 'len', seg.len);
-    return skb;
-  };
-  const fn = (f: string) => run.prog.fnByName.get(f) as CFunction;
-  let target: CFunction;
-  let args: any[];
-  switch (c.entry) {
-    case 'tcp_fin': {
-      const skb = skbOf(false);
-      target = fn('tcp_fin');
-      args = [skb, sk, (skb.get('h') as CStruct).get('th')];
-      break;
-    }
-    case 'tcp_close':
-      [target, args] = [fn('tcp_close'), [sk, a('timeout')]];
-      break;
-    case 'tcp_close_state':
-      [target, args] = [fn('tcp_close_state'), [sk, a('dead')]];
-      break;
-    case 'tcp_ack': {
-      const skb = skbOf(true);
-      [target, args] = [fn('tcp_ack'), [sk, (skb.get('h') as CStruct).get('th'), 20 + seg.len]];
-      break;
-    }
-    case 'tcp_rcv':
-      [target, args] = [fn('tcp_rcv'), [skbOf(true), sk]];
-      break;
-    case 'net_timer':
-    case 'retransmit_timer': {
-      const t = sk.get(c.entry === 'net_timer' ? 'timer' : 'retransmit_timer') as CStruct;
-      const { fn: f, data } = w.detachForFiring(t);
-      [target, args] = [f, [data]];
-      break;
-    }
-    default:
-      throw new Error(`case line ${c.line}: unknown entry ${c.entry}`);
-  }
+  const { target, args, sk, info } = prepareCase(run, c, n);
   const m = run.machine;
   m.statements = 0;
   m.enter(target, args);
@@ -164,8 +65,7 @@ function interpret(run: Run, c: Case, n: number): string {
     last_seq: last ? last.seq : 0,
     last_ack: last ? last.ack : 0,
   };
-  // disarm what this case left, so the next case starts from an empty timer list
-  for (const tm of w.pendingTimers()) w.detachForFiring(tm);
+  cleanUpCase(run);
   return FIELDS.map((k) => `${k}=${vals[k]}`).join(' ');
 }
 

@@ -17,9 +17,9 @@ import { parseScenario } from '../../src/scenario/parse';
 import { Run } from '../../src/engine/run';
 import { loadRun } from '../../src/host/load';
 import { nodeCParser, readKernel, shippedKernelPath } from '../../src/host/node';
-import { CStruct, intConverter, isInt } from '../../src/engine/ctypes';
+import { cleanUpCase, prepareCase, readCases, type Case } from '../../test/differential/cases';
+import { CStruct } from '../../src/engine/ctypes';
 import type { CFunction } from '../../src/engine/code';
-import type { SocketInfo } from '../../src/engine/world';
 import { fourWayPairs, longTwoSockets } from './scenario';
 
 const ROOT = resolve(process.env.BENCH_ROOT ?? join(__dirname, '..', '..'));
@@ -54,94 +54,10 @@ async function throughput(pairs: number, history: boolean): Promise<void> {
 
 // ---- the differential cases, as test/differential.test.ts runs them ----
 
-interface Case {
-  text: string;
-  entry: string;
-  sk: [string, string][];
-  args: Map<string, string>;
-}
-
-function readCases(): Case[] {
-  const cases: Case[] = [];
-  for (const text of readFileSync(join(ROOT, 'test', 'differential', 'cases.txt'), 'utf8').split('\n')) {
-    if (!text.trim() || text.startsWith('#')) continue;
-    const [left, right = ''] = text.split(';');
-    const [entry, ...kv] = left.trim().split(/\s+/);
-    const pairs = (s: string) => s.trim().split(/\s+/).filter(Boolean).map((p) => p.split('=') as [string, string]);
-    cases.push({ text, entry, sk: pairs(kv.join(' ')), args: new Map(pairs(right)) });
-  }
-  return cases;
-}
-
 /** One case on a fresh sock, as the harness runs it; a stop is recorded at every statement. */
 function runCase(run: Run, c: Case, n: number): number {
-  const w = run.world;
   const H = run.H;
-  const value = (v: string) => (/^-?(0x[0-9a-f]+|\d+)$/i.test(v) ? Number(v) : run.prog.constants.get(v)!);
-  const sk = new CStruct(w.skType);
-  const name = `case${n}`;
-  const info: SocketInfo = { name, sk, delay: 0, drops: [], cursor: [0], sent: [] };
-  w.sockets.set(name, info);
-  w.byStruct.set(sk, info);
-  const setF = (s: CStruct, f: string, v: unknown) => {
-    const fl = s.type.byName.get(f)!;
-    H.set(s.f, fl.index, isInt(fl.type) && typeof v === 'number' ? intConverter(fl.type, fl.bits ?? fl.type.bits)(v) : v);
-  };
-  setF(sk, 'state_change', run.prog.fnByName.get('def_callback1'));
-  w.initTimer(sk.get('timer'), sk, run.prog.fnByName.get('net_timer'));
-  w.initTimer(sk.get('retransmit_timer'), sk, run.prog.fnByName.get('retransmit_timer'));
-  const addTimer = w.natives().get('add_timer')!.impl;
-  w.jiffies = 0;
-  w.actor = () => name;
-  const timers: [string, string][] = [];
-  for (const [k, v] of c.sk) {
-    if (k === 'jiffies') w.jiffies = value(v);
-    else if (k === 'timer' || k === 'retransmit_timer') timers.push([k, v]);
-    else setF(sk, k, value(v));
-  }
-  for (const [k, v] of timers) {
-    const [reason, expires] = v.split(',');
-    setF(sk, k === 'timer' ? 'timeout' : 'ip_xmit_timeout', value(reason));
-    const t = sk.get(k) as CStruct;
-    setF(t, 'expires', value(expires));
-    addTimer([t], null as never);
-  }
-  const a = (k: string) => (c.args.has(k) ? value(c.args.get(k)!) : 0);
-  const seg = { flags: { syn: !!a('syn'), fin: !!a('fin'), rst: !!a('rst'), psh: !!a('psh'), ack: !!a('ack') }, seq: a('seq'), ack: a('ack_seq'), len: a('len'), win: 0 };
-  const skbOf = (tcpLength: boolean) => {
-    const skb = w.makeSkb(seg, sk);
-    if (!tcpLength) setF(skb, 'len', seg.len);
-    return skb;
-  };
-  const fn = (f: string) => run.prog.fnByName.get(f) as CFunction;
-  let target: CFunction;
-  let args: any[];
-  switch (c.entry) {
-    case 'tcp_fin': {
-      const skb = skbOf(false);
-      [target, args] = [fn('tcp_fin'), [skb, sk, (skb.get('h') as CStruct).get('th')]];
-      break;
-    }
-    case 'tcp_close':
-      [target, args] = [fn('tcp_close'), [sk, a('timeout')]];
-      break;
-    case 'tcp_close_state':
-      [target, args] = [fn('tcp_close_state'), [sk, a('dead')]];
-      break;
-    case 'tcp_ack': {
-      const skb = skbOf(true);
-      [target, args] = [fn('tcp_ack'), [sk, (skb.get('h') as CStruct).get('th'), 20 + seg.len]];
-      break;
-    }
-    case 'tcp_rcv':
-      [target, args] = [fn('tcp_rcv'), [skbOf(true), sk]];
-      break;
-    default: {
-      const t = sk.get(c.entry === 'net_timer' ? 'timer' : 'retransmit_timer') as CStruct;
-      const { fn: f, data } = w.detachForFiring(t);
-      [target, args] = [f, [data]];
-    }
-  }
+  const { target, args } = prepareCase(run, c, n);
   const m = run.machine;
   const t = now();
   m.statements = 0;
@@ -152,9 +68,7 @@ function runCase(run: Run, c: Case, n: number): number {
     while (m.runStops(true, 1 << 30) === 'statement');
   }
   callMs += now() - t;
-  // disarm what the case left, and drop the stale heap entries (the next case starts with none)
-  for (const tm of w.pendingTimers()) w.detachForFiring(tm);
-  w.nextTimer();
+  cleanUpCase(run);
   return m.statements;
 }
 
@@ -162,7 +76,7 @@ function runCase(run: Run, c: Case, n: number): number {
 let callMs = 0;
 
 async function calls(rounds: number, history: boolean): Promise<void> {
-  const cases = readCases();
+  const cases = readCases(join(ROOT, 'test', 'differential', 'cases.txt'));
   const run = await loadRun({ scenarioPath: join(ROOT, 'examples', 'passive-close.tcpscenario') });
   // a run without history for the `off` variant: the same world, no log
   const r = history ? run : await newRun(readFileSync(join(ROOT, 'examples', 'passive-close.tcpscenario'), 'utf8'), false);
