@@ -4,6 +4,7 @@
 // getState/setState.
 
 import { parseFromHost } from '../src/panel/check';
+import { plainMarkdown } from '../src/panel/plain';
 import type { StopSnapshot, WebviewToHost } from '../src/panel/protocol';
 import { TimeAxis } from './axis';
 import { StateDiagram } from './diagram';
@@ -142,7 +143,7 @@ function renderNotes(list: string[] | undefined): void {
   if (notesBody.dataset.text === text) return;
   notesBody.dataset.text = text;
   // markdown shown as plain text: paragraphs, with emphasis and code markers removed
-  notesBody.replaceChildren(...list!.map((n) => h('p', { text: n.replace(/```\w*\n?/g, '').replace(/(\*\*|__|`)/g, '') })));
+  notesBody.replaceChildren(...list!.map((n) => h('p', { text: plainMarkdown(n) })));
 }
 
 function render(stop: StopSnapshot): void {

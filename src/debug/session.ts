@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import {
+  ContinuedEvent,
   Event,
   InitializedEvent,
   InvalidatedEvent,
@@ -376,8 +377,17 @@ export class TcpCloseSession extends LoggingDebugSession {
       if (this.motion) throw new Error('the run is moving: pause first');
       const stop = run.goto(n);
       this.sendResponse(response);
+      this.movedByRequest();
       this.finish({ kind: 'stopped', report: { stop, reason: 'goto', description: `went to stop ${n}` } });
     });
+  }
+
+  /**
+   * A custom request moved the run: the client did not resume it itself, so say it continued
+   * before it stopped again (else VS Code keeps showing the previous stop's reason).
+   */
+  private movedByRequest(): void {
+    this.sendEvent(new ContinuedEvent(1, true));
   }
 
   /** Walkthroughs: move to stop `stop`, running the scenario forward when it is not recorded yet (to the end at most). */
@@ -392,6 +402,7 @@ export class TcpCloseSession extends LoggingDebugSession {
       const stop = run.goto(target);
       response.body = { stop: target };
       this.sendResponse(response);
+      this.movedByRequest();
       this.finish({ kind: 'stopped', report: { stop, reason: 'goto', description: `went to stop ${target}` } });
     });
   }

@@ -4,6 +4,7 @@
 // with the adapter's `runToStop` request and shows the narration in the panel and a notification),
 // and export one, or a whole run, to a markdown file.
 
+import { plainMarkdown } from '../panel/plain';
 import * as vscode from 'vscode';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, relative, resolve } from 'node:path';
@@ -42,9 +43,7 @@ interface Playing {
 
 /** Markdown as plain text, for notifications. */
 const plain = (md: string) =>
-  md
-    .replace(/```\w*\n?/g, '')
-    .replace(/(\*\*|__|`)/g, '')
+  plainMarkdown(md)
     .replace(/\s*\n\s*/g, ' ')
     .trim();
 

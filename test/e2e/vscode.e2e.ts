@@ -7,7 +7,10 @@
 // F5 on an open scenario starts a session (no launch.json) that stops on entry; stepping with
 // F10/F11 reaches tcp.c and runs tcp_fin's tcp_set_state(sk,TCP_CLOSE_WAIT): the Variables view
 // and the live panel show TCP_CLOSE_WAIT; Step Back shows TCP_ESTABLISHED again; a note added
-// through the Comments UI lands in .vscode/tcp-close-notes.json (when the notes feature is there).
+// through the Comments UI lands in .vscode/tcp-close-notes.json (when the notes feature is there);
+// "Play the Passive Close Walkthrough" (after ending that session) stops on the shipped
+// walkthrough's first step with its narration in a notification and in the live panel's notes, and
+// the notification's Next moves to each following step's line with that step's narration.
 
 import { after, before, describe, it, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
@@ -504,6 +507,90 @@ describe('tcp-close-debugger in a real VS Code (code-server)', { timeout: 15 * 6
       assert.ok(saved.includes(text), `the note is not in ${file}: ${saved.slice(0, 2000)}`);
       writeFileSync(join(outDir, 'tcp-close-notes.json'), saved);
     });
+  });
+
+  it('07 the shipped walkthrough of the passive close: Next moves to each narrated stop', async (t) => {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+    const commands: string[] = (pkg.contributes?.commands ?? []).map((c: { command: string }) => c.command);
+    const wfile = join(root, 'examples', 'passive-close.walkthrough.json');
+    if (!commands.includes('tcpCloseDebugger.walkthrough.playPassiveClose') || !existsSync(wfile)) return t.skip('walkthroughs not available yet');
+    const title: string = JSON.parse(readFileSync(join(root, 'package.nls.json'), 'utf8'))['tcpCloseDebugger.walkthrough.playPassiveClose.title'];
+    const w = JSON.parse(readFileSync(wfile, 'utf8')) as { title: string; steps: { stop: number; function?: string; line: number; text: string; narration: string }[] };
+    const n = w.steps.length;
+    // the narration as src/notes/walkthrough.ts shows it: markdown markers dropped, one line
+    const plain = (md: string) => md.replace(/```\w*\n?/g, '').replace(/(\*\*|__|`)/g, '').replace(/\s+/g, ' ').trim();
+    const prefix = (i: number) => plain(w.steps[i].narration).slice(0, 60);
+    const esc = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    /** the toast of step i ("2/16 — …"): its message starts with the step's number and narration */
+    const toast = (i: number) =>
+      page
+        .locator('.notifications-toasts .notification-list-item')
+        .filter({ has: page.locator('.notification-list-item-message', { hasText: new RegExp(`^\\s*${i + 1}/${n} — ${esc(prefix(i))}`) }) });
+    /** the live panel's notes area (a webview: frames inside the page), whitespace folded */
+    const panelNotes = async (): Promise<string | null> => {
+      for (const f of page.frames()) {
+        if (f === page.mainFrame()) continue;
+        const loc = f.locator('section.notes .notes-body');
+        if (!(await loc.count().catch(() => 0))) continue;
+        if (!(await f.locator('section.notes').first().isVisible().catch(() => false))) return '';
+        return (await loc.first().innerText().catch(() => '')).replace(/\s+/g, ' ').trim();
+      }
+      return null;
+    };
+    /** Waits until the debugger stands on step i's line, its toast is shown and the panel narrates it. */
+    const expectStep = async (i: number, ms = 20_000): Promise<Here> => {
+      const s = w.steps[i];
+      const deadline = Date.now() + ms;
+      let here: Here | null = null;
+      let notes: string | null = null;
+      let toastSeen = false;
+      const want = `${w.title} — ${i + 1}/${n} ${plain(s.narration)}`;
+      while (Date.now() < deadline) {
+        here = await currentLine();
+        toastSeen = (await toast(i).count().catch(() => 0)) > 0;
+        notes = await panelNotes();
+        if (settled(here) && here.lineNo === s.line && toastSeen && notes?.includes(want.slice(0, 80))) break;
+        await page.waitForTimeout(100);
+      }
+      const ctx = `step ${i + 1}/${n} (stop ${s.stop}, ${s.function ?? ''}:${s.line}): here ${JSON.stringify(here)}; toast seen ${toastSeen}; panel notes ${JSON.stringify(notes?.slice(0, 200))}`;
+      assert.ok(settled(here), `no settled stop: ${ctx}`);
+      assert.equal(here.lineNo, s.line, `not on the step's line: ${ctx}`);
+      assert.equal(here.line, s.text.replace(/\s+/g, ' ').trim(), `not the step's text: ${ctx}`);
+      if (s.function) {
+        assert.match(here.uri, /\/tcp\.c$/, `not in tcp.c: ${ctx}`);
+        assert.ok(here.frame.startsWith(`${s.function} `), `top frame is not ${s.function}: ${ctx}`);
+      }
+      assert.ok(toastSeen, `no notification "${i + 1}/${n} — ${prefix(i)}…": ${ctx}`);
+      assert.ok(notes?.includes(want.slice(0, 80)), `the live panel's notes do not narrate step ${i + 1}: ${ctx}`);
+      return here;
+    };
+
+    await step(t, 'walkthrough-start', async () => {
+      // the session of the earlier steps ends first: the walkthrough starts its own (and the panel is reused)
+      await page.keyboard.press('Escape');
+      const stop = page.locator('.debug-toolbar .action-item .codicon-debug-stop');
+      if (await stop.count()) {
+        await stop.first().click();
+        await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 15_000 });
+      }
+      const t0 = Date.now();
+      await runCommand(title);
+      await page.locator('.debug-toolbar').waitFor({ timeout: 60_000 });
+      await expectStep(0, 60_000);
+      timings.walkthroughToFirstStep = Date.now() - t0;
+      // Next and Back in the debug toolbar while it plays
+      await page.locator('.debug-toolbar .action-item .codicon-arrow-right').first().waitFor({ timeout: 10_000 });
+      await collectErrorToasts();
+    });
+    for (let i = 1; i <= 4; i++) {
+      await step(t, `walkthrough-step-${i + 1}`, async () => {
+        await toast(i - 1).first().getByRole('button', { name: 'Next', exact: true }).click({ timeout: 10_000 });
+        await expectStep(i);
+        // the previous step's toast went with its button
+        assert.equal(await toast(i - 1).count(), 0, `the toast of step ${i} is still shown`);
+        await collectErrorToasts();
+      });
+    }
   });
 });
 
