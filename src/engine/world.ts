@@ -7,6 +7,7 @@ import { CError } from './code';
 import type { Program } from './compile';
 import { CStruct, typeName, type StructType } from './ctypes';
 import type { History } from './history';
+import { LoggedHeap } from './heap';
 
 /** Slots natives keep on struct types beyond the declared fields. */
 export const HIDDEN_SLOTS = { timer_list: 2 } as const;
@@ -93,9 +94,9 @@ export class World {
   /** every segment, in the order sent or received (logged) */
   readonly segments: Segment[] = [];
   /** segments on a link, not yet delivered: a min-heap by arrival then segment id (logged) */
-  readonly inflight: InFlight[] = [];
+  readonly inflightHeap: LoggedHeap<InFlight>;
   /** armed timers: a min-heap by expiry then arming order (logged; entries can be stale) */
-  readonly armed: unknown[] = [];
+  private readonly armed: LoggedHeap<HeapEntry>;
   readonly failures: Failure[] = [];
   readonly printk: { time: number; text: string }[] = [];
   /** misc logged cells: [timer sequence, segment id counter] */
@@ -112,6 +113,8 @@ export class World {
     readonly prog: Program,
     readonly H: History,
   ) {
+    this.inflightHeap = new LoggedHeap<InFlight>(H, arrivesBefore);
+    this.armed = new LoggedHeap<HeapEntry>(H, (a, b) => a.expires - b.expires < 0 || (a.expires === b.expires && a.seq < b.seq));
     const need = (name: string): StructType => {
       const t = prog.structs.get(`struct ${name}`);
       if (!t || !t.complete) throw new Error(`the kernel source does not define struct ${name}`);
@@ -159,61 +162,17 @@ export class World {
 
   /** The armed timer due first (earliest expiry, then earliest armed), if any. */
   nextTimer(): CStruct | undefined {
-    const h = this.armed;
     // entries of timers deleted or re-armed since they were pushed are stale: drop them
-    while (h.length) {
-      const e = h[0] as HeapEntry;
+    for (let e = this.armed.peek(); e; e = this.armed.peek()) {
       if (this.timerPending(e.timer) && this.timerSeq(e.timer) === e.seq) return e.timer;
-      this.heapPop();
+      this.armed.removeAt(0);
     }
     return undefined;
   }
 
   /** Pending timers, in no particular order (for views and tests). */
   pendingTimers(): CStruct[] {
-    return (this.armed as HeapEntry[]).filter((e) => this.timerPending(e.timer) && this.timerSeq(e.timer) === e.seq).map((e) => e.timer);
-  }
-
-  private before(a: HeapEntry, b: HeapEntry): boolean {
-    const d = a.expires - b.expires;
-    return d < 0 || (d === 0 && a.seq < b.seq);
-  }
-
-  /** A binary min-heap over `armed`, every move logged. */
-  private heapPush(e: HeapEntry): void {
-    const h = this.armed as HeapEntry[];
-    const H = this.H;
-    H.push(h, e);
-    let i = h.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!this.before(h[i], h[p])) break;
-      const x = h[i];
-      H.set(h, i, h[p]);
-      H.set(h, p, x);
-      i = p;
-    }
-  }
-
-  private heapPop(): void {
-    const h = this.armed as HeapEntry[];
-    const H = this.H;
-    const last = H.pop(h) as HeapEntry;
-    if (!h.length) return;
-    H.set(h, 0, last);
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let m = i;
-      if (l < h.length && this.before(h[l], h[m])) m = l;
-      if (r < h.length && this.before(h[r], h[m])) m = r;
-      if (m === i) break;
-      const x = h[i];
-      H.set(h, i, h[m]);
-      H.set(h, m, x);
-      i = m;
-    }
+    return this.armed.items.filter((e) => this.timerPending(e.timer) && this.timerSeq(e.timer) === e.seq).map((e) => e.timer);
   }
 
   private unarm(t: CStruct): void {
@@ -252,7 +211,7 @@ export class World {
         H.set(timer.f, pending, 1);
         H.set(this.cells, 0, this.cells[0] + 1);
         H.set(timer.f, seq, this.cells[0]);
-        this.heapPush({ timer, seq: this.cells[0], expires: timer.f[expires] });
+        this.armed.push({ timer, seq: this.cells[0], expires: timer.f[expires] });
       },
     });
     m.set('del_timer', {
@@ -377,7 +336,7 @@ export class World {
     }
     const full = this.record({ ...seg, dropped });
     this.H.push(from.sent, full);
-    if (from.peer && !dropped) this.pushInFlight({ arrival: (this.jiffies + from.delay) >>> 0, seg: full, to: from.peer });
+    if (from.peer && !dropped) this.inflightHeap.push({ arrival: (this.jiffies + from.delay) >>> 0, seg: full, to: from.peer });
   }
 
   record(seg: Omit<Segment, 'id'>): Segment {
@@ -387,56 +346,20 @@ export class World {
     return s;
   }
 
+  /** Segments on a link, not yet delivered (in heap order). */
+  get inflight(): readonly InFlight[] {
+    return this.inflightHeap.items;
+  }
+
   /** The in-flight segment that arrives first (ties: sent first), if any. */
   nextDelivery(): InFlight | undefined {
-    return this.inflight[0];
+    return this.inflightHeap.peek();
   }
 
   takeDelivery(d: InFlight): void {
-    const h = this.inflight;
+    const h = this.inflightHeap.items;
     const i = h[0] === d ? 0 : h.indexOf(d);
-    if (i < 0) return;
-    const H = this.H;
-    const last = H.pop(h) as InFlight;
-    if (i === h.length) return;
-    // the last entry fills the hole, then moves up or down to its place
-    H.set(h, i, last);
-    let k = i;
-    while (k > 0) {
-      const p = (k - 1) >> 1;
-      if (!arrivesBefore(h[k], h[p])) break;
-      const x = h[k];
-      H.set(h, k, h[p]);
-      H.set(h, p, x);
-      k = p;
-    }
-    for (;;) {
-      const l = 2 * k + 1;
-      const r = l + 1;
-      let m = k;
-      if (l < h.length && arrivesBefore(h[l], h[m])) m = l;
-      if (r < h.length && arrivesBefore(h[r], h[m])) m = r;
-      if (m === k) break;
-      const x = h[k];
-      H.set(h, k, h[m]);
-      H.set(h, m, x);
-      k = m;
-    }
-  }
-
-  private pushInFlight(d: InFlight): void {
-    const h = this.inflight;
-    const H = this.H;
-    H.push(h, d);
-    let k = h.length - 1;
-    while (k > 0) {
-      const p = (k - 1) >> 1;
-      if (!arrivesBefore(h[k], h[p])) break;
-      const x = h[k];
-      H.set(h, k, h[p]);
-      H.set(h, p, x);
-      k = p;
-    }
+    if (i >= 0) this.inflightHeap.removeAt(i);
   }
 
   describeType(s: CStruct): string {
