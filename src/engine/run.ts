@@ -94,7 +94,7 @@ export class Run {
     let world: World | undefined;
     const natives = new Map<string, { impl: (args: any[], loc: Loc) => any }>();
     // natives are bound to the world, which needs the compiled program: bind lazily
-    for (const name of ['add_timer', 'del_timer', 'alloc_skb', 'kfree_skb', 'skb_queue_tail', 'skb_dequeue', 'skb_peek', 'ip_queue_xmit', 'printk', 'sock_wake_async', 'def_callback1', 'wake_up_interruptible']) {
+    for (const name of ['add_timer', 'del_timer', 'alloc_skb', 'kfree_skb', 'skb_queue_tail', 'skb_queue_head', 'skb_append', 'skb_unlink', 'skb_dequeue', 'skb_peek', 'ip_queue_xmit', 'printk', 'sock_wake_async', 'def_callback1', 'wake_up_interruptible']) {
       let impl: ((args: any[], loc: Loc) => any) | undefined;
       natives.set(name, {
         impl: (args, loc) => {

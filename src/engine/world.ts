@@ -227,37 +227,81 @@ export class World {
     });
     m.set('alloc_skb', { impl: () => this.allocSkb() });
     m.set('kfree_skb', { impl: () => undefined });
-    const field = (s: CStruct, name: string) => s.type.byName.get(name)!.index;
+    // Queues are circular, with the head (a struct sk_buff_head) as the sentinel, as in the
+    // kernel: the C may walk skb->next until it meets (struct sk_buff *)&sk->receive_queue.
+    // A zeroed head is an empty queue (skb_queue_head_init is not run on scenario sockets).
+    const next = (x: CStruct) => x.f[x.type.byName.get('next')!.index] as CStruct | null;
+    const prev = (x: CStruct) => x.f[x.type.byName.get('prev')!.index] as CStruct | null;
+    const setNext = (x: CStruct, v: CStruct | null) => H.set(x.f, x.type.byName.get('next')!.index, v);
+    const setPrev = (x: CStruct, v: CStruct | null) => H.set(x.f, x.type.byName.get('prev')!.index, v);
+    const initIfZero = (l: CStruct) => {
+      if (next(l) === null) {
+        setNext(l, l);
+        setPrev(l, l);
+      }
+    };
+    /** links `b` between `before` and `after` (neighbours in a queue, heads included) */
+    const link = (before: CStruct, b: CStruct, after: CStruct) => {
+      setPrev(b, before);
+      setNext(b, after);
+      setPrev(after, b);
+      setNext(before, b);
+    };
     m.set('skb_queue_tail', {
       impl: ([list, skb], loc) => {
         const l = nn(list, 'skb_queue_tail', loc);
-        const b = nn(skb, 'skb_queue_tail', loc);
-        const next = field(l, 'next');
-        const prev = field(l, 'prev');
-        H.set(b.f, field(b, 'next'), null);
-        H.set(b.f, field(b, 'prev'), l.f[prev]);
-        if (l.f[prev]) H.set((l.f[prev] as CStruct).f, field(b, 'next'), b);
-        else H.set(l.f, next, b);
-        H.set(l.f, prev, b);
+        initIfZero(l);
+        link(prev(l)!, nn(skb, 'skb_queue_tail', loc), l);
+      },
+    });
+    m.set('skb_queue_head', {
+      impl: ([list, skb], loc) => {
+        const l = nn(list, 'skb_queue_head', loc);
+        initIfZero(l);
+        link(l, nn(skb, 'skb_queue_head', loc), next(l)!);
+      },
+    });
+    m.set('skb_append', {
+      impl: ([old, skb], loc) => {
+        const o = nn(old, 'skb_append', loc);
+        const after = next(o);
+        if (!after) throw new CError(loc, `skb_append: the skb is on no queue`);
+        link(o, nn(skb, 'skb_append', loc), after);
+      },
+    });
+    m.set('skb_unlink', {
+      impl: ([skb], loc) => {
+        const b = nn(skb, 'skb_unlink', loc);
+        const n = next(b);
+        const p = prev(b);
+        if (n && p) {
+          setPrev(n, p);
+          setNext(p, n);
+        }
+        setNext(b, null);
+        setPrev(b, null);
       },
     });
     m.set('skb_dequeue', {
       impl: ([list], loc) => {
         const l = nn(list, 'skb_dequeue', loc);
-        const next = field(l, 'next');
-        const skb = l.f[next] as CStruct | null;
-        if (!skb) return null;
-        const after = skb.f[field(skb, 'next')];
-        H.set(l.f, next, after);
-        if (after) H.set((after as CStruct).f, field(skb, 'prev'), null);
-        else H.set(l.f, field(l, 'prev'), null);
-        H.set(skb.f, field(skb, 'next'), null);
-        H.set(skb.f, field(skb, 'prev'), null);
+        initIfZero(l);
+        const skb = next(l)!;
+        if (skb === l) return null;
+        const after = next(skb)!;
+        setNext(l, after);
+        setPrev(after, l);
+        setNext(skb, null);
+        setPrev(skb, null);
         return skb;
       },
     });
     m.set('skb_peek', {
-      impl: ([list], loc) => nn(list, 'skb_peek', loc).f[field(list, 'next')] ?? null,
+      impl: ([list], loc) => {
+        const l = nn(list, 'skb_peek', loc);
+        const first = next(l);
+        return first === null || first === l ? null : first;
+      },
     });
     m.set('ip_queue_xmit', {
       impl: ([sk, skb], loc) => this.transmit(sk instanceof CStruct ? sk : null, nn(skb, 'ip_queue_xmit', loc), loc),

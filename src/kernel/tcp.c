@@ -1276,18 +1276,19 @@ static int tcp_fin(struct sk_buff *skb, struct sock *sk, struct tcphdr *th)
  * reduced: was tcp_data(skb, sk, saddr, len). Left out: the receive
  * window and delayed ACK bookkeeping (bytes_rcv, window, delay_acks: every
  * segment is acknowledged at once), the low memory discard and the
- * data_ready callback. The segment is appended to receive_queue with
- * skb_queue_tail instead of being put in sequence order (the duplicate
- * replacement goes with it), and the loop that then acknowledges later
- * queued segments is left out, so a segment that arrived out of order is
- * answered with an ACK for acked_seq and stays unacknowledged on the queue.
- * (That loop has a known quirk in the original: for a queued FIN it calls
- * tcp_fin(skb,sk,skb->h.th) with the new segment instead of skb2.)
+ * data_ready callback, the debug printks of the insertion walk, and
+ * max_ack_backlog (the loop's "force an immediate ack": every segment is
+ * acknowledged at once here anyway). The insertion in sequence order and the
+ * loop over later queued segments are the original's, with its known quirk:
+ * for a queued FIN the loop calls tcp_fin(skb,sk,skb->h.th) with the segment
+ * that just arrived, not skb2, so fin_seq is computed from the wrong segment.
  */
  
 static int tcp_data(struct sk_buff *skb, struct sock *sk, unsigned short len)
 {
+	struct sk_buff *skb1, *skb2;
 	struct tcphdr *th;
+	int dup_dumped=0;
 	unsigned long new_seq;
 	unsigned long shut_seq;
 
@@ -1369,7 +1370,53 @@ static int tcp_data(struct sk_buff *skb, struct sock *sk, unsigned short len)
 	 *	
 	 */
 
-	skb_queue_tail(&sk->receive_queue, skb);
+	if (skb_peek(&sk->receive_queue) == NULL) 	/* Empty queue is easy case */
+	{
+		skb_queue_head(&sk->receive_queue,skb);
+		skb1= NULL;
+	} 
+	else
+	{
+		for(skb1=sk->receive_queue.prev; ; skb1 = skb1->prev) 
+		{
+			/*
+			 *	Optimisation: Duplicate frame or extension of previous frame from
+			 *	same sequence point (lost ack case).
+			 *	The frame contains duplicate data or replaces a previous frame
+			 *	discard the previous frame (safe as sk->inuse is set) and put
+			 *	the new one in its place.
+			 */
+			 
+			if (th->seq==skb1->h.th->seq && skb->len>= skb1->len)
+			{
+				skb_append(skb1,skb);
+				skb_unlink(skb1);
+				kfree_skb(skb1,FREE_READ);
+				dup_dumped=1;
+				skb1=NULL;
+				break;
+			}
+			
+			/*
+			 *	Found where it fits
+			 */
+			 
+			if (after(th->seq+1, skb1->h.th->seq))
+			{
+				skb_append(skb1,skb);
+				break;
+			}
+			
+			/*
+			 *	See if we've hit the start. If so insert.
+			 */
+			if (skb1 == skb_peek(&sk->receive_queue))
+			{
+				skb_queue_head(&sk->receive_queue, skb);
+				break;
+			}
+		}
+  	}
 
 	/*
 	 *	Figure out what the ack value for this frame is
@@ -1393,20 +1440,47 @@ static int tcp_data(struct sk_buff *skb, struct sock *sk, unsigned short len)
 	 *	queue.
 	 */
 
-	if (before(th->seq, sk->acked_seq+1)) 
+	if ((!dup_dumped && (skb1 == NULL || skb1->acked)) || before(th->seq, sk->acked_seq+1)) 
 	{
-		if (after(th->ack_seq, sk->acked_seq)) 
-			sk->acked_seq = th->ack_seq;
-		skb->acked = 1;
-
-		/*
-		 *	When we ack the fin, we do the FIN 
-		 *	processing.
-		 */
-
-		if (skb->h.th->fin) 
+		if (before(th->seq, sk->acked_seq+1)) 
 		{
-			tcp_fin(skb,sk,skb->h.th);
+			if (after(th->ack_seq, sk->acked_seq)) 
+				sk->acked_seq = th->ack_seq;
+			skb->acked = 1;
+
+			/*
+			 *	When we ack the fin, we do the FIN 
+			 *	processing.
+			 */
+
+			if (skb->h.th->fin) 
+			{
+				tcp_fin(skb,sk,skb->h.th);
+			}
+	  
+			for(skb2 = skb->next;
+			    skb2 != (struct sk_buff *)&sk->receive_queue;
+			    skb2 = skb2->next) 
+			{
+				if (before(skb2->h.th->seq, sk->acked_seq+1)) 
+				{
+					if (after(skb2->h.th->ack_seq, sk->acked_seq))
+						sk->acked_seq = skb2->h.th->ack_seq;
+					skb2->acked = 1;
+					/*
+					 * 	When we ack the fin, we do
+					 * 	the fin handling.
+					 */
+					if (skb2->h.th->fin) 
+					{
+						tcp_fin(skb,sk,skb->h.th);
+					}
+				}
+				else
+				{
+					break;
+				}
+			}
 		}
 	}
 

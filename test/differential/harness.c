@@ -158,6 +158,42 @@ void skb_queue_tail(struct sk_buff_head *list, struct sk_buff *newsk)
 	newsk->prev->next = newsk;
 }
 
+struct sk_buff *skb_peek(struct sk_buff_head *list)
+{
+	queue_init_if_zero(list);
+	if (list->next == (struct sk_buff *)list)
+		return NULL;
+	return list->next;
+}
+
+void skb_queue_head(struct sk_buff_head *list, struct sk_buff *newsk)
+{
+	queue_init_if_zero(list);
+	newsk->prev = (struct sk_buff *)list;
+	newsk->next = list->next;
+	newsk->next->prev = newsk;
+	newsk->prev->next = newsk;
+}
+
+/* insert newsk after old */
+void skb_append(struct sk_buff *old, struct sk_buff *newsk)
+{
+	newsk->prev = old;
+	newsk->next = old->next;
+	newsk->next->prev = newsk;
+	old->next = newsk;
+}
+
+void skb_unlink(struct sk_buff *skb)
+{
+	if (skb->next && skb->prev) {
+		skb->next->prev = skb->prev;
+		skb->prev->next = skb->next;
+	}
+	skb->next = NULL;
+	skb->prev = NULL;
+}
+
 static int sent;
 static struct tcphdr last;
 

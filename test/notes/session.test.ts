@@ -3,6 +3,7 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { PASSIVE, connect, startServer } from '../debug/harness';
 import { stopProblem } from '../../src/panel/check';
 
@@ -20,25 +21,29 @@ test('runToStop runs forward to a stop not yet recorded, and back; stop events c
     await c.launch({ scenario: PASSIVE });
     const entry = (await c.next('tcpClose/stop')).body;
     assert.deepEqual(entry.moment, { file: PASSIVE, line: 8, hit: 1 });
-    // the second time sk->state=state runs: tcp_close_state's LAST_ACK (stop 156 of the shipped walkthrough)
-    const r = await c.dc.customRequest('runToStop', { stop: 156 });
-    assert.equal(r.body.stop, 156);
+    // the second time sk->state=state runs: tcp_close_state's LAST_ACK (a step of the shipped walkthrough)
+    const walk = JSON.parse(readFileSync(PASSIVE.replace(/\.tcpscenario$/, '.walkthrough.json'), 'utf8'));
+    const target: number = walk.steps.filter((x: { function?: string }) => x.function === 'tcp_set_state')[1].stop;
+    const r = await c.dc.customRequest('runToStop', { stop: target });
+    assert.equal(r.body.stop, target);
     assert.equal((await c.next('stopped')).body.reason, 'goto');
     const at = (await c.next('tcpClose/stop')).body;
-    assert.equal(at.index, 156);
+    assert.equal(at.index, target);
     assert.equal(at.fn, 'tcp_set_state');
     assert.equal(stopProblem(at), undefined);
     assert.match(at.moment.file, /kernel\/tcp\.c$/);
     assert.equal(at.moment.line, at.line);
     assert.equal(at.moment.hit, 2);
-    await c.dc.customRequest('runToStop', { stop: 76 });
+    const finStop: number = walk.steps.find((x: { function?: string }) => x.function === 'tcp_fin').stop;
+    await c.dc.customRequest('runToStop', { stop: finStop });
     await c.next('stopped');
     const back = (await c.next('tcpClose/stop')).body;
     assert.equal(back.fn, 'tcp_fin');
     assert.equal(back.moment.hit, 1);
     // past the end: the end of the run
     const end = await c.dc.customRequest('runToStop', { stop: 1e6 });
-    assert.equal(end.body.stop, 350);
+    const last: number = walk.steps[walk.steps.length - 1].stop; // the shipped walkthrough ends at the last stop
+    assert.equal(end.body.stop, last + 1);
     await assert.rejects(c.dc.customRequest('runToStop', { stop: -1 }), /whole number/);
   } finally {
     await c.close();
