@@ -7,7 +7,7 @@
  *   prints two lines, `rounds cases ns ns ...` (ns per round): restore + call, then restore only
  *
  * It includes the differential harness (which includes src/kernel/tcp.c) and reuses its natives
- * and its case parser. Each case is parsed once (the harness's set_field/set_arg, as in its run()),
+ * and its case parser. Each case is parsed once (the harness's setup_case, as in its run()),
  * and the state it sets up is kept; a timed round then restores that state and calls the entry
  * point for every case, as the interpreter's round does (which builds a fresh sock per case).
  * Nothing is printed per case; skbs come from an arena reset at every case.
@@ -60,34 +60,9 @@ static int ncases;
 static void prepare(char *line, struct prepared *c)
 {
 	struct sock *sk = &the_sock;
-	char *tok, *entry, *save = NULL;
-	int in_args = 0, i;
+	char *entry = setup_case(line, sk, &c->a);
+	int i;
 
-	memset(sk, 0, sizeof(*sk));
-	memset(&c->a, 0, sizeof(c->a));
-	memset(timers, 0, sizeof(timers));
-	jiffies = 0;
-	sk->state_change = def_callback1;
-	sk->timer.data = (unsigned long)sk;
-	sk->timer.function = net_timer;
-	sk->retransmit_timer.data = (unsigned long)sk;
-	sk->retransmit_timer.function = retransmit_timer;
-	entry = strtok_r(line, " \t\r\n", &save);
-	while ((tok = strtok_r(NULL, " \t\r\n", &save)) != NULL) {
-		char *eq;
-		if (!strcmp(tok, ";")) {
-			in_args = 1;
-			continue;
-		}
-		eq = strchr(tok, '=');
-		if (!eq)
-			exit(2);
-		*eq = 0;
-		if (in_args)
-			set_arg(&c->a, tok, eq + 1);
-		else
-			set_field(sk, tok, eq + 1);
-	}
 	if (!strcmp(entry, "tcp_fin")) c->entry = E_FIN;
 	else if (!strcmp(entry, "tcp_close")) c->entry = E_CLOSE;
 	else if (!strcmp(entry, "tcp_close_state")) c->entry = E_CLOSE_STATE;

@@ -481,7 +481,7 @@ export class Run {
         return enter(fn, [data]);
       }
       case 'delivery': {
-        w.takeDelivery(this.findDelivery(item.seg));
+        w.takeDelivery(item.seg);
         const to = w.sockets.get(item.socket)!;
         return enter(this.prog.fnByName.get('tcp_rcv'), [w.makeSkb(item.seg, to.sk), to.sk]);
       }
@@ -536,13 +536,6 @@ export class Run {
         }
       }
     }
-  }
-
-  private findDelivery(seg: Segment) {
-    const inflight = this.world.inflight;
-    // the item was picked as the first to arrive: it is at the top of the heap
-    if (inflight[0]?.seg === seg) return inflight[0];
-    return inflight.find((d) => d.seg === seg)!;
   }
 
   private check(e: ScenarioEvent, message: string | undefined): number {

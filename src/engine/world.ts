@@ -400,9 +400,10 @@ export class World {
     return this.inflightHeap.peek();
   }
 
-  takeDelivery(d: InFlight): void {
+  /** Takes segment `seg` off the wire (it is normally the first to arrive: the heap's top). */
+  takeDelivery(seg: Segment): void {
     const h = this.inflightHeap.items;
-    const i = h[0] === d ? 0 : h.indexOf(d);
+    const i = h[0]?.seg === seg ? 0 : h.findIndex((d) => d.seg === seg);
     if (i >= 0) this.inflightHeap.removeAt(i);
   }
 

@@ -372,14 +372,15 @@ static struct sock the_sock;
 
 #define U(x) ((unsigned long)(x))
 
-static void run(char *line)
+/*
+ * Sets up a case line on a fresh, zeroed sock: jiffies, fields, pending timers (before ';') and
+ * the arguments (after it). Returns the entry point's name. Used by run() below and by the
+ * benchmark driver (scripts/bench/native.c).
+ */
+static char *setup_case(char *line, struct sock *sk, struct args *a)
 {
-	struct sock *sk = &the_sock;
-	struct args a;
 	char *tok, *entry, *save = NULL;
 	int in_args = 0;
-	long ret = 0;
-	char fl[8];
 
 	memset(sk, 0, sizeof(*sk));
 	if ((unsigned long)sk != (unsigned long)(unsigned int)(unsigned long)sk) {
@@ -387,7 +388,7 @@ static void run(char *line)
 			" (link with -no-pie)\n");
 		exit(2);
 	}
-	memset(&a, 0, sizeof(a));
+	memset(a, 0, sizeof(*a));
 	memset(timers, 0, sizeof(timers));
 	memset(&tcp_statistics, 0, sizeof(tcp_statistics));
 	memset(&last, 0, sizeof(last));
@@ -414,10 +415,22 @@ static void run(char *line)
 		}
 		*eq = 0;
 		if (in_args)
-			set_arg(&a, tok, eq + 1);
+			set_arg(a, tok, eq + 1);
 		else
 			set_field(sk, tok, eq + 1);
 	}
+	return entry;
+}
+
+static void run(char *line)
+{
+	struct sock *sk = &the_sock;
+	struct args a;
+	char *entry;
+	long ret = 0;
+	char fl[8];
+
+	entry = setup_case(line, sk, &a);
 
 	if (!strcmp(entry, "tcp_fin")) {
 		struct sk_buff *skb = segment(&a, a.len);
