@@ -2,7 +2,7 @@
 // "now", and for each socket's sk->timer and sk->retransmit_timer a bar from now to its expiry.
 // The scale is logarithmic (log(1+t)) so that 10 ms and 60 s both fit.
 
-import type { StopSnapshot, TimerSnapshot } from '../src/panel/protocol';
+import type { StopSnapshot, TimerSnapshot } from '../src/common/protocol';
 import { h, s, setAttr, setText, toggle } from './dom';
 
 const W = 760;

@@ -2,7 +2,7 @@
 // state marked, the transitions taken at this step lit and labelled with the function and line
 // that took them. Keyboard: the diagram is one tab stop; arrow keys move between states.
 
-import type { StopSnapshot } from '../src/panel/protocol';
+import type { StopSnapshot } from '../src/common/protocol';
 import { h, s, setAttr, setText, stateName, toggle } from './dom';
 
 interface NodeDef {

@@ -3,9 +3,9 @@
 // `goto` / `reveal` back. Its state (the last stop) survives hiding and reloads through
 // getState/setState.
 
-import { parseFromHost } from '../src/panel/check';
-import { plainMarkdown } from '../src/panel/plain';
-import type { StopSnapshot, WebviewToHost } from '../src/panel/protocol';
+import { parseFromHost } from '../src/common/check';
+import { plainMarkdown } from '../src/common/plain';
+import type { StopSnapshot, WebviewToHost } from '../src/common/protocol';
 import { TimeAxis } from './axis';
 import { StateDiagram } from './diagram';
 import { basename, codicon, h, setAttr, setText, show, toggle } from './dom';

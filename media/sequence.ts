@@ -2,7 +2,7 @@
 // socket without a link), one arrow per segment in the order sent, dropped ones marked, the one
 // being processed at this stop highlighted. Rows are kept by segment id between stops.
 
-import type { SegmentSnapshot, StopSnapshot } from '../src/panel/protocol';
+import type { SegmentSnapshot, StopSnapshot } from '../src/common/protocol';
 import { h, s, setAttr, setText, toggle } from './dom';
 
 const W = 540;

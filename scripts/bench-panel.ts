@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { launch, median, openPanel, recordSnapshots, root, serveFixture } from '../test/panel/harness';
-import type { StopSnapshot } from '../src/panel/protocol';
+import type { StopSnapshot } from '../src/common/protocol';
 
 const N = 200;
 

@@ -1,10 +1,10 @@
-// Builds the panel's view of a stop (src/panel/protocol.ts) from a run: every socket's fields,
+// Builds the panel's view of a stop (src/common/protocol.ts) from a run: every socket's fields,
 // who last wrote each, the timers, the segments and the transitions since the previous view.
 
 import type { Run } from '../engine/run';
 import { displayField, socketView } from '../engine/inspect';
 import { flagText } from '../engine/world';
-import type { SegmentSnapshot, SocketSnapshot, StopSnapshot } from '../panel/protocol';
+import type { SegmentSnapshot, SocketSnapshot, StopSnapshot } from '../common/protocol';
 
 /** At most this many segments and scenario events go into one snapshot. */
 export const MAX_SEGMENTS = 500;

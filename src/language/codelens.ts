@@ -1,6 +1,6 @@
 // CodeLens above a scenario's first event: "Debug this scenario" and "Run in terminal" (both commands are registered by the extension wiring).
 import * as vscode from 'vscode';
-import { DEBUG_SCENARIO_COMMAND, LANGUAGE_ID, RUN_IN_TERMINAL_COMMAND } from './ids';
+import { DEBUG_SCENARIO_COMMAND, LANGUAGE_ID, RUN_IN_TERMINAL_COMMAND } from '../common/ids';
 import { firstEventLine } from './lineContext';
 
 export function registerCodeLens(context: vscode.ExtensionContext): void {

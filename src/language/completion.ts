@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { completionsAt, type CandidateKind } from './candidates';
 import { escapeMarkdown } from './describe';
 import { kindLabel } from './hover';
-import { LANGUAGE_ID } from './ids';
+import { LANGUAGE_ID } from '../common/ids';
 import { declaredSockets } from './lineContext';
 
 const ITEM_KIND: Record<CandidateKind, vscode.CompletionItemKind> = {

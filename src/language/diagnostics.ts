@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { Range } from '../scenario/ast';
 import { loadRun } from '../host/load';
 import { CHECK_MESSAGES, checkScenario, type Loader, type Problem } from './checks';
-import { LANGUAGE_ID } from './ids';
+import { LANGUAGE_ID } from '../common/ids';
 import { toZeroBased } from './ranges';
 
 /** A scenario range (1-based, end-exclusive) as a VS Code range: the one place the conversion happens. */

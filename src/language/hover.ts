@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { describeAt, escapeMarkdown, type Section } from './describe';
 import type { EntryKind, GlossaryEntry } from './glossary';
-import { LANGUAGE_ID } from './ids';
+import { LANGUAGE_ID } from '../common/ids';
 
 /** What kind of word an entry is, for the hover's heading. */
 export function kindLabel(kind: EntryKind): string {

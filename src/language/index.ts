@@ -5,7 +5,7 @@ import { registerCompletion } from './completion';
 import { registerDiagnostics } from './diagnostics';
 import { registerHover } from './hover';
 
-export { LANGUAGE_ID, DEBUG_SCENARIO_COMMAND, RUN_IN_TERMINAL_COMMAND } from './ids';
+export { LANGUAGE_ID, DEBUG_SCENARIO_COMMAND, RUN_IN_TERMINAL_COMMAND } from '../common/ids';
 
 export function registerLanguageFeatures(context: vscode.ExtensionContext): void {
   registerDiagnostics(context);

@@ -7,8 +7,8 @@ import { basename } from 'node:path';
 import type { Run } from '../engine/run';
 import { segmentText } from '../engine/world';
 import { buildSnapshot } from '../debug/snapshot';
-import type { StopSnapshot } from '../panel/protocol';
-import { ensureStops, hitAt } from './hits';
+import type { StopSnapshot } from '../common/protocol';
+import { ensureStops, hitAt } from '../engine/hits';
 import { locateStep, type Walkthrough } from './walkthroughFile';
 
 export interface ExportOptions {

@@ -4,7 +4,7 @@
 // with the adapter's `runToStop` request and shows the narration in the panel and a notification),
 // and export one, or a whole run, to a markdown file.
 
-import { plainMarkdown } from '../panel/plain';
+import { plainMarkdown } from '../common/plain';
 import * as vscode from 'vscode';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, relative, resolve } from 'node:path';

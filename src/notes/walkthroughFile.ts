@@ -5,7 +5,7 @@
 
 import type { Run } from '../engine/run';
 import { reattach, functionExtents } from './anchor';
-import { ensureStops, stopOfHit } from './hits';
+import { ensureStops, stopOfHit } from '../engine/hits';
 import { jsonErrorAt, lineColumn, type ParseError } from './store';
 
 export const WALKTHROUGH_SUFFIX = '.walkthrough.json';

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Outbox } from './outbox';
-import type { HostToWebview, StopSnapshot } from './protocol';
+import type { HostToWebview, StopSnapshot } from '../common/protocol';
 
 const stop = (index: number) => ({ index }) as unknown as StopSnapshot;
 const session = { type: 'session' as const, name: 's', sockets: [], scenario: '/a.tcpscenario' };

@@ -2,7 +2,7 @@
 // webview says `ready`, one message is in flight at a time, and only the latest stop is kept
 // while the webview is busy (a burst of steps sends the last one, not every one).
 
-import type { HostToWebview, StopSnapshot } from './protocol';
+import type { HostToWebview, StopSnapshot } from '../common/protocol';
 
 type SessionMessage = Extract<HostToWebview, { type: 'session' }>;
 

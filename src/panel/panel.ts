@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { AllowedFiles, sessionFiles } from './files';
 import { makeNonce, panelHtml } from './html';
 import { Outbox } from './outbox';
-import { parseFromWebview, type StopSnapshot } from './protocol';
+import { parseFromWebview, type StopSnapshot } from '../common/protocol';
 
 export const VIEW_TYPE = 'tcpCloseDebugger.panel';
 

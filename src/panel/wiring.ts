@@ -3,9 +3,9 @@
 // and registers the `tcpCloseDebugger.showPanel` command and the panel's serializer.
 
 import * as vscode from 'vscode';
-import { stopProblem } from './check';
+import { stopProblem } from '../common/check';
 import { StopPanel, VIEW_TYPE } from './panel';
-import type { StopSnapshot } from './protocol';
+import type { StopSnapshot } from '../common/protocol';
 import { StopPanelSerializer } from './serializer';
 
 export const DEBUG_TYPE = 'tcp-close';

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { Client, KERNEL, PASSIVE, closeWaitLine, connect, lineOf, startServer, tempScenario } from './harness';
 import { LAUNCH_SCHEMA } from '../../src/debug/config';
-import { stopProblem } from '../../src/panel/check';
+import { stopProblem } from '../../src/common/check';
 
 let server: Awaited<ReturnType<typeof startServer>>;
 let c: Client;

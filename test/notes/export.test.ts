@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadRun } from '../../src/host/load';
 import { exportRun, exportWalkthrough, excerpt } from '../../src/notes/export';
-import { ensureStops, hitAt, stopOfHit } from '../../src/notes/hits';
+import { ensureStops, hitAt, stopOfHit } from '../../src/engine/hits';
 import { locateStep, parseWalkthrough, serializeWalkthrough, walkthroughPathFor, type Walkthrough } from '../../src/notes/walkthroughFile';
 import { walkthroughCommand } from '../../src/notes/cli';
 

@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { PASSIVE, connect, startServer } from '../debug/harness';
-import { stopProblem } from '../../src/panel/check';
+import { stopProblem } from '../../src/common/check';
 
 let server: Awaited<ReturnType<typeof startServer>>;
 before(async () => {

@@ -10,7 +10,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { loadRun } from '../../src/host/load';
 import { buildSnapshot } from '../../src/debug/snapshot';
 import { makeNonce, panelHtml } from '../../src/panel/html';
-import type { HostToWebview, StopSnapshot } from '../../src/panel/protocol';
+import type { HostToWebview, StopSnapshot } from '../../src/common/protocol';
 
 export const root = join(__dirname, '..', '..');
 

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import type { StopSnapshot } from '../../src/panel/protocol';
+import type { StopSnapshot } from '../../src/common/protocol';
 import { launch, openPanel, recordSnapshots, root, serveFixture, setTheme, type Fixture, type PanelPage } from './harness';
 
 const SESSION = { type: 'session', name: 'passive close', sockets: ['server'], scenario: join(root, 'examples/passive-close.tcpscenario') };

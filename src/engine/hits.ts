@@ -2,7 +2,7 @@
 // stop, and where the n-th run of a line is. Notes tied to "the second time this line runs" and
 // walkthrough steps are found this way, so they follow execution rather than stop numbers.
 
-import type { Run } from '../engine/run';
+import type { Run } from './run';
 
 /** Is stop `k` a C statement (rather than a scenario event, failure or end)? */
 function isStatement(run: Run, k: number): boolean {
