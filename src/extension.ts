@@ -5,8 +5,9 @@
 import * as vscode from 'vscode';
 import { DebugAdapterInlineImplementation } from 'vscode';
 import { TcpCloseSession } from './debug/session';
-import { registerPanel, DEBUG_TYPE } from './panel/wiring';
-import { registerLanguageFeatures, LANGUAGE_ID, DEBUG_SCENARIO_COMMAND, RUN_IN_TERMINAL_COMMAND } from './language/index';
+import { CUSTOM_REQUESTS, DEBUG_SCENARIO_COMMAND, DEBUG_TYPE, LANGUAGE_ID, RUN_IN_TERMINAL_COMMAND } from './common/ids';
+import { registerPanel } from './panel/wiring';
+import { registerLanguageFeatures } from './language/index';
 import { registerNotes } from './notes/wiring';
 
 /** The configuration F5 uses on an open scenario when there is no launch.json. */
@@ -64,7 +65,7 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
     vscode.commands.registerCommand('tcpCloseDebugger.stepToNextEvent', () => {
       const s = vscode.debug.activeDebugSession;
-      if (s?.type === DEBUG_TYPE) return s.customRequest('stepToNextEvent');
+      if (s?.type === DEBUG_TYPE) return s.customRequest(CUSTOM_REQUESTS.stepToNextEvent);
     }),
   );
   registerPanel(context);

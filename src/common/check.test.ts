@@ -29,7 +29,7 @@ test('every snapshot of a real run is a valid StopSnapshot and a valid stop mess
   }
   // and after a trip through JSON (postMessage, DAP events)
   assert.ok(isStopSnapshot(JSON.parse(JSON.stringify(snaps[snaps.length - 1]))));
-  // the adapter's event body adds `item` (src/debug/session.ts StopEventBody): extra fields pass
+  // the adapter's event body adds `item` (StopEventBody in src/common/protocol.ts): extra fields pass
   assert.ok(isStopSnapshot({ ...snaps[3], item: 'delivery of segment 1' }));
 });
 

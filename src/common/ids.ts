@@ -1,4 +1,20 @@
-// Identifiers shared by the language features and package.json (pure).
+// Identifiers that more than one layer names (pure): the debug type and the adapter's custom event
+// and requests (the adapter sends or answers them, the panel, the notes and the wiring use them),
+// the scenario language's id and the commands its CodeLens runs. Each also appears in package.json.
+
+/** The debug type (package.json contributes.debuggers[].type). */
+export const DEBUG_TYPE = 'tcp-close';
+/** The adapter's custom event at each stop; its body is a StopEventBody (./protocol). */
+export const STOP_EVENT = 'tcpClose/stop';
+/** The adapter's custom requests (DebugSession.customRequest): name and `{ stop }` argument where there is one. */
+export const CUSTOM_REQUESTS = {
+  /** run to the next scenario event (the debug toolbar's "step to next event") */
+  stepToNextEvent: 'stepToNextEvent',
+  /** move to a recorded stop (the panel's timeline) */
+  gotoStop: 'gotoStop',
+  /** run forward, recording, until a stop exists (a walkthrough step) */
+  runToStop: 'runToStop',
+} as const;
 
 /** The language id of *.tcpscenario documents (package.json contributes.languages). */
 export const LANGUAGE_ID = 'tcp-scenario';

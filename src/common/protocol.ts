@@ -61,6 +61,13 @@ export interface StopSnapshot {
   notes?: string[];
 }
 
+/**
+ * The adapter's `tcpClose/stop` event body (STOP_EVENT in ./ids): the panel's snapshot, the agenda
+ * item, and the moment for notes: the line that runs at this stop (kernel C, or the scenario line
+ * of an event) and how many times it has run so far, this time included.
+ */
+export type StopEventBody = StopSnapshot & { item: string; moment?: { file: string; line: number; hit: number } };
+
 export type HostToWebview =
   | { type: 'session'; name: string; sockets: string[]; scenario: string }
   | { type: 'stop'; stop: StopSnapshot }

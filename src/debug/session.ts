@@ -23,7 +23,8 @@ import { CStruct, isInt, typeName, type CType } from '../engine/ctypes';
 import { KEY_FIELDS, displayField, displayTimer, socketView } from '../engine/inspect';
 import { RunSetupError, type Run, type Stop } from '../engine/run';
 import { segmentText } from '../engine/world';
-import type { StopSnapshot } from '../common/protocol';
+import type { StopEventBody, StopSnapshot } from '../common/protocol';
+import { CUSTOM_REQUESTS, STOP_EVENT } from '../common/ids';
 import { HZ } from '../scenario/ast';
 import { loadRun } from '../host/load';
 import { buildSnapshot } from './snapshot';
@@ -42,13 +43,6 @@ type Container =
   | { kind: 'socket'; socket: string; at: EvalScope }
   | { kind: 'clock' }
   | { kind: 'struct'; value: CStruct; at: EvalScope };
-
-/**
- * The `tcpClose/stop` event's body: the panel's snapshot (src/panel/protocol.ts), the agenda item,
- * and the moment for notes: the line that runs at this stop (kernel C, or the scenario line of an
- * event) and how many times it has run so far, this time included.
- */
-export type StopEventBody = StopSnapshot & { item: string; moment?: { file: string; line: number; hit: number } };
 
 /** Requests the adapter does not advertise (no capability says it answers them). */
 const NOT_SUPPORTED = new Set(['attach', 'source', 'completions', 'stepInTargets', 'gotoTargets', 'goto', 'loadedSources', 'readMemory', 'writeMemory', 'disassemble', 'setExpression', 'modules', 'setInstructionBreakpoints', 'locations', 'restartFrame', 'cancel']);
@@ -300,9 +294,9 @@ export class TcpCloseSession extends LoggingDebugSession {
   }
 
   protected override customRequest(command: string, response: DebugProtocol.Response, args: unknown, request?: DebugProtocol.Request): void {
-    if (command === 'stepToNextEvent') return this.move(response, 'stepToNextEvent');
-    if (command === 'gotoStop') return this.gotoStop(response, args);
-    if (command === 'runToStop') return this.runToStop(response, args);
+    if (command === CUSTOM_REQUESTS.stepToNextEvent) return this.move(response, 'stepToNextEvent');
+    if (command === CUSTOM_REQUESTS.gotoStop) return this.gotoStop(response, args);
+    if (command === CUSTOM_REQUESTS.runToStop) return this.runToStop(response, args);
     super.customRequest(command, response, args, request);
   }
 
@@ -365,7 +359,7 @@ export class TcpCloseSession extends LoggingDebugSession {
     const body: StopEventBody = { ...snap, item: itemName(run, run.stopInfo(run.stopIndex)) };
     const at = run.lineOf(run.stopIndex);
     if (at.file && at.line > 0) body.moment = { file: at.file, line: at.line, hit: hitAt(run, run.stopIndex) };
-    this.sendEvent(new Event('tcpClose/stop', body));
+    this.sendEvent(new Event(STOP_EVENT, body));
   }
 
   /** The panel's timeline: move to any stop already recorded. */

@@ -10,6 +10,7 @@ import { newId, type Note, type NoteComment, type NoteHeader, type NoteStore } f
 import { isCDocument, type NotesWorkspace } from './workspace';
 import { noteMarkdown, type Placed } from './view';
 import { refreshPanelNotes } from '../panel/wiring';
+import { LANGUAGE_ID } from '../common/ids';
 
 export const CONTROLLER_ID = 'tcpCloseDebugger.notes';
 
@@ -64,7 +65,7 @@ export class NotesComments implements vscode.Disposable {
     this.controller.commentingRangeProvider = {
       provideCommentingRanges: (doc) => {
         const src = this.ws.sourceOf(doc);
-        if (!src || !(isCDocument(doc) || doc.languageId === 'tcp-scenario' || doc.uri.path.endsWith('.tcpscenario'))) return [];
+        if (!src || !(isCDocument(doc) || doc.languageId === LANGUAGE_ID || doc.uri.path.endsWith('.tcpscenario'))) return [];
         if (!this.ws.keysOf(src).key) return [];
         return [new vscode.Range(0, 0, Math.max(0, doc.lineCount - 1), 0)];
       },

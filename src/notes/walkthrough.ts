@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, relative, resolve } from 'node:path';
 import { loadRun } from '../host/load';
-import { DEBUG_TYPE } from '../panel/wiring';
+import { CUSTOM_REQUESTS, DEBUG_TYPE } from '../common/ids';
 import { refreshPanelNotes } from '../panel/wiring';
 import { exportRun, exportWalkthrough, walkthroughSteps } from './export';
 import { atomicWrite, formatParseError } from './store';
@@ -247,7 +247,7 @@ export class Walkthroughs implements vscode.Disposable {
     p.index = i;
     const gen = ++p.generation;
     try {
-      await p.session.customRequest('runToStop', { stop: p.stops[i] });
+      await p.session.customRequest(CUSTOM_REQUESTS.runToStop, { stop: p.stops[i] });
     } catch (e) {
       void vscode.window.showErrorMessage(vscode.l10n.t('Could not move to stop {0}: {1}', p.stops[i], (e as Error).message));
       return;

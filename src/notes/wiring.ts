@@ -4,7 +4,8 @@
 
 import * as vscode from 'vscode';
 import { setPanelNotesProvider } from '../panel/wiring';
-import type { StopEventBody } from '../debug/session';
+import { LANGUAGE_ID } from '../common/ids';
+import type { StopEventBody } from '../common/protocol';
 import { NotesComments } from './comments';
 import { notesAtMoment, noteMarkdown } from './view';
 import { Walkthroughs } from './walkthrough';
@@ -54,6 +55,6 @@ export function registerNotes(context: vscode.ExtensionContext): void {
     comments,
     walks,
     { dispose: () => setPanelNotesProvider(undefined) },
-    vscode.languages.registerHoverProvider([{ scheme: 'file', language: 'c' }, { scheme: 'file', language: 'tcp-scenario' }], hover),
+    vscode.languages.registerHoverProvider([{ scheme: 'file', language: 'c' }, { scheme: 'file', language: LANGUAGE_ID }], hover),
   );
 }

@@ -7,8 +7,8 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { userInfo } from 'node:os';
 import { shippedKernelPath } from '../host/node';
-import { DEBUG_TYPE, STOP_EVENT } from '../panel/wiring';
-import type { StopEventBody } from '../debug/session';
+import { DEBUG_TYPE, STOP_EVENT } from '../common/ids';
+import type { StopEventBody } from '../common/protocol';
 import { formatParseError, KERNEL_PREFIX, NOTES_FILE, NoteStore, type Note, type NoteOp, type ParseError } from './store';
 import { keysFor, placeNotes, type FileKeys, type Placed, type ShippedFile } from './view';
 

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { AllowedFiles, sessionFiles } from './files';
 import { makeNonce, panelHtml } from './html';
 import { Outbox } from './outbox';
+import { CUSTOM_REQUESTS } from '../common/ids';
 import { parseFromWebview, type StopSnapshot } from '../common/protocol';
 
 export const VIEW_TYPE = 'tcpCloseDebugger.panel';
@@ -141,7 +142,7 @@ export class StopPanel {
           this.log.info(`goto ${m.stop} ignored: the session has ended`);
           return;
         }
-        this.session.customRequest('gotoStop', { stop: m.stop }).then(undefined, (e) => this.log.warn(`gotoStop ${m.stop} failed: ${String(e?.message ?? e)}`));
+        this.session.customRequest(CUSTOM_REQUESTS.gotoStop, { stop: m.stop }).then(undefined, (e) => this.log.warn(`gotoStop ${m.stop} failed: ${String(e?.message ?? e)}`));
         return;
       case 'reveal':
         void this.reveal(m.file, m.line);

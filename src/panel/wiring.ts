@@ -5,11 +5,9 @@
 import * as vscode from 'vscode';
 import { stopProblem } from '../common/check';
 import { StopPanel, VIEW_TYPE } from './panel';
+import { DEBUG_TYPE, STOP_EVENT } from '../common/ids';
 import type { StopSnapshot } from '../common/protocol';
 import { StopPanelSerializer } from './serializer';
-
-export const DEBUG_TYPE = 'tcp-close';
-export const STOP_EVENT = 'tcpClose/stop';
 
 /** Notes to show in the panel at a stop (src/notes/wiring.ts sets it); the adapter's body also carries `moment` (see StopEventBody). */
 export type PanelNotesProvider = (session: vscode.DebugSession, stop: StopSnapshot) => string[] | undefined;
