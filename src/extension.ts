@@ -68,9 +68,9 @@ export function activate(context: vscode.ExtensionContext): void {
       if (s?.type === DEBUG_TYPE) return s.customRequest(CUSTOM_REQUESTS.stepToNextEvent);
     }),
   );
-  registerPanel(context);
+  const panels = registerPanel(context);
   registerLanguageFeatures(context);
-  registerNotes(context);
+  registerNotes(context, panels);
 }
 
 export function deactivate(): void {

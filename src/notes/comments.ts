@@ -9,7 +9,6 @@ import { makeAnchor, functionExtents, splitLines } from './anchor';
 import { newId, type Note, type NoteComment, type NoteHeader, type NoteStore } from './store';
 import { isCDocument, type NotesWorkspace } from './workspace';
 import { noteMarkdown, type Placed } from './view';
-import { refreshPanelNotes } from '../panel/wiring';
 import { LANGUAGE_ID } from '../common/ids';
 
 export const CONTROLLER_ID = 'tcpCloseDebugger.notes';
@@ -59,7 +58,11 @@ export class NotesComments implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private readonly timers = new Map<string, NodeJS.Timeout>();
 
-  constructor(private readonly ws: NotesWorkspace) {
+  constructor(
+    private readonly ws: NotesWorkspace,
+    /** shows the panel's notes again (they changed) */
+    private readonly refreshPanelNotes: () => void,
+  ) {
     this.controller = vscode.comments.createCommentController(CONTROLLER_ID, vscode.l10n.t('Kernel notes'));
     this.controller.options = { prompt: vscode.l10n.t('Write a note (markdown)…'), placeHolder: vscode.l10n.t('A note on this line, kept in .vscode/tcp-close-notes.json') };
     this.controller.commentingRangeProvider = {
@@ -102,7 +105,7 @@ export class NotesComments implements vscode.Disposable {
 
   refreshAll(): void {
     for (const d of vscode.workspace.textDocuments) this.refresh(d);
-    refreshPanelNotes();
+    this.refreshPanelNotes();
   }
 
   private refreshSoon(doc: vscode.TextDocument): void {

@@ -10,7 +10,6 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, relative, resolve } from 'node:path';
 import { loadRun } from '../host/load';
 import { CUSTOM_REQUESTS, DEBUG_TYPE } from '../common/ids';
-import { refreshPanelNotes } from '../panel/wiring';
 import { exportRun, exportWalkthrough, walkthroughSteps } from './export';
 import { atomicWrite, formatParseError } from './store';
 import { parseWalkthrough, serializeWalkthrough, walkthroughPathFor, WALKTHROUGH_SUFFIX, type Walkthrough, type WalkthroughStep } from './walkthroughFile';
@@ -65,6 +64,8 @@ export class Walkthroughs implements vscode.Disposable {
   constructor(
     private readonly ws: NotesWorkspace,
     private readonly extensionUri: vscode.Uri,
+    /** shows the panel's notes again (the narration moved) */
+    private readonly refreshPanelNotes: () => void,
   ) {
     this.disposables.push(
       vscode.commands.registerCommand(WALKTHROUGH_COMMANDS.addNarration, () => this.addNarration()),
@@ -252,7 +253,7 @@ export class Walkthroughs implements vscode.Disposable {
       void vscode.window.showErrorMessage(vscode.l10n.t('Could not move to stop {0}: {1}', p.stops[i], (e as Error).message));
       return;
     }
-    refreshPanelNotes();
+    this.refreshPanelNotes();
     const next = vscode.l10n.t('Next');
     const back = vscode.l10n.t('Back');
     const stop = vscode.l10n.t('End');
@@ -269,7 +270,7 @@ export class Walkthroughs implements vscode.Disposable {
     if (!this.playing) return;
     this.playing = undefined;
     void vscode.commands.executeCommand('setContext', PLAYING_CONTEXT, false);
-    refreshPanelNotes();
+    this.refreshPanelNotes();
   }
 
   // ---- exporting ----

@@ -1,9 +1,10 @@
 // Connects notes and walkthroughs to VS Code: the comment threads, the walkthrough commands, the
 // panel's notes at each stop (notes on the stop's line, notes tied to this moment, the narration
-// of a playing walkthrough) and hovers on the stop's line. src/extension.ts calls registerNotes.
+// of a playing walkthrough) and hovers on the stop's line. src/extension.ts calls registerNotes
+// with the panel's side of the bargain (registerPanel's result: notes never import the panel).
 
 import * as vscode from 'vscode';
-import { setPanelNotesProvider } from '../panel/wiring';
+import type { StopSnapshot } from '../common/protocol';
 import { LANGUAGE_ID } from '../common/ids';
 import type { StopEventBody } from '../common/protocol';
 import { NotesComments } from './comments';
@@ -11,10 +12,17 @@ import { notesAtMoment, noteMarkdown } from './view';
 import { Walkthroughs } from './walkthrough';
 import { NotesWorkspace } from './workspace';
 
-export function registerNotes(context: vscode.ExtensionContext): void {
+/** What notes need of the panel: to be asked for the notes at each stop, and told when they changed. */
+export interface PanelNotes {
+  setNotesProvider(p: ((session: vscode.DebugSession, stop: StopSnapshot) => string[] | undefined) | undefined): void;
+  refreshNotes(): void;
+}
+
+export function registerNotes(context: vscode.ExtensionContext, panel: PanelNotes): void {
   const ws = new NotesWorkspace();
-  const comments = new NotesComments(ws);
-  const walks = new Walkthroughs(ws, context.extensionUri);
+  const refreshPanel = () => panel.refreshNotes();
+  const comments = new NotesComments(ws, refreshPanel);
+  const walks = new Walkthroughs(ws, context.extensionUri, refreshPanel);
 
   /** The notes at a session's stop: untied notes on its line, and notes tied to this very moment. */
   const notesAt = (session: vscode.DebugSession, body: StopEventBody, onlyTied: boolean): string[] => {
@@ -29,7 +37,7 @@ export function registerNotes(context: vscode.ExtensionContext): void {
       .map(noteMarkdown);
   };
 
-  setPanelNotesProvider((session, stop) => {
+  panel.setNotesProvider((session, stop) => {
     const body = stop as StopEventBody;
     return [...walks.narrationAt(session, body.index), ...notesAt(session, body, false)];
   });
@@ -54,7 +62,7 @@ export function registerNotes(context: vscode.ExtensionContext): void {
     ws,
     comments,
     walks,
-    { dispose: () => setPanelNotesProvider(undefined) },
+    { dispose: () => panel.setNotesProvider(undefined) },
     vscode.languages.registerHoverProvider([{ scheme: 'file', language: 'c' }, { scheme: 'file', language: LANGUAGE_ID }], hover),
   );
 }

@@ -1,6 +1,8 @@
 // Connects the panel to VS Code: opens it when a tcp-close session starts, routes the adapter's
 // `tcpClose/stop` events to the session's panel, marks it ended when the session terminates,
-// and registers the `tcpCloseDebugger.showPanel` command and the panel's serializer.
+// and registers the `tcpCloseDebugger.showPanel` command and the panel's serializer. What the panel
+// shows beside the snapshot (the notes) comes through the object registerPanel returns, which
+// src/extension.ts hands to the notes feature.
 
 import * as vscode from 'vscode';
 import { stopProblem } from '../common/check';
@@ -9,31 +11,29 @@ import { DEBUG_TYPE, STOP_EVENT } from '../common/ids';
 import type { StopSnapshot } from '../common/protocol';
 import { StopPanelSerializer } from './serializer';
 
-/** Notes to show in the panel at a stop (src/notes/wiring.ts sets it); the adapter's body also carries `moment` (see StopEventBody). */
+/** Notes to show in the panel at a stop; the adapter's body also carries `moment` (see StopEventBody). */
 export type PanelNotesProvider = (session: vscode.DebugSession, stop: StopSnapshot) => string[] | undefined;
-let notesProvider: PanelNotesProvider | undefined;
-let refreshNotes: (() => void) | undefined;
 
-export function setPanelNotesProvider(p: PanelNotesProvider | undefined): void {
-  notesProvider = p;
+/** What the rest of the extension may ask of the panels. */
+export interface Panels {
+  /** Where the notes at a stop come from (undefined: none). */
+  setNotesProvider(p: PanelNotesProvider | undefined): void;
+  /** Shows the notes again at the current stops (after notes were added, edited or deleted). */
+  refreshNotes(): void;
 }
 
-/** Shows the notes again at the current stops (after notes were added, edited or deleted). */
-export function refreshPanelNotes(): void {
-  refreshNotes?.();
-}
-
-function withNotes(session: vscode.DebugSession, stop: StopSnapshot): StopSnapshot {
-  const { notes: _old, ...rest } = stop;
-  const notes = notesProvider?.(session, stop);
-  return notes?.length ? { ...rest, notes } : rest;
-}
-
-export function registerPanel(context: vscode.ExtensionContext): void {
+export function registerPanel(context: vscode.ExtensionContext): Panels {
   const log = vscode.window.createOutputChannel('TCP Close Debugger Panel', { log: true });
   const last = new Map<string, StopSnapshot>();
   const uri = context.extensionUri;
-  refreshNotes = () => {
+  let notesProvider: PanelNotesProvider | undefined;
+
+  const withNotes = (session: vscode.DebugSession, stop: StopSnapshot): StopSnapshot => {
+    const { notes: _old, ...rest } = stop;
+    const notes = notesProvider?.(session, stop);
+    return notes?.length ? { ...rest, notes } : rest;
+  };
+  const refreshNotes = () => {
     for (const s of [vscode.debug.activeDebugSession].filter((x): x is vscode.DebugSession => !!x && last.has(x.id))) {
       const stop = withNotes(s, last.get(s.id)!);
       last.set(s.id, stop);
@@ -75,4 +75,10 @@ export function registerPanel(context: vscode.ExtensionContext): void {
     }),
     vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, new StopPanelSerializer(uri, log)),
   );
+  return {
+    setNotesProvider: (p) => {
+      notesProvider = p;
+    },
+    refreshNotes,
+  };
 }
