@@ -3,6 +3,7 @@
 // The scale is logarithmic (log(1+t)) so that 10 ms and 60 s both fit.
 
 import type { StopSnapshot, TimerSnapshot } from '../src/common/protocol';
+import { duration, seconds } from '../src/common/clock';
 import { h, s, setAttr, setText, toggle } from './dom';
 
 const W = 760;
@@ -12,9 +13,7 @@ const EVENTS_Y = 30;
 const ROW = 22;
 
 function tickLabel(j: number): string {
-  if (j === 0) return '0';
-  if (j < 100) return `${j * 10} ms`;
-  return `${j / 100} s`;
+  return j === 0 ? '0' : duration(j);
 }
 
 interface TimerRowView {
@@ -104,7 +103,7 @@ export class TimeAxis {
       const byTime = new Map<number, string[]>();
       for (const e of stop.events) byTime.set(e.time, [...(byTime.get(e.time) ?? []), `line ${e.line}: ${e.text}`]);
       this.eventMarks = [...byTime].map(([time, texts]) => {
-        const g = s('g', { class: 'event' }, s('circle', { r: 4 }), s('title', { text: `${(time / 100).toFixed(2)} s\n${texts.join('\n')}` }));
+        const g = s('g', { class: 'event' }, s('circle', { r: 4 }), s('title', { text: `${seconds(time)}\n${texts.join('\n')}` }));
         return { time, g };
       });
       this.eventLayer.replaceChildren(...this.eventMarks.map((m) => m.g));
@@ -122,7 +121,7 @@ export class TimeAxis {
     setAttr(this.nowLine, 'y2', height - 2);
     setAttr(this.nowText, 'x', nx);
     setAttr(this.nowText, 'y', EVENTS_Y - 11);
-    setText(this.nowText, `now ${(stop.clock / 100).toFixed(2)} s`);
+    setText(this.nowText, `now ${seconds(stop.clock)}`);
 
     const desc: string[] = [`now ${stop.clock} jiffies`];
     for (const r of this.rows) {

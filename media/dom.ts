@@ -59,11 +59,6 @@ export function stateName(display: string | undefined): string {
   return m ? m[1] : (display ?? '?');
 }
 
-/** jiffies (HZ=100) as seconds */
-export function seconds(j: number): string {
-  return `${(j / 100).toFixed(2)} s`;
-}
-
 export function basename(p: string): string {
   const i = Math.max(p.lastIndexOf('/'), p.lastIndexOf('\\'));
   return i >= 0 ? p.slice(i + 1) : p;

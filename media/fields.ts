@@ -3,7 +3,8 @@
 // that moment), and the two timers with their expiry on the virtual clock.
 
 import type { SocketSnapshot, StopSnapshot, TimerSnapshot, WebviewToHost } from '../src/common/protocol';
-import { basename, codicon, h, seconds, setAttr, setText, show, stateName, toggle } from './dom';
+import { seconds } from '../src/common/clock';
+import { basename, codicon, h, setAttr, setText, show, stateName, toggle } from './dom';
 
 export const MAIN_FIELDS = ['state', 'shutdown', 'fin_seq', 'write_seq', 'sent_seq', 'acked_seq', 'rcv_ack_seq', 'dead', 'inuse', 'keepopen', 'rto'];
 const TIMERS = [

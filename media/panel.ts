@@ -6,6 +6,7 @@
 import { parseFromHost } from '../src/common/check';
 import { plainMarkdown } from '../src/common/plain';
 import type { StopSnapshot, WebviewToHost } from '../src/common/protocol';
+import { clockText } from '../src/common/clock';
 import { TimeAxis } from './axis';
 import { StateDiagram } from './diagram';
 import { basename, codicon, h, setAttr, setText, show, toggle } from './dom';
@@ -151,7 +152,7 @@ function render(stop: StopSnapshot): void {
   placeholder.hidden = true;
   content.hidden = false;
   setText(stopLabel, `stop ${stop.index} of ${stop.stopCount - 1} · ${stop.kind}`);
-  setText(clockLabel, `${stop.clock} jiffies (${(stop.clock / 100).toFixed(2)} s)`);
+  setText(clockLabel, clockText(stop.clock));
   show(locButton, !!(stop.file && stop.line));
   if (stop.file && stop.line) {
     setText(locButton, `${stop.fn ? `${stop.fn} · ` : ''}${basename(stop.file)}:${stop.line}`);

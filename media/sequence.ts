@@ -3,6 +3,7 @@
 // being processed at this stop highlighted. Rows are kept by segment id between stops.
 
 import type { SegmentSnapshot, StopSnapshot } from '../src/common/protocol';
+import { seconds } from '../src/common/clock';
 import { h, s, setAttr, setText, toggle } from './dom';
 
 const W = 540;
@@ -103,13 +104,13 @@ export class SequenceView {
       setAttr(r.label, 'y', y - 5);
       setText(r.label, seg.dropped ? `${text} (dropped)` : text);
       setAttr(r.time, 'y', y + 4);
-      setText(r.time, `${(seg.time / 100).toFixed(2)} s`);
+      setText(r.time, seconds(seg.time));
       setAttr(r.cross, 'x', x2.toFixed(1));
       setAttr(r.cross, 'y', y + 10);
       toggle(r.g, 'dropped', seg.dropped);
       toggle(r.g, 'current', current);
       setAttr(r.g, 'aria-current', current ? 'true' : null);
-      const desc = `segment ${seg.id}: ${seg.from} to ${seg.to} at ${(seg.time / 100).toFixed(2)} s, ${text}${seg.dropped ? ', dropped' : ''}${current ? ', being processed' : ''}`;
+      const desc = `segment ${seg.id}: ${seg.from} to ${seg.to} at ${seconds(seg.time)}, ${text}${seg.dropped ? ', dropped' : ''}${current ? ', being processed' : ''}`;
       setText(r.title, desc);
       setAttr(r.g, 'aria-label', desc);
     });

@@ -1,6 +1,7 @@
 // The command line: `tcp-close-debugger run FILE` prints a trace of the kernel C a scenario runs;
 // `coverage FILE...` prints which kernel lines the scenarios executed.
 
+import { clockText } from '../common/clock';
 import { formatDiagnostic } from '../scenario/ast';
 import { RunSetupError, type Run, type Stop } from '../engine/run';
 import { allViews, diffViews, endSocketJson } from '../engine/inspect';
@@ -103,7 +104,7 @@ async function runCommand(a: Args): Promise<number> {
   } else {
     flushChanges(run, out);
     out('');
-    out(`summary: ${statements} statements, ${run.stopCount} stops, clock ${run.world.jiffies} jiffies (${(run.world.jiffies / 100).toFixed(2)} s), ${run.world.segments.length} segments, ${(ms).toFixed(1)} ms`);
+    out(`summary: ${statements} statements, ${run.stopCount} stops, clock ${clockText(run.world.jiffies)}, ${run.world.segments.length} segments, ${(ms).toFixed(1)} ms`);
     for (const [name, info] of run.world.sockets) {
       const j = endSocketJson(run, info);
       const t = (x: any) => (x ? `${x.reason}@${x.expires}` : 'none');

@@ -25,7 +25,7 @@ import { RunSetupError, type Run, type Stop } from '../engine/run';
 import { segmentText } from '../engine/world';
 import type { StopEventBody, StopSnapshot } from '../common/protocol';
 import { CUSTOM_REQUESTS, STOP_EVENT } from '../common/ids';
-import { HZ } from '../scenario/ast';
+import { HZ, secondsValue } from '../common/clock';
 import { loadRun } from '../host/load';
 import { buildSnapshot } from './snapshot';
 import { Refs } from './refs';
@@ -646,7 +646,7 @@ export class TcpCloseSession extends LoggingDebugSession {
         const j = run.world.jiffies;
         return [
           { name: 'jiffies', value: String(j), type: 'unsigned long', variablesReference: 0, evaluateName: 'jiffies' },
-          { name: 'seconds', value: (j / HZ).toFixed(2), variablesReference: 0 },
+          { name: 'seconds', value: secondsValue(j), variablesReference: 0 },
           { name: 'HZ', value: String(HZ), variablesReference: 0 },
         ];
       }

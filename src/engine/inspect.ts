@@ -1,6 +1,7 @@
 // Reading the sockets for people: field values with names for states, shutdown bits and timer
 // reasons, timers with their expiry, and the difference between two moments.
 
+import { seconds } from '../common/clock';
 import { CStruct, isInt } from './ctypes';
 import type { Run } from './run';
 import type { SocketInfo } from './world';
@@ -54,7 +55,7 @@ export function displayField(run: Run, name: string, v: number): string {
 export function displayTimer(t: TimerView | null, now: number): string {
   if (!t) return 'not pending';
   const left = (t.expires - now) | 0;
-  return `${t.reason}, expires at ${t.expires} (in ${left} jiffies = ${(left / 100).toFixed(2)} s)`;
+  return `${t.reason}, expires at ${t.expires} (in ${left} jiffies = ${seconds(left)})`;
 }
 
 export interface Change {

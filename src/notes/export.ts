@@ -4,6 +4,7 @@
 // be read on GitHub, without VS Code.
 
 import { basename } from 'node:path';
+import { duration } from '../common/clock';
 import type { Run } from '../engine/run';
 import { segmentText } from '../engine/world';
 import { buildSnapshot } from '../debug/snapshot';
@@ -31,7 +32,6 @@ export interface ExportStep {
 }
 
 const ordinal = (n: number) => `${n}${n % 100 >= 11 && n % 100 <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th')}`;
-const ms = (jiffies: number) => (jiffies % 100 === 0 ? `${jiffies / 100} s` : `${jiffies * 10} ms`);
 const cell = (s: string) => s.replace(/\|/g, '\\|');
 
 /** The source lines around `line` of `text`, numbered, the line itself marked with `>`. */
@@ -116,7 +116,7 @@ export function exportMarkdown(run: Run, steps: ExportStep[], opts: ExportOption
               ? `fault in the C — ${stop.loc ? `${label(stop.loc.file)}:${stop.loc.line}` : ''}`
               : `scenario event — ${label(run.scenario.file)}:${at.line}`;
     out.push(`## ${i + 1}. ${where}`, '');
-    out.push(`*Stop ${n}, at ${ms(stop.clock)} (${stop.clock} jiffies)${stop.socket ? `, socket \`${stop.socket}\`` : ''}: ${describeItem(run, snap)}.*`, '');
+    out.push(`*Stop ${n}, at ${duration(stop.clock)} (${stop.clock} jiffies)${stop.socket ? `, socket \`${stop.socket}\`` : ''}: ${describeItem(run, snap)}.*`, '');
     if (step.warning) out.push(`> **Note:** ${step.warning}`, '');
     if (step.narration?.trim()) out.push(step.narration.trim(), '');
     const notes = opts.notesAt && at.file ? opts.notesAt({ file: at.file, line: at.line, fn: at.fn, hit, stop: n }) : [];
@@ -144,7 +144,7 @@ export function exportMarkdown(run: Run, steps: ExportStep[], opts: ExportOption
     if (snap.transitions.length) out.push(...snap.transitions.map((t) => `- \`${t.socket}\`: ${t.from} → ${t.to}${t.fn ? ` (in \`${t.fn}\`${t.line ? `, line ${t.line}` : ''})` : ''}`), '');
     if (snap.segments.length) {
       out.push('**Segments so far**', '', '| # | time | from → to | segment |', '| --- | --- | --- | --- |');
-      for (const s of snap.segments) out.push(`| ${s.id} | ${ms(s.time)} | ${s.from} → ${s.to} | \`${s.flags} seq=${s.seq} ack=${s.ack}${s.len ? ` len=${s.len}` : ''}\`${s.dropped ? ' (dropped)' : ''}${s.id === snap.currentSegment ? ' ← this one' : ''} |`);
+      for (const s of snap.segments) out.push(`| ${s.id} | ${duration(s.time)} | ${s.from} → ${s.to} | \`${s.flags} seq=${s.seq} ack=${s.ack}${s.len ? ` len=${s.len}` : ''}\`${s.dropped ? ' (dropped)' : ''}${s.id === snap.currentSegment ? ' ← this one' : ''} |`);
       out.push('');
     } else out.push('*No segments yet.*', '');
     prev = snap;

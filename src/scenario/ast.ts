@@ -112,9 +112,6 @@ export interface Scenario {
   diagnostics: Diagnostic[];
 }
 
-/** HZ of the 1.2 kernel on i386: jiffies per second. */
-export const HZ = 100;
-
 export function formatDiagnostic(d: Diagnostic): string {
   return `${d.file}:${d.range.start.line}:${d.range.start.column}: ${d.severity}: ${d.message}`;
 }

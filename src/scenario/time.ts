@@ -1,5 +1,5 @@
 // Times in scenarios: units (ms, s, m, j), absolute and relative (`+`) times, converted to jiffies at HZ=100.
-import { HZ } from './ast.js';
+import { HZ } from '../common/clock.js';
 import { quote } from './lexer.js';
 
 /** The 1.2 jiffies counter is an unsigned long: 32 bits on i386. */
