@@ -8,7 +8,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadRun } from '../src/host/load';
 import type { Run } from '../src/engine/run';
-import { CStruct } from '../src/engine/ctypes';
+import type { CStruct } from '../src/engine/ctypes';
 import type { Segment } from '../src/engine/world';
 
 const examplesDir = join(__dirname, '..', 'examples');

@@ -31,7 +31,8 @@ class Dap {
       if (msg.type === 'response') {
         const r = this.pending.get(msg.request_seq);
         this.pending.delete(msg.request_seq);
-        if (r) msg.success ? r.ok(msg) : r.fail(new Error(`${msg.command}: ${msg.message}`));
+        if (r && msg.success) r.ok(msg);
+        else if (r) r.fail(new Error(`${msg.command}: ${msg.message}`));
       } else if (msg.type === 'event') {
         const i = this.waiters.findIndex((w) => w.event === msg.event);
         if (i >= 0) this.waiters.splice(i, 1)[0].ok(msg);

@@ -5,7 +5,7 @@
 import { resolve } from 'node:path';
 import { CError, Op, type CFunction, type Frame } from '../engine/code';
 import type { CompiledExpression } from '../engine/compile';
-import { CStruct, isInt, type CType } from '../engine/ctypes';
+import { type CStruct, isInt, type CType } from '../engine/ctypes';
 import { displayField } from '../engine/inspect';
 import type { Run, Stop } from '../engine/run';
 import type { StepBy } from './config';

@@ -30,7 +30,6 @@ import {
   commonType,
   intConverter,
   isInt,
-  isPtr,
   promote,
   typeName,
   zeroOf,
@@ -1151,7 +1150,7 @@ class Compiler {
     };
   }
 
-  private cast(n: TSNode, ctx: FnCtx | null): Ex {
+  private cast(n: TSNode, _ctx: FnCtx | null): Ex {
     const td = n.childForFieldName('type')!;
     const base = this.typeSpec(td.childForFieldName('type')!, this.file);
     const { type } = this.declarator(td.childForFieldName('declarator'), base, this.file);

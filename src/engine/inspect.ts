@@ -2,7 +2,7 @@
 // reasons, timers with their expiry, and the difference between two moments.
 
 import { seconds } from '../common/clock';
-import { CStruct, isInt } from './ctypes';
+import { type CStruct, isInt } from './ctypes';
 import type { Run } from './run';
 import type { SocketInfo } from './world';
 

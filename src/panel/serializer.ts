@@ -1,7 +1,7 @@
 // Restores the panel after a window reload: re-applies the webview options and the page; the
 // webview brings back its last stop itself (getState), marked as ended (the session is gone).
 
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import { StopPanel } from './panel';
 
 export class StopPanelSerializer implements vscode.WebviewPanelSerializer {

@@ -5,7 +5,7 @@
 import { after, afterEach, before, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { Client, KERNEL, PASSIVE, closeWaitLine, connect, lineOf, startServer, tempScenario } from './harness';
+import { type Client, KERNEL, PASSIVE, closeWaitLine, connect, lineOf, startServer, tempScenario } from './harness';
 import { LAUNCH_SCHEMA } from '../../src/debug/config';
 import { stopProblem } from '../../src/common/check';
 

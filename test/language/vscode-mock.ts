@@ -1,5 +1,4 @@
 // A minimal stand-in for the `vscode` module: just what src/language uses, recording what gets registered.
-/* eslint-disable @typescript-eslint/no-explicit-any */
 
 export class Position {
   constructor(
