@@ -1,10 +1,30 @@
-// Runs every *.test.ts under src/ and test/ with Node's own test runner (TypeScript through tsx).
-// Extra arguments are passed to `node --test` (e.g. --test-name-pattern).
+// Runs the tests with Node's own test runner (TypeScript through tsx).
+//   node scripts/test.mjs              the full suite: typecheck (both tsconfigs) and lint first,
+//                                      then every *.test.ts under src/ and test/ (what `npm test` runs)
+//   node scripts/test.mjs --unit       the fast inner loop (`npm run test:unit`): no build, typecheck
+//                                      or lint, not the suites listed in SLOW below, and every file in
+//                                      one process
+//   node scripts/test.mjs FILE...      just those files
+// Other arguments starting with -- are passed to `node --test` (e.g. --test-name-pattern).
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
 const root = new URL('..', import.meta.url).pathname;
+
+/** Left out of `--unit`, each for what makes it slow; `npm test` runs them all. */
+const SLOW = [
+  ['test/panel/', 'a real Chromium and the built media/dist/panel.js'],
+  ['test/robust/', 'fuzzing and abuse suites (thousands of generated inputs)'],
+  ['test/differential.test.ts', 'compiles and runs the kernel C with gcc (and qemu-i386)'],
+  ['test/debug/', 'whole DAP sessions over sockets and the bundled adapter over stdio, golden transcripts'],
+  ['test/notes/session.test.ts', 'DAP sessions'],
+  ['test/cli.test.ts', 'spawns the bundled dist/cli.js many times'],
+  ['test/coverage.test.ts', 'runs every example to the end'],
+  ['test/examples.test.ts', 'runs every example to the end'],
+  ['test/layers.test.ts', 'starts ESLint'],
+];
+
 function find(dir, out = []) {
   for (const name of readdirSync(dir)) {
     const p = join(dir, name);
@@ -13,11 +33,34 @@ function find(dir, out = []) {
   }
   return out;
 }
-const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
-const flags = process.argv.slice(2).filter((a) => a.startsWith('--'));
-const files = only.length ? only : [...find(join(root, 'src')), ...find(join(root, 'test'))].sort();
+
+const args = process.argv.slice(2);
+const unit = args.includes('--unit');
+const only = args.filter((a) => !a.startsWith('--'));
+const flags = args.filter((a) => a.startsWith('--') && a !== '--unit');
+const all = [...find(join(root, 'src')), ...find(join(root, 'test'))].sort();
+const files = only.length ? only : unit ? all.filter((f) => !SLOW.some(([p]) => (p.endsWith('/') ? f.startsWith(p) : f === p))) : all;
+
+function run(what, cmd, cmdArgs) {
+  console.log(`> ${what}`);
+  const r = spawnSync(cmd, cmdArgs, { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) {
+    console.error(`${what} failed (exit ${r.status ?? r.signal}): fix it before the tests run`);
+    process.exit(r.status || 1);
+  }
+}
+
+if (!only.length && !unit) {
+  const bin = (name) => join(root, 'node_modules', '.bin', name);
+  run('typecheck: tsc --noEmit -p . (extension, adapter, CLI, tests, scripts)', bin('tsc'), ['--noEmit', '-p', '.']);
+  run("typecheck: tsc --noEmit -p media (the panel's browser side)", bin('tsc'), ['--noEmit', '-p', 'media']);
+  run('lint: eslint . (typescript-eslint and the layer rule of eslint.config.mjs)', bin('eslint'), ['.']);
+}
+
 const reporter = process.stdout.isTTY ? [] : ['--test-reporter=spec'];
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', ...reporter, ...flags, ...files], {
+// --unit: all files in one process (scripts/test-in-one.mjs), three times less CPU than a process each
+const runner = unit ? [join(root, 'scripts', 'test-in-one.mjs')] : ['--test'];
+const r = spawnSync(process.execPath, ['--import', 'tsx', ...reporter, ...flags, ...runner, ...files], {
   cwd: root,
   stdio: 'inherit',
 });
