@@ -30,7 +30,7 @@ export class SourceMap {
   }
 
   private grow(): void {
-    const g = (a: Int32Array): Int32Array => {
+    const g = (a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> => {
       const b = new Int32Array(a.length * 2);
       b.set(a);
       return b;
