@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import { preprocess, type PPHost } from '../../src/engine/front/preprocess';
 import { K, Lexer, Mode } from '../../src/engine/front/lex';
 
-const release = join(import.meta.dirname, '../../../shared/linux-1.2.13');
+const release = join(__dirname, '../../../shared/linux-1.2.13');
 const FILES = ['net/inet/tcp.c', 'net/inet/sock.c', 'net/inet/af_inet.c', 'net/inet/timer.c', 'net/inet/skbuff.c', 'kernel/sched.c', 'net/inet/ip.c'];
 const DEFINES: Record<string, string> = { __KERNEL__: '1', __GNUC__: '2', __GNUC_MINOR__: '7', __i386__: '1', __linux__: '1', __OPTIMIZE__: '1' };
 const gccDefines = Object.entries(DEFINES).map(([k, v]) => `-D${k}=${v}`);
