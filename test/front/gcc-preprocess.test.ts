@@ -5,14 +5,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import fc from 'fast-check';
 import { preprocess, type PPHost } from '../../src/engine/front/preprocess';
 import { K, Lexer, Mode } from '../../src/engine/front/lex';
 
-const release = join(__dirname, '../../../shared/linux-1.2.13');
+const release = join(__dirname, '../../src/kernel/linux-1.2.13');
+const machineInclude = join(__dirname, '../../src/kernel/machine/include');
 const FILES = ['net/inet/tcp.c', 'net/inet/sock.c', 'net/inet/af_inet.c', 'net/inet/timer.c', 'net/inet/skbuff.c', 'kernel/sched.c', 'net/inet/ip.c'];
 const DEFINES: Record<string, string> = { __KERNEL__: '1', __GNUC__: '2', __GNUC_MINOR__: '7', __i386__: '1', __linux__: '1', __OPTIMIZE__: '1' };
 const gccDefines = Object.entries(DEFINES).map(([k, v]) => `-D${k}=${v}`);
@@ -58,13 +59,6 @@ function joinRawNewlineStrings(src: string): string {
     }
   }
   return out;
-}
-
-/** the machine layer's two headers the release expects from the compiler and the configuration */
-function machineHeaders(dir: string): void {
-  mkdirSync(join(dir, 'linux'), { recursive: true });
-  writeFileSync(join(dir, 'linux/autoconf.h'), '#define CONFIG_INET 1\n');
-  writeFileSync(join(dir, 'stdarg.h'), '#ifndef _STDARG_H\n#define _STDARG_H\ntypedef char *va_list;\n#define va_start(ap, last) (ap = (char *) &(last) + sizeof(last))\n#define va_arg(ap, t) (*(t *) ((ap += sizeof(t)) - sizeof(t)))\n#define va_end(ap)\n#endif\n');
 }
 
 interface Placed {
@@ -121,7 +115,7 @@ function firstDifference(a: Placed[], b: Placed[]): string | undefined {
   return undefined;
 }
 
-test('the Linux 1.2.13 files: the same tokens as gcc -E, each at the same file and line', { skip: !existsSync(release) && 'no ../shared/linux-1.2.13' }, (t) => {
+test('the Linux 1.2.13 files: the same tokens as gcc -E, each at the same file and line', (t) => {
   assert.ok(haveGcc(), 'gcc is needed for this test (npm test installs it)');
   const work = mkdtempSync(join(tmpdir(), 'tcd-pp-'));
   t.after(() => rmSync(work, { recursive: true, force: true }));
@@ -132,14 +126,14 @@ test('the Linux 1.2.13 files: the same tokens as gcc -E, each at the same file a
   for (const f of walk(copy)) if (/\.[ch]$/.test(f)) writeFileSync(f, joinRawNewlineStrings(readFileSync(f, 'latin1')), 'latin1');
   symlinkSync('asm-i386', join(copy, 'include/asm'));
   const machine = join(work, 'machine');
-  machineHeaders(machine);
+  cpSync(machineInclude, machine, { recursive: true });
 
   const aliasAsm = (p: string): string => p.replace(/\/include\/asm\//, '/include/asm-i386/');
   const host: PPHost = {
     exists: (p) => existsSync(aliasAsm(p)) && statSync(aliasAsm(p)).isFile(),
     read: (p) => ({ text: readFileSync(aliasAsm(p), 'latin1') }),
   };
-  const name = (f: string): string => (f.startsWith(machine) ? relative(work, f) : relative(release, aliasAsm(f)));
+  const name = (f: string): string => (f.startsWith(machineInclude) ? 'machine/' + relative(machineInclude, f) : relative(release, aliasAsm(f)));
   const gccName = (f: string): string => (f.startsWith('machine/') ? f : relative('linux', f).replace(/^include\/asm\//, 'include/asm-i386/'));
 
   let total = 0;
@@ -147,7 +141,7 @@ test('the Linux 1.2.13 files: the same tokens as gcc -E, each at the same file a
     const g = spawnSync('gcc', ['-m32', '-std=gnu89', '-undef', '-nostdinc', ...gccDefines, `-I${machine}`, '-Ilinux/include', '-Ilinux/net/inet', '-E', `linux/${file}`], { cwd: work, encoding: 'latin1', maxBuffer: 64 << 20 });
     assert.equal(g.status, 0, `gcc -E ${file}: ${g.stderr}`);
     const theirs = gccTokens(g.stdout, work).map((p) => ({ ...p, where: p.where.replace(/^([^:]*)/, (f) => gccName(f)) }));
-    const r = preprocess(join(release, file), host, { includePaths: [machine, join(release, 'include'), join(release, 'net/inet')], defines: DEFINES });
+    const r = preprocess(join(release, file), host, { includePaths: [machineInclude, join(release, 'include'), join(release, 'net/inet')], defines: DEFINES });
     assert.deepEqual(r.diagnostics.filter((d) => d.severity === 'error'), [], file);
     const ours = ourTokens(r.text, (o) => r.map.visible(o), name);
     const diff = firstDifference(ours, theirs);
