@@ -1,8 +1,18 @@
 // Runs every *.test.ts under src/ and test/ with Node's own test runner (TypeScript through tsx).
-// Extra arguments are passed to `node --test` (e.g. --test-name-pattern).
+// Extra arguments are passed to `node --test` (e.g. --test-name-pattern). First makes sure the
+// Debian packages the tests need are there (scripts/setup.mjs: installs them as root, otherwise
+// prints the command to run and stops).
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { ensureTestPackages, SetupRefused } from './setup.mjs';
+
+try {
+  await ensureTestPackages();
+} catch (e) {
+  process.stderr.write(`${e instanceof SetupRefused ? e.message : `npm test: setup failed: ${e.message}`}\n`);
+  process.exit(1);
+}
 
 const root = new URL('..', import.meta.url).pathname;
 function find(dir, out = []) {

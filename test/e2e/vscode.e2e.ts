@@ -29,7 +29,7 @@ const SCENARIO = 'passive-close.tcpscenario';
 
 // scripts/*.mjs, loaded untyped (no declaration files): their shapes as used here
 interface CodeServerModule {
-  ensureCodeServer(): void;
+  ensureCodeServer(): Promise<void>;
   installExtension(vsix: string, extensionsDir: string): void;
   startCodeServer(o: { folder: string; port: number; userDataDir: string; extensionsDir: string; quiet?: boolean }): Promise<{ child: ChildProcess; url: string }>;
 }
@@ -293,7 +293,7 @@ describe('tcp-close-debugger in a real VS Code (code-server)', { timeout: 15 * 6
     const cs = await load<CodeServerModule>('scripts/code-server.mjs');
     const pt = await load<ProcessTreeModule>('scripts/process-tree.mjs');
     stopTree = pt.stopTree;
-    cs.ensureCodeServer();
+    await cs.ensureCodeServer();
     // a quiet, roomy workbench (startCodeServer adds workspace trust off to these)
     mkdirSync(join(userDataDir, 'User'), { recursive: true });
     writeFileSync(
