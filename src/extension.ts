@@ -5,7 +5,8 @@
 import * as vscode from 'vscode';
 import { DebugAdapterInlineImplementation } from 'vscode';
 import { TcpCloseSession } from './debug/session';
-import { registerPanel, DEBUG_TYPE } from './panel/wiring';
+import { registerPanel, DEBUG_TYPE, STOP_EVENT } from './panel/wiring';
+import { holdFirstStop } from './panel/firstStop';
 import { registerLanguageFeatures, LANGUAGE_ID, DEBUG_SCENARIO_COMMAND, RUN_IN_TERMINAL_COMMAND } from './language/index';
 import { registerNotes } from './notes/wiring';
 
@@ -47,7 +48,8 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
     vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new ConfigurationProvider()),
     vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, {
-      createDebugAdapterDescriptor: () => new DebugAdapterInlineImplementation(new TcpCloseSession()),
+      // the first stop is shown once the live panel has painted it (src/panel/hold.ts)
+      createDebugAdapterDescriptor: (session) => new DebugAdapterInlineImplementation(holdFirstStop(new TcpCloseSession(), session, STOP_EVENT)),
     }),
     vscode.commands.registerCommand(DEBUG_SCENARIO_COMMAND, (uri?: vscode.Uri) => {
       const target = uri ?? vscode.window.activeTextEditor?.document.uri;

@@ -4,6 +4,7 @@
 
 import * as vscode from 'vscode';
 import { AllowedFiles, sessionFiles } from './files';
+import { firstStopMayGo } from './firstStop';
 import { makeNonce, panelHtml } from './html';
 import { Outbox } from './outbox';
 import { parseFromWebview, type StopSnapshot } from './protocol';
@@ -89,7 +90,11 @@ export class StopPanel {
       panel.webview.onDidReceiveMessage((m) => this.receive(m)),
       panel.onDidChangeViewState((e) => {
         // without retainContextWhenHidden a hidden webview is destroyed; it says `ready` again when shown
-        if (!e.webviewPanel.visible) this.outbox.webviewGone();
+        if (!e.webviewPanel.visible) {
+          this.outbox.webviewGone();
+          // hidden: it will not paint, the debugger's first stop does not wait for it
+          if (this.session) firstStopMayGo(this.session.id);
+        }
       }),
     );
   }
@@ -136,6 +141,9 @@ export class StopPanel {
       case 'ready':
         this.outbox.webviewReady();
         return;
+      case 'painted':
+        if (this.session) firstStopMayGo(this.session.id);
+        return;
       case 'goto':
         if (!this.session) {
           this.log.info(`goto ${m.stop} ignored: the session has ended`);
@@ -169,7 +177,10 @@ export class StopPanel {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    if (this.session) StopPanel.bySession.delete(this.session.id);
+    if (this.session) {
+      StopPanel.bySession.delete(this.session.id);
+      firstStopMayGo(this.session.id);
+    }
     StopPanel.idle.delete(this);
     while (this.disposables.length) {
       try {

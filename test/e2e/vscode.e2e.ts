@@ -409,6 +409,9 @@ describe('tcp-close-debugger in a real VS Code (code-server)', { timeout: 15 * 6
       assert.ok(here.line.startsWith('0 ') && here.line.includes('server < F.'), `not stopped on the first event: ${JSON.stringify(here)}`);
       assert.match(here.uri, /passive-close\.tcpscenario$/);
       timings.f5ToStop = Date.now() - t0;
+      // the debugger shows its first stop once the live panel has painted it (src/panel/hold.ts): read at once, no waiting
+      const painted = await panelState('server');
+      assert.equal(painted, 'ESTABLISHED', `the debugger stopped but the live panel does not show the first stop yet (it shows ${JSON.stringify(painted)})`);
       if (!(await page.locator('.debug-variables').isVisible())) await runCommand('View: Show Run and Debug');
       await page.locator('.debug-variables').waitFor({ timeout: 10_000 });
       await page.locator('.debug-call-stack .stack-frame').first().waitFor({ timeout: 10_000 });
