@@ -134,7 +134,7 @@ function runStep(label, cmd, args, { env = process.env, cwd, grows } = {}) {
 // the cache: lock, partial folders
 
 /** Holds an exclusive flock on CACHE/.setup.lock while `body` runs; waits for another holder. */
-async function withCacheLock(body) {
+export async function withCacheLock(body) {
   mkdirSync(cacheDir, { recursive: true });
   const lockFile = join(cacheDir, '.setup.lock');
   const take = (wait) =>
@@ -169,7 +169,7 @@ function removePartials(final) {
 }
 
 /** Fills a new partial folder with `fill(partial)`, marks it complete, renames it to `final`. */
-async function installInto(final, fill) {
+export async function installInto(final, fill) {
   removePartials(final);
   rmSync(final, { recursive: true, force: true });
   const partial = `${final}.partial-${process.pid}`;
