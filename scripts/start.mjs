@@ -94,9 +94,7 @@ async function main() {
     info(`already installed in ${home(cacheDir)} (reused)`);
   } else {
     info('There is no desktop VS Code here, so the extension runs in code-server (the real VS Code');
-    info('workbench and extension host, served to a browser). First run only: the Debian packages its');
-    info(`native modules need, then Node 24 (code-server needs it) and code-server, about 800 MB, into`);
-    info(`${home(cacheDir)}; this takes a few minutes. Later runs reuse them and start in seconds.`);
+    info('workbench and extension host, served to a browser). First run only, a few minutes:');
   }
   let t0 = Date.now();
   await ensureCodeServer();
