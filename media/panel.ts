@@ -35,6 +35,8 @@ let state: Saved = { v: 1, ended: false };
 let rendered: StopSnapshot | undefined;
 let pending: StopSnapshot | undefined;
 let frame = 0;
+/** the host is told once per session when its first stop is painted (it holds the debugger's first stop until then) */
+let paintedSent = false;
 
 function post(m: WebviewToHost): void {
   vscode.postMessage(m);
@@ -186,6 +188,7 @@ function render(stop: StopSnapshot): void {
 function frameCallback(): void {
   frame = 0;
   const stop = pending;
+  const fromHost = pendingFromHost;
   pending = undefined;
   if (!stop) return;
   try {
@@ -198,6 +201,10 @@ function frameCallback(): void {
   // measure once the frame has been painted (a task queued from rAF runs after the paint)
   const ch = new MessageChannel();
   ch.port1.onmessage = () => {
+    if (!paintedSent && fromHost) {
+      paintedSent = true;
+      post({ type: 'painted', stop: stop.index });
+    }
     try {
       performance.measure('stop-to-paint', 'stop-received');
     } catch {
@@ -209,8 +216,12 @@ function frameCallback(): void {
   ch.port2.postMessage(null);
 }
 
-function schedule(stop: StopSnapshot): void {
+/** whether the stop waiting for a frame came from the host (not restored from the saved state) */
+let pendingFromHost = false;
+
+function schedule(stop: StopSnapshot, fromHost = true): void {
   pending = stop;
+  pendingFromHost = fromHost;
   if (!frame) frame = requestAnimationFrame(frameCallback);
 }
 
@@ -231,6 +242,7 @@ window.addEventListener('message', (ev: MessageEvent) => {
         if (rendered || pending) diagram.reset();
         rendered = undefined;
         pending = undefined;
+        paintedSent = false;
         placeholder.hidden = false;
         content.hidden = true;
         renderHeader();
@@ -256,7 +268,7 @@ const saved = vscode.getState() as Partial<Saved> | undefined;
 if (saved && saved.v === 1) {
   state = { v: 1, session: saved.session, ended: !!saved.ended };
   const again = saved.stop ? parseFromHost({ type: 'stop', stop: saved.stop }) : undefined;
-  if (again && typeof again !== 'string' && again.type === 'stop') schedule(again.stop);
+  if (again && typeof again !== 'string' && again.type === 'stop') schedule(again.stop, false);
 }
 renderHeader();
 post({ type: 'ready' });

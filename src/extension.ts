@@ -5,9 +5,10 @@
 import * as vscode from 'vscode';
 import { DebugAdapterInlineImplementation } from 'vscode';
 import { TcpCloseSession } from './debug/session';
-import { CUSTOM_REQUESTS, DEBUG_SCENARIO_COMMAND, DEBUG_TYPE, LANGUAGE_ID, RUN_IN_TERMINAL_COMMAND } from './common/ids';
+import { CUSTOM_REQUESTS, DEBUG_SCENARIO_COMMAND, DEBUG_TYPE, LANGUAGE_ID, RUN_IN_TERMINAL_COMMAND, STOP_EVENT } from './common/ids';
 import { registerPanel } from './panel/wiring';
 import { registerLanguageFeatures } from './language/index';
+import { holdFirstStop } from './panel/firstStop';
 import { registerNotes } from './notes/wiring';
 
 /** The configuration F5 uses on an open scenario when there is no launch.json. */
@@ -48,7 +49,8 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
     vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new ConfigurationProvider()),
     vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, {
-      createDebugAdapterDescriptor: () => new DebugAdapterInlineImplementation(new TcpCloseSession()),
+      // the first stop is shown once the live panel has painted it (src/panel/hold.ts)
+      createDebugAdapterDescriptor: (session) => new DebugAdapterInlineImplementation(holdFirstStop(new TcpCloseSession(), session, STOP_EVENT)),
     }),
     vscode.commands.registerCommand(DEBUG_SCENARIO_COMMAND, (uri?: vscode.Uri) => {
       const target = uri ?? vscode.window.activeTextEditor?.document.uri;

@@ -75,6 +75,8 @@ export type HostToWebview =
 
 export type WebviewToHost =
   | { type: 'ready' }
+  /** the first stop after a `session` message is painted (the debugger's first stop waits for it) */
+  | { type: 'painted'; stop: number }
   /** move the debugger to stop `stop` (the timeline scrubber, "step back to when it was written") */
   | { type: 'goto'; stop: number }
   /** show a source line in the editor */
@@ -89,9 +91,10 @@ export function parseFromWebview(m: unknown): WebviewToHost | string {
     case 'ready':
       return keys === 'type' ? { type: 'ready' } : `unexpected keys ${keys}`;
     case 'goto':
+    case 'painted':
       if (keys !== 'stop,type') return `unexpected keys ${keys}`;
       if (typeof o.stop !== 'number' || !Number.isInteger(o.stop) || o.stop < 0) return 'stop must be a whole number >= 0';
-      return { type: 'goto', stop: o.stop };
+      return { type: o.type, stop: o.stop };
     case 'reveal':
       if (keys !== 'file,line,type') return `unexpected keys ${keys}`;
       if (typeof o.file !== 'string' || o.file.length > 4096) return 'file must be a string';

@@ -4,6 +4,7 @@
 
 import * as vscode from 'vscode';
 import { AllowedFiles, sessionFiles } from './files';
+import { firstStopMayGo } from './firstStop';
 import { makeNonce, panelHtml } from './html';
 import { Outbox } from './outbox';
 import { CUSTOM_REQUESTS } from '../common/ids';
@@ -90,7 +91,11 @@ export class StopPanel {
       panel.webview.onDidReceiveMessage((m) => this.receive(m)),
       panel.onDidChangeViewState((e) => {
         // without retainContextWhenHidden a hidden webview is destroyed; it says `ready` again when shown
-        if (!e.webviewPanel.visible) this.outbox.webviewGone();
+        if (!e.webviewPanel.visible) {
+          this.outbox.webviewGone();
+          // hidden: it will not paint, the debugger's first stop does not wait for it
+          if (this.session) firstStopMayGo(this.session.id);
+        }
       }),
     );
   }
@@ -137,6 +142,9 @@ export class StopPanel {
       case 'ready':
         this.outbox.webviewReady();
         return;
+      case 'painted':
+        if (this.session) firstStopMayGo(this.session.id);
+        return;
       case 'goto':
         if (!this.session) {
           this.log.info(`goto ${m.stop} ignored: the session has ended`);
@@ -170,7 +178,10 @@ export class StopPanel {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    if (this.session) StopPanel.bySession.delete(this.session.id);
+    if (this.session) {
+      StopPanel.bySession.delete(this.session.id);
+      firstStopMayGo(this.session.id);
+    }
     StopPanel.idle.delete(this);
     while (this.disposables.length) {
       try {

@@ -29,7 +29,7 @@ const SCENARIO = 'passive-close.tcpscenario';
 
 // scripts/*.mjs, loaded untyped (no declaration files): their shapes as used here
 interface CodeServerModule {
-  ensureCodeServer(): void;
+  ensureCodeServer(): Promise<void>;
   installExtension(vsix: string, extensionsDir: string): void;
   startCodeServer(o: { folder: string; port: number; userDataDir: string; extensionsDir: string; quiet?: boolean }): Promise<{ child: ChildProcess; url: string }>;
 }
@@ -293,7 +293,7 @@ describe('tcp-close-debugger in a real VS Code (code-server)', { timeout: 15 * 6
     const cs = await load<CodeServerModule>('scripts/code-server.mjs');
     const pt = await load<ProcessTreeModule>('scripts/process-tree.mjs');
     stopTree = pt.stopTree;
-    cs.ensureCodeServer();
+    await cs.ensureCodeServer();
     // a quiet, roomy workbench (startCodeServer adds workspace trust off to these)
     mkdirSync(join(userDataDir, 'User'), { recursive: true });
     writeFileSync(
@@ -409,6 +409,9 @@ describe('tcp-close-debugger in a real VS Code (code-server)', { timeout: 15 * 6
       assert.ok(here.line.startsWith('0 ') && here.line.includes('server < F.'), `not stopped on the first event: ${JSON.stringify(here)}`);
       assert.match(here.uri, /passive-close\.tcpscenario$/);
       timings.f5ToStop = Date.now() - t0;
+      // the debugger shows its first stop once the live panel has painted it (src/panel/hold.ts): read at once, no waiting
+      const painted = await panelState('server');
+      assert.equal(painted, 'ESTABLISHED', `the debugger stopped but the live panel does not show the first stop yet (it shows ${JSON.stringify(painted)})`);
       if (!(await page.locator('.debug-variables').isVisible())) await runCommand('View: Show Run and Debug');
       await page.locator('.debug-variables').waitFor({ timeout: 10_000 });
       await page.locator('.debug-call-stack .stack-frame').first().waitFor({ timeout: 10_000 });

@@ -66,6 +66,14 @@ describe('panel (Chromium)', () => {
     assert.equal(await p.page.locator('article[data-socket="server"] .state-name').textContent(), 'ESTABLISHED');
     assert.equal(await p.page.locator('article[data-socket="server"] .state-num').textContent(), '(1)');
     assert.equal(await p.page.locator('.title').textContent(), 'passive close');
+    // the host holds the debugger's first stop until the panel says it painted one (once a session)
+    const painted = async () => (await p.posted()).filter((m) => (m as { type: string }).type === 'painted');
+    assert.deepEqual(await painted(), [{ type: 'painted', stop: passive[0].index }]);
+    await p.showStop(passive[1]);
+    assert.deepEqual(await painted(), [{ type: 'painted', stop: passive[0].index }]);
+    await p.send(SESSION);
+    await p.showStop(passive[2]);
+    assert.deepEqual((await painted()).at(-1), { type: 'painted', stop: passive[2].index }, 'a new session is told again');
     assert.deepEqual(p.errors, []);
     await p.page.context().close();
   });

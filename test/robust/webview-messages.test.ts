@@ -39,20 +39,20 @@ function isExactWebviewMessage(m: unknown): boolean {
   const o = m as Record<string, unknown>;
   const keys = Object.keys(o).sort().join(',');
   if (o.type === 'ready') return keys === 'type';
-  if (o.type === 'goto') return keys === 'stop,type' && Number.isInteger(o.stop) && (o.stop as number) >= 0;
+  if (o.type === 'goto' || o.type === 'painted') return keys === 'stop,type' && Number.isInteger(o.stop) && (o.stop as number) >= 0;
   if (o.type === 'reveal') return keys === 'file,line,type' && typeof o.file === 'string' && o.file.length <= 4096 && Number.isInteger(o.line) && (o.line as number) >= 1;
   return false;
 }
 
 const nearValid = fc.oneof(
-  fc.record({ type: fc.constantFrom('ready', 'goto', 'reveal', 'READY', 'stop', '', 'constructor', '__proto__') }),
-  fc.record({ type: fc.constant('goto'), stop: fc.oneof(fc.integer(), fc.double(), fc.constantFrom(NaN, Infinity, -0, 2 ** 53, 2 ** 53 + 2, -1), fc.string(), fc.constant(null), fc.bigInt().map(String)) }),
+  fc.record({ type: fc.constantFrom('ready', 'goto', 'painted', 'reveal', 'READY', 'stop', '', 'constructor', '__proto__') }),
+  fc.record({ type: fc.constantFrom('goto', 'painted'), stop: fc.oneof(fc.integer(), fc.double(), fc.constantFrom(NaN, Infinity, -0, 2 ** 53, 2 ** 53 + 2, -1), fc.string(), fc.constant(null), fc.bigInt().map(String)) }),
   fc.record({ type: fc.constant('reveal'), file: fc.oneof(fc.string(), fc.constantFrom('x'.repeat(4096), 'x'.repeat(4097), '../../etc/passwd', 'file:///etc/passwd', '\u0000'), fc.integer()), line: fc.oneof(fc.integer(), fc.double(), fc.constantFrom(0, -1, NaN, 1e300)) }),
-  fc.record({ type: fc.constantFrom('ready', 'goto', 'reveal'), stop: fc.integer(), file: fc.string(), line: fc.integer(), extra: fc.anything() }, { requiredKeys: ['type'] }),
+  fc.record({ type: fc.constantFrom('ready', 'goto', 'painted', 'reveal'), stop: fc.integer(), file: fc.string(), line: fc.integer(), extra: fc.anything() }, { requiredKeys: ['type'] }),
   fc.dictionary(fc.constantFrom('type', 'stop', 'file', 'line', '__proto__', 'constructor', 'toString'), fc.anything()),
 );
 
-test('parseFromWebview: never throws; accepts exactly the three message shapes', () => {
+test('parseFromWebview: never throws; accepts exactly the four message shapes', () => {
   const tally = new Tally('webview → host messages');
   const check = (m: unknown) => {
     let r: ReturnType<typeof parseFromWebview>;
