@@ -112,7 +112,39 @@ test('coverage lists the lines each kernel function ran', () => {
 test('usage errors exit 2 with the usage', () => {
   const r = runCli('frobnicate');
   assert.equal(r.code, 2);
+  assert.match(r.err, /unknown command 'frobnicate'/);
   assert.match(r.err, /usage:/);
+  assert.equal(r.out, '');
+  const none = runCli();
+  assert.equal(none.code, 2);
+  assert.match(none.err, /no command\nusage:/);
+});
+
+test('--help, -h and help print the usage of every command on stdout and exit 0', () => {
+  for (const flag of ['--help', '-h', 'help']) {
+    const r = runCli(flag);
+    assert.equal(r.code, 0, `${flag}: ${r.err}`);
+    assert.equal(r.err, '', flag);
+    assert.match(r.out, /^usage:\n/, flag);
+    for (const c of ['run', 'coverage', 'walkthrough export']) assert.match(r.out, new RegExp(`^  tcp-close-debugger ${c} `, 'm'), `${flag} lists ${c}`);
+    assert.match(r.out, /exit status: 0 every expectation held/, flag);
+  }
+});
+
+test('help COMMAND and COMMAND --help print the usage of that command only; help of an unknown command exits 2', () => {
+  for (const args of [['help', 'run'], ['run', '--help'], ['run', '-h']]) {
+    const r = runCli(...args);
+    assert.equal(r.code, 0, `${args.join(' ')}: ${r.err}`);
+    assert.match(r.out, /^  tcp-close-debugger run FILE\.tcpscenario \[--json\]/m, args.join(' '));
+    assert.doesNotMatch(r.out, /tcp-close-debugger coverage/, args.join(' '));
+  }
+  const w = runCli('help', 'walkthrough');
+  assert.equal(w.code, 0);
+  assert.match(w.out, /walkthrough export FILE\.walkthrough\.json/);
+  const bad = runCli('help', 'frobnicate');
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /unknown command 'frobnicate'\nusage:/);
+  assert.equal(bad.out, '');
 });
 
 test('a reader that stops early (| head) ends the trace quietly, without an EPIPE stack', () => {
