@@ -80,6 +80,19 @@ test('an invalid scenario exits 2 with every error at file:line:col', () => {
   assert.equal(r.out, '');
 });
 
+test('a syntax error does not hide the kernel checks of the other lines: every error, exit 2', () => {
+  const p = tmp('mixed.tcpscenario', 'socket server TCP_BOGUS write_seq=5000\n0 server < F. seq=1000 ack=\n+0 server call tcp_nope\n+0 expect server state=TCP_ALSO_BOGUS\n');
+  const r = runCli('run', p);
+  assert.equal(r.code, 2);
+  const errs = r.err.trim().split('\n');
+  assert.equal(errs.length, 4, r.err);
+  assert.match(errs[0], /mixed\.tcpscenario:1:15: error: 'TCP_BOGUS' is not a constant/);
+  assert.match(errs[1], /mixed\.tcpscenario:2:24: error: expected a value after 'ack='/);
+  assert.match(errs[2], /mixed\.tcpscenario:3:16: error: the kernel source has no function 'tcp_nope'/);
+  assert.match(errs[3], /mixed\.tcpscenario:4:24: error: 'TCP_ALSO_BOGUS' is not a constant/);
+  assert.equal(r.out, '');
+});
+
 test('a name the kernel does not know is reported with its place', () => {
   const p = tmp('names.tcpscenario', 'socket server ESTABLISHED\n0 expect server nofield=1 state=NOT_A_STATE\n');
   const r = runCli('run', p);
