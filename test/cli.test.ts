@@ -80,6 +80,19 @@ test('an invalid scenario exits 2 with every error at file:line:col', () => {
   assert.equal(r.out, '');
 });
 
+test('a syntax error does not hide the kernel checks of the other lines: every error, exit 2', () => {
+  const p = tmp('mixed.tcpscenario', 'socket server TCP_BOGUS write_seq=5000\n0 server < F. seq=1000 ack=\n+0 server call tcp_nope\n+0 expect server state=TCP_ALSO_BOGUS\n');
+  const r = runCli('run', p);
+  assert.equal(r.code, 2);
+  const errs = r.err.trim().split('\n');
+  assert.equal(errs.length, 4, r.err);
+  assert.match(errs[0], /mixed\.tcpscenario:1:15: error: 'TCP_BOGUS' is not a constant/);
+  assert.match(errs[1], /mixed\.tcpscenario:2:24: error: expected a value after 'ack='/);
+  assert.match(errs[2], /mixed\.tcpscenario:3:16: error: the kernel source has no function 'tcp_nope'/);
+  assert.match(errs[3], /mixed\.tcpscenario:4:24: error: 'TCP_ALSO_BOGUS' is not a constant/);
+  assert.equal(r.out, '');
+});
+
 test('a name the kernel does not know is reported with its place', () => {
   const p = tmp('names.tcpscenario', 'socket server ESTABLISHED\n0 expect server nofield=1 state=NOT_A_STATE\n');
   const r = runCli('run', p);
@@ -112,7 +125,39 @@ test('coverage lists the lines each kernel function ran', () => {
 test('usage errors exit 2 with the usage', () => {
   const r = runCli('frobnicate');
   assert.equal(r.code, 2);
+  assert.match(r.err, /unknown command 'frobnicate'/);
   assert.match(r.err, /usage:/);
+  assert.equal(r.out, '');
+  const none = runCli();
+  assert.equal(none.code, 2);
+  assert.match(none.err, /no command\nusage:/);
+});
+
+test('--help, -h and help print the usage of every command on stdout and exit 0', () => {
+  for (const flag of ['--help', '-h', 'help']) {
+    const r = runCli(flag);
+    assert.equal(r.code, 0, `${flag}: ${r.err}`);
+    assert.equal(r.err, '', flag);
+    assert.match(r.out, /^usage:\n/, flag);
+    for (const c of ['run', 'coverage', 'walkthrough export']) assert.match(r.out, new RegExp(`^  tcp-close-debugger ${c} `, 'm'), `${flag} lists ${c}`);
+    assert.match(r.out, /exit status: 0 every expectation held/, flag);
+  }
+});
+
+test('help COMMAND and COMMAND --help print the usage of that command only; help of an unknown command exits 2', () => {
+  for (const args of [['help', 'run'], ['run', '--help'], ['run', '-h']]) {
+    const r = runCli(...args);
+    assert.equal(r.code, 0, `${args.join(' ')}: ${r.err}`);
+    assert.match(r.out, /^  tcp-close-debugger run FILE\.tcpscenario \[--json\]/m, args.join(' '));
+    assert.doesNotMatch(r.out, /tcp-close-debugger coverage/, args.join(' '));
+  }
+  const w = runCli('help', 'walkthrough');
+  assert.equal(w.code, 0);
+  assert.match(w.out, /walkthrough export FILE\.walkthrough\.json/);
+  const bad = runCli('help', 'frobnicate');
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /unknown command 'frobnicate'\nusage:/);
+  assert.equal(bad.out, '');
 });
 
 test('a reader that stops early (| head) ends the trace quietly, without an EPIPE stack', () => {

@@ -35,6 +35,27 @@ test('diagnostics: the engine\'s name check reaches the Problems view, 0-based, 
   assert.equal(vscode.registered.diagnostics.has(key), false, 'closing the document clears its problems');
 });
 
+test('diagnostics: a syntax error and the engine\'s name checks of the other lines are published together', async () => {
+  const mixed = vscode.textDocument('/tmp/features-mixed.tcpscenario', 'socket server TCP_BOGUS write_seq=5000\n0 server < Q\n+0 expect server state=TCP_ALSO_BOGUS\n');
+  vscode.events.open.fire(mixed);
+  const key = mixed.uri.toString();
+  for (let i = 0; i < 100 && !vscode.registered.diagnostics.has(key); i++) await new Promise((r) => setTimeout(r, 50));
+  const d = vscode.registered.diagnostics.get(key);
+  assert.ok(d, 'diagnostics were published');
+  assert.deepEqual(
+    d.map((x) => [x.range.start.line, x.range.start.character]),
+    [
+      [0, 14],
+      [1, 11],
+      [2, 23],
+    ],
+  );
+  assert.match(d[0].message, /TCP_BOGUS/);
+  assert.match(d[1].message, /'Q' is not a flag/);
+  assert.match(d[2].message, /TCP_ALSO_BOGUS/);
+  vscode.events.close.fire(mixed);
+});
+
 test('hover: Markdown for the word under the cursor, with its range', () => {
   const h = vscode.registered.hover[0].provideHover(doc, pos(2, 12));
   assert.match(h.contents.value, /\*\*F\*\*/);

@@ -14,6 +14,10 @@ import { build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const quick = process.argv.includes('--quick');
+// --only 9: run section 9 alone and replace its part of BENCHMARKS.md (the rest is kept)
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+// --before DIR (or BENCH_BEFORE=DIR): a clone of an earlier commit, built (dist/), measured in section 9 too
+const beforeDir = process.argv.includes('--before') ? process.argv[process.argv.indexOf('--before') + 1] : process.env.BENCH_BEFORE;
 const tmp = mkdtempSync(join(tmpdir(), 'tcp-bench-'));
 // the engine bundle lives inside the package (it finds the wasm files and the kernel from there)
 const benchDir = join(root, 'node_modules', '.cache', 'tcp-close-debugger-bench');
@@ -50,6 +54,7 @@ function engine(args, nodeFlags = []) {
 }
 
 function section(name, fn) {
+  if (only && !name.startsWith(`${only}.`)) return;
   const t = Date.now();
   say(`\n== ${name}`);
   try {
@@ -105,17 +110,20 @@ section('build (npm run package: minified bundles and the VSIX; the bench bundle
     say(`   VSIX: ${(R.vsixBytes / 1024).toFixed(0)} KiB`);
   }
 });
-await build({
-  entryPoints: [join(root, 'scripts', 'bench', 'engine.ts')],
-  outfile: join(benchDir, 'engine.js'),
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  logLevel: 'warning',
-  define: { 'import.meta.url': '__importMetaUrl' },
-  banner: { js: "const __importMetaUrl = require('url').pathToFileURL(__filename).href;" },
-});
+/** A Node bundle of a benchmark driver (import.meta.url kept working for the wasm loader). */
+const bundle = (entry, outfile) =>
+  build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    logLevel: 'warning',
+    define: { 'import.meta.url': '__importMetaUrl' },
+    banner: { js: "const __importMetaUrl = require('url').pathToFileURL(__filename).href;" },
+  });
+await bundle(join(root, 'scripts', 'bench', 'engine.ts'), join(benchDir, 'engine.js'));
 
 const gccBins = {};
 section('gcc: scripts/bench/native.c at -O0 and -O2', () => {
@@ -275,6 +283,75 @@ section('7. start-up: activate(), first launch, VSIX', () => {
   if (R.vsixBytes) say(`   VSIX ${(R.vsixBytes / 1024).toFixed(0)} KiB`);
 });
 
+// ---- 9. socket counts ----
+
+/** Bundles scripts/bench/sockets.ts of the tree at `dir` into `out` (a wrapper requires it, so the CLI's main guard stays off). */
+async function socketsBundle(dir, out) {
+  mkdirSync(out, { recursive: true });
+  await bundle(join(dir, 'scripts', 'bench', 'sockets.ts'), join(out, 'sockets.js'));
+  writeFileSync(join(out, 'main.js'), "require('./sockets.js');\n");
+  return join(out, 'main.js');
+}
+
+const SOCKETS = [10, 100, 1000];
+const ACTIVE_PAIRS = 2;
+if (!only || only === '9') {
+  if (only) {
+    const b = sh(process.execPath, [join(root, 'scripts', 'build.mjs')]);
+    if (b.status !== 0) problems.push(`build failed: ${b.stderr.slice(-300)}`);
+  }
+  var socketsMain = await socketsBundle(root, join(benchDir, 'sockets'));
+  if (beforeDir) {
+    // the same driver and scenarios, compiled against the earlier tree's sources
+    mkdirSync(join(beforeDir, 'scripts', 'bench'), { recursive: true });
+    for (const f of ['sockets.ts', 'scenario.ts']) writeFileSync(join(beforeDir, 'scripts', 'bench', f), readFileSync(join(root, 'scripts', 'bench', f)));
+    var beforeMain = await socketsBundle(beforeDir, join(beforeDir, 'node_modules', '.cache', 'tcp-close-debugger-bench-before'));
+    var beforeCommit = sh('git', ['-C', beforeDir, 'log', '-1', '--format=%h %s']).stdout.trim();
+  }
+}
+
+section(`9. the cost of a statement in each output path at ${SOCKETS.join(', ')} sockets (scripts/bench/sockets.ts)`, () => {
+  const drive = (main, args, cwd) => {
+    const r = sh(process.execPath, ['--max-old-space-size=8192', main, ...args], { timeout: 900_000, cwd });
+    const last = r.stdout.trim().split('\n').pop();
+    if (r.status !== 0 || !last) throw new Error(`sockets ${args.join(' ')} failed (${r.status}): ${r.stderr.slice(-800)}`);
+    return JSON.parse(last);
+  };
+  R.sockets = { active: ACTIVE_PAIRS, rows: [], before: beforeDir ? beforeCommit : undefined };
+  for (const n of SOCKETS) {
+    const file = join(tmp, `sockets-${n}.tcpscenario`);
+    drive(socketsMain, ['scenario', String(n), String(ACTIVE_PAIRS), file]);
+    const measure = (main, cwd, reps, snapStops, dapSteps) => {
+      const row = {};
+      for (const mode of ['text', 'json', 'quiet']) {
+        const xs = [];
+        for (let i = 0; i < reps; i++) xs.push(drive(main, ['cli', mode, file], cwd));
+        if (xs.some((x) => x.code !== 0)) throw new Error(`${mode} at ${n} sockets: exit ${xs[0].code}`);
+        const statements = xs.find((x) => x.statements)?.statements;
+        row.statements ??= statements;
+        // text and json: CPU time from the first line to the last stop's; quiet prints nothing per stop: its own loop time
+        row[mode] = median(xs.map((x) => (mode === 'quiet' ? x.loopMs : x.cpuMs) / (statements ?? row.statements)));
+      }
+      const sn = [];
+      for (let i = 0; i < reps; i++) sn.push(drive(main, ['snapshots', file, String(snapStops)], cwd));
+      row.snapshot = median(sn.map((x) => (x.cpuMs - x.engineCpuMs) / x.stops));
+      row.snapshotBytes = sn[0].bytesPerStop;
+      row.snapshotSockets = sn[0].sockets;
+      const d = sh(process.execPath, [join(root, 'scripts', 'bench', 'dap.mjs'), cwd, file, file, '1'], { timeout: 900_000, env: { ...process.env, BENCH_DAP_STEP_ONLY: '1', BENCH_DAP_STEPS: String(dapSteps) } });
+      const dl = d.stdout.trim().split('\n').pop();
+      if (d.status !== 0 || !dl) throw new Error(`dap.mjs at ${n} sockets failed (${d.status}): ${d.stderr.slice(-800)}`);
+      row.dap = median(JSON.parse(dl).stepMs);
+      return row;
+    };
+    const after = measure(socketsMain, root, quick ? 1 : 3, 400, quick ? 40 : 120);
+    const before = beforeDir ? measure(beforeMain, beforeDir, 1, n >= 1000 ? 40 : 200, n >= 1000 ? 24 : 80) : undefined;
+    R.sockets.rows.push({ sockets: n, after, before });
+    const fmt = (r) => `text ${f(r.text * 1000, 1)} µs, json ${f(r.json * 1000, 1)} µs, quiet ${f(r.quiet * 1000, 1)} µs a statement; snapshot ${f(r.snapshot, 3)} ms a stop (${r.snapshotSockets} sockets, ${f(r.snapshotBytes / 1024, 1)} KiB); DAP next ${f(r.dap, 2)} ms`;
+    say(`   ${n} sockets, ${after.statements} statements: ${fmt(after)}`);
+    if (before) say(`   ${''.padStart(String(n).length)} before (${beforeCommit.split(' ')[0]}): ${fmt(before)}`);
+  }
+});
+
 // ---- 8. panel ----
 
 section('8. panel: stop-to-paint in Chromium (scripts/bench-panel.ts)', () => {
@@ -286,7 +363,21 @@ section('8. panel: stop-to-paint in Chromium (scripts/bench-panel.ts)', () => {
 
 R.machine.loadEnd = loadavg();
 R.seconds = (Date.now() - started) / 1000;
-writeFileSync(join(root, 'BENCHMARKS.md'), report());
+if (only) {
+  // one section: its part of BENCHMARKS.md is replaced, the rest stays as the last full run wrote it
+  const old = existsSync(join(root, 'BENCHMARKS.md')) ? readFileSync(join(root, 'BENCHMARKS.md'), 'utf8') : '# Benchmarks\n\n## Reproducing\n';
+  const mine = report().split('\n');
+  const at = (ls, re) => ls.findIndex((l) => re.test(l));
+  const head = new RegExp(`^## ${only}\\. `);
+  const from = at(mine, head);
+  const to = from < 0 ? -1 : mine.findIndex((l, i) => i > from && l.startsWith('## '));
+  const part = mine.slice(from, to < 0 ? undefined : to);
+  const ls = old.split('\n');
+  const i = at(ls, head);
+  const j = i < 0 ? at(ls, /^## Reproducing/) : ls.findIndex((l, k) => k > i && l.startsWith('## '));
+  ls.splice(i < 0 ? (j < 0 ? ls.length : j) : i, i < 0 ? 0 : (j < 0 ? ls.length : j) - i, ...part);
+  writeFileSync(join(root, 'BENCHMARKS.md'), ls.join('\n'));
+} else writeFileSync(join(root, 'BENCHMARKS.md'), report());
 rmSync(tmp, { recursive: true, force: true });
 rmSync(benchDir, { recursive: true, force: true });
 say(`\nwrote BENCHMARKS.md (${f(R.seconds, 0)} s in all)${problems.length ? `; could not run: ${problems.join('; ')}` : ''}`);
@@ -396,7 +487,27 @@ function report() {
     P('## 8. Panel: stop to paint', '');
     P('`scripts/bench-panel.ts` (headless Chromium, the panel\'s real bundle), its output:', '', '```', ...R.panel, '```', '');
   }
-  P('## Reproducing', '', '```sh', 'npm run bench            # about ' + Math.ceil(R.seconds / 60) + ' min here; rewrites BENCHMARKS.md', 'node scripts/bench/run.mjs --quick   # smaller sizes, a smoke run', '```', '');
+  if (R.sockets) {
+    const S = R.sockets;
+    P(`## 9. A statement's cost in each output path, at ${SOCKETS.join(', ')} sockets`, '');
+    P(`Generated scenarios (\`idleSockets\` in scripts/bench/scenario.ts): N sockets as N/2 linked pairs, of which the first ${S.active} do the four-way close of examples/four-way and the others stay established, so every row runs the same ${S.rows[0]?.after.statements ?? ''} kernel statements and only the number of sockets differs. Each path as a user meets it: \`tcp-close-debugger run\` (src/cli/main.ts, in process, stdout into a sink) in the readable trace, \`--json\` and \`--quiet\`; the panel's snapshot (\`buildSnapshot\`, the body of the adapter's \`tcpClose/stop\` event, with the \`JSON.stringify\` it is sent with) at each stop; and the adapter over stdio (dist/adapter.js): \`next\` → \`stopped\` + stackTrace + scopes + variables, whose stop also builds and sends the snapshot.`, '');
+    P(`Measured ${R.machine.date.slice(0, 16).replace('T', ' ')} UTC with a load average of ${f(R.machine.load[0], 1)} at the start and ${f(R.machine.loadEnd[0], 1)} at the end on ${R.machine.cores} cores${R.machine.load[0] > R.machine.cores ? ': the machine was far from quiet, so the wall-clock columns (--quiet, DAP) carry much noise; the CPU-time columns (text, --json, snapshot) less' : ''}.`, '');
+    P(S.before ? `"before" is commit ${S.before.split(' ')[0]} (${S.before.split(' ').slice(1).join(' ').slice(0, 80)}…), built in a clone and measured in the same run with the same driver (one repetition, fewer stops at 1000 sockets: it is slow).` : 'No earlier commit was given (`--before DIR`): the figures are this tree\'s only.', '');
+    P('| sockets | path | per statement (this tree) | before | |', '| --- | --- | --- | --- | --- |');
+    const us = (x) => `${f(x * 1000, 1)} µs`;
+    for (const r of S.rows) {
+      const b = r.before;
+      const ratio = (a, x) => (x ? `${f(x / a, x / a >= 10 ? 0 : 1)}× faster` : '');
+      P(`| ${r.sockets} | text | ${us(r.after.text)} | ${b ? us(b.text) : ''} | ${b ? ratio(r.after.text, b.text) : ''} |`);
+      P(`| ${r.sockets} | --json | ${us(r.after.json)} | ${b ? us(b.json) : ''} | ${b ? ratio(r.after.json, b.json) : ''} |`);
+      P(`| ${r.sockets} | --quiet | ${us(r.after.quiet)} | ${b ? us(b.quiet) : ''} | ${b ? ratio(r.after.quiet, b.quiet) : ''} |`);
+      P(`| ${r.sockets} | panel snapshot, per stop | ${f(r.after.snapshot, 3)} ms (${r.after.snapshotSockets} sockets, ${f(r.after.snapshotBytes / 1024, 1)} KiB) | ${b ? `${f(b.snapshot, 2)} ms (${b.snapshotSockets} sockets, ${f(b.snapshotBytes / 1024, 0)} KiB)` : ''} | ${b ? ratio(r.after.snapshot, b.snapshot) : ''} |`);
+      P(`| ${r.sockets} | DAP next (adapter stop events), per step | ${f(r.after.dap, 2)} ms | ${b ? `${f(b.dap, 2)} ms` : ''} | ${b ? ratio(r.after.dap, b.dap) : ''} |`);
+    }
+    P('');
+    P(`text and --json: CPU time from the first line written to the last stop's line (the end summary, written once, left out), divided by the statements; --quiet prints nothing per stop: the loop time it reports itself (wall clock). Snapshot: CPU time of the stops with snapshots minus the same stops without, per stop. DAP: wall-clock median per step. Before, the trace read every field of every socket at every stop and compared it with the previous reading (\`allViews\` + \`diffViews\`), and the snapshot built every socket's fields, names and last writers at every stop: both grew with the number of sockets. Now the changed fields come from the writes the history logged since the last stop (src/engine/changes.ts: the log knows which cells were written; only those are read and compared); the snapshot keeps each socket's part until a logged write touches that socket, shows at most ${16} sockets (the running one, its peer, those the step changed, then the previous window and the first declared; \`socketCount\` says how many there are), and keeps the segments' and events' forms. A snapshot with fewer sockets than that window is smaller, so its figure at 10 sockets is below those at 100 and 1000, which are the same.`, '');
+  }
+  P('## Reproducing', '', '```sh', 'npm run bench            # about ' + Math.ceil(R.seconds / 60) + ' min here; rewrites BENCHMARKS.md', 'node scripts/bench/run.mjs --quick   # smaller sizes, a smoke run', 'node scripts/bench/run.mjs --only 9 --before /tmp/before   # section 9 alone, with a built clone of an earlier commit', '```', '');
   P('The engine options the benchmarks use: `new Run({ …, history: false })` records no history (no undo log, only the current stop; for batch runs), and `run.runFast(maxStops?, until?)` moves forward like repeated `forward()` calls without building a Stop object per stop (src/engine/run.ts).', '');
   return lines.join('\n');
 }

@@ -31,3 +31,18 @@ export function longTwoSockets(rounds: number): string {
   L.push('+10ms client < . seq=5001 ack=1001');
   return L.join('\n') + '\n';
 }
+
+/**
+ * `sockets` sockets as linked pairs, all established; the first `active` pairs do the four-way
+ * close of examples/four-way, the others stay idle. The statements run are the same at any
+ * number of sockets, so the cost of a statement can be compared across socket counts.
+ */
+export function idleSockets(sockets: number, active: number): string {
+  const pairs = Math.max(active, Math.floor(sockets / 2));
+  const L: string[] = [`# generated: ${2 * pairs} sockets, the first ${active} pairs close, the others stay idle`];
+  for (let i = 0; i < pairs; i++) L.push(`socket c${i} TCP_ESTABLISHED write_seq=1000`, `socket s${i} TCP_ESTABLISHED write_seq=5000`, `link c${i} s${i} delay=10ms`);
+  for (let i = 0; i < active; i++) L.push(`0 c${i} close`);
+  for (let i = 0; i < active; i++) L.push(`1s s${i} close`);
+  L.push(`70s expect c0 state=CLOSE`);
+  return L.join('\n') + '\n';
+}

@@ -4,7 +4,8 @@
 import { clockText } from '../common/clock';
 import { formatDiagnostic } from '../scenario/ast';
 import { RunSetupError, type Run, type Stop } from '../engine/run';
-import { allViews, diffViews, endSocketJson } from '../engine/inspect';
+import { endSocketJson } from '../engine/inspect';
+import { SocketChanges } from '../engine/changes';
 import { loadRun } from '../host/load';
 import { formatLoc } from '../engine/code';
 import { segmentText } from '../engine/world';
@@ -80,7 +81,13 @@ async function runCommand(a: Args): Promise<number> {
     return reportSetup(e);
   }
   rememberRun(run);
-  prevViews = allViews(run);
+  const changes = new SocketChanges(run);
+  let mark = changes.mark();
+  /** prints what the statements since the last stop printed changed, from the history's write log */
+  const flushChanges = () => {
+    for (const c of changes.since(mark)?.changes ?? []) out(`${' '.repeat(28)}${c.socket}.${c.field}: ${c.before} -> ${c.after}`);
+    mark = changes.mark();
+  };
   let stop = run.stopInfo(run.stopIndex);
   let statements = 0;
   const t0 = performance.now();
@@ -89,7 +96,10 @@ async function runCommand(a: Args): Promise<number> {
     if (a.json) {
       if (stop.kind === 'statement') out(JSON.stringify({ type: 'step', socket: stop.socket, function: stop.fn!.name, file: stop.loc!.file, line: stop.loc!.line, clock: stop.clock }));
       else if (stop.kind === 'event') out(JSON.stringify({ type: 'event', socket: stop.socket, line: stop.item?.kind === 'event' ? stop.item.event.line : null, what: itemText(run, stop), clock: stop.clock }));
-    } else if (!a.quiet) printStop(run, stop, out);
+    } else if (!a.quiet) {
+      flushChanges();
+      printStop(run, stop, out);
+    }
     if (stop.kind === 'end' || stop.kind === 'error') break;
     stop = run.forward();
   }
@@ -102,7 +112,7 @@ async function runCommand(a: Args): Promise<number> {
     if (stop.kind === 'error') end.error = { file: stop.errorLoc?.file, line: stop.errorLoc?.line, column: stop.errorLoc?.column, message: stop.message };
     out(JSON.stringify(end));
   } else {
-    flushChanges(run, out);
+    flushChanges();
     out('');
     out(`summary: ${statements} statements, ${run.stopCount} stops, clock ${clockText(run.world.jiffies)}, ${run.world.segments.length} segments, ${(ms).toFixed(1)} ms`);
     for (const [name, info] of run.world.sockets) {
@@ -118,20 +128,12 @@ async function runCommand(a: Args): Promise<number> {
   return failures.length ? 1 : 0;
 }
 
-let prevViews: ReturnType<typeof allViews> | undefined;
 let lastRun: Run | undefined;
 function rememberRun(r: Run) {
   lastRun = r;
 }
 
-function flushChanges(run: Run, out: (s: string) => void): void {
-  const now = allViews(run);
-  if (prevViews) for (const c of diffViews(run, prevViews, now)) out(`${' '.repeat(28)}${c.socket}.${c.field}: ${c.before} -> ${c.after}`);
-  prevViews = now;
-}
-
 function printStop(run: Run, s: Stop, out: (x: string) => void): void {
-  flushChanges(run, out);
   const clock = `[${String(s.clock).padStart(6)}j]`;
   switch (s.kind) {
     case 'statement':
@@ -202,7 +204,23 @@ async function coverageCommand(a: Args): Promise<number> {
   return failed ? 1 : 0;
 }
 
+const HELP = ['--help', '-h', 'help'];
+
+/** The usage on stdout: all of it, or the lines of one command (`help run`). */
+function help(command: string | undefined): number {
+  const lines = USAGE.split('\n');
+  const mine = command ? lines.filter((l) => l.startsWith(`  tcp-close-debugger ${command} `)) : [];
+  if (command && !mine.length) {
+    process.stderr.write(`unknown command '${command}'\n${USAGE}\n`);
+    return 2;
+  }
+  process.stdout.write(`${command ? ['usage:', ...mine, '', lines[lines.length - 1]].join('\n') : USAGE}\n`);
+  return 0;
+}
+
 export async function main(argv: string[]): Promise<number> {
+  if (HELP.includes(argv[0])) return help(argv[1]);
+  if (argv.slice(1).some((x) => HELP.includes(x) && x !== 'help')) return help(argv[0]);
   if (argv[0] === 'walkthrough') return walkthroughCommand(argv.slice(1));
   const a = parseArgs(argv);
   if (typeof a === 'string') {

@@ -52,6 +52,7 @@ export function stopProblem(x: unknown): string | undefined {
   if (!isStr(x.socket)) return 'socket';
   if (!optStr(x.fn) || !optStr(x.file) || !optInt(x.line) || !optStr(x.message)) return 'location or message';
   if (!record(x.sockets, socket)) return 'sockets';
+  if (!optInt(x.socketCount)) return 'socketCount';
   if (!array(x.changed, (c) => isObj(c) && isStr(c.socket) && isStr(c.field) && isStr(c.before) && isStr(c.after))) return 'changed';
   if (!array(x.segments, segment)) return 'segments';
   if (!optInt(x.currentSegment)) return 'currentSegment';

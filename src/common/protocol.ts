@@ -47,6 +47,8 @@ export interface StopSnapshot {
   /** for failures and errors */
   message?: string;
   sockets: Record<string, SocketSnapshot>;
+  /** set when `sockets` shows only some of the run's sockets: how many there are */
+  socketCount?: number;
   /** fields changed since the previous stop shown */
   changed: { socket: string; field: string; before: string; after: string }[];
   /** every segment exchanged up to this stop (few: a close is a handful of segments) */

@@ -517,11 +517,13 @@ export class TcpCloseSession extends LoggingDebugSession {
   // ---- threads, stack, variables ----
 
   private threadOf(s: Stop): number {
-    const order = this.run!.socketOrder;
-    const name = s.socket || s.item?.socket || '';
-    const i = order.indexOf(name);
-    return i < 0 ? 1 : i + 1;
+    const run = this.run!;
+    let ids = this.threadIds.get(run);
+    if (!ids) this.threadIds.set(run, (ids = new Map(run.socketOrder.map((n, i) => [n, i + 1]))));
+    return ids.get(s.socket || s.item?.socket || '') ?? 1;
   }
+  /** a socket's thread id, by run (a stop's thread is found at once, whatever the number of sockets) */
+  private readonly threadIds = new WeakMap<Run, Map<string, number>>();
 
   protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
     this.guard(response, () => {

@@ -285,6 +285,33 @@ export class History {
     return this.stopOfEntry(list[lo - 1]);
   }
 
+  /**
+   * Where the log stood at stop `n`: the number of writes applied when the world shows it
+   * (undefined without a log). Two stops' positions bound the writes made between them.
+   */
+  logPosition(n: number): number | undefined {
+    if (!this.recording || n < 0 || n >= this.stops) return undefined;
+    return this.posAt(n);
+  }
+
+  /**
+   * Visits the log entries at positions `from` (included) to `to` (excluded), in log order: the
+   * cells written, the index (PUSH and POP entries are skipped), the value the log holds (the
+   * value before the write while it is applied, the value it wrote while it is undone) and the
+   * position. What changed between two stops is found from these, without reading every cell.
+   */
+  forEachWrite(from: number, to: number, visit: (o: Cells, i: number, v: unknown, at: number) => void): void {
+    for (let a = Math.max(0, from); a < Math.min(to, this.len); a++) {
+      const i = this.wi[a >> CHUNK_BITS][a & CHUNK_MASK];
+      if (i >= 0) visit(this.wo[a >> CHUNK_BITS][a & CHUNK_MASK], i, this.wv[a >> CHUNK_BITS][a & CHUNK_MASK], a);
+    }
+  }
+
+  /** The stop during whose step the write at log position `a` was made. */
+  stopOfWrite(a: number): number {
+    return this.stopOfEntry(a);
+  }
+
   /** The stop during whose step log entry `a` was written (the stop before it). */
   private stopOfEntry(a: number): number {
     let lo = 0;

@@ -86,11 +86,12 @@ export class Run {
   readonly scenarioLines: string[];
 
   constructor(opts: RunOptions) {
-    this.scenario = opts.scenario;
+    // A scenario with errors does not run, but its good lines are still checked against the
+    // kernel (states, constants, fields, functions), so one pass reports every error of the file.
+    const scenarioErrors = opts.scenario.diagnostics.filter((d) => d.severity === 'error');
+    this.scenario = scenarioErrors.length ? checkable(opts.scenario) : opts.scenario;
     this.H = new History({ record: opts.history !== false });
     this.scenarioLines = (opts.scenarioText ?? '').split(/\r?\n/);
-    const scenarioErrors = opts.scenario.diagnostics.filter((d) => d.severity === 'error');
-    if (scenarioErrors.length) throw new RunSetupError(scenarioErrors);
     let world: World | undefined;
     const natives = new Map<string, { impl: (args: any[], loc: Loc) => any }>();
     // natives are bound to the world, which needs the compiled program: bind lazily
@@ -114,14 +115,14 @@ export class Run {
         hiddenSlots: HIDDEN_SLOTS,
       });
     } catch (e) {
-      if (e instanceof CError) throw new RunSetupError([], [e]);
-      if (e && (e as { errors?: CError[] }).errors) throw new RunSetupError([], (e as { errors: CError[] }).errors);
+      if (e instanceof CError) throw new RunSetupError(scenarioErrors, [e]);
+      if (e && (e as { errors?: CError[] }).errors) throw new RunSetupError(scenarioErrors, (e as { errors: CError[] }).errors);
       throw e;
     }
     try {
       world = new World(this.prog, this.H);
     } catch (e) {
-      throw new RunSetupError([], [new CError({ file: opts.kernel.main, line: 1, column: 1, endLine: 1, endColumn: 1 }, (e as Error).message)]);
+      throw new RunSetupError(scenarioErrors, [new CError({ file: opts.kernel.main, line: 1, column: 1, endLine: 1, endColumn: 1 }, (e as Error).message)]);
     }
     this.world = world;
     world.actor = () => this.current?.socket ?? '';
@@ -129,7 +130,7 @@ export class Run {
     this.machine.budget = opts.stepBudget ?? DEFAULT_STEP_BUDGET;
     this.fnByIndex = this.prog.functions;
     const diags = this.setup();
-    if (diags.length) throw new RunSetupError(diags);
+    if (diags.length || scenarioErrors.length) throw new RunSetupError(inFileOrder([...scenarioErrors, ...diags]));
     this.socketOrder = [...this.world.sockets.keys()];
     this.nextItem();
   }
@@ -766,6 +767,25 @@ export class Run {
   dispose(): void {
     this.prog.dispose?.();
   }
+}
+
+/**
+ * The part of a scenario with errors that can still be checked against the kernel: the sockets
+ * whose declarations parsed, the links between them and the events on them (the parser has left
+ * out the lines that failed; a name declared by a failed line is known but has no socket).
+ */
+function checkable(sc: Scenario): Scenario {
+  const built = new Set(sc.sockets.map((s) => s.name));
+  return {
+    ...sc,
+    sockets: sc.sockets.map((d) => ({ ...d, fields: d.fields.filter((a) => !(a.name === 'listener' && a.value.kind === 'name' && !built.has(a.value.name))) })),
+    links: sc.links.filter((l) => built.has(l.a) && built.has(l.b)),
+    events: sc.events.filter((e) => built.has(e.socket)),
+  };
+}
+
+function inFileOrder(ds: Diagnostic[]): Diagnostic[] {
+  return ds.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column);
 }
 
 function zeroRange(): Range {

@@ -102,7 +102,8 @@ export class World {
   /** misc logged cells: [timer sequence, segment id counter] */
   readonly cells: any[] = [0, 0];
   readonly jiffiesIndex: number;
-  private readonly timerFields: { pending: number; seq: number; expires: number; data: number; fn: number };
+  /** where a struct timer_list keeps what the natives know (pending and seq are hidden slots) */
+  readonly timerFields: { pending: number; seq: number; expires: number; data: number; fn: number };
   readonly skType: StructType;
   /** the name of the socket whose code runs now (set by the run) */
   actor: () => string = () => '';

@@ -1,4 +1,4 @@
-// Tests for the problems the editor shows: parser errors alone, else the engine's checks against the kernel.
+// Tests for the problems the editor shows: the parser's errors and the engine's checks against the kernel, together.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -10,17 +10,33 @@ import { CHECK_MESSAGES, checkScenario, type Loader } from './checks';
 
 const PATH = resolve('/tmp/editor-check.tcpscenario');
 
-test('a syntax error is reported by the parser alone; the kernel is not loaded', async () => {
-  let loaded = false;
-  const load: Loader = async () => {
-    loaded = true;
-    throw new Error('must not be called');
-  };
-  const p = await checkScenario('socket server TCP_ESTABLISHED\n0 server < Q\n', PATH, load);
-  assert.equal(loaded, false);
-  assert.equal(p.length, 1);
-  assert.equal(p[0].source, 'scenario');
-  assert.deepEqual(p[0].range.start, { line: 2, column: 12 });
+test('a syntax error on one line and unknown names on others are all reported in one pass', async () => {
+  const text = 'socket server TCP_BOGUS write_seq=5000\n0 server < Q\n+0 server call tcp_nope\n+0 expect server state=TCP_ALSO_BOGUS\n';
+  const p = await checkScenario(text, PATH, loadRun);
+  assert.deepEqual(
+    p.map((x) => [x.source, x.range.start.line, x.range.start.column]),
+    [
+      ['kernel', 1, 15],
+      ['scenario', 2, 12],
+      ['kernel', 3, 16],
+      ['kernel', 4, 24],
+    ],
+  );
+  assert.match(p[0].message, /'TCP_BOGUS' is not a constant/);
+  assert.match(p[3].message, /'TCP_ALSO_BOGUS' is not a constant/);
+  assert.equal(p.filter((x) => x.range.start.line === 2).length, 1, 'the syntax error is reported once');
+});
+
+test('a socket whose declaration failed to parse: its name is known, later lines on it raise no second error', async () => {
+  const text = 'socket server TCP_ESTABLISHED write_seq=\nsocket client TCP_NOPE\nlink client server\n0 server close\n+0 client close\n';
+  const p = await checkScenario(text, PATH, loadRun);
+  assert.deepEqual(
+    p.map((x) => [x.source, x.range.start.line, x.range.start.column]),
+    [
+      ['scenario', 1, 31],
+      ['kernel', 2, 15],
+    ],
+  );
 });
 
 test('names the kernel does not know are reported by the engine, where they are written', async () => {

@@ -1,6 +1,6 @@
 // The problems of a scenario as the editor shows them: the parser's, then the engine's name checks against the kernel (pure: no vscode).
 import { resolve } from 'node:path';
-import type { Range } from '../scenario/ast';
+import type { Diagnostic, Range } from '../scenario/ast';
 import { parseScenario } from '../scenario/parse';
 import { RunSetupError, type Run } from '../engine/run';
 import type { LoadOptions } from '../host/load';
@@ -29,22 +29,26 @@ export const CHECK_MESSAGES = {
   checkFailed: 'The scenario could not be checked: {0}',
 } as const;
 
+const diagnosticKey = (d: Diagnostic) => `${d.range.start.line}:${d.range.start.column}:${d.message}`;
+
 /**
- * Checks a scenario's text. Parser errors come alone (the engine needs a scenario without errors); without them,
- * a run is set up (which checks states, constants, fields and functions against the kernel) and disposed at once.
+ * Checks a scenario's text: the parser's problems, and those of a run set up (which checks states, constants,
+ * fields and functions against the kernel, on every line that parsed, even when others did not) and disposed at once.
  * Problems that belong to another file (the kernel source) are reported on the scenario's first line.
  */
 export async function checkScenario(text: string, path: string, load: Loader): Promise<Problem[]> {
   const file = resolve(path);
   const scenario = parseScenario(text, file);
   const problems: Problem[] = scenario.diagnostics.map((d) => ({ range: d.range, severity: d.severity, message: d.message, source: 'scenario' }));
-  if (problems.some((p) => p.severity === 'error')) return problems;
+  // the engine reports the parser's errors again, with its own: keep one of each
+  const seen = new Set(scenario.diagnostics.map((d) => diagnosticKey(d)));
   let run: Run | undefined;
   try {
     run = await load({ scenarioPath: file, scenarioText: text });
   } catch (e) {
     if (e instanceof RunSetupError) {
       for (const d of e.diagnostics) {
+        if (seen.has(diagnosticKey(d))) continue;
         if (resolve(d.file) === file) problems.push({ range: d.range, severity: d.severity, message: d.message, source: 'kernel' });
         else problems.push({ range: FIRST_LINE, severity: d.severity, message: CHECK_MESSAGES.elsewhere, args: [d.message, `${d.file}:${d.range.start.line}:${d.range.start.column}`], translate: true, source: 'kernel' });
       }
@@ -63,5 +67,5 @@ export async function checkScenario(text: string, path: string, load: Loader): P
   } finally {
     run?.dispose();
   }
-  return problems;
+  return problems.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column);
 }

@@ -305,6 +305,25 @@ test('several errors in one file are all reported, in order, with exact position
   assert.deepEqual(s.events.map((e) => e.line), [7]);
 });
 
+test('a line that fails is reported and left out; every other line stays in the tree for the checks', () => {
+  const s = parseScenario(
+    ['socket server TCP_BOGUS write_seq=5000', 'socket broken TCP_ESTABLISHED write_seq=', 'socket client ESTABLISHED', 'link client server', '0 server < Q', '+0 server close', '+0 broken close', '+0 expect client state=TCP_ALSO_BOGUS', ''].join('\n'),
+    'mixed.tcpscenario',
+  );
+  assert.deepEqual(diags(s), ["2:31: error: expected a value after 'write_seq='", '5:12: error: ' + s.diagnostics[1].message]);
+  assert.deepEqual(s.diagnostics.map((d) => d.range.start.line), [2, 5]);
+  // the good lines, with the names the kernel will check (TCP_BOGUS is no syntax error)
+  assert.deepEqual(s.sockets.map((d) => d.name), ['server', 'client']);
+  assert.deepEqual(s.sockets[0].state, { kind: 'name', name: 'TCP_BOGUS', range: s.sockets[0].state.range });
+  assert.deepEqual(s.links.map((l) => [l.a, l.b]), [['client', 'server']]);
+  // the failed declaration's name is still known: its events are no 'unknown socket' error
+  assert.deepEqual(s.events.map((e) => [e.line, e.socket, e.action.kind]), [
+    [6, 'server', 'close'],
+    [7, 'broken', 'close'],
+    [8, 'client', 'expect'],
+  ]);
+});
+
 test('events out of time order', () => {
   const s = parseScenario('socket a TCP_CLOSE\n1s wait\n500ms a wait\n+0 wait\n2s wait', 'f');
   assert.deepEqual(diags(s), [
