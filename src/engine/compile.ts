@@ -160,6 +160,8 @@ export function compileProgram(opts: CompileOptions): Program {
   return new Compiler(opts).run();
 }
 
+const C_SOURCE = /\.[ch]$/;
+
 function dirname(p: string): string {
   const i = p.lastIndexOf('/');
   return i < 0 ? '.' : p.slice(0, i);
@@ -294,8 +296,9 @@ class Compiler {
       }
       if (n.isError) {
         count++;
+        // only a C source's own text is quoted (never a file that is not one)
         const text = n.text.split('\n')[0].slice(0, 40);
-        this.errors.push(new CError(this.loc(n, file), `syntax error: unexpected '${text}'`));
+        this.errors.push(new CError(this.loc(n, file), C_SOURCE.test(file) ? `syntax error: unexpected '${text}'` : 'syntax error'));
         return;
       }
       if (n.hasError) for (const c of all(n)) visit(c);
@@ -319,7 +322,13 @@ class Compiler {
         if (p.type !== 'string_literal') this.fail(p, file, `#include <...> is not supported: only #include "file" beside the source`);
         const rel = p.text.slice(1, -1);
         const full = `${dirname(file)}/${rel}`;
-        const text = this.opts.readInclude(full);
+        let text: string | undefined;
+        try {
+          text = this.opts.readInclude(full);
+        } catch (e) {
+          // the host refuses a file outside the kernel tree, a directory, a FIFO, a file too big
+          this.fail(p, file, `cannot include '${rel}': ${e instanceof Error ? e.message : String(e)}`);
+        }
         if (text === undefined) this.fail(p, file, `cannot open include file '${rel}'`);
         if (depth >= 8) this.fail(p, file, `#include nested too deeply at '${rel}' (does a file include itself?)`);
         this.unit(full, text, depth + 1);
