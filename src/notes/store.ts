@@ -70,6 +70,8 @@ export interface ParseError {
   line: number;
   column: number;
   message: string;
+  /** the file could not be read at all (a directory, a FIFO, too big, outside the workspace): there is no place to open */
+  unreadable?: boolean;
 }
 
 export function formatParseError(e: ParseError): string {
@@ -472,7 +474,7 @@ export class NoteStore {
       text = this.fs.readFileSync(this.path, 'utf8');
     } catch (e) {
       // a directory, a FIFO, a device, a file over the cap, a symlink out of the workspace
-      return { error: { file: this.path, line: 1, column: 1, message: readError(e) } };
+      return { error: { file: this.path, line: 1, column: 1, message: readError(e), unreadable: true } };
     }
     const r = parseNotes(text, this.path);
     return 'error' in r ? r : { notes: r.notes, text };

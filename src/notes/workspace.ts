@@ -142,6 +142,10 @@ export class NotesWorkspace implements vscode.Disposable {
     const text = formatParseError(err);
     if (this.reported.has(text)) return;
     this.reported.add(text);
+    if (err.unreadable) {
+      void vscode.window.showErrorMessage(vscode.l10n.t('The notes file cannot be read: {0}. It is left untouched; notes you add are kept in memory.', text));
+      return;
+    }
     const open = vscode.l10n.t('Open the File');
     void vscode.window.showErrorMessage(vscode.l10n.t('The notes file does not parse: {0}. It is left untouched until you fix it.', text), open).then(async (choice) => {
       if (choice !== open) return;

@@ -413,14 +413,14 @@ class LineParser {
 
 }
 
+/** The most diagnostics a scenario gets (README): the first ones, then one saying how many more there are. */
+export const MAX_DIAGNOSTICS = 100;
+
 /**
  * Parses a whole scenario. Never throws: every problem becomes a diagnostic, and parsing resumes at the next line.
  * Statements with an error are left out of the tree; names resolve against every socket declaration in the file
  * (even a misplaced or faulty one) so that one mistake does not make every later line an error too.
  */
-/** The most diagnostics a scenario gets (README): the first ones, then one saying how many more there are. */
-export const MAX_DIAGNOSTICS = 100;
-
 export function parseScenario(text: string, file: string): Scenario {
   const diagnostics: Diagnostic[] = [];
   // past MAX_DIAGNOSTICS, errors are only counted: memory and output stay bounded on any input
