@@ -1,7 +1,6 @@
 // The debug adapter session: translates Debug Adapter Protocol requests into calls on a Run (the
 // engine) and its Controller (stepping and breakpoints), and stops back into DAP events.
 
-import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import {
   ContinuedEvent,
@@ -27,6 +26,7 @@ import type { StopEventBody, StopSnapshot } from '../common/protocol';
 import { CUSTOM_REQUESTS, STOP_EVENT } from '../common/ids';
 import { HZ, secondsValue } from '../common/clock';
 import { loadRun } from '../host/load';
+import { readText } from '../host/read';
 import { buildSnapshot } from './snapshot';
 import { Refs } from './refs';
 import { ensureStops, hitAt } from '../engine/hits';
@@ -131,7 +131,7 @@ export class TcpCloseSession extends LoggingDebugSession {
     if (!run || run.prog.files.has(file) || file === resolve(run.scenario.file)) return file;
     let text: string | undefined;
     try {
-      text = readFileSync(file, 'utf8');
+      text = readText(file, 'kernel source');
     } catch {
       return file;
     }

@@ -159,6 +159,37 @@ export function compileProgram(opts: CompileOptions): Program {
   return new Compiler(opts).run();
 }
 
+const C_SOURCE = /\.[ch]$/;
+
+/**
+ * How deep C may nest: levels of the syntax tree (an expression of 3,000 terms `a + b + …`, 10^4
+ * parentheses, blocks, ifs or `!`s would otherwise run the recursive compiler out of JavaScript
+ * stack). The release's deepest file (include/linux/sched.h) nests 75 levels. Stated in the README.
+ */
+export const MAX_NESTING = 256;
+
+/** The first node more than `max` levels below `root`, found without recursion (a tree cursor). */
+function tooDeep(root: TSNode, max: number): TSNode | undefined {
+  const c = root.walk();
+  try {
+    let depth = 0;
+    for (;;) {
+      if (depth > max) return c.currentNode;
+      if (c.gotoFirstChild()) {
+        depth++;
+        continue;
+      }
+      while (!c.gotoNextSibling()) {
+        if (depth === 0 || !c.gotoParent()) return undefined;
+        depth--;
+      }
+      if (depth === 0) return undefined; // a sibling of the root: outside it
+    }
+  } finally {
+    c.delete();
+  }
+}
+
 function dirname(p: string): string {
   const i = p.lastIndexOf('/');
   return i < 0 ? '.' : p.slice(0, i);
@@ -225,6 +256,12 @@ class Compiler {
         if (tree.rootNode.hasError || !e || named(body!).length !== 1) {
           throw new CError({ file: '<expression>', line: 1, column: 1, endLine: 1, endColumn: text.length + 1 }, `'${text}' is not a C expression`);
         }
+        const deep = tooDeep(e, MAX_NESTING);
+        if (deep) {
+          // the text starts after `void __watch(void) { (` on the first line
+          const col = deep.startPosition.row === 0 ? deep.startPosition.column - 22 + 1 : deep.startPosition.column + 1;
+          throw new CError({ file: '<expression>', line: deep.startPosition.row + 1, column: col, endLine: deep.startPosition.row + 1, endColumn: col + 1 }, `the expression is nested too deeply: the interpreter takes C nested up to ${MAX_NESTING} levels`);
+        }
         const r = this.compileWatch(e, fn, pc, allowWrites, '<expression>');
         return r;
       } finally {
@@ -266,6 +303,18 @@ class Compiler {
   }
 
   private file = '';
+  /** top-level items nested too deeply (reported, not compiled), by node id */
+  private deep = new Set<number>();
+  /** expressions being compiled, one inside the other (macro values included) */
+  private exprDepth = 0;
+
+  /** Reports `root` when it nests more than MAX_NESTING levels; true when it does. */
+  private nestingError(root: TSNode, file: string, max = MAX_NESTING): boolean {
+    const d = tooDeep(root, max);
+    if (!d) return false;
+    this.errors.push(new CError(this.loc(d, file), `nested too deeply: the interpreter takes C nested up to ${MAX_NESTING} levels (expressions, parentheses, blocks, ifs); simplify this`));
+    return true;
+  }
 
   // ---- translation unit ----
 
@@ -276,6 +325,7 @@ class Compiler {
     this.trees.push(tree);
     const saved = this.file;
     this.file = path;
+    for (const n of named(tree.rootNode)) if (this.nestingError(n, path, MAX_NESTING - 1)) this.deep.add(n.id);
     this.syntaxErrors(tree.rootNode, path);
     this.topLevel(named(tree.rootNode), path, depth);
     this.file = saved;
@@ -284,8 +334,8 @@ class Compiler {
   private syntaxErrors(root: TSNode, file: string): void {
     if (!root.hasError) return;
     let count = 0;
-    const visit = (n: TSNode) => {
-      if (count >= 20) return;
+    const visit = (n: TSNode, d: number) => {
+      if (count >= 20 || d > MAX_NESTING) return; // deeper: reported as nested too deeply
       if (n.isMissing) {
         count++;
         this.errors.push(new CError(this.loc(n, file), `syntax error: missing '${n.type}'`));
@@ -293,18 +343,19 @@ class Compiler {
       }
       if (n.isError) {
         count++;
+        // only a C source's own text is quoted (never a file that is not one)
         const text = n.text.split('\n')[0].slice(0, 40);
-        this.errors.push(new CError(this.loc(n, file), `syntax error: unexpected '${text}'`));
+        this.errors.push(new CError(this.loc(n, file), C_SOURCE.test(file) ? `syntax error: unexpected '${text}'` : 'syntax error'));
         return;
       }
-      if (n.hasError) for (const c of all(n)) visit(c);
+      if (n.hasError) for (const c of all(n)) visit(c, d + 1);
     };
-    visit(root);
+    visit(root, 0);
   }
 
   private topLevel(nodes: TSNode[], file: string, depth: number): void {
     for (const n of nodes) {
-      if (n.hasError) continue; // reported as a syntax error
+      if (n.hasError || this.deep.has(n.id)) continue; // reported as a syntax error, or as nested too deeply
       this.guard(() => this.topItem(n, file, depth));
     }
   }
@@ -318,7 +369,13 @@ class Compiler {
         if (p.type !== 'string_literal') this.fail(p, file, `#include <...> is not supported: only #include "file" beside the source`);
         const rel = p.text.slice(1, -1);
         const full = `${dirname(file)}/${rel}`;
-        const text = this.opts.readInclude(full);
+        let text: string | undefined;
+        try {
+          text = this.opts.readInclude(full);
+        } catch (e) {
+          // the host refuses a file outside the kernel tree, a directory, a FIFO, a file too big
+          this.fail(p, file, `cannot include '${rel}': ${e instanceof Error ? e.message : String(e)}`);
+        }
         if (text === undefined) this.fail(p, file, `cannot open include file '${rel}'`);
         if (depth >= 8) this.fail(p, file, `#include nested too deeply at '${rel}' (does a file include itself?)`);
         this.unit(full, text, depth + 1);
@@ -635,6 +692,7 @@ class Compiler {
       if (!init || tree.rootNode.hasError) {
         throw new CError(this.loc(m.node, m.file), `the value of macro '${m.name}' is not an expression the interpreter can use: '${m.text.trim()}'`);
       }
+      if (tooDeep(init, MAX_NESTING)) throw new CError(this.loc(m.node, m.file), `the value of macro '${m.name}' is nested too deeply: the interpreter takes C nested up to ${MAX_NESTING} levels`);
       m.expr = init;
     }
     return m.expr;
@@ -948,6 +1006,17 @@ class Compiler {
   }
 
   private expr(n: TSNode, ctx: FnCtx | null): Ex {
+    // each tree is checked for depth before it is compiled; this bounds macro values inside macro values
+    if (this.exprDepth >= MAX_NESTING) this.fail(n, this.file, `nested too deeply: the interpreter takes expressions nested up to ${MAX_NESTING} levels, macro values included`);
+    this.exprDepth++;
+    try {
+      return this.exprAt(n, ctx);
+    } finally {
+      this.exprDepth--;
+    }
+  }
+
+  private exprAt(n: TSNode, ctx: FnCtx | null): Ex {
     const f = this.file;
     const H = this.H;
     switch (n.type) {

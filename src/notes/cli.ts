@@ -1,7 +1,8 @@
 // `tcp-close-debugger walkthrough export FILE.walkthrough.json [-o out.md]`: a walkthrough (or a
 // whole run, given a .tcpscenario) as one markdown file, readable on GitHub without VS Code.
 
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
+import { readError, readText } from '../host/read';
 import { basename, dirname, resolve } from 'node:path';
 import { formatDiagnostic } from '../scenario/ast';
 import { RunSetupError } from '../engine/run';
@@ -47,9 +48,9 @@ export async function walkthroughCommand(argv: string[], io: CliIo = stdio): Pro
     if (file.endsWith(WALKTHROUGH_SUFFIX)) {
       let text: string;
       try {
-        text = readFileSync(file, 'utf8');
+        text = readText(file, 'walkthrough');
       } catch (e) {
-        io.err(`${file}:1:1: cannot read the walkthrough: ${(e as Error).message}\n`);
+        io.err(`${file}:1:1: ${readError(e)}\n`);
         return 2;
       }
       const r = parseWalkthrough(text, file);

@@ -12,6 +12,7 @@
 import * as nodeFs from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
+import { isInside, readError, readText } from '../host/read';
 
 export const NOTES_FILE = '.vscode/tcp-close-notes.json';
 export const RECOVERED_NAME = 'tcp-close-notes.recovered.json';
@@ -69,6 +70,8 @@ export interface ParseError {
   line: number;
   column: number;
   message: string;
+  /** the file could not be read at all (a directory, a FIFO, too big, outside the workspace): there is no place to open */
+  unreadable?: boolean;
 }
 
 export function formatParseError(e: ParseError): string {
@@ -253,6 +256,8 @@ function noteProblem(x: unknown): string | undefined {
 
 /** Parses the notes file's text; errors carry line and column. */
 export function parseNotes(text: string, file: string): { notes: Note[] } | { error: ParseError } {
+  // an editor may save a byte-order mark: it is not part of the JSON
+  if (text.charCodeAt(0) === 0xfeff) text = ' ' + text.slice(1);
   const fail = (offset: number, message: string) => ({ error: { file, ...lineColumn(text, offset), message } });
   if (!text.trim()) return { notes: [] };
   let data: unknown;
@@ -412,6 +417,9 @@ export interface StoreFs extends WriteFs {
   existsSync: (path: string) => boolean;
 }
 
+/** Node's file system, the notes file read bounded (a regular file under the cap, never blocking: host/read.ts). */
+const STORE_FS: StoreFs = { ...nodeFs, readFileSync: (path: string) => readText(path, 'notes file') };
+
 /**
  * The notes of one workspace folder. `notes` is what this window shows: the file as last read
  * with this window's unsaved operations applied on top.
@@ -425,8 +433,30 @@ export class NoteStore {
 
   constructor(
     readonly path: string,
-    private readonly fs: StoreFs = nodeFs,
+    private readonly fs: StoreFs = STORE_FS,
+    /** the workspace folder the notes file must stay in (symlinks resolved), if any */
+    private readonly root?: string,
   ) {}
+
+  /** Throws when the notes file, or its folder, resolves outside `root` (a symlinked .vscode): it is then neither read nor written. */
+  private confine(): void {
+    if (!this.root) return;
+    let root: string;
+    try {
+      root = nodeFs.realpathSync(this.root);
+    } catch {
+      return; // no folder: nothing can be outside it
+    }
+    for (const p of [dirname(this.path), this.path]) {
+      let real: string;
+      try {
+        real = nodeFs.realpathSync(p);
+      } catch {
+        continue; // not there yet: created inside on the first save
+      }
+      if (!isInside(real, root)) throw new Error(`${p} leads outside the workspace folder (a symbolic link to ${real}): the notes are neither read from nor written there`);
+    }
+  }
 
   get recoveredPath(): string {
     return join(dirname(this.path), RECOVERED_NAME);
@@ -438,7 +468,14 @@ export class NoteStore {
 
   private read(): { notes: Note[]; text: string } | { error: ParseError } {
     if (!this.fs.existsSync(this.path)) return { notes: [], text: '' };
-    const text = this.fs.readFileSync(this.path, 'utf8');
+    let text: string;
+    try {
+      this.confine();
+      text = this.fs.readFileSync(this.path, 'utf8');
+    } catch (e) {
+      // a directory, a FIFO, a device, a file over the cap, a symlink out of the workspace
+      return { error: { file: this.path, line: 1, column: 1, message: readError(e), unreadable: true } };
+    }
     const r = parseNotes(text, this.path);
     return 'error' in r ? r : { notes: r.notes, text };
   }
@@ -467,6 +504,7 @@ export class NoteStore {
    * a lock file, so two windows saving at once cannot both read the same old file.
    */
   flush(): FlushResult {
+    this.confine();
     const unlock = lockFile(`${this.path}.lock`, this.fs);
     try {
       return this.flushLocked();

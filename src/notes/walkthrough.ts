@@ -6,7 +6,8 @@
 
 import { plainMarkdown } from '../common/plain';
 import * as vscode from 'vscode';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import { readError, readText } from '../host/read';
 import { basename, dirname, relative, resolve } from 'node:path';
 import { loadRun } from '../host/load';
 import { CUSTOM_REQUESTS, DEBUG_TYPE } from '../common/ids';
@@ -49,9 +50,9 @@ const plain = (md: string) =>
 function readWalkthrough(file: string): Walkthrough | string {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readText(file, 'walkthrough');
   } catch (e) {
-    return `${file}: ${(e as Error).message}`;
+    return `${file}: ${readError(e)}`;
   }
   const r = parseWalkthrough(text, file);
   return 'error' in r ? formatParseError(r.error) : r.walkthrough;

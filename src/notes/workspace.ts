@@ -3,7 +3,8 @@
 // of documents, the debugger's current stop per session, and the reporting of file problems.
 
 import * as vscode from 'vscode';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { readText } from '../host/read';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { userInfo } from 'node:os';
 import { shippedKernelPath } from '../host/node';
@@ -40,7 +41,7 @@ export class NotesWorkspace implements vscode.Disposable {
       this.shippedDir = dirname(main);
       for (const name of ['tcp.c', 'tcp.h']) {
         const p = join(this.shippedDir, name);
-        if (existsSync(p)) this.shipped.push({ name, text: readFileSync(p, 'utf8') });
+        if (existsSync(p)) this.shipped.push({ name, text: readText(p, 'kernel source') });
       }
     } catch {
       // no shipped kernel found: kernel notes are keyed by path like any file
@@ -84,7 +85,7 @@ export class NotesWorkspace implements vscode.Disposable {
     const path = join(folder.uri.fsPath, NOTES_FILE);
     let s = this.stores.get(path);
     if (!s) {
-      s = new NoteStore(path);
+      s = new NoteStore(path, undefined, folder.uri.fsPath);
       this.stores.set(path, s);
       const err = s.load();
       if (err) this.report(err);
@@ -141,6 +142,10 @@ export class NotesWorkspace implements vscode.Disposable {
     const text = formatParseError(err);
     if (this.reported.has(text)) return;
     this.reported.add(text);
+    if (err.unreadable) {
+      void vscode.window.showErrorMessage(vscode.l10n.t('The notes file cannot be read: {0}. It is left untouched; notes you add are kept in memory.', text));
+      return;
+    }
     const open = vscode.l10n.t('Open the File');
     void vscode.window.showErrorMessage(vscode.l10n.t('The notes file does not parse: {0}. It is left untouched until you fix it.', text), open).then(async (choice) => {
       if (choice !== open) return;
@@ -183,7 +188,7 @@ export class NotesWorkspace implements vscode.Disposable {
       const mtime = statSync(path).mtimeMs;
       const c = this.fileCache.get(path);
       if (c && c.mtime === mtime) return c.text;
-      const text = readFileSync(path, 'utf8');
+      const text = readText(path, /\.[ch]$/.test(path) ? 'kernel source' : 'scenario');
       this.fileCache.set(path, { mtime, text });
       return text;
     } catch {

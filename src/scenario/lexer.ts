@@ -9,6 +9,13 @@ export interface Token {
   end: number;
 }
 
+/**
+ * The longest line the lexer considers, in UTF-16 units (README): a scenario line is a time, a
+ * socket and a few fields. The parser reports a longer line as one error without lexing it, so a
+ * 10 MB line costs one diagnostic, not millions of tokens.
+ */
+export const MAX_LINE_LENGTH = 16384;
+
 /** Splits on LF, CRLF or a lone CR; a leading byte-order mark is dropped. */
 export function splitLines(text: string): string[] {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
@@ -28,7 +35,7 @@ function isSpace(code: number): boolean {
 export function lexLine(text: string, line: number): Token[] {
   const tokens: Token[] = [];
   let i = 0;
-  const n = text.length;
+  const n = Math.min(text.length, MAX_LINE_LENGTH);
   while (i < n) {
     const c = text.charCodeAt(i);
     if (c === 0x23 /* # */) break;

@@ -11,7 +11,7 @@ import type {
   SocketDecl,
   Value,
 } from './ast.js';
-import { lexLine, quote, range, short, spanRange, splitLines, tokenRange, type Token } from './lexer.js';
+import { lexLine, MAX_LINE_LENGTH, quote, range, short, spanRange, splitLines, tokenRange, type Token } from './lexer.js';
 import { suggest } from './suggest.js';
 import { looksLikeTime, MAX_JIFFIES, parseDuration, parseTime, TIME_EXAMPLES } from './time.js';
 import { check32, isName, parseAssignment, parseFlags, parseValue, U32_MAX, type Report } from './values.js';
@@ -413,6 +413,9 @@ class LineParser {
 
 }
 
+/** The most diagnostics a scenario gets (README): the first ones, then one saying how many more there are. */
+export const MAX_DIAGNOSTICS = 100;
+
 /**
  * Parses a whole scenario. Never throws: every problem becomes a diagnostic, and parsing resumes at the next line.
  * Statements with an error are left out of the tree; names resolve against every socket declaration in the file
@@ -420,11 +423,39 @@ class LineParser {
  */
 export function parseScenario(text: string, file: string): Scenario {
   const diagnostics: Diagnostic[] = [];
+  // past MAX_DIAGNOSTICS, errors are only counted: memory and output stay bounded on any input
+  let dropped = 0;
+  let firstDropped: Range | undefined;
+  diagnostics.push = (...ds: Diagnostic[]) => {
+    for (const d of ds) {
+      if (diagnostics.length < MAX_DIAGNOSTICS) Array.prototype.push.call(diagnostics, d);
+      else if (dropped++ === 0) firstDropped = d.range;
+    }
+    return diagnostics.length;
+  };
   const scenario: Scenario = { file, sockets: [], links: [], events: [], diagnostics };
   const err = (r: Range, message: string) => diagnostics.push({ file, range: r, severity: 'error', message });
   try {
+    parseInto(text, file, scenario, err);
+  } finally {
+    Reflect.deleteProperty(diagnostics, 'push');
+    if (dropped) diagnostics.push({ file, range: firstDropped!, severity: 'error', message: `and ${dropped} more error${dropped === 1 ? '' : 's'} (only the first ${MAX_DIAGNOSTICS} are reported)` });
+  }
+  return scenario;
+}
+
+function parseInto(text: string, file: string, scenario: Scenario, err: (r: Range, message: string) => void): void {
+  const diagnostics = scenario.diagnostics;
+  try {
     const statements: Statement[] = [];
     splitLines(String(text)).forEach((src, index) => {
+      // a long comment is fine: the cap is on what comes before the '#'
+      const hash = src.length > MAX_LINE_LENGTH ? src.indexOf('#') : -1;
+      const code = hash < 0 ? src.length : hash;
+      if (code > MAX_LINE_LENGTH) {
+        err(range(index + 1, 1, MAX_LINE_LENGTH + 1), `this line is ${code} characters long (before any comment): a scenario line may have at most ${MAX_LINE_LENGTH}; it is not read`);
+        return;
+      }
       const tokens = lexLine(src, index + 1);
       if (tokens.length === 0) return;
       const s = new LineParser(file, diagnostics, index + 1, tokens).statement();
@@ -538,7 +569,6 @@ export function parseScenario(text: string, file: string): Scenario {
       a.range.start.column - b.range.start.column ||
       (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1),
   );
-  return scenario;
 }
 
 /** Whether any link statement (even a faulty one) names `socket`, so a broken link does not also fail every drop. */
