@@ -9,70 +9,24 @@
 // The cases: cases.txt (one sock, every state × every entry point), scenarios.txt (multi-event
 // cases, most of them on two linked sockets) and every example in examples/.
 //
-// To run the unmodified 1.2.13 files, change the inputs below (the kernel files both sides
-// compile and the machine layer the gcc side links), not the driver or the comparison.
+// To run the unmodified 1.2.13 files, change the inputs (INPUTS in differential/gcc.ts: the
+// kernel C both sides compile and the machine layer the gcc side links), not the driver, the
+// protocol or the comparison.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadRun } from '../src/host/load';
-import { nodeCParser } from '../src/host/node';
-import { isInt } from '../src/engine/ctypes';
 import { parseScenario } from '../src/scenario/parse';
 import { formatDiagnostic } from '../src/scenario/ast';
 import type { Run } from '../src/engine/run';
-import { interpretProtocol, reportOf, type Report } from './differential/interpreter';
-import { scenarioCase, serialise, singleCallCases, writtenSockFields, type Outcome, type PCase } from './differential/protocol';
+import { INPUTS, exampleCases, fieldsOf, gccOutcomes } from './differential/gcc';
+import { interpretProtocol } from './differential/interpreter';
+import { scenarioCase, serialise, singleCallCases, type PCase } from './differential/protocol';
 
 const here = join(__dirname, 'differential');
 const ROOT = join(__dirname, '..');
-/** the inputs: the kernel C (both sides) and the gcc side's machine layer */
-export const INPUTS = {
-  kernel: join(ROOT, 'src', 'kernel', 'tcp.c'),
-  machine: join(here, 'machine.c'),
-};
-
-/** The fields both sides report, from the kernel source, and the header that tells the C driver. */
-export async function fieldsOf(run: Run): Promise<{ report: Report; header: string; written: string[] }> {
-  const sk = run.world.skType;
-  const parse = await nodeCParser();
-  const written = writtenSockFields(parse, [...run.prog.files.values()], new Set(sk.fields.map((f) => f.name)));
-  const report = reportOf(sk, written);
-  const x = (names: string[]) => names.map((n) => `X(${n})`).join(' ');
-  const header =
-    [
-      `#define SOCK_INT_FIELDS ${x(report.ints)}`,
-      `#define SOCK_SET_FIELDS ${x(sk.fields.filter((f) => isInt(f.type)).map((f) => f.name))}`,
-      `#define SOCK_TIMERS ${x(report.timers)}`,
-      `#define SOCK_QUEUES ${x(report.queues)}`,
-      `#define SOCK_SKBS ${x(report.skbs)}`,
-    ].join('\n') + '\n';
-  return { report, header, written };
-}
-
-/** Builds driver.c for i386 and runs the protocol text under qemu-i386: one record per case. */
-export function gccOutcomes(protocol: string, header: string): Outcome[] {
-  const dir = mkdtempSync(join(tmpdir(), 'tcp-diff-'));
-  try {
-    const bin = join(dir, 'driver');
-    const fields = join(dir, 'fields.h');
-    writeFileSync(fields, header);
-    const b = spawnSync('sh', [join(here, 'build.sh'), bin, fields, INPUTS.machine, INPUTS.kernel], { encoding: 'utf8' });
-    if (b.status !== 0) throw new Error(`the i386 build of the differential driver failed (exit ${b.status}):\n${b.stderr}`);
-    const r = spawnSync('qemu-i386', [bin], { input: protocol, encoding: 'utf8', maxBuffer: 1 << 28 });
-    if (r.error) throw new Error(`qemu-i386 could not run the differential driver: ${r.error.message} (Debian: apt-get install qemu-user)`);
-    if (r.status !== 0) throw new Error(`the differential driver failed under qemu-i386 (exit ${r.status}): ${r.stderr.slice(0, 2000)}`);
-    return r.stdout
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as Outcome);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 /** The multi-event cases of scenarios.txt: scenarios separated by `=== NAME` lines. */
 function scenarioFileCases(run: Run): PCase[] {
@@ -99,17 +53,6 @@ function scenarioFileCases(run: Run): PCase[] {
   });
   flush(lines.length);
   return out;
-}
-
-function exampleCases(run: Run): PCase[] {
-  const dir = join(ROOT, 'examples');
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.tcpscenario'))
-    .sort()
-    .map((f) => {
-      const sc = parseScenario(readFileSync(join(dir, f), 'utf8'), join(dir, f));
-      return scenarioCase(`examples/${f}`, sc, (n) => run.prog.constants.get(n));
-    });
 }
 
 export interface Difference {
