@@ -15,7 +15,9 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { execSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadRun } from '../src/host/load';
 import { parseScenario } from '../src/scenario/parse';
@@ -158,4 +160,25 @@ test('the interpreter and the i386 gcc build agree on whole socks, every segment
     assert.ok(reached.has(lineAfter(marker, target)), `no case reaches ${what}`);
   assert.deepEqual(mismatches, [], `${mismatches.length} of ${cases.length} cases differ (interpreter vs gcc):\n${mismatches.join('\n')}`);
   run.dispose();
+});
+
+test('without qemu-i386 or 32-bit gcc libraries the build fails and says what to install (no 64-bit fallback)', () => {
+  const bin = mkdtempSync(join(tmpdir(), 'tcp-diff-path-'));
+  try {
+    // a PATH holding a shell and a gcc that cannot build for -m32, and no qemu-i386
+    for (const tool of ['sh', 'cat', 'rm', 'dirname']) symlinkSync(execSync(`command -v ${tool}`, { shell: '/bin/sh', encoding: 'utf8' }).trim(), join(bin, tool));
+    writeFileSync(join(bin, 'gcc'), '#!/bin/sh\necho "/usr/bin/ld: cannot find -lgcc: No such file or directory" >&2\nexit 1\n', { mode: 0o755 });
+    const build = () => spawnSync(join(bin, 'sh'), [join(here, 'build.sh'), join(bin, 'driver'), join(bin, 'fields.h')], { encoding: 'utf8', env: { PATH: bin } });
+    let r = build();
+    assert.equal(r.status, 3, r.stderr);
+    assert.match(r.stderr, /qemu-i386 is missing.*apt-get install qemu-user/);
+    writeFileSync(join(bin, 'qemu-i386'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+    r = build();
+    assert.equal(r.status, 3, r.stderr);
+    assert.match(r.stderr, /gcc -m32 cannot build an i386 program \(Debian: apt-get install gcc-multilib\)/);
+    assert.match(r.stderr, /cannot find -lgcc/);
+    assert.ok(!existsSync(join(bin, 'driver')), 'no program was built');
+  } finally {
+    rmSync(bin, { recursive: true, force: true });
+  }
 });
