@@ -1,18 +1,26 @@
 #!/bin/sh
-# Build the differential-test harness: the reduced kernel C (src/kernel/tcp.c)
-# compiled by gcc, with the natives of tcp.h implemented in plain C.
-#   usage: test/differential/build.sh OUTPUT
-#   run:   OUTPUT < test/differential/cases.txt
-# Prefers an i386 build (gcc -m32). If that cannot be built or cannot run
-# here (a kernel without IA32 emulation), it warns and builds a native
-# 64-bit program in which harness.c compiles the kernel C with long as int.
+# Build the gcc side of the differential test: driver.c (the driver protocol) over a machine
+# layer and the kernel C, for i386. There is no 64-bit fallback: the kernel C is i386 code.
+#   usage: test/differential/build.sh OUTPUT FIELDS_H [MACHINE [KERNEL_C]]
+#     FIELDS_H  the generated X-macro lists of sock fields (the test writes it)
+#     MACHINE   the machine layer, default test/differential/machine.c (the reduced port)
+#     KERNEL_C  the kernel C the machine layer includes, default src/kernel/tcp.c
+#   run:   qemu-i386 OUTPUT < cases.protocol
 set -e
 here=$(cd "$(dirname "$0")" && pwd)
-out=${1:?usage: $0 OUTPUT}
-if gcc -m32 -O0 -w -o "$out" "$here/harness.c" 2>/dev/null &&
-   echo "" | "$out" >/dev/null 2>&1; then
-	exit 0
+out=${1:?usage: $0 OUTPUT FIELDS_H [MACHINE [KERNEL_C]]}
+fields=${2:?usage: $0 OUTPUT FIELDS_H [MACHINE [KERNEL_C]]}
+machine=${3:-$here/machine.c}
+kernel=${4:-$here/../../src/kernel/tcp.c}
+if ! command -v qemu-i386 >/dev/null 2>&1; then
+	echo "build.sh: qemu-i386 is missing: this machine runs the i386 build under qemu-i386 (Debian: apt-get install qemu-user)" >&2
+	exit 3
 fi
-echo "build.sh: warning: gcc -m32 failed or its program cannot run here;" \
-     "building a 64-bit harness (kernel C compiled with long as int)" >&2
-gcc -O0 -w -no-pie -o "$out" "$here/harness.c"
+if ! echo 'int main(void){return 0;}' | gcc -m32 -x c -o "$out.probe" - 2>"$out.probe.err"; then
+	echo "build.sh: gcc -m32 cannot build an i386 program (Debian: apt-get install gcc-multilib):" >&2
+	cat "$out.probe.err" >&2
+	exit 3
+fi
+rm -f "$out.probe" "$out.probe.err"
+exec gcc -m32 -O0 -w -I"$here" -DMACHINE="\"$machine\"" -DKERNEL_C="\"$kernel\"" -DFIELDS_H="\"$fields\"" \
+	-o "$out" "$here/driver.c"

@@ -1,6 +1,6 @@
-// The differential cases (cases.txt) on the interpreter's side: read them, and set one up on a
-// fresh, zeroed sock exactly as harness.c does, ready to call. Used by the differential test and
-// by the benchmark that times the same calls against gcc.
+// The single-call cases (cases.txt) on the interpreter's side, as the benchmark runs them: read them, and set one up on a
+// fresh, zeroed sock exactly as harness.c does, ready to call. Used by the benchmark (the
+// differential test reads cases.txt through protocol.ts singleCallCases).
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,10 +1,11 @@
 /*
- * Differential-test harness for src/kernel/tcp.c (tcp-close-debugger).
+ * Single-call harness for src/kernel/tcp.c (tcp-close-debugger), used by the
+ * benchmark (scripts/bench/native.c), which times the calls of cases.txt.
+ * The differential test itself runs cases.txt, and more, through driver.c
+ * (the driver protocol, test/differential/protocol.ts).
  *
- * Compiles the reduced kernel C with gcc, supplies the natives declared in
- * tcp.h in plain C, and runs one case per input line, printing one result
- * line per case, so that the same cases can be run through the debugger's
- * C interpreter and the two outputs compared line by line.
+ * Compiles the reduced kernel C with gcc over the natives of machine.c and
+ * runs one case per input line, printing one result line per case.
  *
  * Input line:   ENTRY k=v k=v ... ; k=v ...
  *   ENTRY      tcp_fin | tcp_close | tcp_close_state | tcp_ack | tcp_rcv
@@ -38,203 +39,20 @@
  * Licence: GPL-2.0-or-later, like the kernel code it includes.
  */
 
-/*
- * The kernel C is i386 code: int and long are 32 bits, and the sequence
- * number arithmetic (before/after, wrap-around at 2^32) depends on it.
- * build.sh uses gcc -m32 where 32-bit programs can run. Where they cannot
- * (no IA32 emulation) it builds a 64-bit program, and then the kernel C is
- * compiled with long turned into int, so that it still sees i386 sizes.
- * The only pointer kept in a long is timer.data = (unsigned long)sk; the
- * sock is therefore a static object, and build.sh links with -no-pie so
- * that its address fits in 32 bits (checked at run time).
- */
-#if defined(__LP64__)
-#define long int
-#define HARNESS_LONG_IS_INT 1
-#endif
+#include "machine.c"
 
-#include "../../src/kernel/tcp.c"
-
-unsigned long jiffies;
-
-#ifdef HARNESS_LONG_IS_INT
-#undef long
-#endif
-
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <stdarg.h>
-
-/* ---------------------------------------------------------------- natives */
-
-#define MAX_TIMERS 16
-static struct { struct timer_list *t; int pending; } timers[MAX_TIMERS];
-
-static int *pending_slot(struct timer_list *t)
-{
-	int i;
-	for (i = 0; i < MAX_TIMERS; i++)
-		if (timers[i].t == t)
-			return &timers[i].pending;
-	for (i = 0; i < MAX_TIMERS; i++)
-		if (timers[i].t == 0) {
-			timers[i].t = t;
-			timers[i].pending = 0;
-			return &timers[i].pending;
-		}
-	fprintf(stderr, "harness: timer table full\n");
-	exit(2);
-}
-
-static int timer_pending(struct timer_list *t)
-{
-	return *pending_slot(t);
-}
-
-/* 1.2 semantics: expires is relative on entry, absolute while pending. */
-void add_timer(struct timer_list *timer)
-{
-	int *p = pending_slot(timer);
-	if (*p)
-		fprintf(stderr, "harness: add_timer on a pending timer\n");
-	timer->expires += jiffies;
-	*p = 1;
-}
-
-int del_timer(struct timer_list *timer)
-{
-	int *p = pending_slot(timer);
-	if (!*p)
-		return 0;
-	*p = 0;
-	timer->expires -= jiffies;
-	return 1;
-}
-
-struct sk_buff *alloc_skb(unsigned int size, int priority)
-{
-	struct sk_buff *skb = calloc(1, sizeof(struct sk_buff));
-	skb->h.th = calloc(1, sizeof(struct tcphdr));
-	(void)size; (void)priority;
-	return skb;
-}
-
-/* Buffers are leaked on purpose: a case is short and nothing is reused. */
-void kfree_skb(struct sk_buff *skb, int rw)
-{
-	(void)skb; (void)rw;
-}
-
-/* Circular list with the head as sentinel; a zeroed head is empty. */
-static void queue_init_if_zero(struct sk_buff_head *list)
-{
-	if (list->next == NULL) {
-		list->next = (struct sk_buff *)list;
-		list->prev = (struct sk_buff *)list;
-	}
-}
-
-struct sk_buff *skb_dequeue(struct sk_buff_head *list)
-{
-	struct sk_buff *skb;
-	queue_init_if_zero(list);
-	skb = list->next;
-	if (skb == (struct sk_buff *)list)
-		return NULL;
-	list->next = skb->next;
-	skb->next->prev = (struct sk_buff *)list;
-	skb->next = NULL;
-	skb->prev = NULL;
-	return skb;
-}
-
-void skb_queue_tail(struct sk_buff_head *list, struct sk_buff *newsk)
-{
-	queue_init_if_zero(list);
-	newsk->next = (struct sk_buff *)list;
-	newsk->prev = list->prev;
-	newsk->next->prev = newsk;
-	newsk->prev->next = newsk;
-}
-
-struct sk_buff *skb_peek(struct sk_buff_head *list)
-{
-	queue_init_if_zero(list);
-	if (list->next == (struct sk_buff *)list)
-		return NULL;
-	return list->next;
-}
-
-void skb_queue_head(struct sk_buff_head *list, struct sk_buff *newsk)
-{
-	queue_init_if_zero(list);
-	newsk->prev = (struct sk_buff *)list;
-	newsk->next = list->next;
-	newsk->next->prev = newsk;
-	newsk->prev->next = newsk;
-}
-
-/* insert newsk after old */
-void skb_append(struct sk_buff *old, struct sk_buff *newsk)
-{
-	newsk->prev = old;
-	newsk->next = old->next;
-	newsk->next->prev = newsk;
-	old->next = newsk;
-}
-
-void skb_unlink(struct sk_buff *skb)
-{
-	if (skb->next && skb->prev) {
-		skb->next->prev = skb->prev;
-		skb->prev->next = skb->next;
-	}
-	skb->next = NULL;
-	skb->prev = NULL;
-}
-
-static int sent;
+/* the last segment sent (sent, in machine.c, counts them) */
 static struct tcphdr last;
 
-/* skb->len is the TCP length: th->doff*4 header bytes + payload. */
-void ip_queue_xmit(struct sock *sk, struct sk_buff *skb)
+void world_xmit(struct sock *sk, struct tcphdr *th, unsigned long payload)
 {
-	(void)sk;
-	sent++;
-	last = *skb->h.th;
+	(void)sk; (void)payload;
+	last = *th;
 }
 
-int printk(const char *fmt, ...)
+void world_printk(const char *text)
 {
-	va_list ap;
-	int n;
-#ifdef HARNESS_LONG_IS_INT
-	/* the kernel C passed ints where the format says long: drop the l */
-	char f[512];
-	int i = 0;
-	for (; *fmt && i < (int)sizeof(f) - 1; fmt++) {
-		if (*fmt == 'l' && i > 0 && f[i - 1] == '%')
-			continue;
-		f[i++] = *fmt;
-	}
-	f[i] = 0;
-	fmt = f;
-#endif
-	va_start(ap, fmt);
-	n = vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	return n;
-}
-
-void sock_wake_async(struct socket *sock, int how)
-{
-	(void)sock; (void)how;
-}
-
-void def_callback1(struct sock *sk)
-{
-	(void)sk;
+	fputs(text, stderr);
 }
 
 /* ------------------------------------------------------------------ cases */
