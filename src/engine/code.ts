@@ -25,6 +25,16 @@ export class CError extends Error {
   }
 }
 
+/** Where a refusal raised below the compiler (the history) is placed until the expression's location is known. */
+export const UNPLACED: Loc = { file: '<evaluation>', line: 1, column: 1, endLine: 1, endColumn: 1 };
+
+/**
+ * An evaluation in a read-only context (a hover, a watch, a breakpoint condition, a logpoint, the
+ * value of a what-if) tried to change the run: a store, a call to a native primitive not declared
+ * pure, or a history record. Thrown before the change is made, so the run is exactly as it was.
+ */
+export class ReadOnlyRefusal extends CError {}
+
 /** All problems found while loading the kernel source. */
 export class LoadErrors extends Error {
   constructor(readonly errors: CError[]) {
@@ -97,6 +107,10 @@ export interface CFunction extends FunctionRef {
 export interface NativeFunction extends FunctionRef {
   kind: 'native';
   impl: (args: any[], loc: Loc) => any;
+  /** declared pure: it only reads (a read-only evaluation may call it) */
+  pure: boolean;
+  /** what an impure native changes, for the refusal's message ("removes a pending timer") */
+  effect?: string;
 }
 
 /** One activation of a C function. Slot 0 holds the caller's resume point; params follow. */

@@ -4,11 +4,11 @@
 
 import type { Assignment, Diagnostic, Range, Scenario, ScenarioEvent, SegmentSpec, Value } from '../scenario/ast';
 import { CError, Op, type CFunction, type Loc } from './code';
-import { compileProgram, type CParse, type Program, type SourceFile } from './compile';
+import { compileProgram, type CParse, type NativeSpec, type Program, type SourceFile } from './compile';
 import { CStruct, isInt, type FunctionRef, type StructType } from './ctypes';
 import { History } from './history';
 import { Machine } from './machine';
-import { HIDDEN_SLOTS, World, matches, segmentText, type Segment, type SegmentFlags, type SocketInfo } from './world';
+import { HIDDEN_SLOTS, NATIVE_EFFECTS, World, matches, segmentText, type Segment, type SegmentFlags, type SocketInfo } from './world';
 
 export type StopKind = 'statement' | 'event' | 'failure' | 'error' | 'end';
 
@@ -92,15 +92,16 @@ export class Run {
     const scenarioErrors = opts.scenario.diagnostics.filter((d) => d.severity === 'error');
     if (scenarioErrors.length) throw new RunSetupError(scenarioErrors);
     let world: World | undefined;
-    const natives = new Map<string, { impl: (args: any[], loc: Loc) => any }>();
+    const natives = new Map<string, NativeSpec>();
     // natives are bound to the world, which needs the compiled program: bind lazily
-    for (const name of ['add_timer', 'del_timer', 'alloc_skb', 'kfree_skb', 'skb_queue_tail', 'skb_queue_head', 'skb_append', 'skb_unlink', 'skb_dequeue', 'skb_peek', 'ip_queue_xmit', 'printk', 'sock_wake_async', 'def_callback1', 'wake_up_interruptible']) {
+    for (const [name, effect] of Object.entries(NATIVE_EFFECTS)) {
       let impl: ((args: any[], loc: Loc) => any) | undefined;
       natives.set(name, {
         impl: (args, loc) => {
           impl ??= world!.natives().get(name)!.impl;
           return impl(args, loc);
         },
+        ...(effect === null ? { pure: true } : { effect }),
       });
     }
     try {
