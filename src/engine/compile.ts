@@ -104,6 +104,9 @@ export interface CompiledExpression {
 
 export class RuntimeFault extends CError {}
 
+/** The file name of an expression compiled for a hover, watch or condition. */
+const EXPRESSION = '<expression>';
+
 /**
  * A compiled expression whose evaluation runs with the history sealed: any change it attempts
  * throws a ReadOnlyRefusal (placed at `at` when the history raised it) before anything changes.
@@ -196,10 +199,10 @@ export function compileProgram(opts: CompileOptions): Program {
 }
 
 // A pointer converted to an integer (`(unsigned long) sk`, as timers keep their socket in
-// `timer->data`) stays the pointer: this memory has no addresses. It can be copied from where the
-// cast put it, passed and returned, cast back to a pointer, tested for truth and compared with ==
-// and !=. Anything that needs its numeric value (arithmetic, ordering, conversion to another
-// integer, switch) is refused where it happens, with file:line:col, never computed as 0.
+// `timer->data`) stays the pointer: this memory has no addresses. It can be copied into another
+// 32-bit integer (stored, passed, returned), cast back to a pointer, tested for truth and compared
+// with == and !=. Anything that needs its numeric value (arithmetic, ordering, a narrower integer,
+// switch) is refused where it happens, with file:line:col, never computed as 0.
 
 /** A run-time value as a message names it. */
 function describeValue(x: unknown): string {
@@ -295,16 +298,17 @@ class Compiler {
       throw new LoadErrors(this.errors);
     }
     this.prog.compileExpression = (text, fn, pc, allowWrites) => {
-      const tree = this.opts.parse(`void __watch(void) { (${text}\n); }`);
+      // the expression on a line of its own, so its locations are its own lines and columns
+      const tree = this.opts.parse(`void __watch(void) { (\n${text}\n); }`);
       try {
         const body = named(tree.rootNode)[0]?.childForFieldName('body');
         const stmt = body?.namedChildren[0];
         const e = stmt?.namedChildren[0];
         if (tree.rootNode.hasError || !e || named(body!).length !== 1) {
-          throw new CError({ file: '<expression>', line: 1, column: 1, endLine: 1, endColumn: text.length + 1 }, `'${text}' is not a C expression`);
+          throw new CError({ file: EXPRESSION, line: 1, column: 1, endLine: 1, endColumn: text.length + 1 }, `'${text}' is not a C expression`);
         }
-        const r = this.compileWatch(e, fn, pc, allowWrites, '<expression>');
-        return allowWrites ? r : sealed(r, this.H, { file: '<expression>', line: 1, column: 1, endLine: 1, endColumn: text.length + 1 });
+        const r = this.compileWatch(e, fn, pc, allowWrites, EXPRESSION);
+        return allowWrites ? r : sealed(r, this.H, { file: EXPRESSION, line: 1, column: 1, endLine: 1, endColumn: text.length + 1 });
       } finally {
         tree.delete();
       }
@@ -316,11 +320,13 @@ class Compiler {
   // ---- locations and errors ----
 
   private loc(n: TSNode, file: string): Loc {
+    // an expression is compiled on the line after its wrapper (see compileExpression)
+    const first = file === EXPRESSION ? 0 : 1;
     return {
       file,
-      line: n.startPosition.row + 1,
+      line: n.startPosition.row + first,
       column: n.startPosition.column + 1,
-      endLine: n.endPosition.row + 1,
+      endLine: n.endPosition.row + first,
       endColumn: n.endPosition.column + 1,
     };
   }
@@ -1019,8 +1025,11 @@ class Compiler {
         if (t.bits !== 32 || t.signed) this.fail(at, this.file, `a pointer converted to '${t.name}' (only 'unsigned long' holds a pointer)`);
         return (x) => (x === null || x === undefined ? 0 : x);
       }
-      if (v.cv !== undefined) return intConverter(t, bits ?? t.bits);
-      return numeric1(this.loc(at, this.file), `converting to '${t.name}'`, intConverter(t, bits ?? t.bits));
+      const c = intConverter(t, bits ?? t.bits);
+      if (v.cv !== undefined) return c;
+      // a 32-bit integer may hold a pointer kept in an integer: copied as it is
+      if (t.bits === 32 && !bits) return (x) => (typeof x === 'number' ? c(x) : (x ?? 0));
+      return numeric1(this.loc(at, this.file), `converting to '${bits ? `a ${bits}-bit field` : t.name}'`, c);
     }
     if (t.k === 'ptr') {
       if (v.t.k === 'int') {

@@ -7,6 +7,7 @@ import { CError, Op, type CFunction, type Loc } from './code';
 import { compileProgram, type CParse, type NativeSpec, type Program, type SourceFile } from './compile';
 import { CStruct, isInt, type FunctionRef, type StructType } from './ctypes';
 import { History } from './history';
+import { pointerText } from './inspect';
 import { Machine } from './machine';
 import { HIDDEN_SLOTS, NATIVE_EFFECTS, World, matches, segmentText, type Segment, type SegmentFlags, type SocketInfo } from './world';
 
@@ -564,7 +565,7 @@ export class Run {
       const actual = fi.cells(sk)[fi.index];
       const want = fi.unsigned ? v >>> 0 : v | 0;
       if (actual !== want) {
-        const show = (x: number) => (f.name === 'state' ? `${this.constantName(x, 'TCP_')}` : String(x));
+        const show = (x: number) => (typeof x !== 'number' ? pointerText(this, x) : f.name === 'state' ? `${this.constantName(x, 'TCP_')}` : String(x));
         bad.push(`${f.name} is ${show(actual)}, expected ${show(want)}`);
       }
     }

@@ -460,6 +460,8 @@ export function printf(fmt: string, args: any[]): string {
     const a = args[i++];
     let s: string;
     const n = typeof a === 'number' ? a : 0;
+    // a pointer (also one kept in an integer) prints as %p does, never as 0 or [object Object]
+    if (a instanceof CStruct) c = 'p';
     switch (c) {
       case 'd':
       case 'i':
