@@ -15,13 +15,29 @@ export function formatLoc(l: Loc): string {
   return `${l.file}:${l.line}:${l.column}`;
 }
 
+/**
+ * `text` with control and invisible formatting characters escaped (bidirectional overrides such as
+ * U+202E, zero-width characters, C0/C1 controls but newline and tab): what a message echoes of
+ * what the user wrote shows as written and cannot reorder the rest of the message.
+ */
+export function printable(text: string): string {
+  return text.replace(/[\p{Cf}\p{Zl}\p{Zp}]|(?![\n\t])\p{Cc}/gu, (ch) => {
+    const n = ch.codePointAt(0)!;
+    return n <= 0xff ? '\\x' + n.toString(16).padStart(2, '0') : `\\u{${n.toString(16)}}`;
+  });
+}
+
 /** A C source file the interpreter refuses (syntax it cannot run), or a run-time fault. */
 export class CError extends Error {
+  /** the message without the location (what the user wrote in it escaped, see printable) */
+  readonly detail: string;
   constructor(
     readonly loc: Loc,
-    readonly detail: string,
+    detail: string,
   ) {
-    super(`${formatLoc(loc)}: ${detail}`);
+    const d = printable(detail);
+    super(`${printable(formatLoc(loc))}: ${d}`);
+    this.detail = d;
   }
 }
 
