@@ -237,7 +237,7 @@ export class TcpCloseSession extends LoggingDebugSession {
     this.aliases.clear();
     for (const req of this.lineRequests.values()) this.placeBreakpoints(this.fromClient(req.source.path!), this.lineSpecs(req));
     if (this.fnRequest) ctl.setFunctionBreakpoints(this.fnRequest.breakpoints);
-    if (this.dataRequest) ctl.setDataBreakpoints(this.dataRequest.breakpoints.map((b) => b.dataId));
+    if (this.dataRequest) ctl.setDataBreakpoints(this.dataRequest.breakpoints);
     return true;
   }
 
@@ -517,7 +517,7 @@ export class TcpCloseSession extends LoggingDebugSession {
       if (!Array.isArray(args?.breakpoints) || args.breakpoints.some((b) => typeof b?.dataId !== 'string')) throw new Error('setDataBreakpoints: breakpoints must be a list of { dataId }');
       this.dataRequest = args;
       const { ctl } = this.need();
-      response.body = { breakpoints: ctl.setDataBreakpoints(args.breakpoints.map((b) => b.dataId)).map((r) => this.toProtocol(r)) };
+      response.body = { breakpoints: ctl.setDataBreakpoints(args.breakpoints).map((r) => this.toProtocol(r)) };
       this.sendResponse(response);
     });
   }

@@ -199,3 +199,27 @@ test('setVariable and a REPL assignment are what-ifs: they change the run throug
   assert.equal((await c.vars(CLIENT)).rto, before, 'going back shows the value before the what-if');
   assert.equal((await c.vars(CLIENT)).retransmits, retransmits);
 });
+
+test('data breakpoints take a read-only condition and a hit count too', async () => {
+  const want = await expectedEnd();
+  await c.launch({ scenario: LOST_FIN });
+  const sock = await c.scope((await c.top(CLIENT)).id, 'Socket server');
+  const info = await c.dc.dataBreakpointInfoRequest({ variablesReference: sock.variablesReference, name: 'state' });
+  const set = await c.dc.setDataBreakpointsRequest({
+    breakpoints: [
+      { dataId: info.body.dataId!, condition: 'sk->state == TCP_LAST_ACK' },
+      { dataId: info.body.dataId!, condition: 'del_timer(&sk->timer) || 1', hitCondition: '>= 100' },
+    ],
+  });
+  assert.equal(set.body.breakpoints[0].verified, true);
+  assert.equal(set.body.breakpoints[1].verified, true);
+  c.skipPending();
+  const hit = await c.step('continue');
+  assert.equal(hit.body.reason, 'data breakpoint');
+  assert.match(hit.body.description ?? '', /^server\.state: TCP_CLOSE_WAIT \(8\) → TCP_LAST_ACK \(9\)/, 'the change to CLOSE_WAIT did not satisfy the condition');
+  assert.match(hit.body.description ?? '', /could not be evaluated: del_timer\(\) is not allowed here/);
+  await c.dc.setDataBreakpointsRequest({ breakpoints: [] });
+  c.skipPending();
+  await c.dc.continueRequest({ threadId: 2 });
+  assert.deepEqual(await continueToEnd(), want);
+});
