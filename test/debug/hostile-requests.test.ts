@@ -26,7 +26,7 @@ afterEach(async () => {
 
 const RLO = '\u202e';
 
-test('two launches before configurationDone: both are answered, the first runs, the second is refused', async () => {
+test('two launches before configurationDone: both are answered, the first runs, the second is refused', { timeout: 60_000 }, async () => {
   await c.dc.initializeRequest({ adapterID: 'tcp-close', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });
   const first = c.dc.launchRequest({ scenario: PASSIVE } as DebugProtocol.LaunchRequestArguments);
   const second = c.dc.launchRequest({ scenario: PASSIVE } as DebugProtocol.LaunchRequestArguments);
