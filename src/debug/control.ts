@@ -46,28 +46,32 @@ export interface BreakpointResult {
 
 type HitTest = { op: '==' | '>=' | '>' | '<' | '<=' | '%'; n: number };
 
-interface Breakpoint {
+interface Breakpoint extends Conditions {
   id: number;
   kind: 'line' | 'function' | 'scenario';
   file: string;
   line: number;
   fnName?: string;
-  condition?: string;
-  hit?: HitTest;
   logMessage?: string;
-  hits: number;
-  /** the condition compiled per (function, instruction), or the error compiling it */
-  compiled: Map<string, CompiledExpression | CError>;
 }
 
-/** A watched integer or pointer: a data breakpoint. */
-interface DataWatch {
+/** A watched integer or pointer: a data breakpoint, with its condition and hit count if any. */
+interface DataWatch extends Conditions {
   id: number;
   dataId: string;
   label: string;
   cells: any[];
   index: number;
   show: (v: unknown) => string;
+}
+
+/** A condition (a read-only C expression) and a hit count, as breakpoints of every kind have them. */
+interface Conditions {
+  condition?: string;
+  hit?: HitTest;
+  hits: number;
+  /** the condition compiled per (function, instruction), or the error compiling it */
+  compiled: Map<string, CompiledExpression | CError>;
 }
 
 /** What a data breakpoint may watch: a socket's field, or a field of a struct reached by pointer. */
@@ -128,10 +132,11 @@ export class Controller {
     return out;
   }
 
-  private addConditions(bp: Breakpoint, spec: { condition?: string; hitCondition?: string }, fn: CFunction | null, pc: number, messages: string[]): void {
+  /** Takes the condition (compiled now in `fn` at `pc`, unless `fn` is undefined: not known yet) and the hit count. */
+  private addConditions(bp: Conditions, spec: { condition?: string; hitCondition?: string }, fn: CFunction | null | undefined, pc: number, messages: string[]): void {
     if (spec.condition?.trim()) {
       bp.condition = spec.condition.trim();
-      const c = this.compile(bp, fn, pc);
+      const c = fn === undefined ? undefined : this.compile(bp, fn, pc);
       if (c instanceof CError) messages.push(`condition '${bp.condition}' is not a C expression the debugger can evaluate here: ${c.detail}`);
     }
     if (spec.hitCondition?.trim()) {
@@ -207,18 +212,22 @@ export class Controller {
     return { dataId: `struct#${st.id}:${target.field}`, description: owner ? `${owner.name}.${target.field}` : `(struct ${st.type.name} #${st.id}).${target.field}` };
   }
 
-  setDataBreakpoints(dataIds: string[]): BreakpointResult[] {
+  setDataBreakpoints(specs: { dataId: string; condition?: string; hitCondition?: string }[]): BreakpointResult[] {
     this.watches = [];
-    return dataIds.map((dataId) => {
+    return specs.map((spec) => {
       const id = this.nextId++;
-      const w = this.resolveDataId(dataId);
+      const w = this.resolveDataId(spec.dataId);
       if (typeof w === 'string') return { id, verified: false, message: w };
-      this.watches.push({ id, ...w });
-      return { id, verified: true };
+      const watch: DataWatch = { id, ...w, hits: 0, compiled: new Map() };
+      const messages: string[] = [];
+      // the frame a condition is read in is the one that changed the value: compiled when it does
+      this.addConditions(watch, spec, undefined, 0, messages);
+      this.watches.push(watch);
+      return { id, verified: true, message: messages.length ? messages.join('; ') : undefined };
     });
   }
 
-  private resolveDataId(dataId: string): Omit<DataWatch, 'id'> | string {
+  private resolveDataId(dataId: string): Omit<DataWatch, 'id' | keyof Conditions> | string {
     const m = /^(?:struct#(\d+)|([^:#]+)):(\w+)$/.exec(dataId);
     if (!m) return `'${dataId}' is not a data breakpoint id of this debugger`;
     const field = m[3];
@@ -356,13 +365,24 @@ export class Controller {
   private watchHit(s: Stop, before: unknown[], backward: boolean): StopReport | undefined {
     const ids: number[] = [];
     const what: string[] = [];
+    const notes: string[] = [];
     this.watches.forEach((w, i) => {
       const now = w.cells[w.index];
       if (now === before[i]) return;
+      // the condition is read at the stop where the change is seen, in its top frame
+      if (w.condition) {
+        const r = this.test(w);
+        if (typeof r === 'string') notes.push(`data breakpoint condition '${w.condition}' could not be evaluated: ${r}`);
+        else if (!r) return;
+      }
+      if (!backward) {
+        w.hits++;
+        if (w.hit && !hitHolds(w.hit, w.hits)) return;
+      }
       ids.push(w.id);
       what.push(backward ? `${w.label}: ${w.show(now)} → ${w.show(before[i])} (written by this statement)` : `${w.label}: ${w.show(before[i])} → ${w.show(now)}`);
     });
-    return ids.length ? { stop: s, reason: 'data breakpoint', description: what.join('; '), hitBreakpointIds: ids } : undefined;
+    return ids.length ? { stop: s, reason: 'data breakpoint', description: [...what, ...notes].join('; '), hitBreakpointIds: ids } : undefined;
   }
 
   /** Line, function and scenario breakpoints that hold at stop `s` (logpoints log and do not stop). */
@@ -412,7 +432,7 @@ export class Controller {
     return prev.file !== s.loc!.file || prev.line !== s.loc!.line || prev.fn !== s.fn!.name;
   }
 
-  private compile(b: Breakpoint, fn: CFunction | null, pc: number): CompiledExpression | CError {
+  private compile(b: Conditions, fn: CFunction | null, pc: number): CompiledExpression | CError {
     const key = `${fn?.index ?? -1}:${pc}`;
     let c = b.compiled.get(key);
     if (!c) {
@@ -427,7 +447,7 @@ export class Controller {
   }
 
   /** The breakpoint's condition in the top frame: true/false, or the error's text. */
-  private test(b: Breakpoint): boolean | string {
+  private test(b: Conditions): boolean | string {
     const at = topScope(this.run);
     const c = this.compile(b, at.fn, at.pc);
     if (c instanceof CError) return c.detail;

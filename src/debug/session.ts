@@ -17,7 +17,7 @@ import {
   Thread,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import type { CFunction, Frame } from '../engine/code';
+import { printable, type CFunction, type Frame } from '../engine/code';
 import { CStruct, isInt, typeName, type CType } from '../engine/ctypes';
 import { KEY_FIELDS, displayField, displayTimer, socketView } from '../engine/inspect';
 import { RunSetupError, type Run, type Stop } from '../engine/run';
@@ -46,6 +46,9 @@ type Container =
 
 /** Requests the adapter does not advertise (no capability says it answers them). */
 const NOT_SUPPORTED = new Set(['attach', 'source', 'completions', 'stepInTargets', 'gotoTargets', 'goto', 'loadedSources', 'readMemory', 'writeMemory', 'disassemble', 'setExpression', 'modules', 'setInstructionBreakpoints', 'locations', 'restartFrame', 'cancel']);
+
+/** The highest line a breakpoint may name (the schema's integers; no source is longer). */
+const MAX_LINE = 2 ** 31 - 1;
 
 /** A request naming a frame or variables of an earlier stop (the client asked late). */
 class StaleReference extends Error {}
@@ -106,7 +109,7 @@ export class TcpCloseSession extends LoggingDebugSession {
   }
 
   private fail(response: DebugProtocol.Response, message: string, id = 1001, showUser = true): void {
-    this.sendErrorResponse(response, { id, format: '{_reason}', variables: { _reason: message }, showUser });
+    this.sendErrorResponse(response, { id, format: '{_reason}', variables: { _reason: printable(message) }, showUser });
   }
 
   /** Runs a handler; an exception becomes an error response. */
@@ -179,7 +182,15 @@ export class TcpCloseSession extends LoggingDebugSession {
     this.onConfigured?.();
   }
 
+  /** a launch is being answered (it waits for configurationDone): a second one is refused */
+  private launching = false;
+
   protected override async launchRequest(response: DebugProtocol.LaunchResponse, raw: DebugProtocol.LaunchRequestArguments): Promise<void> {
+    if (this.launching || this.run) {
+      // the first launch keeps its run and gets its answer; this one is told why not
+      return this.fail(response, this.launching ? 'a launch is already in progress in this session: one launch per session (restart to run again)' : 'this session already runs a scenario: restart it, or start another session', 1005);
+    }
+    this.launching = true;
     try {
       const args = checkLaunchArguments(raw);
       if (typeof args === 'string') return this.fail(response, args, 1002);
@@ -191,6 +202,8 @@ export class TcpCloseSession extends LoggingDebugSession {
       this.begin();
     } catch (e) {
       this.fail(response, errorText(e));
+    } finally {
+      this.launching = false;
     }
   }
 
@@ -216,9 +229,9 @@ export class TcpCloseSession extends LoggingDebugSession {
     this.prevSnapshot = undefined;
     // breakpoints set before a restart apply to the new run
     this.aliases.clear();
-    for (const req of this.lineRequests.values()) ctl.setBreakpoints(this.fromClient(req.source.path!), this.lineSpecs(req));
+    for (const req of this.lineRequests.values()) this.placeBreakpoints(this.fromClient(req.source.path!), this.lineSpecs(req));
     if (this.fnRequest) ctl.setFunctionBreakpoints(this.fnRequest.breakpoints);
-    if (this.dataRequest) ctl.setDataBreakpoints(this.dataRequest.breakpoints.map((b) => b.dataId));
+    if (this.dataRequest) ctl.setDataBreakpoints(this.dataRequest.breakpoints);
     return true;
   }
 
@@ -343,9 +356,9 @@ export class TcpCloseSession extends LoggingDebugSession {
     }
     const r = o.report;
     this.lastReport = r;
-    const ev = new StoppedEvent(r.reason, this.threadOf(r.stop), r.text) as DebugProtocol.StoppedEvent;
+    const ev = new StoppedEvent(r.reason, this.threadOf(r.stop), r.text === undefined ? undefined : printable(r.text)) as DebugProtocol.StoppedEvent;
     ev.body.allThreadsStopped = true;
-    if (r.description) ev.body.description = r.description;
+    if (r.description) ev.body.description = printable(r.description);
     if (r.hitBreakpointIds?.length) ev.body.hitBreakpointIds = r.hitBreakpointIds;
     this.sendEvent(ev);
     this.sendSnapshot();
@@ -408,15 +421,26 @@ export class TcpCloseSession extends LoggingDebugSession {
     if (!Array.isArray(bps)) throw new Error('setBreakpoints: breakpoints must be a list');
     return bps.map((b) => {
       if (!b || typeof b.line !== 'number') throw new Error('setBreakpoints: each breakpoint needs a numeric line');
-      return { line: this.convertClientLineToDebugger(b.line), condition: b.condition, hitCondition: b.hitCondition, logMessage: b.logMessage };
+      const line = this.convertClientLineToDebugger(b.line);
+      // a line the schema cannot carry back (1e300, 2.5, -1) is answered, never echoed
+      if (!Number.isInteger(line) || line < 1 || line > MAX_LINE) return { line: 0, invalid: `line ${String(b.line).slice(0, 24)} is not a line number (a whole number from 1 to ${MAX_LINE})` };
+      return { line, condition: b.condition, hitCondition: b.hitCondition, logMessage: b.logMessage };
     });
+  }
+
+  /** Breakpoints for the specs: the controller's for valid lines, unverified ones for invalid lines, in order. */
+  private placeBreakpoints(file: string, specs: ReturnType<TcpCloseSession['lineSpecs']>): DebugProtocol.Breakpoint[] {
+    const valid = specs.filter((b) => !b.invalid);
+    const placed = this.ctl!.setBreakpoints(file, valid).map((r) => this.toProtocol(r));
+    let k = 0;
+    return specs.map((b) => (b.invalid ? { verified: false, message: b.invalid } : placed[k++]));
   }
 
   private toProtocol(r: BreakpointResult): DebugProtocol.Breakpoint {
     const b: DebugProtocol.Breakpoint = { id: r.id, verified: r.verified };
     if (r.line !== undefined) b.line = this.convertDebuggerLineToClient(r.line);
     if (r.file) b.source = this.source(r.file);
-    if (r.message) b.message = r.message;
+    if (r.message) b.message = printable(r.message);
     return b;
   }
 
@@ -427,12 +451,10 @@ export class TcpCloseSession extends LoggingDebugSession {
       const specs = this.lineSpecs(args);
       this.lineRequests.set(resolve(path), args);
       if (!this.ctl) {
-        response.body = { breakpoints: specs.map((b) => ({ verified: false, line: this.convertDebuggerLineToClient(b.line), message: 'set when the scenario is loaded' })) };
+        response.body = { breakpoints: specs.map((b) => (b.invalid ? { verified: false, message: b.invalid } : { verified: false, line: this.convertDebuggerLineToClient(b.line), message: 'set when the scenario is loaded' })) };
         return this.sendResponse(response);
       }
-      const ctl = this.ctl;
-      const file = this.fromClient(path);
-      response.body = { breakpoints: ctl.setBreakpoints(file, specs).map((r) => this.toProtocol(r)) };
+      response.body = { breakpoints: this.placeBreakpoints(this.fromClient(path), specs) };
       this.sendResponse(response);
     });
   }
@@ -489,7 +511,7 @@ export class TcpCloseSession extends LoggingDebugSession {
       if (!Array.isArray(args?.breakpoints) || args.breakpoints.some((b) => typeof b?.dataId !== 'string')) throw new Error('setDataBreakpoints: breakpoints must be a list of { dataId }');
       this.dataRequest = args;
       const { ctl } = this.need();
-      response.body = { breakpoints: ctl.setDataBreakpoints(args.breakpoints.map((b) => b.dataId)).map((r) => this.toProtocol(r)) };
+      response.body = { breakpoints: ctl.setDataBreakpoints(args.breakpoints).map((r) => this.toProtocol(r)) };
       this.sendResponse(response);
     });
   }

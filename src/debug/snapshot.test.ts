@@ -10,7 +10,7 @@ import { readdirSync } from 'node:fs';
 import { loadRun } from '../host/load';
 import { allViews, diffViews } from '../engine/inspect';
 import type { Run } from '../engine/run';
-import type { StopSnapshot } from '../panel/protocol';
+import type { StopSnapshot } from '../common/protocol';
 import { MAX_SOCKETS, SnapshotBuilder, socketSnapshot } from './snapshot';
 
 const EXAMPLES = join(__dirname, '..', '..', 'examples');

@@ -15,15 +15,41 @@ export function formatLoc(l: Loc): string {
   return `${l.file}:${l.line}:${l.column}`;
 }
 
+/**
+ * `text` with control and invisible formatting characters escaped (bidirectional overrides such as
+ * U+202E, zero-width characters, C0/C1 controls but newline and tab): what a message echoes of
+ * what the user wrote shows as written and cannot reorder the rest of the message.
+ */
+export function printable(text: string): string {
+  return text.replace(/[\p{Cf}\p{Zl}\p{Zp}]|(?![\n\t])\p{Cc}/gu, (ch) => {
+    const n = ch.codePointAt(0)!;
+    return n <= 0xff ? '\\x' + n.toString(16).padStart(2, '0') : `\\u{${n.toString(16)}}`;
+  });
+}
+
 /** A C source file the interpreter refuses (syntax it cannot run), or a run-time fault. */
 export class CError extends Error {
+  /** the message without the location (what the user wrote in it escaped, see printable) */
+  readonly detail: string;
   constructor(
     readonly loc: Loc,
-    readonly detail: string,
+    detail: string,
   ) {
-    super(`${formatLoc(loc)}: ${detail}`);
+    const d = printable(detail);
+    super(`${printable(formatLoc(loc))}: ${d}`);
+    this.detail = d;
   }
 }
+
+/** Where a refusal raised below the compiler (the history) is placed until the expression's location is known. */
+export const UNPLACED: Loc = { file: '<evaluation>', line: 1, column: 1, endLine: 1, endColumn: 1 };
+
+/**
+ * An evaluation in a read-only context (a hover, a watch, a breakpoint condition, a logpoint, the
+ * value of a what-if) tried to change the run: a store, a call to a native primitive not declared
+ * pure, or a history record. Thrown before the change is made, so the run is exactly as it was.
+ */
+export class ReadOnlyRefusal extends CError {}
 
 /** All problems found while loading the kernel source. */
 export class LoadErrors extends Error {
@@ -97,6 +123,10 @@ export interface CFunction extends FunctionRef {
 export interface NativeFunction extends FunctionRef {
   kind: 'native';
   impl: (args: any[], loc: Loc) => any;
+  /** declared pure: it only reads (a read-only evaluation may call it) */
+  pure: boolean;
+  /** what an impure native changes, for the refusal's message ("removes a pending timer") */
+  effect?: string;
 }
 
 /** One activation of a C function. Slot 0 holds the caller's resume point; params follow. */

@@ -6,6 +6,8 @@ import {
   CError,
   LoadErrors,
   Op,
+  ReadOnlyRefusal,
+  UNPLACED,
   type CFunction,
   type Ev,
   type Frame,
@@ -60,7 +62,13 @@ export interface GlobalVar {
 
 export interface NativeSpec {
   impl: (args: any[], loc: Loc) => any;
-  /** hidden slots this native needs on a struct type (e.g. a timer's pending flag) */
+  /**
+   * true: the native only reads, so a read-only evaluation may call it. Not declared pure, a
+   * call in a hover, watch or condition is refused (at compile time, and by a check on every call).
+   */
+  pure?: boolean;
+  /** what an impure native changes, for the refusal's message ("removes a pending timer") */
+  effect?: string;
 }
 
 export interface Program {
@@ -75,7 +83,13 @@ export interface Program {
   /** lines holding a statement, per file */
   executableLines: Map<string, Set<number>>;
   files: Map<string, string>;
-  /** compiles a C expression in the scope of `fn` at instruction `pc` (watch, hover, conditions) */
+  /**
+   * compiles a C expression in the scope of `fn` at instruction `pc` (watch, hover, conditions).
+   * Without `allowWrites` (every caller today) the expression is read-only: an assignment, a call
+   * to kernel C or to a native not declared pure is refused when compiling, and `ev` (and
+   * `lvalue.cells`) run with the history sealed, so any change they attempt throws a
+   * ReadOnlyRefusal before it happens.
+   */
   compileExpression?: (text: string, fn: CFunction | null, pc: number, allowWrites: boolean) => CompiledExpression;
   /** frees the parser's trees */
   dispose?: () => void;
@@ -88,6 +102,30 @@ export interface CompiledExpression {
 }
 
 export class RuntimeFault extends CError {}
+
+/** The file name of an expression compiled for a hover, watch or condition. */
+const EXPRESSION = '<expression>';
+
+/**
+ * A compiled expression whose evaluation runs with the history sealed: any change it attempts
+ * throws a ReadOnlyRefusal (placed at `at` when the history raised it) before anything changes.
+ */
+function sealed(c: CompiledExpression, H: History, at: Loc): CompiledExpression {
+  const inSeal =
+    <A extends any[], R>(f: (...a: A) => R) =>
+    (...a: A): R => {
+      H.seal();
+      try {
+        return f(...a);
+      } catch (e) {
+        if (e instanceof ReadOnlyRefusal && e.loc === UNPLACED) throw new ReadOnlyRefusal(at, e.detail);
+        throw e;
+      } finally {
+        H.unseal();
+      }
+    };
+  return { ev: inSeal(c.ev), t: c.t, lvalue: c.lvalue ? { cells: inSeal(c.lvalue.cells), index: c.lvalue.index } : undefined };
+}
 
 function named(n: TSNode): TSNode[] {
   return n.namedChildren.filter((c): c is TSNode => c !== null);
@@ -190,6 +228,48 @@ function tooDeep(root: TSNode, max: number): TSNode | undefined {
   }
 }
 
+// A pointer converted to an integer (`(unsigned long) sk`, as timers keep their socket in
+// `timer->data`) stays the pointer: this memory has no addresses. It can be copied into another
+// 32-bit integer (stored, passed, returned), cast back to a pointer, tested for truth and compared
+// with == and !=. Anything that needs its numeric value (arithmetic, ordering, a narrower integer,
+// switch) is refused where it happens, with file:line:col, never computed as 0.
+
+/** A run-time value as a message names it. */
+function describeValue(x: unknown): string {
+  if (x instanceof CStruct) return `(${typeName(x.type)} *) #${x.id}`;
+  if (x && typeof x === 'object' && typeof (x as FunctionRef).name === 'string') return `${(x as FunctionRef).name}()`;
+  return String(x);
+}
+
+/** The fault for using a pointer kept in an integer as a number (`what`: the operation). */
+function pointerAsNumber(loc: Loc, what: string, x: unknown): RuntimeFault {
+  return new RuntimeFault(
+    loc,
+    `${what} needs a number, but the value is a pointer kept in an integer (${describeValue(x)}): the interpreter keeps such a value as the pointer (its memory has no addresses), so it can only be cast back to a pointer, compared with == or !=, or tested`,
+  );
+}
+
+/** `x` as a number: NULL and no value are 0; a pointer kept in an integer is refused. */
+function asNumber(loc: Loc, what: string, x: unknown): number {
+  if (x === null || x === undefined) return 0;
+  throw pointerAsNumber(loc, what, x);
+}
+
+/** `f` for two numbers; the fault for a pointer kept in an integer. */
+function numeric2(loc: Loc, what: string, f: (x: number, y: number) => number): (x: any, y: any) => number {
+  return (x, y) => f(typeof x === 'number' ? x : asNumber(loc, what, x), typeof y === 'number' ? y : asNumber(loc, what, y));
+}
+
+/** `f` for a number; the fault for a pointer kept in an integer. */
+function numeric1(loc: Loc, what: string, f: (x: number) => number): (x: any) => number {
+  return (x) => f(typeof x === 'number' ? x : asNumber(loc, what, x));
+}
+
+/** Why a read-only evaluation may not call `nf`. */
+function impureCall(nf: NativeFunction): string {
+  return `${nf.name}() is not allowed here: it ${nf.effect ?? 'is a native primitive not declared pure'}, and hovers, watches, breakpoint conditions, logpoints and what-if values are read-only (they must leave the run as it is)`;
+}
+
 function dirname(p: string): string {
   const i = p.lastIndexOf('/');
   return i < 0 ? '.' : p.slice(0, i);
@@ -248,22 +328,23 @@ class Compiler {
       throw new LoadErrors(this.errors);
     }
     this.prog.compileExpression = (text, fn, pc, allowWrites) => {
-      const tree = this.opts.parse(`void __watch(void) { (${text}\n); }`);
+      // the expression on a line of its own, so its locations are its own lines and columns
+      const tree = this.opts.parse(`void __watch(void) { (\n${text}\n); }`);
       try {
         const body = named(tree.rootNode)[0]?.childForFieldName('body');
         const stmt = body?.namedChildren[0];
         const e = stmt?.namedChildren[0];
         if (tree.rootNode.hasError || !e || named(body!).length !== 1) {
-          throw new CError({ file: '<expression>', line: 1, column: 1, endLine: 1, endColumn: text.length + 1 }, `'${text}' is not a C expression`);
+          throw new CError({ file: EXPRESSION, line: 1, column: 1, endLine: 1, endColumn: text.length + 1 }, `'${text}' is not a C expression`);
         }
         const deep = tooDeep(e, MAX_NESTING);
         if (deep) {
           // the text starts after `void __watch(void) { (` on the first line
           const col = deep.startPosition.row === 0 ? deep.startPosition.column - 22 + 1 : deep.startPosition.column + 1;
-          throw new CError({ file: '<expression>', line: deep.startPosition.row + 1, column: col, endLine: deep.startPosition.row + 1, endColumn: col + 1 }, `the expression is nested too deeply: the interpreter takes C nested up to ${MAX_NESTING} levels`);
+          throw new CError({ file: EXPRESSION, line: deep.startPosition.row + 1, column: col, endLine: deep.startPosition.row + 1, endColumn: col + 1 }, `the expression is nested too deeply: the interpreter takes C nested up to ${MAX_NESTING} levels`);
         }
-        const r = this.compileWatch(e, fn, pc, allowWrites, '<expression>');
-        return r;
+        const r = this.compileWatch(e, fn, pc, allowWrites, EXPRESSION);
+        return allowWrites ? r : sealed(r, this.H, { file: EXPRESSION, line: 1, column: 1, endLine: 1, endColumn: text.length + 1 });
       } finally {
         tree.delete();
       }
@@ -275,11 +356,13 @@ class Compiler {
   // ---- locations and errors ----
 
   private loc(n: TSNode, file: string): Loc {
+    // an expression is compiled on the line after its wrapper (see compileExpression)
+    const first = file === EXPRESSION ? 0 : 1;
     return {
       file,
-      line: n.startPosition.row + 1,
+      line: n.startPosition.row + first,
       column: n.startPosition.column + 1,
-      endLine: n.endPosition.row + 1,
+      endLine: n.endPosition.row + first,
       endColumn: n.endPosition.column + 1,
     };
   }
@@ -612,10 +695,7 @@ class Compiler {
       if (type.k === 'func') {
         this.declaredFns.set(name, { type, loc: this.loc(d, file) });
         const native = this.opts.natives.get(name);
-        if (native && !this.prog.fnByName.has(name)) {
-          const nf: NativeFunction = { kind: 'native', name, type, impl: native.impl };
-          this.prog.fnByName.set(name, nf);
-        }
+        if (native && !this.prog.fnByName.has(name)) this.prog.fnByName.set(name, this.nativeFunction(name, type, native));
         continue;
       }
       if (this.prog.globals.has(name)) {
@@ -634,6 +714,28 @@ class Compiler {
       }
       this.prog.G.push(init);
     }
+  }
+
+  /**
+   * A native as the program calls it. One not declared pure refuses to run during a read-only
+   * evaluation, whoever calls it (an expression, the machine, a timer firing).
+   */
+  private nativeFunction(name: string, type: FuncType, native: NativeSpec): NativeFunction {
+    if (native.pure) return { kind: 'native', name, type, impl: native.impl, pure: true };
+    const H = this.H;
+    const impl = native.impl;
+    const nf: NativeFunction = {
+      kind: 'native',
+      name,
+      type,
+      pure: false,
+      effect: native.effect,
+      impl: (args, loc) => {
+        if (H.sealed) throw new ReadOnlyRefusal(loc, impureCall(nf));
+        return impl(args, loc);
+      },
+    };
+    return nf;
   }
 
   private functionDef(n: TSNode, file: string): void {
@@ -877,7 +979,9 @@ class Compiler {
         this.stmtMark(n, 'switch');
         const v = this.rvalue(n.childForFieldName('condition')!);
         if (!isInt(v.t)) this.fail(n, f, `switch needs an integer value`);
-        const sw = this.emit({ op: Op.SWITCH, loc: this.loc(n, f), ev: v.ev, cases: new Map() });
+        const num = numeric1(this.loc(n, f), `switch`, (x) => x);
+        const vev = v.ev;
+        const sw = this.emit({ op: Op.SWITCH, loc: this.loc(n, f), ev: v.cv !== undefined ? vev : (fr) => num(vev(fr)), cases: new Map() });
         const brk: number[] = [];
         this.ctx.breaks.push(brk);
         const body = n.childForFieldName('body')!;
@@ -976,9 +1080,13 @@ class Compiler {
     if (t.k === 'int') {
       if (v.t.k === 'ptr' || v.t.k === 'func') {
         if (t.bits !== 32 || t.signed) this.fail(at, this.file, `a pointer converted to '${t.name}' (only 'unsigned long' holds a pointer)`);
-        return (x) => x;
+        return (x) => (x === null || x === undefined ? 0 : x);
       }
-      return intConverter(t, bits ?? t.bits);
+      const c = intConverter(t, bits ?? t.bits);
+      if (v.cv !== undefined) return c;
+      // a 32-bit integer may hold a pointer kept in an integer: copied as it is
+      if (t.bits === 32 && !bits) return (x) => (typeof x === 'number' ? c(x) : (x ?? 0));
+      return numeric1(this.loc(at, this.file), `converting to '${bits ? `a ${bits}-bit field` : t.name}'`, c);
     }
     if (t.k === 'ptr') {
       if (v.t.k === 'int') {
@@ -1231,7 +1339,8 @@ class Compiler {
     // through such a pointer is checked when it runs (see field()).
     if (type.k === 'int' && v.t.k === 'ptr') {
       if (type.bits !== 32) this.fail(n, this.file, `a pointer cast to '${type.name}' (only a 32-bit integer holds a pointer)`);
-      return { t: type, ev: v.ev };
+      const pev = v.ev;
+      return { t: type, ev: (fr) => pev(fr) ?? 0 };
     }
     if (type.k === 'ptr' && v.t.k === 'int') {
       if (v.cv === 0) return { t: type, ev: () => null, cv: 0 };
@@ -1306,11 +1415,17 @@ class Compiler {
   }
 
   private noWrites(n: TSNode, ctx: FnCtx | null): void {
-    if (!ctx || (this.watchMode && !this.allowWrites)) this.fail(n, this.file, `an assignment is not allowed here (expressions are read-only)`);
+    if (!ctx) this.fail(n, this.file, `an assignment is not allowed here (expressions are read-only)`);
+    if (this.readOnly) throw new ReadOnlyRefusal(this.loc(n, this.file), `an assignment is not allowed here (expressions are read-only: hovers, watches, breakpoint conditions, logpoints and what-if values cannot change the run)`);
   }
 
   private allowWrites = false;
   private watchMode = false;
+
+  /** compiling a read-only evaluation (a watch expression without allowWrites) */
+  private get readOnly(): boolean {
+    return this.watchMode && !this.allowWrites;
+  }
 
   private update(n: TSNode, ctx: FnCtx | null): Ex {
     this.noWrites(n, ctx);
@@ -1322,11 +1437,12 @@ class Compiler {
     const cells = arg.cells!;
     const i = arg.index!;
     const d = op === '++' ? 1 : -1;
-    if (prefix) return { t: arg.t, ev: (fr) => set(fr, cells(fr)[i] + d) };
+    const num = numeric1(this.loc(n, this.file), `'${op}'`, (x) => x);
+    if (prefix) return { t: arg.t, ev: (fr) => set(fr, num(cells(fr)[i]) + d) };
     return {
       t: arg.t,
       ev: (fr) => {
-        const old = cells(fr)[i];
+        const old = num(cells(fr)[i]);
         set(fr, old + d);
         return old;
       },
@@ -1335,6 +1451,11 @@ class Compiler {
 
   /** The function computing `a op b` for integers with C's conversions; result in the common type. */
   private arith(op: string, a: Ex, b: Ex, at: TSNode): (x: number, y: number) => number {
+    const f = this.arithRaw(op, a, b, at);
+    return a.cv !== undefined && b.cv !== undefined ? f : numeric2(this.loc(at, this.file), `'${op}'`, f);
+  }
+
+  private arithRaw(op: string, a: Ex, b: Ex, at: TSNode): (x: number, y: number) => number {
     if (a.t.k !== 'int' || b.t.k !== 'int') this.fail(at, this.file, `'${op}' needs integers (pointer arithmetic is not supported), found ${typeName(a.t)} and ${typeName(b.t)}`);
     const shift = op === '<<' || op === '>>';
     const t = shift ? promote(a.t) : commonType(a.t, b.t);
@@ -1382,19 +1503,25 @@ class Compiler {
     if (a.t.k !== 'int' || b.t.k !== 'int') this.fail(at, this.file, `'${op}' needs integers or pointers`);
     const t = commonType(a.t, b.t);
     const conv = intConverter(t);
+    const loc = this.loc(at, this.file);
+    // a pointer kept in an integer equals only itself (and 0 only when NULL, which is 0 here)
+    const same = (x: any, y: any) => {
+      if (typeof x === 'number' && typeof y === 'number') return conv(x) === conv(y);
+      return (x ?? 0) === (y ?? 0);
+    };
     switch (op) {
       case '==':
-        return (x, y) => (conv(x) === conv(y) ? 1 : 0);
+        return (x, y) => (same(x, y) ? 1 : 0);
       case '!=':
-        return (x, y) => (conv(x) !== conv(y) ? 1 : 0);
+        return (x, y) => (same(x, y) ? 0 : 1);
       case '<':
-        return (x, y) => (conv(x) < conv(y) ? 1 : 0);
+        return numeric2(loc, `'<'`, (x, y) => (conv(x) < conv(y) ? 1 : 0));
       case '<=':
-        return (x, y) => (conv(x) <= conv(y) ? 1 : 0);
+        return numeric2(loc, `'<='`, (x, y) => (conv(x) <= conv(y) ? 1 : 0));
       case '>':
-        return (x, y) => (conv(x) > conv(y) ? 1 : 0);
+        return numeric2(loc, `'>'`, (x, y) => (conv(x) > conv(y) ? 1 : 0));
       case '>=':
-        return (x, y) => (conv(x) >= conv(y) ? 1 : 0);
+        return numeric2(loc, `'>='`, (x, y) => (conv(x) >= conv(y) ? 1 : 0));
     }
     return this.fail(at, this.file, `the operator '${op}' is not supported`);
   }
@@ -1467,7 +1594,7 @@ class Compiler {
     const y = this.rvalue(yesN);
     const no = this.rvalue(noN);
     const t = y.t.k === 'int' && no.t.k === 'int' ? commonType(y.t, no.t) : y.t.k === 'ptr' ? y.t : no.t;
-    const conv = t.k === 'int' ? intConverter(t) : (x: any) => x;
+    const conv = t.k === 'int' ? numeric1(this.loc(n, this.file), `'?:' with integer operands`, intConverter(t)) : (x: any) => x;
     const ce = c.ev;
     const ye = y.ev;
     const ne = no.ev;
@@ -1485,12 +1612,13 @@ class Compiler {
     if (a.t.k !== 'int') this.fail(n, this.file, `'${op}' needs an integer`);
     const t = promote(a.t);
     const conv = intConverter(t);
-    const f = op === '-' ? (x: number) => conv(-x) : op === '~' ? (x: number) => conv(~x) : op === '+' ? (x: number) => conv(x) : null;
-    if (!f) this.fail(n, this.file, `the operator '${op}' is not supported`);
+    const raw = op === '-' ? (x: number) => conv(-x) : op === '~' ? (x: number) => conv(~x) : op === '+' ? (x: number) => conv(x) : null;
+    if (!raw) this.fail(n, this.file, `the operator '${op}' is not supported`);
     if (a.cv !== undefined) {
-      const cv = f(a.cv);
+      const cv = raw(a.cv);
       return { t, ev: () => cv, cv };
     }
+    const f = numeric1(this.loc(n, this.file), `'${op}'`, raw);
     const ev = a.ev;
     void ctx;
     return { t, ev: (fr) => f(ev(fr)) };
@@ -1546,6 +1674,7 @@ class Compiler {
     let known: FunctionRef | undefined;
     if (name !== null) {
       known = this.prog.fnByName.get(name);
+      if (!known && this.watchMode) this.fail(fnN, f, `the kernel source has no function '${name}' (neither defined in the C nor provided natively)`);
       const decl = known ? known.type : this.declaredFns.get(name)?.type;
       if (!decl) {
         this.calledUndefined.push({ name, loc: this.loc(fnN, f) });
@@ -1575,6 +1704,13 @@ class Compiler {
     });
     if (!ctx) this.fail(n, f, `a function call is not allowed here`);
     const isNative = known?.kind === 'native';
+    if (this.readOnly) {
+      if (isNative && !(known as NativeFunction).pure) throw new ReadOnlyRefusal(loc, impureCall(known as NativeFunction));
+      if (!isNative) {
+        const what = name !== null ? `${name}() is kernel C` : `'${fnN.text}' is a call through a function pointer`;
+        throw new ReadOnlyRefusal(loc, `${what}: running it would change the run, and hovers, watches, breakpoint conditions, logpoints and what-if values are read-only`);
+      }
+    }
     if (isNative) {
       const impl = (known as NativeFunction).impl;
       return {

@@ -8,6 +8,13 @@
 // A History made with `{ record: false }` records nothing: writes go straight to the cells and
 // only the current stop is kept (no going back). The run's benchmarks use it for throughput
 // without history; see `RunOptions.history`.
+//
+// While sealed (`seal`/`unseal`, around a read-only evaluation: hover, watch, breakpoint
+// condition, logpoint, a what-if's value) every write, push, pop, stop record, move in time and
+// truncation throws a ReadOnlyRefusal before it changes anything. Every change to the run's
+// memory goes through here, so this holds whatever the memory is made of.
+
+import { ReadOnlyRefusal, UNPLACED } from './code';
 
 /** A special index meaning "push onto the array" (undo pops). */
 const PUSH = -2;
@@ -60,6 +67,28 @@ export class History {
     this.recording = opts.record !== false;
   }
 
+  /** nesting depth of read-only evaluations in progress (0: writes allowed) */
+  private sealDepth = 0;
+
+  /** Starts a read-only evaluation: until the matching `unseal`, any change throws a ReadOnlyRefusal. */
+  seal(): void {
+    this.sealDepth++;
+  }
+
+  unseal(): void {
+    if (this.sealDepth > 0) this.sealDepth--;
+  }
+
+  /** true during a read-only evaluation */
+  get sealed(): boolean {
+    return this.sealDepth > 0;
+  }
+
+  /** The refusal for a change attempted while sealed (`what`: the kind of change). */
+  refusal(what: string): ReadOnlyRefusal {
+    return new ReadOnlyRefusal(UNPLACED, `${what} is not allowed in a read-only evaluation (hovers, watches, breakpoint conditions, logpoints and what-if values cannot change the run)`);
+  }
+
   /** true while every recorded write is applied (we are at the live end of history) */
   get atEnd(): boolean {
     return this.current === this.stops - 1;
@@ -76,6 +105,7 @@ export class History {
 
   /** Write `v` into `o[i]`, logging the old value. */
   set(o: Cells, i: number, v: unknown): void {
+    if (this.sealDepth) throw this.refusal('a store to memory');
     const old = o[i];
     if (old === v) return;
     o[i] = v;
@@ -83,11 +113,13 @@ export class History {
   }
 
   push(o: Cells, v: unknown): void {
+    if (this.sealDepth) throw this.refusal('a store to memory');
     o.push(v);
     if (this.recording) this.log(o, PUSH, v);
   }
 
   pop(o: Cells): unknown {
+    if (this.sealDepth) throw this.refusal('a store to memory');
     const v = o.pop();
     if (this.recording) this.log(o, POP, v);
     return v;
@@ -124,6 +156,7 @@ export class History {
 
   /** Record a stop at the current log position; `code`/`pc` say where execution stands. */
   recordStop(code: number, pc: number): number {
+    if (this.sealDepth) throw this.refusal('recording a stop in the history');
     const n = this.stops;
     // without a log only the current stop is kept, in slot 0
     const k = this.recording ? n : 0;
@@ -171,6 +204,7 @@ export class History {
 
   /** Undo or redo writes until the world is as it was at stop `n`. */
   goto(n: number): void {
+    if (this.sealDepth) throw this.refusal('moving in time');
     if (n < 0 || n >= this.stops) throw new RangeError(`no stop ${n} in history (0..${this.stops - 1})`);
     if (!this.recording) {
       this.slot(n);
@@ -230,6 +264,7 @@ export class History {
    * (used when the user changes a value in the past: the old future no longer holds).
    */
   truncate(): void {
+    if (this.sealDepth) throw this.refusal('forgetting the future');
     const n = this.applied;
     // clear the forgotten entries (so they hold nothing alive) and drop whole chunks past them
     const keep = (n + CHUNK_MASK) >> CHUNK_BITS;

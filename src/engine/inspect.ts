@@ -2,7 +2,7 @@
 // reasons, timers with their expiry, and the difference between two moments.
 
 import { seconds } from '../common/clock';
-import { type CStruct, isInt } from './ctypes';
+import { CStruct, isInt } from './ctypes';
 import type { Run } from './run';
 import type { SocketInfo } from './world';
 
@@ -25,11 +25,12 @@ export const KEY_FIELDS = ['state', 'shutdown', 'fin_seq', 'write_seq', 'sent_se
 export function socketView(run: Run, info: SocketInfo): SocketView {
   const sk = info.sk;
   const fields: Record<string, number> = {};
+  // numbers only: a field holding a pointer kept in an integer is shown by displayField, not here
   for (const name of KEY_FIELDS) {
     const fl = sk.type.byName.get(name);
-    if (fl && isInt(fl.type)) fields[name] = sk.f[fl.index];
+    if (fl && isInt(fl.type) && typeof sk.f[fl.index] === 'number') fields[name] = sk.f[fl.index];
   }
-  for (const fl of sk.type.fields) if (isInt(fl.type) && !(fl.name in fields)) fields[fl.name] = sk.f[fl.index];
+  for (const fl of sk.type.fields) if (isInt(fl.type) && !(fl.name in fields) && typeof sk.f[fl.index] === 'number') fields[fl.name] = sk.f[fl.index];
   return { fields, timer: timerView(run, sk, 'timer', 'timeout'), retransmit_timer: timerView(run, sk, 'retransmit_timer', 'ip_xmit_timeout') };
 }
 
@@ -41,6 +42,7 @@ function timerView(run: Run, sk: CStruct, which: string, reasonField: string): T
 
 /** A field's value as a reader wants it: states and reasons by name, shutdown bits by name. */
 export function displayField(run: Run, name: string, v: number): string {
+  if (typeof v !== 'number') return pointerText(run, v);
   if (name === 'state') return `${run.constantName(v, 'TCP_')} (${v})`;
   if (name === 'timeout' || name === 'ip_xmit_timeout') return v ? `${run.constantName(v, 'TIME_')} (${v})` : '0';
   if (name === 'shutdown') {
@@ -50,6 +52,17 @@ export function displayField(run: Run, name: string, v: number): string {
     return bits.length ? `${bits.join('|')} (${v})` : '0';
   }
   return String(v);
+}
+
+/** A pointer (or a pointer kept in an integer) for people: a socket by name, NULL, a function by name. */
+export function pointerText(run: Run, v: unknown): string {
+  if (v === null || v === undefined) return 'NULL';
+  if (v instanceof CStruct) {
+    const owner = run.world.byStruct.get(v);
+    return owner ? `(struct sock *) ${owner.name}` : `(struct ${v.type.name} *) #${v.id}`;
+  }
+  if (typeof v === 'object' && typeof (v as { name?: unknown }).name === 'string') return `${(v as { name: string }).name}()`;
+  return typeof v === 'string' ? JSON.stringify(v) : String(v);
 }
 
 export function displayTimer(t: TimerView | null, now: number): string {

@@ -4,11 +4,12 @@
 
 import type { Assignment, Diagnostic, Range, Scenario, ScenarioEvent, SegmentSpec, Value } from '../scenario/ast';
 import { CError, Op, type CFunction, type Loc } from './code';
-import { compileProgram, type CParse, type Program, type SourceFile } from './compile';
+import { compileProgram, type CParse, type NativeSpec, type Program, type SourceFile } from './compile';
 import { CStruct, isInt, type FunctionRef, type StructType } from './ctypes';
 import { History } from './history';
+import { pointerText } from './inspect';
 import { Machine } from './machine';
-import { HIDDEN_SLOTS, World, matches, segmentText, type Segment, type SegmentFlags, type SocketInfo } from './world';
+import { HIDDEN_SLOTS, NATIVE_EFFECTS, World, matches, segmentText, type Segment, type SegmentFlags, type SocketInfo } from './world';
 
 export type StopKind = 'statement' | 'event' | 'failure' | 'error' | 'end';
 
@@ -93,15 +94,16 @@ export class Run {
     this.H = new History({ record: opts.history !== false });
     this.scenarioLines = (opts.scenarioText ?? '').split(/\r?\n/);
     let world: World | undefined;
-    const natives = new Map<string, { impl: (args: any[], loc: Loc) => any }>();
+    const natives = new Map<string, NativeSpec>();
     // natives are bound to the world, which needs the compiled program: bind lazily
-    for (const name of ['add_timer', 'del_timer', 'alloc_skb', 'kfree_skb', 'skb_queue_tail', 'skb_queue_head', 'skb_append', 'skb_unlink', 'skb_dequeue', 'skb_peek', 'ip_queue_xmit', 'printk', 'sock_wake_async', 'def_callback1', 'wake_up_interruptible']) {
+    for (const [name, effect] of Object.entries(NATIVE_EFFECTS)) {
       let impl: ((args: any[], loc: Loc) => any) | undefined;
       natives.set(name, {
         impl: (args, loc) => {
           impl ??= world!.natives().get(name)!.impl;
           return impl(args, loc);
         },
+        ...(effect === null ? { pure: true } : { effect }),
       });
     }
     try {
@@ -564,7 +566,7 @@ export class Run {
       const actual = fi.cells(sk)[fi.index];
       const want = fi.unsigned ? v >>> 0 : v | 0;
       if (actual !== want) {
-        const show = (x: number) => (f.name === 'state' ? `${this.constantName(x, 'TCP_')}` : String(x));
+        const show = (x: number) => (typeof x !== 'number' ? pointerText(this, x) : f.name === 'state' ? `${this.constantName(x, 'TCP_')}` : String(x));
         bad.push(`${f.name} is ${show(actual)}, expected ${show(want)}`);
       }
     }

@@ -9,6 +9,28 @@ import { CStruct, typeName, type StructType } from './ctypes';
 import type { History } from './history';
 import { LoggedHeap } from './heap';
 
+/**
+ * The native primitives and what each changes in the run; null: declared pure (it only reads),
+ * so a read-only evaluation (hover, watch, condition) may call it. Any other is refused there.
+ */
+export const NATIVE_EFFECTS: Readonly<Record<string, string | null>> = {
+  add_timer: 'arms a timer',
+  del_timer: 'removes a pending timer',
+  alloc_skb: 'allocates an sk_buff',
+  kfree_skb: 'frees an sk_buff',
+  skb_queue_tail: 'puts an sk_buff on a queue',
+  skb_queue_head: 'puts an sk_buff on a queue',
+  skb_append: 'puts an sk_buff on a queue',
+  skb_unlink: 'takes an sk_buff off its queue',
+  skb_dequeue: 'takes an sk_buff off a queue',
+  skb_peek: null,
+  ip_queue_xmit: 'sends a segment',
+  printk: 'writes to the kernel log',
+  sock_wake_async: 'wakes the process waiting on the socket',
+  def_callback1: 'wakes the process waiting on the socket',
+  wake_up_interruptible: 'wakes a waiting process',
+};
+
 /** Slots natives keep on struct types beyond the declared fields. */
 export const HIDDEN_SLOTS = { timer_list: 2 } as const;
 
@@ -439,6 +461,8 @@ export function printf(fmt: string, args: any[]): string {
     const a = args[i++];
     let s: string;
     const n = typeof a === 'number' ? a : 0;
+    // a pointer (also one kept in an integer) prints as %p does, never as 0 or [object Object]
+    if (a instanceof CStruct) c = 'p';
     switch (c) {
       case 'd':
       case 'i':

@@ -77,10 +77,17 @@ export function short(text: string, max = 40): string {
   return text.length > max ? text.slice(0, max) + '…' : text;
 }
 
-/** A token's text for a message: quoted, control characters escaped, and shortened when long. */
+/**
+ * A token's text for a message: quoted, shortened when long, and with control and invisible
+ * formatting characters escaped (C0/C1 controls as \\xNN; bidirectional overrides such as U+202E,
+ * zero-width and other format characters, line and paragraph separators as \\u{NNNN}), so a
+ * message shows exactly what was written and cannot be reordered by it.
+ */
 export function quote(text: string, max = 40): string {
   let s = text.length > max ? text.slice(0, max) + '…' : text;
-  // eslint-disable-next-line no-control-regex
-  s = s.replace(/[\u0000-\u001f\u007f]/g, (ch) => '\\x' + ch.charCodeAt(0).toString(16).padStart(2, '0'));
+  s = s.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, (ch) => {
+    const n = ch.codePointAt(0)!;
+    return n <= 0xff ? '\\x' + n.toString(16).padStart(2, '0') : `\\u{${n.toString(16)}}`;
+  });
   return `'${s}'`;
 }
