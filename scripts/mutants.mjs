@@ -237,10 +237,10 @@ async function main() {
   try {
     console.log(`[mutants] ${mutants.length} mutants, tree copied to ${tree}`);
     // the unmutated tests must pass first, or every mutant would look killed
-    const suites = [...new Set(mutants.map((m) => testsFor(m.file).join(' ')))];
+    const suites = [...new Set(mutants.map((m) => JSON.stringify(testsFor(m.file))))].map((s) => JSON.parse(s));
     for (const s of suites) {
-      const r = await runTests(tree, s.split(' '));
-      console.log(`[mutants] baseline ${s}: ${r.ok ? 'pass' : 'FAIL'} (${r.seconds.toFixed(0)} s)`);
+      const r = await runTests(tree, s);
+      console.log(`[mutants] baseline ${s.join(' ')}: ${r.ok ? 'pass' : 'FAIL'} (${r.seconds.toFixed(0)} s)`);
       if (!r.ok) {
         console.log(r.out.slice(-4000));
         return 1;
