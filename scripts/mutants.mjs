@@ -6,8 +6,8 @@
 //   npm run mutants -- --table          the table only (--no-table: the generated set only)
 //   npm run mutants -- --files=TEXT     generated mutants only of the source files whose path has TEXT
 //   npm run mutants -- --all            every generated mutant, not a sample
-//   npm run mutants -- --per-file=N     at most N generated mutants per file (default 12)
-//   npm run mutants -- --only=TEXT      the mutants whose id contains TEXT
+//   npm run mutants -- --per-file=N     N generated mutants per file (default: each file's `sample`)
+//   npm run mutants -- --only=A,B       the mutants whose id contains A or B
 //   npm run mutants -- --list           list the mutants, run nothing
 //
 // Each mutant is an exact text and its replacement in one file; a mutant whose text is not found
@@ -26,7 +26,7 @@ const root = resolve(new URL('..', import.meta.url).pathname);
 const args = process.argv.slice(2);
 const flag = (name) => args.includes(`--${name}`);
 const option = (name, dflt) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? dflt;
-const PER_FILE = flag('all') ? Infinity : Number(option('per-file', '12'));
+const PER_FILE = flag('all') ? Infinity : option('per-file') ? Number(option('per-file')) : undefined;
 const TIMEOUT_MS = Number(option('timeout', '240')) * 1000;
 const ONLY = option('only', '');
 /** only generated mutants of source files whose path contains this */
@@ -36,8 +36,16 @@ const FILES = option('files', '');
 // A list of test files per source file; `file@pattern` runs that file on its own with
 // --test-name-pattern=pattern.
 
-const languageTests = () => ['test/language-features.test.ts', ...readdirSync(join(root, 'src/language')).filter((f) => f.endsWith('.test.ts')).map((f) => `src/language/${f}`)];
-const DEBUG = ['test/debug/session.test.ts', 'test/debug/history.test.ts'];
+/** The language features' tests through VS Code's API, and the unit tests that import `file` or a module importing it. */
+function languageTests(file) {
+  const dir = join(root, 'src/language');
+  const name = (f) => f.replace(/^.*\//, '').replace(/\.ts$/, '');
+  const importers = (m) => readdirSync(dir).filter((f) => f.endsWith('.ts') && new RegExp(`from '\\./${m}'`).test(readFileSync(join(dir, f), 'utf8'))).map(name);
+  const near = new Set([name(file), ...importers(name(file))]);
+  const unit = readdirSync(dir).filter((f) => f.endsWith('.test.ts') && [...near].some((m) => f === `${m}.test.ts` || new RegExp(`from '\\./${m}'`).test(readFileSync(join(dir, f), 'utf8'))));
+  return ['test/language-features.test.ts', ...unit.sort().map((f) => `src/language/${f}`)];
+}
+const DEBUG = ['test/debug/session.test.ts', 'test/debug/history.test.ts', 'test/debug/stepping.test.ts'];
 const TESTS = {
   'src/debug/control.ts': DEBUG,
   'src/engine/history.ts': ['src/engine/fastpath.test.ts', ...DEBUG],
@@ -46,12 +54,12 @@ const TESTS = {
   'src/engine/world.ts': ['test/examples.test.ts', ...DEBUG],
   // the Chromium tests that read the snapshot's data (the rest only paint it): a whole panel run takes minutes on a busy machine
   'src/debug/snapshot.ts': ['src/panel/check.test.ts', 'test/debug/history.test.ts', 'test/panel/panel.test.ts@written by|writer|segments|timers|CLOSE_WAIT|two sockets'],
-  'src/language/': languageTests(),
+  'src/language/': languageTests,
 };
 function testsFor(file) {
   const key = Object.keys(TESTS).find((k) => (k.endsWith('/') ? file.startsWith(k) : file === k));
   if (!key) throw new Error(`no tests are named for ${file}: add it to TESTS in scripts/mutants.mjs`);
-  return TESTS[key];
+  return typeof TESTS[key] === 'function' ? TESTS[key](file) : TESTS[key];
 }
 
 // ---- the issue's table: each break, as an exact text and its replacement ----
@@ -75,15 +83,17 @@ const TABLE = [
 // ---- the generated set ----
 
 /** Where generated mutants go: whole files, or a part of one (from a line containing `start` to one containing `end`). */
+// `sample`: how many of a file's mutants a default run takes (evenly spread over the file); the
+// history's tests include the fast path's, which take a minute and more on a busy machine.
 const GENERATED = [
-  { file: 'src/debug/control.ts' },
-  { file: 'src/engine/history.ts' },
-  { file: 'src/engine/run.ts', start: '  write(cells: any[], index: number, value: unknown): Stop {', end: '  generation = 0;' },
-  { file: 'src/debug/snapshot.ts' },
+  { file: 'src/debug/control.ts', sample: 10 },
+  { file: 'src/engine/history.ts', sample: 4 },
+  { file: 'src/engine/run.ts', start: '  write(cells: any[], index: number, value: unknown): Stop {', end: '  generation = 0;', sample: 4 },
+  { file: 'src/debug/snapshot.ts', sample: 5 },
   ...readdirSync(join(root, 'src/language'))
     .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !['index.ts', 'ids.ts', 'l10nKeys.ts'].includes(f))
     .sort()
-    .map((f) => ({ file: `src/language/${f}` })),
+    .map((f) => ({ file: `src/language/${f}`, sample: 2 })),
 ];
 
 /** Operator rules: each match on a line is one mutant. */
@@ -142,8 +152,9 @@ function generated() {
       }
     }
     // an even sample over the file, the same on every run
-    const step = here.length > PER_FILE ? here.length / PER_FILE : 1;
-    for (let k = 0; k < here.length && out.filter((x) => x.file === g.file).length < PER_FILE; k += step) out.push(here[Math.floor(k)]);
+    const n = PER_FILE ?? g.sample;
+    const step = here.length > n ? here.length / n : 1;
+    for (let k = 0, took = 0; k < here.length && took < n; k += step, took++) out.push(here[Math.floor(k)]);
   }
   return out.filter((m) => m.file.includes(FILES)).map((m) => ({
     id: `${m.file}:${m.line} ${m.rule}`,
@@ -191,10 +202,14 @@ async function runTests(tree, files) {
   return total;
 }
 
+/** the test run going on (killed with the script) */
+let current;
+
 function runOnce(tree, files) {
   return new Promise((done) => {
     const t0 = Date.now();
     const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=dot', ...files.filter((f) => f.startsWith('--')), ...files.filter((f) => !f.startsWith('--'))], { cwd: tree, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    current = child;
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
@@ -222,7 +237,7 @@ function failingTests(out) {
 
 async function main() {
   let mutants = flag('table') ? [...TABLE] : flag('no-table') ? generated() : [...TABLE, ...generated()];
-  if (ONLY) mutants = mutants.filter((m) => m.id.includes(ONLY));
+  if (ONLY) mutants = mutants.filter((m) => ONLY.split(',').some((o) => m.id.includes(o)));
   if (flag('list')) {
     for (const m of mutants) console.log(`${m.id}\n    - ${m.from.trim()}\n    + ${m.to.trim()}`);
     console.log(`${mutants.length} mutants`);
@@ -230,10 +245,19 @@ async function main() {
   }
   const { base, tree } = copyTree();
   const cleanup = () => rmSync(base, { recursive: true, force: true });
-  process.on('SIGINT', () => {
-    cleanup();
-    process.exit(130);
-  });
+  for (const sig of ['SIGINT', 'SIGTERM']) {
+    process.on(sig, () => {
+      if (current) {
+        try {
+          process.kill(-current.pid, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
+      }
+      cleanup();
+      process.exit(130);
+    });
+  }
   try {
     console.log(`[mutants] ${mutants.length} mutants, tree copied to ${tree}`);
     // the unmutated tests must pass first, or every mutant would look killed
