@@ -117,8 +117,15 @@ const RULES = [
 /** A line that is a whole statement (a call or an assignment), deleted by the 'delete statement' rule. */
 const STATEMENT = /^\s+(this\.|[\w.[\]]+\s*(=|\+=|-=|\+\+|\()|[\w.]+\.(push|set|delete|add|clear)\().*;\s*$/;
 
-/** Survivors already looked at: why each is equivalent or not worth a test (keyed by id). */
-const EXPLAINED = {};
+/**
+ * Survivors looked at and found equivalent (no test can tell them apart), keyed by
+ * `file rule: the original line, trimmed` so that an edit elsewhere in the file keeps the key.
+ */
+const EXPLAINED = {
+  'src/debug/control.ts true → false: stopOnFailure = true;':
+    "equivalent: the session sets stopOnFailure from the exception filters when it makes the controller and on every setExceptionBreakpoints (session.ts), so the field's initial value is never read",
+};
+const explained = (m) => EXPLAINED[`${m.file} ${m.rule}: ${m.from.trim()}`];
 
 function generated() {
   const out = [];
@@ -163,6 +170,7 @@ function generated() {
     to: m.mutated,
     wholeLine: true,
     line: m.line,
+    rule: m.rule,
   }));
 }
 
@@ -306,7 +314,7 @@ async function main() {
       '',
       '| mutant | change | result | noticed by |',
       '| --- | --- | --- | --- |',
-      ...results.map((r) => `| ${r.id} | \`${r.from.trim().slice(0, 70).replace(/\|/g, '\\|').replace(/\n/g, ' ')}\` → \`${r.to.trim().slice(0, 70).replace(/\|/g, '\\|').replace(/\n/g, ' ')}\` | ${r.status}${r.status === 'survived' && EXPLAINED[r.id] ? `: ${EXPLAINED[r.id]}` : ''} | ${(r.by ?? '').replace(/\|/g, '\\|')} |`),
+      ...results.map((r) => `| ${r.id} | \`${r.from.trim().slice(0, 70).replace(/\|/g, '\\|').replace(/\n/g, ' ')}\` → \`${r.to.trim().slice(0, 70).replace(/\|/g, '\\|').replace(/\n/g, ' ')}\` | ${r.status}${r.status === 'survived' && explained(r) ? ` (${explained(r)})` : ''} | ${(r.by ?? '').replace(/\|/g, '\\|')} |`),
       '',
     ].join('\n');
     mkdirSync(join(root, 'test-results'), { recursive: true });
