@@ -124,6 +124,8 @@ const STATEMENT = /^\s+(this\.|[\w.[\]]+\s*(=|\+=|-=|\+\+|\()|[\w.]+\.(push|set|
 const EXPLAINED = {
   'src/debug/control.ts true → false: stopOnFailure = true;':
     "equivalent: the session sets stopOnFailure from the exception filters when it makes the controller and on every setExceptionBreakpoints (session.ts), so the field's initial value is never read",
+  'src/debug/snapshot.ts <= → <: if (ev.length <= MAX_EVENTS) return ev;':
+    'equivalent: with exactly MAX_EVENTS events the window of MAX_EVENTS around the clock is all of them, the same list',
 };
 const explained = (m) => EXPLAINED[`${m.file} ${m.rule}: ${m.from.trim()}`];
 
