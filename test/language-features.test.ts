@@ -89,3 +89,33 @@ test('CodeLens: debug and run in terminal, above the first event', () => {
   assert.deepEqual(lenses[0].command.arguments, [doc.uri]);
   assert.deepEqual(vscode.registered.codeLens[0].provideCodeLenses(vscode.textDocument('/tmp/y.tcpscenario', 'socket a LISTEN\n')), []);
 });
+
+test('diagnostics follow typing: fixing the line clears the problem, a new mistake shows after the debounce', async () => {
+  // a document whose text changes as the user types (the stand-in's change event carries it)
+  let text = 'socket server TCP_ESTABLISHD\n\n0 server < F. seq=1000\n';
+  const base = vscode.textDocument('/tmp/typing.tcpscenario', text);
+  const typing = { ...base, version: 1, getText: () => text };
+  const key = typing.uri.toString();
+  const published = async (want: (d: InstanceType<typeof vscode.Diagnostic>[]) => boolean) => {
+    for (let i = 0; i < 100; i++) {
+      const d = vscode.registered.diagnostics.get(key);
+      if (d && want(d)) return d;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.fail(`diagnostics never became as expected: ${JSON.stringify(vscode.registered.diagnostics.get(key))}`);
+  };
+  vscode.events.open.fire(typing);
+  await published((d) => d.length === 1 && /TCP_ESTABLISHD/.test(d[0].message));
+  const edit = (next: string) => {
+    text = next;
+    typing.version++;
+    vscode.events.change.fire({ document: typing, contentChanges: [] });
+  };
+  edit('socket server TCP_ESTABLISHED\n\n0 server < F. seq=1000\n');
+  await published((d) => d.length === 0);
+  edit('socket server TCP_ESTABLISHED\n\n0 servr < F. seq=1000\n');
+  const d = await published((x) => x.length === 1);
+  assert.equal(d[0].range.start.line, 2);
+  assert.match(d[0].message, /servr/);
+  vscode.events.close.fire(typing);
+});

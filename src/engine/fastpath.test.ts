@@ -101,3 +101,19 @@ test('the chunked log: long runs of writes undone, redone, truncated across chun
   H.goto(0);
   assert.equal(JSON.stringify(o), JSON.stringify(JSON.parse(truth[0])[0]));
 });
+
+test('lastWriter answers whatever the length of the log, a whole number of chunks included', () => {
+  // the log grows in fixed-size chunks (4096 entries today): lengths on both sides of a few multiples
+  for (const writes of [1, 4095, 4096, 4097, 8191, 8192, 12_288]) {
+    const H = new History();
+    const o = [0, 0];
+    H.recordStop(0, 0);
+    for (let i = 1; i <= writes; i++) {
+      H.set(o, i % 2, i);
+      H.recordStop(0, i);
+    }
+    // the last write of o[writes % 2] was the last one, made during the stop before the last
+    assert.equal(H.lastWriter(o, writes % 2, writes), writes - 1, `${writes} writes`);
+    assert.equal(H.lastWriter([0], 0, writes), undefined, `${writes} writes: an array never written`);
+  }
+});

@@ -256,6 +256,35 @@ describe('panel (Chromium)', () => {
     await p.page.context().close();
   });
 
+  test('"written by" names the statement that wrote the field, and the stop before its change', async () => {
+    // the kernel's own text says where the state is written: tcp_set_state's `sk->state=state;`
+    const kernel = readFileSync(join(root, 'src/kernel/tcp.c'), 'utf8').split('\n');
+    const stateLine = kernel.findIndex((l) => l.trim() === 'sk->state=state;') + 1;
+    const finLine = kernel.findIndex((l, i) => /^static int tcp_fin\(/.test(l) && kernel[i + 1]?.trim() === '{');
+    const finSeqLine = kernel.findIndex((l, i) => i > finLine && l.includes('sk->fin_seq = ')) + 1;
+    assert.ok(stateLine > 0 && finSeqLine > 0);
+    const p = await panel();
+    const s = passive.find((x) => x.transitions.length > 0)!;
+    await stepTo(p, passive, s.index, s.index - 2);
+    const card = p.page.locator('article[data-socket="server"]');
+    for (const [field, fn, line, before, now] of [
+      ['state', 'tcp_set_state', stateLine, 'TCP_ESTABLISHED (1)', 'TCP_CLOSE_WAIT (8)'],
+      ['fin_seq', 'tcp_fin', finSeqLine, '0', '1001'],
+    ] as const) {
+      const row = card.locator(`tr[data-field="${field}"]`);
+      assert.equal(await row.locator('button.reveal').textContent(), `${fn}:${line}`, `${field} written by`);
+      await row.locator('button.goto').click();
+      const goto = (await p.posted()).at(-1);
+      assert.equal(goto.type, 'goto');
+      // that stop is the writing statement, the field still holding its old value; the next has the new one
+      const at = passive[goto.stop];
+      assert.deepEqual([at.fn, at.line, at.sockets.server.display[field]], [fn, line, before]);
+      assert.equal(passive[goto.stop + 1].sockets.server.display[field], now);
+    }
+    assert.deepEqual(p.errors, []);
+    await p.page.context().close();
+  });
+
   test('invalid messages are ignored and logged, without an exception', async () => {
     const p = await panel();
     await p.showStop(passive[20]);

@@ -338,3 +338,80 @@ test('regression: a kernel that includes itself is refused at the #include, not 
   assert.equal(outcome, 'refused');
   assert.ok(messages.some((m) => m.startsWith(`${MAIN}:${at + 2}:10: `) && /nested too deeply/.test(m)), messages.join('\n'));
 });
+
+// ---- statement deletions the examples' expectations do not notice ----
+//
+// Deleting one statement of tcp.c often leaves every example's `expect` and `>` lines holding (a
+// statement on a path no example takes, or whose effect no example looks at). Each entry below is
+// such a survivor of the examples: either a scenario written for it, which holds on the shipped
+// kernel and fails on the mutant, or the reason why no scenario can notice it (an equivalent mutant).
+
+interface Survivor {
+  fn: string;
+  /** the statement deleted, as the shipped source has it (found once inside `fn`) */
+  statement: string;
+  scenario?: string;
+  equivalent?: string;
+}
+
+const SURVIVORS: Survivor[] = [
+  {
+    fn: 'tcp_std_reset',
+    statement: 'sk->err = ECONNRESET;',
+    // a reset on an established connection: the error a read() would then return
+    scenario: ['socket server TCP_ESTABLISHED write_seq=5000 acked_seq=1000', '0      server < R. seq=1000 ack=5000', '+0     expect server state=TCP_CLOSE err=ECONNRESET zapped=1', ''].join('\n'),
+  },
+  {
+    fn: 'tcp_rcv',
+    statement: 'sk->err=ECONNRESET;',
+    // the BSD time wait: a new SYN for a dead socket in TIME_WAIT closes it with ECONNRESET
+    scenario: ['socket old TCP_TIME_WAIT dead=1 write_seq=5000 acked_seq=1000', '0      old < S seq=2000 ack=0', '+0     expect old state=TCP_CLOSE err=ECONNRESET shutdown=SHUTDOWN_MASK', ''].join('\n'),
+  },
+  {
+    fn: 'tcp_set_state',
+    statement: 'if(sk->state==TCP_ESTABLISHED)\n\t\ttcp_statistics.TcpCurrEstab--;',
+    equivalent: 'it only counts for SNMP (tcp_statistics.TcpCurrEstab): nothing in the kernel reads the counter, and a scenario can expect only struct sock fields and segments',
+  },
+  {
+    fn: 'tcp_send_skb',
+    statement: 'tcp_statistics.TcpOutSegs++;',
+    equivalent: 'an SNMP counter as above: written, never read',
+  },
+];
+
+/** Runs a scenario on a kernel text; the failed expectations and faults, as messages. */
+async function problems(kernelText: string, scenarioText: string): Promise<string[]> {
+  writeFileSync(MAIN, kernelText);
+  const run = await loadRun({ scenarioPath: join(dir, 'survivor.tcpscenario'), scenarioText, kernelPath: MAIN, stepBudget: BUDGET });
+  try {
+    const out: string[] = [];
+    let stop = run.stopInfo(run.stopIndex);
+    for (let n = 0; stop.kind !== 'end' && stop.kind !== 'error'; n++) {
+      assert.ok(n < MAX_STOPS, 'the scenario did not end');
+      stop = run.forward();
+      if (stop.kind === 'failure' || stop.kind === 'error') out.push(stop.message ?? stop.kind);
+    }
+    return out;
+  } finally {
+    run.dispose();
+  }
+}
+
+test('statement deletions the examples miss: a scenario notices each one, or the test says why none can', async () => {
+  const T = targets(SHIPPED);
+  const fnOf = (at: number) => [...T.bodies].reverse().find((b) => b.at <= at)?.name;
+  for (const s of SURVIVORS) {
+    const hits = [...SHIPPED.matchAll(new RegExp(s.statement.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'g'))].filter((m) => fnOf(m.index!) === s.fn);
+    assert.equal(hits.length, 1, `'${s.statement}' is not found once in ${s.fn}() any more: update this list`);
+    const at = hits[0].index!;
+    const mutantText = SHIPPED.slice(0, at) + SHIPPED.slice(at + s.statement.length);
+    if (s.equivalent) {
+      // equivalent: every example still holds without it (so the entry stays true as tcp.c changes)
+      for (const ex of EXAMPLES) assert.deepEqual(await problems(mutantText, readFileSync(ex, 'utf8')), [], `${s.fn}: without '${s.statement}', ${ex}`);
+      continue;
+    }
+    assert.deepEqual(await problems(SHIPPED, s.scenario!), [], `${s.fn}: the scenario fails on the shipped kernel`);
+    const seen = await problems(mutantText, s.scenario!);
+    assert.ok(seen.length > 0, `${s.fn}: deleting '${s.statement}' goes unnoticed by its scenario`);
+  }
+});
