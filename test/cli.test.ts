@@ -148,7 +148,7 @@ test('help COMMAND and COMMAND --help print the usage of that command only; help
   for (const args of [['help', 'run'], ['run', '--help'], ['run', '-h']]) {
     const r = runCli(...args);
     assert.equal(r.code, 0, `${args.join(' ')}: ${r.err}`);
-    assert.match(r.out, /^  tcp-close-debugger run FILE\.tcpscenario \[--json\]/m, args.join(' '));
+    assert.match(r.out, /^ {2}tcp-close-debugger run FILE\.tcpscenario \[--json\]/m, args.join(' '));
     assert.doesNotMatch(r.out, /tcp-close-debugger coverage/, args.join(' '));
   }
   const w = runCli('help', 'walkthrough');

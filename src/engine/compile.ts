@@ -339,9 +339,10 @@ class Compiler {
         }
         const deep = tooDeep(e, MAX_NESTING);
         if (deep) {
-          // the text starts after `void __watch(void) { (` on the first line
-          const col = deep.startPosition.row === 0 ? deep.startPosition.column - 22 + 1 : deep.startPosition.column + 1;
-          throw new CError({ file: EXPRESSION, line: deep.startPosition.row + 1, column: col, endLine: deep.startPosition.row + 1, endColumn: col + 1 }, `the expression is nested too deeply: the interpreter takes C nested up to ${MAX_NESTING} levels`);
+          // the text starts on the wrapper's second line (row 1)
+          const line = Math.max(1, deep.startPosition.row);
+          const col = deep.startPosition.column + 1;
+          throw new CError({ file: EXPRESSION, line, column: col, endLine: line, endColumn: col + 1 }, `the expression is nested too deeply: the interpreter takes C nested up to ${MAX_NESTING} levels`);
         }
         const r = this.compileWatch(e, fn, pc, allowWrites, EXPRESSION);
         return allowWrites ? r : sealed(r, this.H, { file: EXPRESSION, line: 1, column: 1, endLine: 1, endColumn: text.length + 1 });

@@ -61,9 +61,8 @@ int f(struct sock *sk)
 `;
 
 test('read-only expressions: impure natives and kernel C refused by name; a native wrongly declared pure still cannot write', async () => {
-  let env: Awaited<ReturnType<typeof load>>;
   let pokes = 0;
-  env = await load(SRC, {
+  const env = await load(SRC, {
     peek: { impl: ([sk]) => (sk as CStruct).get('rto'), pure: true },
     poke: { impl: () => ++pokes, effect: 'pokes the socket' },
     sneaky: { impl: ([sk]) => env.H.set((sk as CStruct).f, 1, 99), pure: true },

@@ -7,7 +7,7 @@
 import { after, afterEach, before, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { Client, KERNEL, PASSIVE, closeWaitLine, connect, lineOf, startServer, tempScenario } from './harness';
+import { type Client, KERNEL, PASSIVE, closeWaitLine, connect, lineOf, startServer, tempScenario } from './harness';
 
 let server: Awaited<ReturnType<typeof startServer>>;
 let c: Client;

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { Client, KERNEL, ROOT, connect, startServer } from './harness';
+import { type Client, KERNEL, ROOT, connect, startServer } from './harness';
 
 const LOST_FIN = join(ROOT, 'examples', 'lost-fin.tcpscenario');
 const CLIENT = 1; // threads: client, server

@@ -6,7 +6,7 @@
 import { after, afterEach, before, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { Client, KERNEL, PASSIVE, connect, lineOf, startServer } from './harness';
+import { type Client, KERNEL, PASSIVE, connect, lineOf, startServer } from './harness';
 
 let server: Awaited<ReturnType<typeof startServer>>;
 let c: Client;

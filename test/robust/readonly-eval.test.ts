@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { loadRun } from '../../src/host/load';
 import { CError, ReadOnlyRefusal, type CFunction, type Frame } from '../../src/engine/code';
-import { CStruct, isInt, typeName } from '../../src/engine/ctypes';
+import { type CStruct, isInt, typeName } from '../../src/engine/ctypes';
 import type { Run } from '../../src/engine/run';
 import { NATIVE_EFFECTS } from '../../src/engine/world';
 import { ROOT, SEED, Tally, scaled } from './common';
