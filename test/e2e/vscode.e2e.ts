@@ -350,8 +350,9 @@ describe('tcp-close-debugger in a real VS Code (code-server)', { timeout: 15 * 6
 
   it('01 opens the workbench', async (t) => {
     await step(t, 'workbench', async () => {
-      await page.goto(server!.url);
-      await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+      // a loaded machine can take minutes to serve the workbench's first load
+      await page.goto(server!.url, { timeout: 180_000, waitUntil: 'domcontentloaded' });
+      await page.locator('.monaco-workbench').waitFor({ timeout: 180_000 });
       await page.waitForFunction(() => ((globalThis as any).document.title as string).endsWith('code-server'), null, { timeout: 30_000 });
       // the explorer shows the copied examples
       await page.locator('.explorer-folders-view .monaco-list-row', { hasText: SCENARIO }).waitFor({ timeout: 30_000 });
