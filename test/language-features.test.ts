@@ -98,3 +98,11 @@ test('diagnostics follow typing: fixing the line clears the problem, a new mista
   assert.match(d[0].message, /servr/);
   vscode.events.close.fire(typing);
 });
+
+test('completion of a value in a socket declaration: the timer reasons after timeout=', () => {
+  const { provider } = vscode.registered.completion[0];
+  const text = 'socket server TCP_ESTABLISHED timeout=';
+  const items = provider.provideCompletionItems(vscode.textDocument('/tmp/decl.tcpscenario', text), pos(0, text.length));
+  const labels = items.map((i: { label: string }) => i.label);
+  assert.ok(labels.includes('TIME_CLOSE') && labels.includes('TIME_WRITE'), JSON.stringify(labels));
+});
