@@ -106,3 +106,16 @@ test('completion of a value in a socket declaration: the timer reasons after tim
   const labels = items.map((i: { label: string }) => i.label);
   assert.ok(labels.includes('TIME_CLOSE') && labels.includes('TIME_WRITE'), JSON.stringify(labels));
 });
+
+test('completion items show what a value is: states and timer reasons as enum members, other constants as constants', () => {
+  const { provider } = vscode.registered.completion[0];
+  const at = (text: string, label: string) => {
+    const items = provider.provideCompletionItems(vscode.textDocument('/tmp/kinds.tcpscenario', text), pos(0, text.length));
+    const item = items.find((i: { label: string }) => i.label === label);
+    assert.ok(item, `${label} is offered after '${text}'`);
+    return item.kind;
+  };
+  assert.equal(at('0 expect server state=', 'TCP_CLOSE'), vscode.CompletionItemKind.EnumMember);
+  assert.equal(at('socket server TCP_ESTABLISHED timeout=', 'TIME_CLOSE'), vscode.CompletionItemKind.EnumMember);
+  assert.equal(at('0 expect server shutdown=', 'SHUTDOWN_MASK'), vscode.CompletionItemKind.Constant);
+});
