@@ -266,7 +266,7 @@ describe('panel (Chromium)', () => {
       const row = card.locator(`tr[data-field="${field}"]`);
       assert.equal(await row.locator('button.reveal').textContent(), `${fn}:${line}`, `${field} written by`);
       await row.locator('button.goto').click();
-      const goto = (await p.posted()).at(-1);
+      const goto = (await p.posted()).at(-1) as { type: string; stop: number };
       assert.equal(goto.type, 'goto');
       // that stop is the writing statement, the field still holding its old value; the next has the new one
       const at = passive[goto.stop];
