@@ -126,6 +126,8 @@ const EXPLAINED = {
     "equivalent: the session sets stopOnFailure from the exception filters when it makes the controller and on every setExceptionBreakpoints (session.ts), so the field's initial value is never read",
   'src/debug/snapshot.ts <= → <: if (ev.length <= MAX_EVENTS) return ev;':
     'equivalent: with exactly MAX_EVENTS events the window of MAX_EVENTS around the clock is all of them, the same list',
+  'src/debug/snapshot.ts delete statement: if (!p) continue;':
+    'equivalent: the previous snapshot comes from the same run, whose sockets are all declared before the first stop',
 };
 const explained = (m) => EXPLAINED[`${m.file} ${m.rule}: ${m.from.trim()}`];
 

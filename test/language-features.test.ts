@@ -119,3 +119,31 @@ test('diagnostics follow typing: fixing the line clears the problem, a new mista
   assert.match(d[0].message, /servr/);
   vscode.events.close.fire(typing);
 });
+
+test('completion of a value in a socket declaration: the timer reasons after timeout=', () => {
+  const { provider } = vscode.registered.completion[0];
+  const text = 'socket server TCP_ESTABLISHED timeout=';
+  const items = provider.provideCompletionItems(vscode.textDocument('/tmp/decl.tcpscenario', text), pos(0, text.length));
+  const labels = items.map((i: { label: string }) => i.label);
+  assert.ok(labels.includes('TIME_CLOSE') && labels.includes('TIME_WRITE'), JSON.stringify(labels));
+});
+
+test('completion items show what a value is: states and timer reasons as enum members, other constants as constants', () => {
+  const { provider } = vscode.registered.completion[0];
+  const at = (text: string, label: string) => {
+    const items = provider.provideCompletionItems(vscode.textDocument('/tmp/kinds.tcpscenario', text), pos(0, text.length));
+    const item = items.find((i: { label: string }) => i.label === label);
+    assert.ok(item, `${label} is offered after '${text}'`);
+    return item.kind;
+  };
+  assert.equal(at('0 expect server state=', 'TCP_CLOSE'), vscode.CompletionItemKind.EnumMember);
+  assert.equal(at('socket server TCP_ESTABLISHED timeout=', 'TIME_CLOSE'), vscode.CompletionItemKind.EnumMember);
+  assert.equal(at('0 expect server shutdown=', 'SHUTDOWN_MASK'), vscode.CompletionItemKind.Constant);
+});
+
+test('completion: a socket name says it is declared in this file', () => {
+  const { provider } = vscode.registered.completion[0];
+  const items = provider.provideCompletionItems(doc, pos(2, 2));
+  const server = items.find((i: { label: string }) => i.label === 'server');
+  assert.equal(server.detail, 'socket declared in this file');
+});
