@@ -86,12 +86,7 @@ export function differences(a: unknown, b: unknown, path = ''): Difference[] {
  * scope), each matched exactly: any other difference fails, and so does an entry that no longer
  * matches anything (mend the interpreter, then delete the entry).
  */
-const KNOWN: { why: string; matches: (d: Difference) => boolean }[] = [
-  {
-    why: "the interpreter reads the escape \\r in a C string literal as the two characters backslash and r (src/engine/compile.ts stringValue knows \\n \\t \\\" \\\\ \\0 only); tcp_send_ack's SO_DEBUG printk starts with \\r",
-    matches: (d) => /^printk\[\d+\]\.text$/.test(d.path) && typeof d.gcc === 'string' && d.gcc.includes('\r') && d.ours === d.gcc.replace(/\r/g, '\\r'),
-  },
-];
+const KNOWN: { why: string; matches: (d: Difference) => boolean }[] = [];
 
 test('the interpreter and the i386 gcc build agree on whole socks, every segment and printk', async (t) => {
   const started = Date.now();

@@ -42,6 +42,7 @@ import {
   type IntType,
   type StructType,
 } from './ctypes';
+import { escapeValue } from './front/escape';
 import type { History } from './history';
 
 /** Parses C text into a tree-sitter tree (the host initialises tree-sitter once). */
@@ -1138,8 +1139,7 @@ class Compiler {
         return this.number(n);
       case 'char_literal': {
         const t = n.text.slice(1, -1);
-        const simple: Record<string, number> = { '\\n': 10, '\\t': 9, '\\0': 0, "\\'": 39, '\\\\': 92 };
-        const v = t.length === 1 ? t.charCodeAt(0) : simple[t];
+        const v = t.length === 1 ? t.charCodeAt(0) : escapeValue(t);
         if (v === undefined) this.fail(n, f, `the character literal ${n.text} is not supported`);
         return { t: INT, ev: () => v, cv: v };
       }
@@ -1194,8 +1194,8 @@ class Compiler {
       for (const c of named(p)) {
         if (c.type === 'string_content') out += c.text;
         else if (c.type === 'escape_sequence') {
-          const m: Record<string, string> = { '\\n': '\n', '\\t': '\t', '\\"': '"', '\\\\': '\\', '\\0': '\0' };
-          out += m[c.text] ?? c.text;
+          const v = escapeValue(c.text);
+          out += v === undefined ? c.text : String.fromCharCode(v);
         }
       }
     }

@@ -2,6 +2,7 @@
 // constant expression over the preprocessor's widest types (64-bit `intmax_t` / `uintmax_t` here),
 // with C's usual arithmetic conversions between signed and unsigned.
 
+import { escapeValue } from './escape';
 import { K, type Tok } from './lex';
 
 interface Val {
@@ -39,12 +40,7 @@ export function integerValue(t: Tok): Val | undefined {
 function charValue(body: string): number | undefined {
   if (!body.length) return undefined;
   if (body[0] !== '\\') return body.length === 1 ? body.charCodeAt(0) : undefined;
-  const e = body.slice(1);
-  const simple: Record<string, number> = { n: 10, t: 9, r: 13, a: 7, b: 8, f: 12, v: 11, '\\': 92, "'": 39, '"': 34, '?': 63, e: 27 };
-  if (e.length === 1 && e in simple) return simple[e];
-  if (/^[0-7]{1,3}$/.test(e)) return parseInt(e, 8) & 0xff;
-  if (/^x[0-9a-fA-F]+$/.test(e)) return parseInt(e.slice(1), 16) & 0xff;
-  return undefined;
+  return escapeValue(body);
 }
 
 const BINARY: Record<string, number> = {
