@@ -79,8 +79,9 @@ export function installExtension(vsix, extensionsDir) {
 /**
  * Starts code-server on 127.0.0.1:port serving `folder`, with its own user data (workspace trust
  * off, so the folder is trusted) and extensions dirs. Resolves when it answers HTTP.
+ * `trust: false` leaves workspace trust on: the folder opens untrusted (Restricted Mode).
  */
-export async function startCodeServer({ folder, port, userDataDir, extensionsDir, quiet = false }) {
+export async function startCodeServer({ folder, port, userDataDir, extensionsDir, quiet = false, trust = true }) {
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
   const settingsPath = join(userDataDir, 'User', 'settings.json');
   const settings = existsSync(settingsPath) ? JSON.parse(readFileSync(settingsPath, 'utf8') || '{}') : {};
@@ -92,10 +93,11 @@ export async function startCodeServer({ folder, port, userDataDir, extensionsDir
     'extensions.autoUpdate': false,
     'update.mode': 'none',
   });
+  if (!trust) settings['security.workspace.trust.enabled'] = true;
   writeFileSync(settingsPath, JSON.stringify(settings, null, 2));
   const [cmd, args] = codeServer([
     '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check',
-    '--disable-workspace-trust', '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, folder,
+    ...(trust ? ['--disable-workspace-trust'] : []), '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, folder,
   ]);
   const child = spawn(cmd, args, { stdio: quiet ? 'ignore' : ['ignore', 'inherit', 'inherit'] });
   const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(folder)}`;

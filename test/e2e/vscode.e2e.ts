@@ -1,7 +1,7 @@
 // End-to-end: the packaged extension in a real VS Code (code-server, see scripts/code-server.mjs),
-// driven through its UI with playwright-core and Debian's Chromium. Not part of `npm test` (the
-// name is not *.test.ts); run it with `npm run test:e2e`. Screenshots of every step, and on a
-// failure the text of the relevant views, go to test-results/e2e/.
+// driven through its UI with playwright-core and Debian's Chromium (test/e2e/harness.ts). Not part
+// of `npm test` (the name is not *.test.ts); run it with `npm run test:e2e`. Screenshots of every
+// step, and on a failure the text of the relevant views, go to test-results/e2e/trusted/.
 //
 // What it checks: the VSIX installs and activates (the scenario's language in the status bar);
 // F5 on an open scenario starts a session (no launch.json) that stops on entry; stepping with
@@ -12,345 +12,46 @@
 // walkthrough's first step with its narration in a notification and in the live panel's notes, and
 // the notification's Next moves to each following step's line with that step's narration.
 
-import { after, before, describe, it, type TestContext } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
+import {
+  activationTimes,
+  closeWorkbench,
+  collectErrorToasts,
+  currentLine,
+  errorToasts,
+  expectPanelState,
+  expectSocketState,
+  failed,
+  nextStop,
+  openWorkbench,
+  outDir,
+  page,
+  root,
+  runCommand,
+  settled,
+  shot,
+  step,
+  stepKey,
+  timings,
+  workbenchUrl,
+  workspace,
+  type Here,
+} from './harness';
 
-const root = join(__dirname, '..', '..');
-const vsix = join(root, 'tcp-close-debugger.vsix');
-const outDir = join(root, 'test-results', 'e2e');
 const SCENARIO = 'passive-close.tcpscenario';
-
-// scripts/*.mjs, loaded untyped (no declaration files): their shapes as used here
-interface CodeServerModule {
-  ensureCodeServer(): void;
-  installExtension(vsix: string, extensionsDir: string): void;
-  startCodeServer(o: { folder: string; port: number; userDataDir: string; extensionsDir: string; quiet?: boolean }): Promise<{ child: ChildProcess; url: string }>;
-}
-interface ProcessTreeModule {
-  stopTree(pid: number | undefined, graceMs?: number, known?: number[]): Promise<void>;
-  watchTree(pid: number, intervalMs?: number): { pids(): number[]; stop(): void };
-}
-const load = async <T>(rel: string): Promise<T> => (await import(pathToFileURL(join(root, rel)).href)) as T;
-
-// ---------------------------------------------------------------------------------------------
-// setup: the VSIX, code-server, the browser
-
-function newestMtime(p: string): number {
-  if (!existsSync(p)) return 0;
-  const s = statSync(p);
-  if (!s.isDirectory()) return s.mtimeMs;
-  let m = 0;
-  for (const n of readdirSync(p)) if (n !== 'dist' && n !== 'node_modules') m = Math.max(m, newestMtime(join(p, n)));
-  return m;
-}
-
-/** Packages the VSIX unless it is newer than everything it is built from. */
-function ensureVsix(): void {
-  const inputs = ['src', 'media', 'syntaxes', 'snippets', 'l10n', 'examples', 'package.json', 'package.nls.json', 'package.nls.zh-cn.json', 'language-configuration.json', 'scripts/build.mjs', '.vscodeignore'];
-  const newest = Math.max(...inputs.map((p) => newestMtime(join(root, p))));
-  if (existsSync(vsix) && statSync(vsix).mtimeMs >= newest) return;
-  const r = spawnSync('npm', ['run', '--silent', 'package'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
-  assert.equal(r.status, 0, 'npm run package failed');
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => (a && typeof a === 'object' ? resolve(a.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-const tmp = mkdtempSync(join(tmpdir(), 'tcp-close-e2e-'));
-const workspace = join(tmp, 'examples');
-const userDataDir = join(tmp, 'user-data');
-const extensionsDir = join(tmp, 'extensions');
-let server: { child: ChildProcess; url: string } | undefined;
-let tree: { pids(): number[]; stop(): void } | undefined;
-let stopTree: ProcessTreeModule['stopTree'] | undefined;
-let browser: Browser | undefined;
-let page: Page;
-const timings: Record<string, number> = {};
 let runningExtensionsRow = '';
 
-// ---------------------------------------------------------------------------------------------
-// evidence: screenshots, and the views' text when something fails
-
-let shotNo = 0;
-async function shot(name: string): Promise<void> {
-  shotNo++;
-  await page.screenshot({ path: join(outDir, `${String(shotNo).padStart(2, '0')}-${name}.png`) }).catch(() => {});
-}
-
-/** The text of the parts of the workbench a failure is usually explained by. */
-async function viewsText(): Promise<string> {
-  const parts: string[] = [];
-  const grab = async (label: string, selector: string) => {
-    const texts = await page.locator(selector).allInnerTexts().catch(() => [] as string[]);
-    parts.push(`=== ${label} (${selector})\n${texts.join('\n---\n') || '(none)'}`);
-  };
-  parts.push(`=== title\n${await page.title().catch(() => '?')}`);
-  parts.push(`=== current line\n${JSON.stringify(await currentLine().catch((e) => String(e)))}`);
-  await grab('editor tabs', '.tabs-container .tab');
-  await grab('call stack', '.debug-call-stack');
-  await grab('variables', '.debug-variables');
-  await grab('debug toolbar', '.debug-toolbar');
-  await grab('status bar', '.statusbar');
-  await grab('notifications', '.notifications-toasts, .notifications-center');
-  await grab('panel (debug console, output)', '.part.panel');
-  for (const f of page.frames()) {
-    if (f === page.mainFrame()) continue;
-    const t = await f.locator('body').innerText({ timeout: 1000 }).catch(() => '');
-    if (t.trim()) parts.push(`=== frame ${f.url().slice(0, 120)}\n${t}`);
-  }
-  return parts.join('\n\n');
-}
-
-let failed = false;
-/** Runs one step; on failure saves a screenshot and the views' text, and later steps are skipped. */
-async function step(t: TestContext, name: string, body: () => Promise<void>): Promise<void> {
-  if (failed) return t.skip('an earlier step failed');
-  const t0 = Date.now();
-  try {
-    await body();
-    await shot(name);
-  } catch (e) {
-    failed = true;
-    shotNo++;
-    const base = join(outDir, `${String(shotNo).padStart(2, '0')}-${name}-FAILED`);
-    await page?.screenshot({ path: `${base}.png` }).catch(() => {});
-    if (page) writeFileSync(`${base}.txt`, `${(e as Error).stack ?? e}\n\n${await viewsText()}\n`);
-    throw e;
-  } finally {
-    timings[name] = Date.now() - t0;
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// the workbench
-
-async function runCommand(label: string): Promise<void> {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: 10_000 });
-  await input.fill(`>${label}`);
-  // the first row once it is the command (the list filters as it is typed)
-  await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: label }).first().waitFor({ timeout: 10_000 });
-  await page.keyboard.press('Enter');
-}
-
-interface Here {
-  /** the editor's document */
-  uri: string;
-  /** its line with the top stack frame's decoration, and that line's number */
-  line: string;
-  lineNo: number;
-  /** the current-line arrow in the gutter */
-  glyph: boolean;
-  /** the Call Stack view's top frame, e.g. "tcp_fin tcp.c 1210:1", and its line */
-  frame: string;
-  frameLine: number;
-}
-
-/** Where the debugger stands: the editor with the top stack frame's decoration, and that line. */
-async function currentLine(): Promise<Here | null> {
-  // in the page (no DOM types in this project's TypeScript setup: `any` there)
-  return page.evaluate(() => {
-    const document = (globalThis as any).document;
-    const frameEl = document.querySelector('.debug-call-stack .stack-frame');
-    const frame = frameEl ? frameEl.innerText.replace(/\s+/g, ' ').trim() : '';
-    const deco = document.querySelector('.view-overlays .debug-top-stack-frame-line');
-    if (!deco) return null;
-    const editor = deco.closest('.monaco-editor');
-    const top = deco.parentElement.style.top;
-    const lineEl = [...editor.querySelectorAll('.view-lines .view-line')].find((l: any) => l.style.top === top);
-    const numEl = [...editor.querySelectorAll('.margin-view-overlays > div')].find((l: any) => l.style.top === top);
-    return {
-      uri: (editor.getAttribute('data-uri') ?? '') as string,
-      // spaces are rendered as U+00A0; the inline stack-frame decoration is a codicon (private use)
-      line: ((lineEl?.textContent ?? '') as string).replace(/[\ue000-\uf8ff\u200b-\u200d\ufeff]/g, '').replace(/[\s\u00a0]+/g, ' ').trim(),
-      lineNo: Number(numEl?.querySelector('.line-numbers')?.textContent ?? NaN),
-      glyph: !!editor.querySelector('.margin .codicon-debug-stackframe'),
-      frame,
-      frameLine: Number(/(\d+):\d+$/.exec(frame)?.[1] ?? NaN),
-    };
-  });
-}
-
-/** A settled stop: the Call Stack view and the editor's decoration agree on the line. */
-const settled = (h: Here | null): h is Here => !!h && !!h.line && h.lineNo === h.frameLine;
-
-/** Waits for a settled stop other than `from`. */
-async function nextStop(from: Here | null, what: string, ms = 15_000): Promise<Here> {
-  const deadline = Date.now() + ms;
-  let now: Here | null = null;
-  while (Date.now() < deadline) {
-    now = await currentLine();
-    if (settled(now) && (now.frame !== from?.frame || now.uri !== from?.uri)) {
-      // the same again a moment later: not a transient mix of the old and the new stop
-      await page.waitForTimeout(30);
-      const again = await currentLine();
-      if (again && again.frame === now.frame && again.lineNo === now.lineNo && again.uri === now.uri) return again;
-    }
-    await page.waitForTimeout(50);
-  }
-  throw new Error(`${what} from ${JSON.stringify(from)}: no new stop within ${ms / 1000} s (last seen ${JSON.stringify(now)})`);
-}
-
-/** Presses a step key and waits for the next stop. */
-async function stepKey(key: 'F10' | 'F11'): Promise<Here> {
-  const before = await currentLine();
-  await page.keyboard.press(key);
-  return nextStop(before, key);
-}
-
-/** Rows of the Variables view as "name: value", the scopes as "[scope]". */
-async function variables(): Promise<string[]> {
-  return page.locator('.debug-variables .monaco-list-row').evaluateAll((rows) =>
-    rows.map((r) => {
-      const el = r as any;
-      if (el.querySelector('.scope')) return `[${el.innerText.trim()}]`;
-      const name = el.querySelector('.name')?.textContent ?? '';
-      const value = el.querySelector('.value')?.textContent ?? '';
-      return `${name.replace(/\s*[:=]\s*$/, '')}: ${value}`;
-    }),
-  );
-}
-
-/** Polls the Variables view until the Socket scope's `state` row reads `want`. */
-async function expectSocketState(want: string): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  let rows: string[] = [];
-  while (Date.now() < deadline) {
-    rows = await variables();
-    const i = rows.indexOf('[Socket]');
-    if (i >= 0) {
-      const expanded = rows[i + 1] !== undefined && !rows[i + 1].startsWith('[');
-      if (!expanded) {
-        await page.locator('.debug-variables .monaco-list-row').filter({ has: page.locator('.scope', { hasText: /^Socket$/ }) }).first().click();
-      } else {
-        const state = rows.slice(i + 1).find((r) => r.startsWith('state: '));
-        // the value reads "TCP_CLOSE_WAIT (8)"
-        if (state?.split(' ')[1] === want) return;
-      }
-    }
-    await page.waitForTimeout(100);
-  }
-  throw new Error(`Variables view: Socket › state is not ${want}; rows: ${JSON.stringify(rows)}`);
-}
-
-/** The live panel (a webview: frames inside the page) shows `socket`'s state in its card's header. */
-async function panelState(socket: string): Promise<string | null> {
-  for (const f of page.frames()) {
-    if (f === page.mainFrame()) continue;
-    const loc = f.locator(`article[data-socket="${socket}"] header .state-name`);
-    if (await loc.count().catch(() => 0)) return (await loc.first().innerText().catch(() => '')).trim();
-  }
-  return null;
-}
-
-async function expectPanelState(socket: string, want: string): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  let seen: string | null = null;
-  while (Date.now() < deadline) {
-    seen = await panelState(socket);
-    if (seen === want) return;
-    await page.waitForTimeout(200);
-  }
-  throw new Error(`live panel: socket ${socket} shows ${JSON.stringify(seen)}, not ${want}`);
-}
-
-/** Error notifications seen so far (they point at problems the steps themselves do not check). */
-const errorToasts = new Set<string>();
-async function collectErrorToasts(): Promise<void> {
-  const texts = await page
-    .locator('.notifications-toasts .notification-list-item')
-    .filter({ has: page.locator('.codicon-error') })
-    .allInnerTexts()
-    .catch(() => [] as string[]);
-  for (const t of texts) errorToasts.add(t.replace(/\s+/g, ' ').trim());
-}
-
-// ---------------------------------------------------------------------------------------------
-
 describe('tcp-close-debugger in a real VS Code (code-server)', { timeout: 15 * 60_000 }, () => {
-  before(async () => {
-    mkdirSync(outDir, { recursive: true });
-    for (const f of readdirSync(outDir)) rmSync(join(outDir, f), { force: true });
-    let t0 = Date.now();
-    ensureVsix();
-    timings.package = Date.now() - t0;
-    const cs = await load<CodeServerModule>('scripts/code-server.mjs');
-    const pt = await load<ProcessTreeModule>('scripts/process-tree.mjs');
-    stopTree = pt.stopTree;
-    cs.ensureCodeServer();
-    // a quiet, roomy workbench (startCodeServer adds workspace trust off to these)
-    mkdirSync(join(userDataDir, 'User'), { recursive: true });
-    writeFileSync(
-      join(userDataDir, 'User', 'settings.json'),
-      JSON.stringify({
-        'chat.disableAIFeatures': true,
-        'workbench.secondarySideBar.defaultVisibility': 'hidden',
-        'workbench.tips.enabled': false,
-        'debug.openDebug': 'openOnSessionStart',
-        'editor.minimap.enabled': false,
-        'editor.stickyScroll.enabled': false,
-      }),
-    );
-    cpSync(join(root, 'examples'), workspace, { recursive: true });
-    t0 = Date.now();
-    cs.installExtension(vsix, extensionsDir);
-    timings.installVsix = Date.now() - t0;
-    t0 = Date.now();
-    server = await cs.startCodeServer({ folder: workspace, port: await freePort(), userDataDir, extensionsDir, quiet: true });
-    tree = pt.watchTree(server.child.pid!);
-    // interrupted (Ctrl+C): the after hook may not run; stop code-server here, then go
-    for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-      process.once(sig, () => {
-        void browser?.close().catch(() => {});
-        void pt.stopTree(server?.child.pid, 3000, tree?.pids() ?? []).then(() => {
-          rmSync(tmp, { recursive: true, force: true });
-          process.exit(130);
-        });
-      });
-    }
-    timings.startServer = Date.now() - t0;
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
-    page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-  });
+  before(() => openWorkbench({ name: 'trusted' }));
 
-  after(async () => {
-    if (page) await collectErrorToasts();
-    await browser?.close().catch(() => {});
-    if (server) await stopTree?.(server.child.pid, 5000, tree?.pids() ?? []);
-    tree?.stop();
-    const activation = `Running Extensions view: "${runningExtensionsRow}"\n  exthost log: ${activationTimes()}`;
-    process.stdout.write(`\ne2e timings (ms): ${JSON.stringify(timings)}\n`);
-    process.stdout.write(`VSIX size: ${existsSync(vsix) ? statSync(vsix).size : '?'} bytes\n`);
-    process.stdout.write(`activate() in the extension host: ${activation}\n`);
-    if (errorToasts.size) process.stdout.write(`error notifications seen (not failed on): ${JSON.stringify([...errorToasts])}\n`);
-    writeFileSync(join(outDir, 'measurements.json'), JSON.stringify({ timings, vsixBytes: existsSync(vsix) ? statSync(vsix).size : null, activation, errorToasts: [...errorToasts] }, null, 2));
-    if (!failed) rmSync(tmp, { recursive: true, force: true });
-    else process.stdout.write(`kept for inspection: ${tmp}\n`);
-  });
+  after(() => closeWorkbench({ activation: `Running Extensions view: "${runningExtensionsRow}"\n  exthost log: ${activationTimes()}` }));
 
   it('01 opens the workbench', async (t) => {
     await step(t, 'workbench', async () => {
-      await page.goto(server!.url);
+      await page.goto(workbenchUrl());
       await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
       await page.waitForFunction(() => ((globalThis as any).document.title as string).endsWith('code-server'), null, { timeout: 30_000 });
       // the explorer shows the copied examples
@@ -601,21 +302,3 @@ describe('tcp-close-debugger in a real VS Code (code-server)', { timeout: 15 * 6
     }
   });
 });
-
-/** activate() times of this extension from the extension host's log in the user-data-dir. */
-function activationTimes(): string {
-  const logs = join(userDataDir, 'logs');
-  const found: string[] = [];
-  const walk = (d: string) => {
-    if (!existsSync(d)) return;
-    for (const n of readdirSync(d)) {
-      const p = join(d, n);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (/exthost.*\.log$/.test(n)) {
-        for (const l of readFileSync(p, 'utf8').split('\n')) if (/tcp-close-debugger/.test(l) && /activat/i.test(l)) found.push(l.trim());
-      }
-    }
-  };
-  walk(logs);
-  return found.length ? found.join('\n  ') : '(no activation line in the extension host log)';
-}
