@@ -15,6 +15,14 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
 
 export const root = join(__dirname, '..', '..');
+
+/**
+ * An upper bound for a wait on a condition, scaled for a loaded machine: every wait ends as soon as
+ * its condition holds, so a larger bound costs a passing run nothing. E2E_TIMEOUT_SCALE (default 3)
+ * multiplies the figures written in the tests, which are what an idle machine needs.
+ */
+const scale = Number(process.env.E2E_TIMEOUT_SCALE ?? 3) || 3;
+export const T = (ms: number): number => ms * scale;
 const vsix = join(root, 'tcp-close-debugger.vsix');
 /** this run's screenshots and failure texts: test-results/e2e/NAME/ (openWorkbench sets it) */
 export let outDir = join(root, 'test-results', 'e2e');
@@ -102,19 +110,27 @@ export async function viewsText(): Promise<string> {
   await grab('panel (debug console, output)', '.part.panel');
   for (const f of page.frames()) {
     if (f === page.mainFrame()) continue;
-    const t = await f.locator('body').innerText({ timeout: 1000 }).catch(() => '');
+    const t = await f.locator('body').innerText({ timeout: T(1000) }).catch(() => '');
     if (t.trim()) parts.push(`=== frame ${f.url().slice(0, 120)}\n${t}`);
   }
   return parts.join('\n\n');
 }
 
 export let failed = false;
-/** Runs one step; on failure saves a screenshot and the views' text, and later steps are skipped. */
+/**
+ * Runs one step; fails it on an error notification shown meanwhile. On failure saves a screenshot
+ * and the views' text, and later steps are skipped (the run has failed already).
+ */
 export async function step(t: TestContext, name: string, body: () => Promise<void>): Promise<void> {
   if (failed) return t.skip('an earlier step failed');
   const t0 = Date.now();
   try {
+    await collectErrorToasts();
+    const known = errorToasts.size;
     await body();
+    await collectErrorToasts();
+    const shown = [...errorToasts].slice(known);
+    assert.equal(shown.length, 0, `error notification(s) during "${name}": ${shown.map((x) => JSON.stringify(x)).join('; ')}`);
     await shot(name);
   } catch (e) {
     failed = true;
@@ -134,10 +150,10 @@ export async function step(t: TestContext, name: string, body: () => Promise<voi
 export async function runCommand(label: string): Promise<void> {
   await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  await input.waitFor({ state: 'visible', timeout: T(10_000) });
   await input.fill(`>${label}`);
   // the first row once it is the command (the list filters as it is typed)
-  await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: label }).first().waitFor({ timeout: 10_000 });
+  await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: label }).first().waitFor({ timeout: T(10_000) });
   await page.keyboard.press('Enter');
 }
 
@@ -183,7 +199,7 @@ export async function currentLine(): Promise<Here | null> {
 export const settled = (h: Here | null): h is Here => !!h && !!h.line && h.lineNo === h.frameLine;
 
 /** Waits for a settled stop other than `from`. */
-export async function nextStop(from: Here | null, what: string, ms = 15_000): Promise<Here> {
+export async function nextStop(from: Here | null, what: string, ms = T(15_000)): Promise<Here> {
   const deadline = Date.now() + ms;
   let now: Here | null = null;
   while (Date.now() < deadline) {
@@ -221,7 +237,7 @@ export async function variables(): Promise<string[]> {
 
 /** Polls the Variables view until the Socket scope's `state` row reads `want`. */
 export async function expectSocketState(want: string): Promise<void> {
-  const deadline = Date.now() + 15_000;
+  const deadline = Date.now() + T(15_000);
   let rows: string[] = [];
   while (Date.now() < deadline) {
     rows = await variables();
@@ -252,7 +268,7 @@ export async function panelState(socket: string): Promise<string | null> {
 }
 
 export async function expectPanelState(socket: string, want: string): Promise<void> {
-  const deadline = Date.now() + 15_000;
+  const deadline = Date.now() + T(15_000);
   let seen: string | null = null;
   while (Date.now() < deadline) {
     seen = await panelState(socket);
@@ -262,15 +278,31 @@ export async function expectPanelState(socket: string, want: string): Promise<vo
   throw new Error(`live panel: socket ${socket} shows ${JSON.stringify(seen)}, not ${want}`);
 }
 
-/** Error notifications seen so far (they point at problems the steps themselves do not check). */
+/**
+ * Every error notification the workbench has shown, in order (a user saw something wrong): step()
+ * fails on any new one. Recorded in the page while it is shown (a scan of the notifications every
+ * 100 ms, installed before the workbench loads; cheaper than observing every DOM change), so one
+ * that is gone again before a step ends still counts.
+ */
 export const errorToasts = new Set<string>();
+async function watchErrorNotifications(p: Page): Promise<void> {
+  await p.addInitScript(() => {
+    const g = globalThis as any;
+    const seen: string[] = (g.__e2eErrorNotifications = []);
+    const scan = () => {
+      for (const item of g.document.querySelectorAll('.notification-list-item')) {
+        if (!item.querySelector('.codicon-error')) continue;
+        const msg = item.querySelector('.notification-list-item-message') ?? item;
+        const text = String(msg.textContent ?? '').replace(/\s+/g, ' ').trim();
+        if (text && !seen.includes(text)) seen.push(text);
+      }
+    };
+    g.setInterval(scan, 100);
+  });
+}
 export async function collectErrorToasts(): Promise<void> {
-  const texts = await page
-    .locator('.notifications-toasts .notification-list-item')
-    .filter({ has: page.locator('.codicon-error') })
-    .allInnerTexts()
-    .catch(() => [] as string[]);
-  for (const t of texts) errorToasts.add(t.replace(/\s+/g, ' ').trim());
+  const texts = await page.evaluate(() => ((globalThis as any).__e2eErrorNotifications ?? []) as string[]).catch(() => [] as string[]);
+  for (const t of texts) errorToasts.add(t);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -287,6 +319,23 @@ export interface WorkbenchOptions {
   settings?: Record<string, unknown>;
   /** user keybindings.json (a way to run a command the menus hide) */
   keybindings?: { key: string; command: string }[];
+  /** VS Code's display language (argv.json `locale`), e.g. 'zh-cn': see displayLanguage() */
+  locale?: string;
+}
+
+/**
+ * Sets VS Code's display language without downloading its language pack (no network here). The
+ * locale goes in argv.json, where code-server looks for it (as it does for `--locale`). code-server
+ * falls back to English unless a language pack for the locale is installed: this writes the entry
+ * an installed pack would leave in languagepacks.json, with an empty translation of VS Code's own
+ * strings. The display language is then `locale`: the extension's package.nls.LOCALE.json and
+ * l10n/bundle.l10n.LOCALE.json are used, and VS Code's own UI stays in English.
+ */
+function displayLanguage(locale: string): void {
+  writeFileSync(join(userDataDir, 'User', 'argv.json'), JSON.stringify({ locale }));
+  const core = join(tmp, `stand-in-language-pack.${locale}.i18n.json`);
+  writeFileSync(core, JSON.stringify({ contents: {} }));
+  writeFileSync(join(userDataDir, 'languagepacks.json'), JSON.stringify({ [locale]: { hash: `e2e-stand-in-${locale}`, extensions: [], translations: { vscode: core }, label: locale } }));
 }
 
 /** The before hook of an e2e file: packages, installs, starts code-server and the browser. */
@@ -320,6 +369,7 @@ export async function openWorkbench(o: WorkbenchOptions): Promise<void> {
   t0 = Date.now();
   cs.installExtension(vsix, extensionsDir);
   timings.installVsix = Date.now() - t0;
+  if (o.locale) displayLanguage(o.locale);
   t0 = Date.now();
   server = await cs.startCodeServer({ folder: workspace, port: await freePort(), userDataDir, extensionsDir, quiet: true, trust: !o.untrusted });
   tree = pt.watchTree(server.child.pid!);
@@ -340,10 +390,22 @@ export async function openWorkbench(o: WorkbenchOptions): Promise<void> {
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
   page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+  await watchErrorNotifications(page);
 }
 
 /** The URL that opens the workspace in code-server. */
 export const workbenchUrl = (): string => server!.url;
+
+/**
+ * Opens the workbench and waits until the Explorer lists `file`. Waits for the workbench itself, not
+ * for the page's load event (which a loaded machine delays past playwright's 30 s default).
+ */
+export async function openPage(file: string): Promise<void> {
+  await page.goto(workbenchUrl(), { waitUntil: 'commit', timeout: T(120_000) });
+  await page.locator('.monaco-workbench').waitFor({ timeout: T(120_000) });
+  await page.waitForFunction(() => ((globalThis as any).document.title as string).endsWith('code-server'), null, { timeout: T(60_000) });
+  await page.locator('.explorer-folders-view .monaco-list-row', { hasText: file }).waitFor({ timeout: T(60_000) });
+}
 
 /** The after hook: stops the browser and code-server, writes the measurements (with `extra`). */
 export async function closeWorkbench(extra: Record<string, unknown> = {}): Promise<void> {
