@@ -15,7 +15,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { closeWorkbench, openWorkbench, page, root, runCommand, step, openPage, workspace, T } from './harness';
+import { closeWorkbench, openWorkbench, page, root, runCommand, step, openFile, openPage, workspace, T } from './harness';
 
 const nls = JSON.parse(readFileSync(join(root, 'package.nls.json'), 'utf8')) as Record<string, string>;
 const en = JSON.parse(readFileSync(join(root, 'l10n', 'bundle.l10n.json'), 'utf8')) as Record<string, string>;
@@ -67,14 +67,7 @@ describe('tcp-close-debugger in an untrusted folder (Restricted Mode)', { timeou
       await openPage('passive-close.tcpscenario');
       await page.locator('.statusbar-item', { hasText: /Restricted Mode/ }).first().waitFor({ timeout: T(30_000) });
       filesBefore = files();
-      await page.locator('.monaco-workbench').click({ position: { x: 800, y: 500 } });
-      await page.keyboard.press('Control+P');
-      const input = page.locator('.quick-input-widget input');
-      await input.waitFor({ state: 'visible', timeout: T(10_000) });
-      await input.fill('passive-close.tcpscenario');
-      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'passive-close.tcpscenario' }).first().waitFor({ timeout: T(60_000) });
-      await page.keyboard.press('Enter');
-      await page.locator('.tabs-container .tab.active', { hasText: 'passive-close.tcpscenario' }).waitFor({ timeout: T(15_000) });
+      await openFile('passive-close.tcpscenario');
       await page.locator('.statusbar-item', { hasText: /^TCP Scenario$/ }).first().waitFor({ timeout: T(15_000) });
       await page.locator('.monaco-editor .codelens-decoration', { hasText: 'Restricted Mode: trust the workspace to run this scenario' }).first().waitFor({ timeout: T(90_000) }); // after activation
       assert.equal(await page.locator('.monaco-editor .codelens-decoration', { hasText: /Debug this scenario|Run in terminal/ }).count(), 0, 'a CodeLens that runs is shown');
