@@ -319,23 +319,6 @@ export interface WorkbenchOptions {
   settings?: Record<string, unknown>;
   /** user keybindings.json (a way to run a command the menus hide) */
   keybindings?: { key: string; command: string }[];
-  /** VS Code's display language (argv.json `locale`), e.g. 'zh-cn': see displayLanguage() */
-  locale?: string;
-}
-
-/**
- * Sets VS Code's display language without downloading its language pack (no network here). The
- * locale goes in argv.json, where code-server looks for it (as it does for `--locale`). code-server
- * falls back to English unless a language pack for the locale is installed: this writes the entry
- * an installed pack would leave in languagepacks.json, with an empty translation of VS Code's own
- * strings. The display language is then `locale`: the extension's package.nls.LOCALE.json and
- * l10n/bundle.l10n.LOCALE.json are used, and VS Code's own UI stays in English.
- */
-function displayLanguage(locale: string): void {
-  writeFileSync(join(userDataDir, 'User', 'argv.json'), JSON.stringify({ locale }));
-  const core = join(tmp, `stand-in-language-pack.${locale}.i18n.json`);
-  writeFileSync(core, JSON.stringify({ contents: {} }));
-  writeFileSync(join(userDataDir, 'languagepacks.json'), JSON.stringify({ [locale]: { hash: `e2e-stand-in-${locale}`, extensions: [], translations: { vscode: core }, label: locale } }));
 }
 
 /** The before hook of an e2e file: packages, installs, starts code-server and the browser. */
@@ -369,7 +352,6 @@ export async function openWorkbench(o: WorkbenchOptions): Promise<void> {
   t0 = Date.now();
   cs.installExtension(vsix, extensionsDir);
   timings.installVsix = Date.now() - t0;
-  if (o.locale) displayLanguage(o.locale);
   t0 = Date.now();
   server = await cs.startCodeServer({ folder: workspace, port: await freePort(), userDataDir, extensionsDir, quiet: true, trust: !o.untrusted });
   tree = pt.watchTree(server.child.pid!);
