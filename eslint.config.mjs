@@ -28,6 +28,8 @@ const root = import.meta.dirname;
 //   panel     the panel's VS Code side: vscode and common; it knows nothing of the engine or the
 //             adapter (it gets snapshots as messages) nor of notes (they come through the object
 //             registerPanel returns, handed over by src/extension.ts).
+//   workbench VS Code-side pieces several features share (the workspace-trust gate every command
+//             that runs C goes through): vscode and common.
 //   language  the scenario language's editor support: vscode, host and below.
 //   notes     notes and walkthroughs: vscode, host and below, and the adapter's snapshot builder
 //             (an export shows what the panel showed); not the panel, not the debug session.
@@ -44,11 +46,12 @@ const LAYERS = {
   host: { paths: ['src/host/'], allow: ['engine', 'scenario', 'common', 'node', 'packages'] },
   debug: { paths: ['src/debug/'], allow: ['host', 'engine', 'scenario', 'common', 'node', 'packages'] },
   panel: { paths: ['src/panel/'], allow: ['common', 'vscode', 'node', 'packages'] },
-  language: { paths: ['src/language/'], allow: ['host', 'engine', 'scenario', 'common', 'vscode', 'node', 'packages'] },
-  notes: { paths: ['src/notes/'], allow: ['src/debug/snapshot', 'host', 'engine', 'scenario', 'common', 'vscode', 'node', 'packages'] },
+  workbench: { paths: ['src/workbench/'], allow: ['common', 'vscode'] },
+  language: { paths: ['src/language/'], allow: ['workbench', 'host', 'engine', 'scenario', 'common', 'vscode', 'node', 'packages'] },
+  notes: { paths: ['src/notes/'], allow: ['src/debug/snapshot', 'workbench', 'host', 'engine', 'scenario', 'common', 'vscode', 'node', 'packages'] },
   cli: { paths: ['src/cli/'], allow: ['src/notes/cli', 'host', 'engine', 'scenario', 'common', 'node', 'packages'] },
   browser: { paths: ['media/'], allow: ['common'] },
-  extension: { paths: ['src/extension.ts'], allow: ['common', 'scenario', 'engine', 'host', 'debug', 'panel', 'language', 'notes', 'vscode', 'node', 'packages'] },
+  extension: { paths: ['src/extension.ts'], allow: ['common', 'scenario', 'engine', 'host', 'debug', 'panel', 'workbench', 'language', 'notes', 'vscode', 'node', 'packages'] },
 };
 const TESTS_ALSO_ALLOW = ['host', 'engine', 'scenario', 'src/debug/snapshot', 'node', 'packages'];
 

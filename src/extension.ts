@@ -10,6 +10,7 @@ import { registerPanel } from './panel/wiring';
 import { registerLanguageFeatures } from './language/index';
 import { holdFirstStop } from './panel/firstStop';
 import { registerNotes } from './notes/wiring';
+import { mayRun, registerRunningCommand } from './workbench/trust';
 
 /** The configuration F5 uses on an open scenario when there is no launch.json. */
 function scenarioConfig(uri: vscode.Uri): vscode.DebugConfiguration {
@@ -24,11 +25,8 @@ function scenarioConfig(uri: vscode.Uri): vscode.DebugConfiguration {
 
 class ConfigurationProvider implements vscode.DebugConfigurationProvider {
   resolveDebugConfiguration(_folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): vscode.DebugConfiguration | undefined {
-    if (!vscode.workspace.isTrusted) {
-      // a scenario may name an edited tcp.c: its C would run here
-      void vscode.window.showWarningMessage(vscode.l10n.t('Trust this workspace to run its scenarios: the debugger executes C (tcp.c) it may name.'));
-      return undefined;
-    }
+    // a scenario may name an edited tcp.c: its C would run here (VS Code asks for trust first too)
+    if (!mayRun()) return undefined;
     if (!config.type && !config.request && !config.name) {
       const doc = vscode.window.activeTextEditor?.document;
       if (doc?.languageId === LANGUAGE_ID) return scenarioConfig(doc.uri);
@@ -52,12 +50,13 @@ export function activate(context: vscode.ExtensionContext): void {
       // the first stop is shown once the live panel has painted it (src/panel/hold.ts)
       createDebugAdapterDescriptor: (session) => new DebugAdapterInlineImplementation(holdFirstStop(new TcpCloseSession(), session, STOP_EVENT)),
     }),
-    vscode.commands.registerCommand(DEBUG_SCENARIO_COMMAND, (uri?: vscode.Uri) => {
+    registerRunningCommand(DEBUG_SCENARIO_COMMAND, (uri?: vscode.Uri) => {
       const target = uri ?? vscode.window.activeTextEditor?.document.uri;
       if (!target) return;
       return vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(target), scenarioConfig(target));
     }),
-    vscode.commands.registerCommand(RUN_IN_TERMINAL_COMMAND, (uri?: vscode.Uri) => {
+    // the terminal runs the CLI on the workspace's files: gated like the debugger
+    registerRunningCommand(RUN_IN_TERMINAL_COMMAND, (uri?: vscode.Uri) => {
       const target = uri ?? vscode.window.activeTextEditor?.document.uri;
       if (!target) return;
       const cli = vscode.Uri.joinPath(context.extensionUri, 'dist', 'cli.js').fsPath;

@@ -147,3 +147,27 @@ test('completion: a socket name says it is declared in this file', () => {
   const server = items.find((i: { label: string }) => i.label === 'server');
   assert.equal(server.detail, 'socket declared in this file');
 });
+
+test('CodeLens in an untrusted workspace: nothing that runs, one lens to the trust editor; refreshed when trust is granted', () => {
+  const provider = vscode.registered.codeLens[0];
+  let refreshed = 0;
+  const sub = provider.onDidChangeCodeLenses(() => refreshed++);
+  vscode.workspace.isTrusted = false;
+  try {
+    const lenses = provider.provideCodeLenses(doc);
+    assert.deepEqual(
+      lenses.map((l: { command: { command: string } }) => l.command.command),
+      ['workbench.trust.manage'],
+    );
+    assert.match(lenses[0].command.title, /Restricted Mode/);
+  } finally {
+    vscode.workspace.isTrusted = true;
+  }
+  vscode.events.grantTrust.fire();
+  assert.equal(refreshed, 1, 'the lenses are asked for again once the workspace is trusted');
+  sub.dispose();
+  assert.deepEqual(
+    provider.provideCodeLenses(doc).map((l: { command: { command: string } }) => l.command.command),
+    [DEBUG_SCENARIO_COMMAND, RUN_IN_TERMINAL_COMMAND],
+  );
+});

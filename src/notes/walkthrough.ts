@@ -15,6 +15,7 @@ import { exportRun, exportWalkthrough, walkthroughSteps } from './export';
 import { atomicWrite, formatParseError } from './store';
 import { parseWalkthrough, serializeWalkthrough, walkthroughPathFor, WALKTHROUGH_SUFFIX, type Walkthrough, type WalkthroughStep } from './walkthroughFile';
 import type { NotesWorkspace } from './workspace';
+import { registerRunningCommand } from '../workbench/trust';
 
 export const WALKTHROUGH_COMMANDS = {
   addNarration: 'tcpCloseDebugger.walkthrough.addNarration',
@@ -70,13 +71,13 @@ export class Walkthroughs implements vscode.Disposable {
   ) {
     this.disposables.push(
       vscode.commands.registerCommand(WALKTHROUGH_COMMANDS.addNarration, () => this.addNarration()),
-      vscode.commands.registerCommand(WALKTHROUGH_COMMANDS.play, (uri?: vscode.Uri) => this.play(uri)),
-      vscode.commands.registerCommand(WALKTHROUGH_COMMANDS.playShipped, () => this.play(vscode.Uri.joinPath(this.extensionUri, 'examples', 'passive-close' + WALKTHROUGH_SUFFIX))),
+      registerRunningCommand(WALKTHROUGH_COMMANDS.play, (uri?: vscode.Uri) => this.play(uri)),
+      registerRunningCommand(WALKTHROUGH_COMMANDS.playShipped, () => this.play(vscode.Uri.joinPath(this.extensionUri, 'examples', 'passive-close' + WALKTHROUGH_SUFFIX))),
       vscode.commands.registerCommand(WALKTHROUGH_COMMANDS.next, () => this.move(+1)),
       vscode.commands.registerCommand(WALKTHROUGH_COMMANDS.previous, () => this.move(-1)),
       vscode.commands.registerCommand(WALKTHROUGH_COMMANDS.stop, () => this.end()),
-      vscode.commands.registerCommand(WALKTHROUGH_COMMANDS.export, (uri?: vscode.Uri) => this.export(uri)),
-      vscode.commands.registerCommand(WALKTHROUGH_COMMANDS.exportRun, (uri?: vscode.Uri) => this.exportRun(uri)),
+      registerRunningCommand(WALKTHROUGH_COMMANDS.export, (uri?: vscode.Uri) => this.export(uri)),
+      registerRunningCommand(WALKTHROUGH_COMMANDS.exportRun, (uri?: vscode.Uri) => this.exportRun(uri)),
       vscode.debug.onDidTerminateDebugSession((s) => {
         if (this.playing?.session?.id === s.id) this.end();
       }),

@@ -75,6 +75,15 @@ function event<T>() {
   return { on, fire: (e: T) => listeners.forEach((l) => l(e)) };
 }
 
+export class EventEmitter<T> {
+  private readonly e = event<T>();
+  readonly event = this.e.on;
+  fire(x: T): void {
+    this.e.fire(x);
+  }
+  dispose(): void {}
+}
+
 export const registered = {
   hover: [] as any[],
   completion: [] as { provider: any; triggers: string[] }[],
@@ -86,6 +95,7 @@ export const events = {
   open: event<any>(),
   change: event<any>(),
   close: event<any>(),
+  grantTrust: event<void>(),
 };
 
 export const languages = {
@@ -104,6 +114,37 @@ export const workspace = {
   onDidOpenTextDocument: events.open.on,
   onDidChangeTextDocument: events.change.on,
   onDidCloseTextDocument: events.close.on,
+  /** set false to stand for an untrusted workspace (fire events.grantTrust when it becomes trusted) */
+  isTrusted: true,
+  onDidGrantWorkspaceTrust: events.grantTrust.on,
+};
+
+/** What the code under test showed and ran through `window` and `commands`. */
+export const shown = {
+  warnings: [] as { message: string; items: string[] }[],
+  executed: [] as string[],
+  /** the item the next showWarningMessage resolves to (a user's click), then cleared */
+  answer: undefined as string | undefined,
+};
+
+export const commands = {
+  registered: new Map<string, (...args: any[]) => unknown>(),
+  registerCommand(id: string, fn: (...args: any[]) => unknown) {
+    commands.registered.set(id, fn);
+    return { dispose: () => commands.registered.delete(id) };
+  },
+  executeCommand: async (id: string) => {
+    shown.executed.push(id);
+  },
+};
+
+export const window = {
+  showWarningMessage: (message: string, ...items: string[]) => {
+    shown.warnings.push({ message, items });
+    const a = shown.answer;
+    shown.answer = undefined;
+    return Promise.resolve(a);
+  },
 };
 
 export const l10n = {
