@@ -44,11 +44,13 @@ class ConfigurationProvider implements vscode.DebugConfigurationProvider {
 }
 
 export function activate(context: vscode.ExtensionContext): void {
+  const panels = registerPanel(context);
   context.subscriptions.push(
     vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new ConfigurationProvider()),
     vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, {
       // the first stop is shown once the live panel has painted it (src/panel/hold.ts)
-      createDebugAdapterDescriptor: (session) => new DebugAdapterInlineImplementation(holdFirstStop(new TcpCloseSession(), session, STOP_EVENT)),
+      createDebugAdapterDescriptor: (session) =>
+        new DebugAdapterInlineImplementation(holdFirstStop(new TcpCloseSession(), session, STOP_EVENT, (outcome, ms) => panels.logFirstStop(session, outcome, ms))),
     }),
     registerRunningCommand(DEBUG_SCENARIO_COMMAND, (uri?: vscode.Uri) => {
       const target = uri ?? vscode.window.activeTextEditor?.document.uri;
@@ -69,7 +71,6 @@ export function activate(context: vscode.ExtensionContext): void {
       if (s?.type === DEBUG_TYPE) return s.customRequest(CUSTOM_REQUESTS.stepToNextEvent);
     }),
   );
-  const panels = registerPanel(context);
   registerLanguageFeatures(context);
   registerNotes(context, panels);
 }

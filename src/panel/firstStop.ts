@@ -3,7 +3,7 @@
 // `firstStopMayGo` when it painted its first stop, was hidden or closed.
 
 import * as vscode from 'vscode';
-import { FirstStopHold, type SentMessage } from './hold';
+import { FirstStopHold, type Outcome, type SentMessage } from './hold';
 
 /**
  * Long enough for a first webview to load on a loaded machine (3 s was not, in .ci/run's e2e at load
@@ -28,12 +28,14 @@ class HoldingAdapter implements vscode.DebugAdapter {
     private readonly inner: vscode.DebugAdapter,
     private readonly id: string,
     snapshotEvent: string,
+    report: (outcome: Outcome, waitedMs: number) => void,
   ) {
     this.hold = new FirstStopHold<SentMessage>(
       (m) => this.sent.fire(m as vscode.DebugProtocolMessage),
       snapshotEvent,
       FIRST_STOP_MAX_WAIT_MS,
       () => vscode.workspace.getConfiguration('tcpCloseDebugger').get<boolean>('panel.openOnStart', true),
+      report,
     );
     holds.set(id, this.hold);
     this.subscription = inner.onDidSendMessage((m) => this.hold.push(m as SentMessage));
@@ -53,6 +55,11 @@ class HoldingAdapter implements vscode.DebugAdapter {
 }
 
 /** `adapter` for `session`, its first `stopped` event held until the panel painted that stop. */
-export function holdFirstStop(adapter: vscode.DebugAdapter, session: vscode.DebugSession, snapshotEvent: string): vscode.DebugAdapter {
-  return new HoldingAdapter(adapter, session.id, snapshotEvent);
+export function holdFirstStop(
+  adapter: vscode.DebugAdapter,
+  session: vscode.DebugSession,
+  snapshotEvent: string,
+  report: (outcome: Outcome, waitedMs: number) => void = () => {},
+): vscode.DebugAdapter {
+  return new HoldingAdapter(adapter, session.id, snapshotEvent, report);
 }

@@ -16,7 +16,7 @@ export interface SentMessage {
   event?: string;
 }
 
-type Outcome = 'painted' | 'timeout' | 'ended' | 'not held';
+export type Outcome = 'painted' | 'timeout' | 'ended' | 'not held';
 
 export class FirstStopHold<M extends SentMessage> {
   private phase: 'before' | 'holding' | 'passing' = 'before';
@@ -32,7 +32,11 @@ export class FirstStopHold<M extends SentMessage> {
     private readonly maxWaitMs: number,
     /** whether a panel will paint this session's stops (asked at the first stop) */
     private readonly panelExpected: () => boolean,
+    /** told how the hold ended and how long the first stop waited */
+    private readonly report: (outcome: Outcome, waitedMs: number) => void = () => {},
   ) {}
+
+  private heldSince = 0;
 
   push(m: M): void {
     if (this.phase === 'passing') return this.forward(m);
@@ -44,6 +48,7 @@ export class FirstStopHold<M extends SentMessage> {
           return this.forward(m);
         }
         this.phase = 'holding';
+        this.heldSince = Date.now();
         this.held.push(m);
         this.timer = setTimeout(() => this.end('timeout'), this.maxWaitMs);
         return;
@@ -77,6 +82,7 @@ export class FirstStopHold<M extends SentMessage> {
     this.timer = undefined;
     this.outcome = outcome;
     this.phase = 'passing';
+    this.report(outcome, Date.now() - this.heldSince);
     const held = this.held;
     this.held = [];
     for (const m of held) this.forward(m);

@@ -20,6 +20,8 @@ export interface Panels {
   setNotesProvider(p: PanelNotesProvider | undefined): void;
   /** Shows the notes again at the current stops (after notes were added, edited or deleted). */
   refreshNotes(): void;
+  /** Logs how a session's first stop was released: the panel painted it, or the wait ran out. */
+  logFirstStop(session: vscode.DebugSession, outcome: string, waitedMs: number): void;
 }
 
 export function registerPanel(context: vscode.ExtensionContext): Panels {
@@ -80,5 +82,10 @@ export function registerPanel(context: vscode.ExtensionContext): Panels {
       notesProvider = p;
     },
     refreshNotes,
+    logFirstStop: (session, outcome, waitedMs) => {
+      const text = `first stop of ${session.name}: ${outcome} after ${waitedMs} ms`;
+      if (outcome === 'timeout') log.warn(`${text} (the panel did not say it painted the stop in time)`);
+      else log.info(text);
+    },
   };
 }
