@@ -258,6 +258,13 @@ export async function expectSocketState(want: string): Promise<void> {
 }
 
 /** The live panel (a webview: frames inside the page) shows `socket`'s state in its card's header. */
+/** The lines of the extension's panel log (a LogOutputChannel, written under the user data's logs/). */
+export function panelLog(): string[] {
+  const walk = (d: string): string[] =>
+    existsSync(d) ? readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(d, e.name)) : e.name === 'TCP Close Debugger Panel.log' ? [join(d, e.name)] : [])) : [];
+  return walk(join(userDataDir, 'logs')).flatMap((f) => readFileSync(f, 'utf8').split('\n').filter(Boolean));
+}
+
 export async function panelState(socket: string): Promise<string | null> {
   for (const f of page.frames()) {
     if (f === page.mainFrame()) continue;

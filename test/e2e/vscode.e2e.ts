@@ -35,6 +35,7 @@ import {
   openWorkbench,
   outDir,
   page,
+  panelLog,
   panelState,
   root,
   runCommand,
@@ -180,6 +181,13 @@ describe('tcp-close-debugger in a real VS Code (code-server)', { timeout: T(15) 
       // the debugger shows its first stop once the live panel has painted it (src/panel/hold.ts): read at once, no waiting
       const painted = await panelState('server');
       assert.equal(painted, 'ESTABLISHED', `the debugger stopped but the live panel does not show the first stop yet (it shows ${JSON.stringify(painted)})`);
+      // released because the panel said it painted, not because the wait ran out (the log is written a moment later)
+      let released: string | undefined;
+      for (let i = 0; i < 50 && !released; i++) {
+        released = panelLog().find((l) => l.includes('first stop of '));
+        if (!released) await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.match(released ?? '(nothing logged)', /first stop of .*: painted after \d+ ms/);
       if (!(await page.locator('.debug-variables').isVisible())) await runCommand('View: Show Run and Debug');
       await page.locator('.debug-variables').waitFor({ timeout: T(10_000) });
       await page.locator('.debug-call-stack .stack-frame').first().waitFor({ timeout: T(10_000) });
