@@ -4,7 +4,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -164,4 +164,52 @@ test('a reader that stops early (| head) ends the trace quietly, without an EPIP
   const r = spawnSync('sh', ['-c', `"${process.execPath}" "${cli}" run "${example}" | head -n 2`], { encoding: 'utf8', timeout: 60_000 });
   assert.equal(r.stdout.trim().split('\n').length, 2);
   assert.doesNotMatch(r.stderr, /EPIPE|internal error/);
+});
+
+test('coverage: every kernel function with --all (never-run ones as 0/N with their lines), only the ones that ran without it', () => {
+  const examples = readdirSync(join(root, 'examples')).filter((f) => f.endsWith('.tcpscenario')).map((f) => join(root, 'examples', f));
+  const parse = (out: string) =>
+    new Map(
+      out
+        .split('\n')
+        .map((l) => /^(\w+)\s+(\d+)\/(\d+)\s+lines(?:\s+not run: ([\d, ]+))?$/.exec(l))
+        .filter((m): m is RegExpExecArray => !!m)
+        .map((m) => [m[1], { ran: Number(m[2]), of: Number(m[3]), missed: m[4] ? m[4].split(', ').map(Number) : [] }]),
+    );
+  const all = runCli('coverage', ...examples, '--all');
+  assert.equal(all.code, 0, all.err);
+  const some = runCli('coverage', ...examples);
+  assert.equal(some.code, 0, some.err);
+  const a = parse(all.out);
+  const s = parse(some.out);
+  // every function defined in the kernel C is listed with --all (found in the source by its opening line)
+  const kernel = readFileSync(join(root, 'src', 'kernel', 'tcp.c'), 'utf8').split('\n');
+  const defined = kernel.flatMap((l, i) => {
+    const m = /^(?:static\s+|extern\s+|inline\s+|__inline__\s+)*(?:unsigned\s+)?(?:struct\s+)?\w+\s*\**\s*(\w+)\s*\([^;]*$/.exec(l);
+    return m && kernel[i + 1]?.startsWith('{') ? [m[1]] : [];
+  });
+  assert.ok(defined.length > 20);
+  for (const f of defined) assert.ok(a.has(f), `--all lists ${f}`);
+  // the seed's functions ran whole; without --all a function that never ran is not listed
+  for (const f of ['tcp_fin', 'tcp_close', 'tcp_close_state']) assert.deepEqual([a.get(f)!.ran, a.get(f)!.missed], [a.get(f)!.of, []], f);
+  const never = [...a].filter(([, c]) => c.ran === 0);
+  assert.ok(never.length > 0, 'some function never ran in these scenarios');
+  for (const [f, c] of never) {
+    assert.ok(!s.has(f), `${f} never ran, so it is not listed without --all`);
+    assert.equal(c.missed.length, c.of, `${f}: each of its lines is named as not run`);
+    for (const line of c.missed) assert.ok(kernel[line - 1].trim().length > 0, `${f}: line ${line} is a line of C`);
+  }
+  for (const [f, c] of s) assert.deepEqual(a.get(f), c, `${f}: the same counts either way`);
+});
+
+test('a NULL dereference in edited C exits 2 and names the file, line and column where it happened', () => {
+  const kernel = editedKernel((t) => t.replace('{\n\tsk->fin_seq = th->seq + skb->len + th->syn + th->fin;', '{\n\tth = 0;\n\tsk->fin_seq = th->seq + skb->len + th->syn + th->fin;'));
+  const line = readFileSync(kernel, 'utf8').split('\n').findIndex((l) => l.includes('sk->fin_seq = th->seq')) + 1;
+  const r = runCli('run', example, '--kernel', kernel, '--quiet');
+  assert.equal(r.code, 2, r.err);
+  // on stderr, as every error of the command line (the trace on stdout ends with it too)
+  const where = new RegExp(`${kernel.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:${line}:\\d+: null pointer dereference: 'th' is NULL`);
+  assert.match(r.err, where);
+  assert.match(r.out, where);
+  assert.doesNotMatch(r.out + r.err, /\n\s+at /, 'no stack trace');
 });

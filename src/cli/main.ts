@@ -124,7 +124,11 @@ async function runCommand(a: Args): Promise<number> {
     if (stop.kind === 'error') out(`ERROR ${stop.errorLoc ? formatLoc(stop.errorLoc) : ''}: ${stop.message}`);
     if (!failures.length && stop.kind !== 'error') out('every expectation held');
   }
-  if (stop.kind === 'error') return 2;
+  if (stop.kind === 'error') {
+    // the fault also goes to stderr, as every error of the command line does (file:line:col: message)
+    process.stderr.write(`${stop.errorLoc ? formatLoc(stop.errorLoc) + ': ' : ''}${stop.message}\n`);
+    return 2;
+  }
   return failures.length ? 1 : 0;
 }
 
