@@ -6,6 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as net from 'node:net';
+import { after, afterEach, before, beforeEach } from 'node:test';
 import Ajv, { type ValidateFunction } from 'ajv';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
@@ -179,6 +180,36 @@ export async function startServer(): Promise<{ port: number; close: () => Promis
         server.close(() => r());
       }),
   };
+}
+
+/**
+ * For a test file: one adapter server (started before its tests, closed after them) and a fresh
+ * client for each test, handed to `bind` before the test and closed and checked against the DAP
+ * schema after it (`current()` says which client that is, since a test may connect again).
+ */
+export function clientPerTest(bind: (c: Client) => void, current: () => Client): { readonly port: number } {
+  let server: Awaited<ReturnType<typeof startServer>> | undefined;
+  const handle = {
+    get port(): number {
+      if (!server) throw new Error('the adapter server is not started yet');
+      return server.port;
+    },
+  };
+  before(async () => {
+    server = await startServer();
+  });
+  after(async () => {
+    await server?.close();
+  });
+  beforeEach(async () => {
+    bind(await connect(handle.port));
+  });
+  afterEach(async () => {
+    const c = current();
+    await c.close();
+    c.assertValid();
+  });
+  return handle;
 }
 
 export async function connect(port: number): Promise<Client> {

@@ -4,27 +4,16 @@
 // Variables view, and a `>` line's win= is compared with the window the kernel sent. Every
 // expected value comes from the scenario's text or the kernel source, not from an earlier run.
 
-import { after, afterEach, before, beforeEach, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { type Client, KERNEL, PASSIVE, closeWaitLine, connect, lineOf, startServer, tempScenario } from './harness';
+import { type Client, KERNEL, PASSIVE, closeWaitLine, connect, lineOf, tempScenario, clientPerTest } from './harness';
 
-let server: Awaited<ReturnType<typeof startServer>>;
 let c: Client;
-
-before(async () => {
-  server = await startServer();
-});
-after(async () => {
-  await server.close();
-});
-beforeEach(async () => {
-  c = await connect(server.port);
-});
-afterEach(async () => {
-  await c.close();
-  c.assertValid();
-});
+const server = clientPerTest(
+  (x) => (c = x),
+  () => c,
+);
 
 const T = 1; // the server socket's thread
 const AFTER_LINE = lineOf(KERNEL, 'return (long)(seq1-seq2) > 0;');

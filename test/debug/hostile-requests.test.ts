@@ -2,27 +2,16 @@
 // against the DAP schema): two launches before configurationDone, breakpoint lines the schema
 // cannot carry, pointer values in messages, and bidirectional overrides echoed from user text.
 
-import { after, afterEach, before, beforeEach, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { type Client, KERNEL, PASSIVE, closeWaitLine, connect, startServer, tempScenario } from './harness';
+import { type Client, KERNEL, PASSIVE, closeWaitLine, connect, tempScenario, clientPerTest } from './harness';
 
-let server: Awaited<ReturnType<typeof startServer>>;
 let c: Client;
-
-before(async () => {
-  server = await startServer();
-});
-after(async () => {
-  await server.close();
-});
-beforeEach(async () => {
-  c = await connect(server.port);
-});
-afterEach(async () => {
-  await c.close();
-  c.assertValid();
-});
+const server = clientPerTest(
+  (x) => (c = x),
+  () => c,
+);
 
 const RLO = '\u202e';
 

@@ -2,32 +2,21 @@
 // the run exactly as it was, even when they call native primitives (del_timer, printk...). Every
 // reproduction of the issue over a real DAP client, every message validated against the schema.
 
-import { after, afterEach, before, beforeEach, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { type Client, KERNEL, ROOT, connect, startServer } from './harness';
+import { type Client, KERNEL, ROOT, connect, clientPerTest } from './harness';
 
 const LOST_FIN = join(ROOT, 'examples', 'lost-fin.tcpscenario');
 const CLIENT = 1; // threads: client, server
 
-let server: Awaited<ReturnType<typeof startServer>>;
 let c: Client;
-
-before(async () => {
-  server = await startServer();
-});
-after(async () => {
-  await server.close();
-});
-beforeEach(async () => {
-  c = await connect(server.port);
-});
-afterEach(async () => {
-  await c.close();
-  c.assertValid();
-});
+const server = clientPerTest(
+  (x) => (c = x),
+  () => c,
+);
 
 interface EndState {
   segments: number;

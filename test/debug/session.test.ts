@@ -2,29 +2,18 @@
 // variables, evaluate, what-if writes, exceptions and malformed requests; every message is
 // validated against the DAP schema.
 
-import { after, afterEach, before, beforeEach, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { type Client, KERNEL, PASSIVE, closeWaitLine, connect, lineOf, startServer, tempScenario } from './harness';
+import { type Client, KERNEL, PASSIVE, closeWaitLine, connect, lineOf, tempScenario, clientPerTest } from './harness';
 import { LAUNCH_SCHEMA } from '../../src/debug/config';
 import { stopProblem } from '../../src/common/check';
 
-let server: Awaited<ReturnType<typeof startServer>>;
 let c: Client;
-
-before(async () => {
-  server = await startServer();
-});
-after(async () => {
-  await server.close();
-});
-beforeEach(async () => {
-  c = await connect(server.port);
-});
-afterEach(async () => {
-  await c.close();
-  c.assertValid();
-});
+const server = clientPerTest(
+  (x) => (c = x),
+  () => c,
+);
 
 const T = 1; // the server socket's thread
 const stateOf = async () => (await c.vars(T)).state;

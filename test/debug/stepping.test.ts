@@ -3,27 +3,16 @@
 // test are two stops of the same frame on one line. Step In leaves the line; stepping back onto
 // it lands on its first stop (where a breakpoint on it stopped), not on its last.
 
-import { after, afterEach, before, beforeEach, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { type Client, KERNEL, PASSIVE, connect, lineOf, startServer } from './harness';
+import { type Client, KERNEL, PASSIVE, lineOf, clientPerTest } from './harness';
 
-let server: Awaited<ReturnType<typeof startServer>>;
 let c: Client;
-
-before(async () => {
-  server = await startServer();
-});
-after(async () => {
-  await server.close();
-});
-beforeEach(async () => {
-  c = await connect(server.port);
-});
-afterEach(async () => {
-  await c.close();
-  c.assertValid();
-});
+clientPerTest(
+  (x) => (c = x),
+  () => c,
+);
 
 const T = 1;
 const FOR_LINE = lineOf(KERNEL, 'for(skb2 = skb->next;'); // once in tcp.c, in tcp_data()
