@@ -28,6 +28,20 @@ const CHUNK_MASK = CHUNK - 1;
 /** Anything the log can write into: struct field arrays, frame slot arrays, engine arrays. */
 export type Cells = any[];
 
+/**
+ * A log kept beside the History's own (the byte memory's store log): stops record its position
+ * too, and moving in time or truncating moves it along. Its entries never touch the History's
+ * cells, so the two logs can be moved one after the other.
+ */
+export interface AttachedLog {
+  /** the number of entries applied */
+  position(): number;
+  /** undo or redo entries until `n` are applied */
+  moveTo(n: number): void;
+  /** forget the entries past the applied ones */
+  truncate(): void;
+}
+
 export interface HistoryOptions {
   /** false: keep no log and only the current stop (default true) */
   record?: boolean;
@@ -53,9 +67,12 @@ export class History {
   /** number of log entries currently applied (entries past it are the redo future) */
   private applied = 0;
 
-  // One record per stop: where the log stood, and where execution was; three Int32 per stop
-  // (log position, code, pc) in chunks of CHUNK stops (growing never copies).
-  private sr: Int32Array[] = [new Int32Array(3 * CHUNK)];
+  // One record per stop: where the log stood, and where execution was; four Int32 per stop
+  // (log position, code, pc, the attached log's position) in chunks of CHUNK stops (growing
+  // never copies).
+  private sr: Int32Array[] = [new Int32Array(4 * CHUNK)];
+  /** the byte memory's log, if one is attached */
+  private attached: AttachedLog | undefined;
   private stops = 0;
   /** index of the stop the world currently shows */
   private current = -1;
@@ -65,6 +82,13 @@ export class History {
 
   constructor(opts: HistoryOptions = {}) {
     this.recording = opts.record !== false;
+  }
+
+  /** Attaches a log that moves with this one (at most one; before the first stop). */
+  attach(log: AttachedLog): void {
+    if (this.attached) throw new Error('history: a log is already attached');
+    if (this.stops) throw new Error('history: attach a log before the first stop');
+    this.attached = log;
   }
 
   /** nesting depth of read-only evaluations in progress (0: writes allowed) */
@@ -161,12 +185,13 @@ export class History {
     // without a log only the current stop is kept, in slot 0
     const k = this.recording ? n : 0;
     const c = k >> CHUNK_BITS;
-    if (c === this.sr.length) this.sr.push(new Int32Array(3 * CHUNK));
+    if (c === this.sr.length) this.sr.push(new Int32Array(4 * CHUNK));
     const r = this.sr[c];
-    const i = (k & CHUNK_MASK) * 3;
+    const i = (k & CHUNK_MASK) * 4;
     r[i] = this.applied;
     r[i + 1] = code;
     r[i + 2] = pc;
+    r[i + 3] = this.attached ? this.attached.position() : 0;
     this.current = n;
     return this.stops++;
   }
@@ -180,26 +205,26 @@ export class History {
 
   /** Where the log stood at stop `n` (the number of writes applied). */
   private posAt(n: number): number {
-    return this.sr[n >> CHUNK_BITS][(n & CHUNK_MASK) * 3];
+    return this.sr[n >> CHUNK_BITS][(n & CHUNK_MASK) * 4];
   }
 
   stopAt(n: number): { code: number; pc: number } {
     const k = this.slot(n);
     const r = this.sr[k >> CHUNK_BITS];
-    const i = (k & CHUNK_MASK) * 3;
+    const i = (k & CHUNK_MASK) * 4;
     return { code: r[i + 1], pc: r[i + 2] };
   }
 
   /** `stopAt(n).code` without building an object. */
   codeAt(n: number): number {
     const k = this.slot(n);
-    return this.sr[k >> CHUNK_BITS][(k & CHUNK_MASK) * 3 + 1];
+    return this.sr[k >> CHUNK_BITS][(k & CHUNK_MASK) * 4 + 1];
   }
 
   /** `stopAt(n).pc` without building an object. */
   pcAt(n: number): number {
     const k = this.slot(n);
-    return this.sr[k >> CHUNK_BITS][(k & CHUNK_MASK) * 3 + 2];
+    return this.sr[k >> CHUNK_BITS][(k & CHUNK_MASK) * 4 + 2];
   }
 
   /** Undo or redo writes until the world is as it was at stop `n`. */
@@ -211,6 +236,7 @@ export class History {
       return;
     }
     const target = this.posAt(n);
+    this.attached?.moveTo(this.sr[n >> CHUNK_BITS][(n & CHUNK_MASK) * 4 + 3]);
     let a = this.applied;
     // a chunk at a time: its three columns in locals
     while (a > target) {
@@ -281,6 +307,13 @@ export class History {
     this.stops = this.current + 1;
     this.sr.length = ((this.stops - 1) >> CHUNK_BITS) + 1;
     this.writerIndex = new WeakMap();
+    this.attached?.truncate();
+  }
+
+  /** The attached log's position at stop `n` (undefined without a log or an attached one). */
+  attachedPosition(n: number): number | undefined {
+    if (!this.recording || !this.attached || n < 0 || n >= this.stops) return undefined;
+    return this.sr[n >> CHUNK_BITS][(n & CHUNK_MASK) * 4 + 3];
   }
 
   /**
@@ -362,6 +395,6 @@ export class History {
 
   /** Rough retained size of the log and stop records in bytes (for benchmarks). */
   approximateBytes(): number {
-    return this.wo.length * CHUNK * 20 + this.sr.length * CHUNK * 12;
+    return this.wo.length * CHUNK * 20 + this.sr.length * CHUNK * 16;
   }
 }

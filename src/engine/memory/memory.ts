@@ -1,0 +1,397 @@
+// The C machine's memory: one little-endian byte array laid out as on i386 (32-bit addresses,
+// 32-bit long and pointers), every store logged so going back in time restores the bytes.
+//
+// Addresses below NULL_PAGE are never mapped, so a NULL (or near-NULL, `((struct sock *)0)->state`)
+// dereference faults instead of reading something. Memory is handed out in blocks (globals at
+// load, the heap for kmalloc, frames' addressed locals); a load or store outside every block ever
+// handed out faults, and the total is bounded by `limit`.
+//
+// The undo log is typed arrays only (address, old value, width), in fixed-size chunks: a store
+// costs 9 bytes of history and gives the garbage collector nothing to trace. It is attached to the
+// run's History (see History.attach), whose stop records keep this log's position beside their own,
+// so `History.goto` moves both. Undoing swaps the logged value with the one in memory; redoing
+// swaps it back, as the History does for its own cells.
+
+import type { AttachedLog, History } from '../history';
+
+/** Addresses [0, NULL_PAGE) are never mapped: a load or store there is a NULL dereference. */
+export const NULL_PAGE = 4096;
+
+const CHUNK_BITS = 13;
+const CHUNK = 1 << CHUNK_BITS;
+const CHUNK_MASK = CHUNK - 1;
+
+/** A load or store the memory refuses; the compiled code turns it into a CError at the C location. */
+export class MemoryFault extends Error {
+  constructor(
+    readonly addr: number,
+    readonly size: number,
+    readonly why: 'null' | 'unmapped' | 'limit' | 'free',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** What a block of memory was handed out for (shown in faults and the Variables view). */
+export type BlockKind = 'global' | 'heap' | 'stack' | 'string' | 'function';
+
+export interface Block {
+  start: number;
+  size: number;
+  kind: BlockKind;
+  /** the global's or function's name, or the allocation site */
+  label: string;
+  /** false once freed */
+  live: boolean;
+}
+
+export interface MemoryOptions {
+  /** the most bytes the run may use (default 64 MiB); past it an allocation faults */
+  limit?: number;
+}
+
+const hex = (a: number): string => '0x' + (a >>> 0).toString(16).padStart(8, '0');
+
+export class Memory implements AttachedLog {
+  /** the bytes; replaced when memory grows, so read `mem.bytes`/`mem.dv` afresh, never keep them */
+  bytes: Uint8Array;
+  dv: DataView;
+  readonly limit: number;
+  // What was handed out, kept in cells the History logs (so going back undoes an allocation or a
+  // free exactly): [0] is one past the highest address handed out; the blocks in address order
+  // (never removed), with per block whether it is live and its label; the freed heap blocks
+  // (their indexes) by size, reused by size.
+  private readonly state: number[] = [NULL_PAGE];
+  private readonly list: { start: number; size: number; kind: BlockKind }[] = [];
+  private readonly live: number[] = [];
+  private readonly labels: string[] = [];
+  private readonly freeBySize = new Map<number, number[]>();
+
+  // the undo log: per entry the address, the value memory does not hold now, and the width
+  private la: Int32Array[] = [];
+  private lv: Int32Array[] = [];
+  private lw: Uint8Array[] = [];
+  private ca: Int32Array = new Int32Array(0);
+  private cv: Int32Array = new Int32Array(0);
+  private cw: Uint8Array = new Uint8Array(0);
+  private cpos = CHUNK;
+  private len = 0;
+  private applied = 0;
+
+  constructor(
+    private readonly H: History,
+    opts: MemoryOptions = {},
+  ) {
+    this.limit = opts.limit ?? 64 << 20;
+    this.bytes = new Uint8Array(1 << 16);
+    this.dv = new DataView(this.bytes.buffer);
+    H.attach(this);
+  }
+
+  // ---- blocks -------------------------------------------------------------------------------
+
+  /** One past the highest address handed out. */
+  get top(): number {
+    return this.state[0];
+  }
+
+  /** Hands out `size` bytes aligned to `align`, zeroed (a reused heap block is zeroed by logged stores). */
+  alloc(size: number, align: number, kind: BlockKind, label: string): number {
+    const H = this.H;
+    if (H.sealed) throw H.refusal('allocating memory');
+    size = Math.max(1, size | 0);
+    if (kind === 'heap') {
+      const reuse = this.freeBySize.get(size);
+      if (reuse?.length) {
+        const i = H.pop(reuse) as number;
+        H.set(this.live, i, 1);
+        H.set(this.labels, i, label);
+        const start = this.list[i].start;
+        this.fill(start, 0, size);
+        return start;
+      }
+    }
+    const start = (this.state[0] + align - 1) & ~(align - 1);
+    const end = start + size;
+    if (end > this.limit) throw new MemoryFault(start, size, 'limit', `out of memory: ${label} needs ${size} bytes, and the run's limit is ${this.limit} bytes`);
+    if (end > this.bytes.length) this.grow(end);
+    H.set(this.state, 0, end);
+    H.push(this.list, { start, size, kind });
+    H.push(this.live, 1);
+    H.push(this.labels, label);
+    return start;
+  }
+
+  /** Frees a heap block; freeing what was not handed out, or twice, faults. */
+  free(addr: number): void {
+    const H = this.H;
+    if (H.sealed) throw H.refusal('freeing memory');
+    const i = this.indexAt(addr);
+    const b = i < 0 ? undefined : this.list[i];
+    if (!b || b.start !== addr || b.kind !== 'heap') throw new MemoryFault(addr, 0, 'free', `free of ${hex(addr)}, which is not the start of a heap block`);
+    if (!this.live[i]) throw new MemoryFault(addr, 0, 'free', `double free of ${hex(addr)} (${this.labels[i]})`);
+    H.set(this.live, i, 0);
+    let list = this.freeBySize.get(b.size);
+    if (!list) this.freeBySize.set(b.size, (list = []));
+    H.push(list, i);
+  }
+
+  /** The block holding `addr` (live or freed), if any. */
+  blockAt(addr: number): Block | undefined {
+    const i = this.indexAt(addr);
+    if (i < 0) return undefined;
+    const b = this.list[i];
+    return { start: b.start, size: b.size, kind: b.kind, label: this.labels[i], live: this.live[i] === 1 };
+  }
+
+  /** Every block handed out so far, in address order. */
+  blocks(): Block[] {
+    return this.list.map((b, i) => ({ start: b.start, size: b.size, kind: b.kind, label: this.labels[i], live: this.live[i] === 1 }));
+  }
+
+  private indexAt(addr: number): number {
+    const bs = this.list;
+    let lo = 0;
+    let hi = bs.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const b = bs[mid];
+      if (addr < b.start) hi = mid - 1;
+      else if (addr >= b.start + b.size) lo = mid + 1;
+      else return mid;
+    }
+    return -1;
+  }
+
+  private grow(end: number): void {
+    let n = this.bytes.length;
+    while (n < end) n *= 2;
+    const next = new Uint8Array(Math.min(n, Math.max(end, this.limit)));
+    next.set(this.bytes);
+    this.bytes = next;
+    this.dv = new DataView(next.buffer);
+  }
+
+  /** The fault for an access of `size` bytes at `addr` that is not mapped. */
+  fault(addr: number, size: number, access: 'load' | 'store'): MemoryFault {
+    addr >>>= 0;
+    if (addr < NULL_PAGE) return new MemoryFault(addr, size, 'null', `NULL pointer dereference: a ${size}-byte ${access} at ${hex(addr)}`);
+    return new MemoryFault(addr, size, 'unmapped', `a ${size}-byte ${access} at ${hex(addr)}, outside every block of memory`);
+  }
+
+  // ---- loads --------------------------------------------------------------------------------
+
+  private check(a: number, size: number, access: 'load' | 'store'): void {
+    if (a < NULL_PAGE || a + size > this.state[0]) throw this.fault(a, size, access);
+  }
+
+  u8(a: number): number {
+    if (a < NULL_PAGE || a >= this.state[0]) throw this.fault(a, 1, 'load');
+    return this.bytes[a];
+  }
+  s8(a: number): number {
+    return (this.u8(a) << 24) >> 24;
+  }
+  u16(a: number): number {
+    this.check(a, 2, 'load');
+    return this.dv.getUint16(a, true);
+  }
+  s16(a: number): number {
+    this.check(a, 2, 'load');
+    return this.dv.getInt16(a, true);
+  }
+  u32(a: number): number {
+    this.check(a, 4, 'load');
+    return this.dv.getUint32(a, true);
+  }
+  s32(a: number): number {
+    this.check(a, 4, 'load');
+    return this.dv.getInt32(a, true);
+  }
+
+  /** A copy of `n` bytes at `a`. */
+  read(a: number, n: number): Uint8Array {
+    if (n <= 0) return new Uint8Array(0);
+    this.check(a, n, 'load');
+    return this.bytes.slice(a, a + n);
+  }
+
+  /** The NUL-terminated string at `a` (at most `max` bytes; Latin-1). */
+  cstring(a: number, max = 4096): string {
+    let s = '';
+    for (let i = 0; i < max; i++) {
+      const c = this.u8(a + i);
+      if (c === 0) return s;
+      s += String.fromCharCode(c);
+    }
+    return s;
+  }
+
+  // ---- stores (logged) ----------------------------------------------------------------------
+
+  st8(a: number, v: number): void {
+    if (a < NULL_PAGE || a >= this.state[0]) throw this.fault(a, 1, 'store');
+    if (this.H.sealed) throw this.H.refusal('a store to memory');
+    const old = this.bytes[a];
+    v &= 0xff;
+    if (old === v) return;
+    this.bytes[a] = v;
+    if (this.H.recording) this.log(a, old, 1);
+  }
+  st16(a: number, v: number): void {
+    this.check(a, 2, 'store');
+    if (this.H.sealed) throw this.H.refusal('a store to memory');
+    const dv = this.dv;
+    const old = dv.getUint16(a, true);
+    v &= 0xffff;
+    if (old === v) return;
+    dv.setUint16(a, v, true);
+    if (this.H.recording) this.log(a, old, 2);
+  }
+  st32(a: number, v: number): void {
+    this.check(a, 4, 'store');
+    if (this.H.sealed) throw this.H.refusal('a store to memory');
+    const dv = this.dv;
+    const old = dv.getInt32(a, true);
+    v |= 0;
+    if (old === v) return;
+    dv.setInt32(a, v, true);
+    if (this.H.recording) this.log(a, old, 4);
+  }
+
+  /** Stores `src` at `a` (logged, four bytes at a time where it can). */
+  write(a: number, src: Uint8Array): void {
+    const n = src.length;
+    if (n === 0) return;
+    this.check(a, n, 'store');
+    let i = 0;
+    for (; i + 4 <= n; i += 4) this.st32(a + i, src[i] | (src[i + 1] << 8) | (src[i + 2] << 16) | (src[i + 3] << 24));
+    for (; i < n; i++) this.st8(a + i, src[i]);
+  }
+
+  /** memmove: copies `n` bytes from `src` to `dst` (overlap allowed), logged. */
+  copy(dst: number, src: number, n: number): void {
+    if (n <= 0) return;
+    this.write(dst, this.read(src, n));
+  }
+
+  /** memset: `n` bytes at `a` set to `byte`, logged. */
+  fill(a: number, byte: number, n: number): void {
+    if (n <= 0) return;
+    this.check(a, n, 'store');
+    this.write(a, new Uint8Array(n).fill(byte & 0xff));
+  }
+
+  private log(a: number, old: number, width: number): void {
+    const n = this.len;
+    if (this.applied !== n) throw new Error('memory: a store while not at the live end of history');
+    let k = this.cpos;
+    if (k === CHUNK) {
+      this.startChunk(n);
+      k = 0;
+    }
+    this.ca[k] = a;
+    this.cv[k] = old;
+    this.cw[k] = width;
+    this.cpos = k + 1;
+    this.len = this.applied = n + 1;
+  }
+
+  private startChunk(n: number): void {
+    const c = n >> CHUNK_BITS;
+    if (c === this.la.length) {
+      this.la.push(new Int32Array(CHUNK));
+      this.lv.push(new Int32Array(CHUNK));
+      this.lw.push(new Uint8Array(CHUNK));
+    }
+    this.ca = this.la[c];
+    this.cv = this.lv[c];
+    this.cw = this.lw[c];
+    this.cpos = n & CHUNK_MASK;
+  }
+
+  // ---- the attached log (History drives these) ---------------------------------------------
+
+  /** The number of stores applied. */
+  position(): number {
+    return this.applied;
+  }
+
+  /** The number of stores logged (applied and undone). */
+  get stores(): number {
+    return this.len;
+  }
+
+  /** Undo or redo stores until `target` are applied. */
+  moveTo(target: number): void {
+    const dv = this.dv;
+    let a = this.applied;
+    while (a > target) {
+      a--;
+      const c = a >> CHUNK_BITS;
+      const k = a & CHUNK_MASK;
+      this.swap(dv, this.la[c][k], this.lv[c], k, this.lw[c][k]);
+    }
+    while (a < target) {
+      const c = a >> CHUNK_BITS;
+      const k = a & CHUNK_MASK;
+      this.swap(dv, this.la[c][k], this.lv[c], k, this.lw[c][k]);
+      a++;
+    }
+    this.applied = a;
+  }
+
+  private swap(dv: DataView, addr: number, vals: Int32Array, k: number, width: number): void {
+    const v = vals[k];
+    if (width === 4) {
+      vals[k] = dv.getInt32(addr, true);
+      dv.setInt32(addr, v, true);
+    } else if (width === 2) {
+      vals[k] = dv.getUint16(addr, true);
+      dv.setUint16(addr, v, true);
+    } else {
+      vals[k] = dv.getUint8(addr);
+      dv.setUint8(addr, v);
+    }
+  }
+
+  /** Forgets the undone stores (a new branch of history starts here). */
+  truncate(): void {
+    const n = this.applied;
+    const keep = (n + CHUNK_MASK) >> CHUNK_BITS;
+    this.la.length = this.lv.length = this.lw.length = keep;
+    this.len = n;
+    if (n & CHUNK_MASK) this.startChunk(n);
+    else this.cpos = CHUNK;
+  }
+
+  /**
+   * The log position of the last store before position `end` (and at or after `start`) that
+   * touched any of the bytes [addr, addr+size), or undefined. A scan backwards: the writer of a
+   * field is usually close to the stop asked about.
+   */
+  lastStore(addr: number, size: number, start: number, end: number): number | undefined {
+    for (let a = Math.min(end, this.len) - 1; a >= start; a--) {
+      const c = a >> CHUNK_BITS;
+      const k = a & CHUNK_MASK;
+      const at = this.la[c][k];
+      if (at < addr + size && at + this.lw[c][k] > addr) return a;
+    }
+    return undefined;
+  }
+
+  /** Visits the stores at log positions [from, to): address, width, position. */
+  forEachStore(from: number, to: number, visit: (addr: number, width: number, at: number) => void): void {
+    for (let a = Math.max(0, from); a < Math.min(to, this.len); a++) {
+      const c = a >> CHUNK_BITS;
+      const k = a & CHUNK_MASK;
+      visit(this.la[c][k], this.lw[c][k], a);
+    }
+  }
+
+  /** Retained size of the undo log in bytes (for benchmarks). */
+  approximateBytes(): number {
+    return this.la.length * CHUNK * 9;
+  }
+}
