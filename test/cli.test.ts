@@ -61,6 +61,17 @@ test('--json prints a step object per executed line and an end object with the s
   assert.equal(end.sockets.server.fin_seq, 1001);
   assert.equal(end.sockets.server.write_seq, 5001);
   assert.deepEqual(end.failures, []);
+  // every segment sent, with t in jiffies and absolute seq/ack: the ACK of the client's FIN at
+  // 0, then the server's FIN when the application closes at 20 ms (2 jiffies)
+  assert.deepEqual(
+    end.sockets.server.sent.map((x: Record<string, unknown>) => [x.t, x.flags, x.seq, x.ack, x.len, x.dropped]),
+    [
+      [0, '.', 5000, 1001, 0, false],
+      [2, 'F.', 5000, 1001, 0, false],
+    ],
+  );
+  for (const x of end.sockets.server.sent) assert.deepEqual(Object.keys(x).sort(), ['ack', 'dropped', 'flags', 'len', 'seq', 't', 'win']);
+  for (const k of ['rtt', 'rto', 'backoff', 'retransmits']) assert.equal(typeof end.sockets.server[k], 'number', k);
 });
 
 test('a failed expectation exits 1 and names the scenario line', () => {

@@ -4,7 +4,7 @@
 import { seconds } from '../common/clock';
 import { CStruct, isInt } from './ctypes';
 import type { Run } from './run';
-import type { SocketInfo } from './world';
+import { flagText, type SocketInfo } from './world';
 
 export interface TimerView {
   reason: string;
@@ -120,5 +120,11 @@ export function endSocketJson(run: Run, info: SocketInfo): Record<string, unknow
     dead: f.dead,
     timer: v.timer,
     retransmit_timer: v.retransmit_timer,
+    rtt: f.rtt,
+    rto: f.rto,
+    backoff: f.backoff,
+    retransmits: f.retransmits,
+    // every segment the socket sent, in order: how others check the debugger against a kernel
+    sent: info.sent.map((s) => ({ t: s.time, flags: flagText(s.flags), seq: s.seq >>> 0, ack: s.ack >>> 0, len: s.len, win: s.win, dropped: s.dropped })),
   };
 }
