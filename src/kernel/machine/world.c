@@ -162,6 +162,7 @@ void machine_add_pending(struct sock *parent, struct sock *child)
 		child->acked_seq - 1, 0, MAX_WINDOW, 0);
 	struct sk_buff *skb = machine_arrival(syn, n);
 	skb->len -= skb->ip_hdr->ihl * 4;
+	skb->h.th->seq = ntohl(skb->h.th->seq);	/* as tcp_rcv leaves it */
 	skb->free = 0;
 	skb->sk = child;
 	child->rmem_alloc += skb->mem_len;

@@ -67,7 +67,9 @@ long rec_call(const char *fn, struct sock *sk, const unsigned char *seg, unsigne
 	struct sk_buff *skb = seg ? machine_arrival(seg, seglen) : NULL;
 	long r;
 	if (skb) {
-		skb->len -= skb->ip_hdr->ihl * 4;	/* the TCP length, as tcp_rcv sets it */
+		/* as tcp_rcv leaves a segment for tcp_ack, tcp_data and tcp_fin: the TCP length, seq in host order */
+		skb->len -= skb->ip_hdr->ihl * 4;
+		skb->h.th->seq = ntohl(skb->h.th->seq);
 		skb->sk = sk;
 	}
 	r = machine_tcp_call(fn, sk, skb, arg, found);
@@ -113,23 +115,47 @@ static const char *name_of(struct sock *sk)
 	return "?";
 }
 
-/* an skb: its TCP header read from its bytes (the IP datagram at skb->data), skb->len, skb->sk */
-static void skb_json(struct sk_buff *skb)
+/*
+ * An skb: skb->len, skb->sk, and its TCP header. A buffer of ours to send (write_queue, the
+ * send_head chain, partial) holds the IP datagram at skb->data, in network order; "data" is the
+ * payload (skb->len less both headers) and "end" skb->h.seq, the sequence number after it. A
+ * received buffer (receive_queue, back_log) is read through skb->h.th, whose seq tcp_rcv has
+ * turned to host order in place (its ack_seq tcp_data reuses for the end of the data: left out).
+ */
+static void skb_json(struct sk_buff *skb, int received)
 {
 	struct iphdr *iph = (struct iphdr *)skb->data;
+	struct tcphdr *th;
+	char flags[8], *p = flags;
+	unsigned long seq;
 	printf("{\"len\":%lu,\"sk\":", (unsigned long)skb->len);
 	json_string(name_of(skb->sk));
-	if (skb->len >= sizeof(struct tcphdr) && iph->version == 4 && iph->ihl >= 5) {
-		char flags[8];
-		unsigned long seq, ack, len, win;
-		unsigned short sport, dport;
-		machine_seg_fields(skb->data, flags, &seq, &ack, &len, &win, &sport, &dport);
-		printf(",\"seq\":%lu,\"ack\":%lu,\"flags\":\"%s\",\"data\":%lu", seq, ack, flags, len);
+	if (received) {
+		th = skb->h.th;
+		seq = th->seq;
+	} else {
+		if (iph->version != 4 || iph->ihl < 5 || skb->len < iph->ihl * 4 + sizeof(struct tcphdr)) {
+			printf("}");
+			return;
+		}
+		th = (struct tcphdr *)(skb->data + iph->ihl * 4);
+		seq = ntohl(th->seq);
 	}
+	if (th->syn) *p++ = 'S';
+	if (th->fin) *p++ = 'F';
+	if (th->rst) *p++ = 'R';
+	if (th->psh) *p++ = 'P';
+	if (th->ack) *p++ = '.';
+	if (p == flags) *p++ = '-';
+	*p = 0;
+	printf(",\"seq\":%lu,\"flags\":\"%s\"", seq, flags);
+	if (!received)
+		printf(",\"ack\":%lu,\"data\":%lu,\"end\":%lu", (unsigned long)ntohl(th->ack_seq),
+		       (unsigned long)(skb->len - iph->ihl * 4 - th->doff * 4), (unsigned long)skb->h.seq);
 	printf("}");
 }
 
-static void queue_json(const char *name, struct sk_buff_head *q, int *first)
+static void queue_json(const char *name, struct sk_buff_head *q, int received, int *first)
 {
 	struct sk_buff *x;
 	int n = 0;
@@ -138,7 +164,7 @@ static void queue_json(const char *name, struct sk_buff_head *q, int *first)
 	printf("\"%s\":[", name);
 	for (x = q->next; x && x != (struct sk_buff *)q && n < 1000; x = x->next, n++) {
 		if (n) printf(",");
-		skb_json(x);
+		skb_json(x, received);
 	}
 	printf("]");
 }
@@ -175,16 +201,16 @@ void rec_print_sock(struct sock *sk, const char *name, struct sock **socks, cons
 	timer_json("retransmit_timer", &sk->retransmit_timer, sk->ip_xmit_timeout, &first);
 	printf("},\"queues\":{");
 	first = 1;
-	queue_json("write_queue", &sk->write_queue, &first);
-	queue_json("receive_queue", &sk->receive_queue, &first);
-	queue_json("back_log", &sk->back_log, &first);
+	queue_json("write_queue", &sk->write_queue, 0, &first);
+	queue_json("receive_queue", &sk->receive_queue, 1, &first);
+	queue_json("back_log", &sk->back_log, 1, &first);
 	printf(",\"send_head\":[");
 	for (x = sk->send_head, n = 0; x && n < 1000; x = x->link3, n++) {
 		if (n) printf(",");
-		skb_json(x);
+		skb_json(x, 0);
 	}
 	printf("]},\"partial\":");
-	if (sk->partial) skb_json(sk->partial);
+	if (sk->partial) skb_json(sk->partial, 0);
 	else printf("null");
 	/* the object is left open: the driver adds the sock's sent segments and closes it */
 }
