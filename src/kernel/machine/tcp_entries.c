@@ -43,40 +43,86 @@ long machine_tcp_call(const char *fn, struct sock *sk, struct sk_buff *skb, long
 }
 
 /*
- * sk->partial: a segment of n bytes ending at write_seq that tcp_write has filled but not sent,
- * built as tcp_write builds one (a buffer of mtu + 128 + max_header bytes from the protocol's
- * wmalloc, the IP header from build_header, the TCP header from tcp_build_header, the data)
- * and held by the real tcp_enqueue_partial, which also arms the partial timer.
+ * A segment of ours built as tcp_write builds one: a buffer of mtu + 128 + max_header bytes from
+ * the protocol's wmalloc, the IP header from build_header, the TCP header from
+ * tcp_build_header (seq = write_seq at the time, so it is set to seq for the call), n bytes of
+ * data, and the FIN flag as tcp_send_fin sets it. skb->h.seq is the sequence number after it.
  */
-void machine_partial(struct sock *sk, unsigned long n)
+static struct sk_buff *machine_segment_skb(struct sock *sk, unsigned long seq, unsigned long n, int fin)
 {
 	struct proto *prot = sk->prot;
 	struct device *dev = NULL;
 	struct sk_buff *skb;
-	unsigned char *buff;
-	unsigned long i;
+	struct tcphdr *th;
+	unsigned long i, keep = sk->write_seq;
 	int tmp;
 	skb = prot->wmalloc(sk, sk->mtu + 128 + prot->max_header, 0, GFP_KERNEL);
 	if (skb == NULL) {
-		machine_fault("partial: wmalloc failed");
-		return;
+		machine_fault("a segment of ours: wmalloc failed");
+		return NULL;
 	}
 	skb->len = 0;
 	skb->sk = sk;
 	skb->free = 0;
 	skb->localroute = sk->localroute;
-	buff = skb->data;
 	tmp = prot->build_header(skb, sk->saddr, sk->daddr, &dev, IPPROTO_TCP, sk->opt, skb->mem_len, sk->ip_tos, sk->ip_ttl);
 	skb->len += tmp;
 	skb->dev = dev;
-	buff += tmp;
-	skb->h.th = (struct tcphdr *)buff;
-	/* the header's seq is write_seq at the time: the first byte of this data */
-	sk->write_seq -= n;
-	tmp = tcp_build_header((struct tcphdr *)buff, sk, 0);
+	th = (struct tcphdr *)(skb->data + tmp);
+	skb->h.th = th;
+	sk->write_seq = seq;
+	tmp = tcp_build_header(th, sk, 0);
+	sk->write_seq = keep;
 	skb->len += tmp;
-	for (i = 0; i < n; i++) buff[tmp + i] = (unsigned char)('A' + i % 26);
+	for (i = 0; i < n; i++) ((unsigned char *)th)[tmp + i] = (unsigned char)('A' + (seq + i) % 26);
 	skb->len += n;
-	sk->write_seq += n;
-	tcp_enqueue_partial(skb, sk);
+	if (fin) {
+		th->fin = 1;
+		th->psh = 0;
+	}
+	return skb;
+}
+
+/*
+ * sk->partial: n bytes ending at write_seq, filled by tcp_write but not sent, held by the real
+ * tcp_enqueue_partial (which also arms the partial timer).
+ */
+void machine_partial(struct sock *sk, unsigned long n)
+{
+	struct sk_buff *skb = machine_segment_skb(sk, sk->write_seq - n, n, 0);
+	if (skb) tcp_enqueue_partial(skb, sk);
+}
+
+/*
+ * What is in flight (rcv_ack_seq up to sent_seq) as the kernel holds it: the skbs sent and not
+ * yet acknowledged, on the send_head chain as ip_queue_xmit leaves them (free 0, when = now, the
+ * IP length and checksum set, packets_out counted): data in segments of at most mss bytes, and,
+ * in FIN_WAIT1, CLOSING and LAST_ACK with everything written sent, the FIN as its own skb last.
+ */
+void machine_in_flight(struct sock *sk)
+{
+	unsigned long seq = sk->rcv_ack_seq, end = sk->sent_seq;
+	int fin = (sk->state == TCP_FIN_WAIT1 || sk->state == TCP_CLOSING || sk->state == TCP_LAST_ACK) &&
+		sk->sent_seq == sk->write_seq;
+	if (!after(end, seq)) return;
+	while (after(end, seq)) {
+		unsigned long n = end - seq - (fin ? 1 : 0);
+		int last_fin = 0;
+		struct sk_buff *skb;
+		struct iphdr *iph;
+		if (n > sk->mss) n = sk->mss;
+		if (n == 0) last_fin = 1;
+		skb = machine_segment_skb(sk, seq, n, last_fin);
+		if (!skb) return;
+		skb->h.seq = seq + n + last_fin;
+		skb->when = jiffies;
+		iph = (struct iphdr *)skb->data;
+		iph->tot_len = htons(skb->len);
+		ip_send_check(iph);
+		sk->packets_out++;
+		if (sk->send_head == NULL) sk->send_head = skb;
+		else sk->send_tail->link3 = skb;
+		sk->send_tail = skb;
+		seq = skb->h.seq;
+	}
 }

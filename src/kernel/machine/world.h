@@ -60,6 +60,8 @@ void machine_connected(struct sock *sk, int window_seq_given);
 int machine_close(struct sock *sk, int timeout);
 /* sk->partial: n bytes ending at write_seq, filled but not sent (machine/tcp_entries.c) */
 void machine_partial(struct sock *sk, unsigned long n);
+/* rcv_ack_seq..sent_seq as the skbs the kernel holds on send_head (machine/tcp_entries.c) */
+void machine_in_flight(struct sock *sk);
 /* a not yet accepted connection of a listener: an skb with skb->sk = child on its receive_queue */
 void machine_add_pending(struct sock *parent, struct sock *child);
 

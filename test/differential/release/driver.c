@@ -417,6 +417,7 @@ static void connect_all(void)
 		}
 		if (rec_state(socks[i]) == TCP_LISTEN) rec_listening(socks[i]);
 		machine_connected(socks[i], window_seq);
+		machine_in_flight(socks[i]);
 	}
 	for (i = 0; i < nsetup; i++) {
 		char *v[8], *save = NULL, *tok;

@@ -52,6 +52,17 @@ const OWN: Record<string, string> = {
     '0 client close',
     '10s wait',
   ].join('\n'),
+  'own:fin-in-flight': [
+    '# data and the FIN in flight at the start: the skbs the kernel holds on send_head',
+    'socket client TCP_FIN_WAIT1 write_seq=1011 sent_seq=1011 rcv_ack_seq=1000 acked_seq=5000',
+    '1s wait',
+  ].join('\n'),
+  'own:fin-in-flight-acked': [
+    '# the same, then the peer acknowledges everything: tcp_ack frees both skbs, FIN_WAIT2',
+    'socket client TCP_FIN_WAIT1 write_seq=1011 sent_seq=1011 rcv_ack_seq=1000 acked_seq=5000',
+    '10ms client < . seq=5000 ack=1011',
+    '1s wait',
+  ].join('\n'),
   'own:zero-window-close': [
     '# the peer closes its window, then we close with data pending: data and FIN wait on write_queue, probes go out',
     'socket client TCP_ESTABLISHED write_seq=1100 sent_seq=1000 rcv_ack_seq=1000 acked_seq=5000 partial=100',
@@ -167,6 +178,20 @@ test('the retransmit timer resends the first skb of send_head: data in flight an
     [301, 'P.', 1000, 100, 0], // the data skb alone
     [303, 'F.', 1100, 0, 0], // the FIN, its own skb, once the data is acknowledged
   ]);
+});
+
+test('data and a FIN in flight are the skbs on send_head; the ACK of both frees them', () => {
+  const held = sockOf(byName('own:fin-in-flight'), 'client');
+  assert.deepEqual(held.queues.send_head.map((x) => [x.flags, x.seq, x.data, x.end]), [
+    ['P.', 1000, 10, 1010],
+    ['F.', 1010, 0, 1011],
+  ]);
+  assert.equal(held.fields.packets_out, 2);
+  const acked = sockOf(byName('own:fin-in-flight-acked'), 'client');
+  assert.deepEqual(acked.queues.send_head, []);
+  assert.equal(acked.fields.packets_out, 0);
+  assert.equal(acked.fields.state, 5, 'FIN_WAIT2');
+  assert.equal(acked.fields.wmem_alloc, 0, 'both buffers given back');
 });
 
 test('a zero window: data and the FIN wait on write_queue and TIME_PROBE0 sends window probes', () => {
