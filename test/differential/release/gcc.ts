@@ -29,7 +29,9 @@ export interface ReleaseInputs {
   /** the gcc-only driver: main and the protocol (libc), and the record (kernel types) */
   driver: string;
   record: string;
-  /** release functions the machine layer replaces from outside (made weak in the objects) */
+  /** machine files that compile a release file inside them (tcp.c, sched.c) */
+  releaseInside: string[];
+  /** release functions the machine layer replaces from outside (made weak in the release's objects only) */
   replaced: string[];
   /** translation units whose never-run inline assembly modern gcc refuses: compiled with __asm__(...) empty */
   asmDropped: string[];
@@ -44,6 +46,7 @@ export const INPUTS: ReleaseInputs = {
   machineFiles: ['absent.c', 'absent_functions.c', 'bitops.c', 'byteorder.c', 'kmalloc.c', 'net.c', 'printk.c', 'segment.c', 'string.c', 'system.c', 'tcp_entries.c', 'timers.c', 'world.c'],
   driver: join(here, 'driver.c'),
   record: join(here, 'record.c'),
+  releaseInside: ['tcp_entries.c', 'timers.c'],
   replaced: ['tcp_check', 'ip_send_check', 'ip_compute_csum'],
   asmDropped: ['net/inet/ip.c', 'tcp_entries.c'],
   rawNewlineStrings: ['net/inet/tcp.c'],
@@ -181,21 +184,25 @@ export function buildRelease(header: string, inputs: ReleaseInputs = INPUTS, env
       ...includes.map((i) => `-I${i}`),
     ];
     const objects: string[] = [];
+    const releaseObjects: string[] = [];
     const cc = (src: string, name: string, extra: string[], flags = kernelFlags) => {
       const obj = join(dir, `${name.replace(/[/.]/g, '_')}.o`);
       const r = spawnSync('gcc', [...flags, ...extra, '-c', src, '-o', obj], { encoding: 'utf8', env });
       if (r.status !== 0) throw new Error(`gcc -m32 failed on ${src}:\n${r.stderr}`);
       objects.push(obj);
+      return obj;
     };
     const noAsm = (f: string) => (inputs.asmDropped.includes(f) ? ['-D__asm__(...)='] : []);
-    for (const f of inputs.kernel) cc(join(inputs.release, f), f, noAsm(f));
+    for (const f of inputs.kernel) releaseObjects.push(cc(join(inputs.release, f), f, noAsm(f)));
     for (const f of inputs.machineFiles) {
       const extra = noAsm(f);
       if (f === 'tcp_entries.c' && joined.has('net/inet/tcp.c')) extra.push(`-DMACHINE_TCP_C="${joined.get('net/inet/tcp.c')}"`);
-      cc(join(inputs.machine, f), `machine/${f}`, extra);
+      const o = cc(join(inputs.machine, f), `machine/${f}`, extra);
+      if (inputs.releaseInside.includes(f)) releaseObjects.push(o);
     }
     cc(inputs.record, 'record', [`-DFIELDS_H="${join(dir, 'fields.h')}"`]);
-    for (const o of objects) {
+    // the release's definitions become weak, so the machine's (strong) are taken at every call
+    for (const o of releaseObjects) {
       const r = spawnSync('objcopy', [...inputs.replaced.flatMap((s) => ['--weaken-symbol', s]), o], { encoding: 'utf8', env });
       if (r.status !== 0) throw new Error(`objcopy on ${basename(o)}: ${r.stderr}`);
     }
