@@ -224,7 +224,7 @@ export interface ReleaseOutcome extends Omit<Outcome, 'sockets'> {
     freed: number;
     fields: Record<string, number>;
     timers: Record<'timer' | 'retransmit_timer', { pending: number; reason: number; expires: number }>;
-    queues: Record<'write_queue' | 'receive_queue' | 'back_log' | 'send_head', { len: number; sk: string; seq?: number; ack?: number; flags?: string; data?: number }[]>;
+    queues: Record<'write_queue' | 'receive_queue' | 'back_log' | 'send_head', { len: number; sk: string; seq?: number; ack?: number; flags?: string; data?: number; end?: number }[]>;
     partial: { len: number; seq?: number; data?: number } | null;
     sent: { t: number; flags: string; seq: number; ack: number; len: number; win: number; dropped: number }[];
   }[];
