@@ -23,12 +23,19 @@ export interface PPHost {
 export interface PPOptions {
   /** folders searched for `#include <…>`, and for `#include "…"` after the including file's own folder */
   includePaths: readonly string[];
+  /**
+   * folder links of a configured tree: an include's candidate path under `from` (a folder, ending
+   * in '/') is looked up under `to` instead (include/asm/ → include/asm-i386/)
+   */
+  aliases?: readonly { from: string; to: string }[];
   /** predefined macros (`-D`): name → body text */
   defines?: Readonly<Record<string, string>>;
   maxIncludeDepth?: number;
   maxDiagnostics?: number;
-  /** tokens produced by all expansions together: past it, preprocessing stops with an error */
+  /** tokens read from the files and produced by macro expansions, together: past it, preprocessing stops with an error */
   maxTokens?: number;
+  /** files entered by #include in one run (a header may be entered many times): past it, preprocessing stops with an error */
+  maxIncludes?: number;
 }
 
 export interface PPDiagnostic {
@@ -64,6 +71,8 @@ export interface PPResult {
   macros: ReadonlyMap<string, MacroDef>;
   /** every file included, in first-inclusion order (the main file first) */
   included: string[];
+  /** the run stopped early at a budget (tokens, includes): `text` is cut short there */
+  stopped: boolean;
 }
 
 interface Cond {
@@ -145,8 +154,15 @@ function joinPath(dir: string, name: string): string {
 
 const isP = (t: Tok | undefined, text: string): boolean => t !== undefined && t.k === K.Punct && t.text === text;
 
-/** Raises past the diagnostics cap so that a flood of errors stops the run instead of growing. */
-class TooMany extends Error {}
+/** Raised past a budget (tokens, includes): the run stops with one error at `at`. */
+class TooMany extends Error {
+  constructor(
+    message: string,
+    readonly at: { file: number; line: number; col: number } | undefined,
+  ) {
+    super(message);
+  }
+}
 
 /** One expansion context: the main text (with directives) or a macro argument being pre-expanded. */
 class Expander {
@@ -160,8 +176,8 @@ class Expander {
     return this.pending.length ? this.pending.pop() : this.raw();
   }
 
-  push(toks: Tok[]): void {
-    this.pp.countTokens(toks.length);
+  push(toks: Tok[], at: Site, name: string): void {
+    this.pp.countTokens(toks.length, at, name);
     for (let i = toks.length - 1; i >= 0; i--) this.pending.push(toks[i]);
   }
 
@@ -175,11 +191,11 @@ class Expander {
       if (t.hide?.has(t.text)) return { ...t, blue: true };
       const site: Site = t.from ?? { file: t.file, line: t.line, col: t.col };
       if (m.builtin) {
-        this.push([this.pp.builtin(m, t, site)]);
+        this.push([this.pp.builtin(m, t, site)], site, m.name);
         continue;
       }
       if (!m.params) {
-        this.push(this.pp.substitute(m, undefined, withName(t.hide, m.name), site, t));
+        this.push(this.pp.substitute(m, undefined, withName(t.hide, m.name), site, t), site, m.name);
         continue;
       }
       const open = this.rawNext();
@@ -194,7 +210,7 @@ class Expander {
       let hide: ReadonlySet<string> = NO_HIDE;
       for (const n of t.hide ?? NO_HIDE) if (close.hide?.has(n)) hide = withName(hide, n);
       hide = withName(hide, m.name);
-      this.push(this.pp.substitute(m, list, hide, site, t));
+      this.push(this.pp.substitute(m, list, hide, site, t), site, m.name);
     }
   }
 
@@ -231,6 +247,31 @@ class Expander {
   }
 }
 
+/**
+ * What several runs with the same host and options share (one load of the kernel's files): each
+ * include's resolution and each file's text, asked of the host once.
+ */
+export class PPSession {
+  private readonly seen = new Map<string, boolean>();
+  private readonly read = new Map<string, { text: string } | { error: string }>();
+  constructor(
+    readonly host: PPHost,
+    readonly options: PPOptions,
+  ) {}
+
+  exists(path: string): boolean {
+    let e = this.seen.get(path);
+    if (e === undefined) this.seen.set(path, (e = this.host.exists(path)));
+    return e;
+  }
+
+  text(path: string): { text: string } | { error: string } {
+    let r = this.read.get(path);
+    if (r === undefined) this.read.set(path, (r = this.host.read(path)));
+    return r;
+  }
+}
+
 export class Preprocessor {
   readonly macros = new Map<string, MacroDef>();
   private readonly files: string[] = [];
@@ -247,14 +288,18 @@ export class Preprocessor {
   private readonly maxDiagnostics: number;
   private readonly maxTokens: number;
   private readonly maxDepth: number;
+  private readonly maxIncludes: number;
+  private includes = 0;
 
-  constructor(
-    private readonly host: PPHost,
-    private readonly options: PPOptions,
-  ) {
+  private readonly session: PPSession;
+
+  constructor(host: PPHost, options: PPOptions, session?: PPSession) {
+    if (session && (session.host !== host || session.options !== options)) throw new Error('a preprocessing session serves one host and one set of options');
+    this.session = session ?? new PPSession(host, options);
     this.maxDiagnostics = options.maxDiagnostics ?? 100;
-    this.maxTokens = options.maxTokens ?? 20_000_000;
+    this.maxTokens = options.maxTokens ?? 2_000_000;
     this.maxDepth = options.maxIncludeDepth ?? 200;
+    this.maxIncludes = options.maxIncludes ?? 20_000;
     this.main = new Expander(this, () => this.nextRaw());
     const builtin = (name: string): MacroDef => ({ name, body: [], file: -1, line: 0, col: 0, builtin: true });
     this.macros.set('__LINE__', builtin('__LINE__'));
@@ -279,10 +324,11 @@ export class Preprocessor {
     return n;
   }
 
-  countTokens(n: number): void {
+  /** counts tokens a macro expansion produced (at the outermost invocation `at`) against the budget */
+  countTokens(n: number, at: Site, name: string): void {
     this.tokens += n;
     if (this.tokens > this.maxTokens) {
-      throw new TooMany(`macro expansion produced over ${this.maxTokens.toLocaleString('en')} tokens`);
+      throw new TooMany(`macro expansion produced over ${this.maxTokens.toLocaleString('en')} tokens (the invocation here; the last macro expanded was '${name}')`, at);
     }
   }
 
@@ -310,6 +356,7 @@ export class Preprocessor {
     let offset = 0;
     let lastFile = -1;
     let lastLine = -1;
+    let stopped = false;
     try {
       if (this.pushFile(path, undefined)) {
         for (let t = this.main.next(); t; t = this.main.next()) {
@@ -327,15 +374,21 @@ export class Preprocessor {
       }
     } catch (e) {
       if (!(e instanceof TooMany)) throw e;
+      stopped = true;
       const top = this.stack[this.stack.length - 1];
-      this.report({ file: top?.file ?? 0, line: 1, col: 1 }, e.message, 'error');
+      this.report(e.at ?? { file: top?.file ?? 0, line: 1, col: 1 }, e.message, 'error');
     }
     if (this.dropped) {
       const d = this.diagnostics[this.diagnostics.length - 1];
       this.diagnostics.push({ ...d, message: `and ${this.dropped} more`, severity: 'error' });
     }
     map.files = this.files;
-    return { text: out.join(''), files: this.files, texts: this.texts, map, diagnostics: this.diagnostics, macros: this.macros, included: this.included };
+    return { text: out.join(''), files: this.files, texts: this.texts, map, diagnostics: this.diagnostics, macros: this.macros, included: this.included, stopped };
+  }
+
+  /** tokens counted against maxTokens, and files entered by #include, so far */
+  get counts(): { tokens: number; includes: number } {
+    return { tokens: this.tokens, includes: this.includes };
   }
 
   get errorCount(): number {
@@ -347,9 +400,10 @@ export class Preprocessor {
       if (from) this.error(from, `#include nested over ${this.maxDepth} levels deep (does a file include itself?)`);
       return false;
     }
+    if (from && ++this.includes > this.maxIncludes) throw new TooMany(`over ${this.maxIncludes.toLocaleString('en')} #includes in one file's preprocessing: is a header included over and over?`, from);
     let text = this.texts.get(path);
     if (text === undefined) {
-      const r = this.host.read(path);
+      const r = this.session.text(path);
       if ('error' in r) {
         if (from) this.error(from, r.error);
         else this.report({ file: this.fileNumber(path), line: 1, col: 1 }, r.error, 'error');
@@ -386,6 +440,7 @@ export class Preprocessor {
       }
       if (skipping) continue;
       if (f.guard !== Guard.Inside) f.guard = Guard.None;
+      if (++this.tokens > this.maxTokens) throw new TooMany(`the files read give over ${this.maxTokens.toLocaleString('en')} tokens (with their macros' expansions): is a header included over and over?`, t);
       return t;
     }
   }
@@ -640,8 +695,8 @@ export class Preprocessor {
     }
     const angled = m[2] !== undefined;
     const name = (m[1] ?? m[2]).trim();
-    const dirs = angled ? this.options.includePaths : [dirOf(f.path), ...this.options.includePaths];
-    const path = dirs.map((dir) => joinPath(dir, name)).find((p) => this.host.exists(p));
+    const dirs = angled ? this.session.options.includePaths : [dirOf(f.path), ...this.session.options.includePaths];
+    const path = dirs.map((dir) => this.alias(joinPath(dir, name))).find((p) => this.session.exists(p));
     if (!path) {
       this.error(d, `${name}: no such file in the include path`);
       return;
@@ -649,6 +704,11 @@ export class Preprocessor {
     const guard = this.guards.get(path);
     if (guard !== undefined && this.macros.has(guard)) return;
     this.pushFile(path, d);
+  }
+
+  private alias(path: string): string {
+    for (const a of this.session.options.aliases ?? []) if (path.startsWith(a.from)) return a.to + path.slice(a.from.length);
+    return path;
   }
 
   builtin(m: MacroDef, t: Tok, site: Site): Tok {
@@ -740,7 +800,7 @@ function sameDefinition(old: MacroDef, params: string[] | undefined, body: Tok[]
   return old.body.every((t, i) => t.text === body[i].text && (i === 0 || t.space === body[i].space));
 }
 
-/** Preprocesses one file with the given host and options. */
-export function preprocess(path: string, host: PPHost, options: PPOptions): PPResult {
-  return new Preprocessor(host, options).run(path);
+/** Preprocesses one file with the given host and options (and the session it shares with other runs). */
+export function preprocess(path: string, host: PPHost, options: PPOptions, session?: PPSession): PPResult {
+  return new Preprocessor(host, options, session).run(path);
 }
