@@ -176,11 +176,16 @@ export function readKernel(path: string): { files: SourceFile[]; main: string; r
  * The release's C files (RELEASE_FILES by default) preprocessed and parsed, read through a
  * KernelReader confined to the release and the machine layer's headers.
  */
-export async function loadReleaseFront(opts: { files?: readonly string[]; release?: string; machineInclude?: string; options?: Partial<FrontOptions> } = {}): Promise<FrontFile[]> {
+export async function loadReleaseFront(
+  opts: { files?: readonly string[]; release?: string; machineInclude?: string; options?: Partial<FrontOptions>; /** one preprocessing session per file (for comparing) */ separateSessions?: boolean } = {},
+): Promise<FrontFile[]> {
   const release = resolve(opts.release ?? releaseRoot());
   const machine = resolve(opts.machineInclude ?? machineIncludeDir());
   const reader = new KernelReader([release, machine]);
   const options: FrontOptions = { ...kernelOptions(release, machine), ...opts.options };
   const parse = await nodeCParser();
-  return loadFront((opts.files ?? RELEASE_FILES).map((f) => join(release, f)), reader.ppHost('the kernel tree (the release and the machine layer)'), parse, options);
+  const host = reader.ppHost('the kernel tree (the release and the machine layer)');
+  const paths = (opts.files ?? RELEASE_FILES).map((f) => join(release, f));
+  if (opts.separateSessions) return paths.flatMap((p) => loadFront([p], host, parse, options));
+  return loadFront(paths, host, parse, options);
 }

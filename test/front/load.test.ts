@@ -12,9 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Node, Tree } from 'web-tree-sitter';
 import { formatDiagnostic, loadFront, type FrontFile } from '../../src/engine/front/load';
-import { KERNEL_DEFINES, RELEASE_FILES } from '../../src/engine/front/kernel';
-import type { PPHost } from '../../src/engine/front/preprocess';
-import { KernelReader, loadReleaseFront, nodeCParser, releaseRoot } from '../../src/host/node';
+import { KERNEL_DEFINES, kernelOptions, RELEASE_FILES } from '../../src/engine/front/kernel';
+import { PPSession, preprocess, type PPHost } from '../../src/engine/front/preprocess';
+import { KernelReader, loadReleaseFront, machineIncludeDir, nodeCParser, releaseRoot } from '../../src/host/node';
 
 const release = releaseRoot();
 const tcpC = join(release, 'net/inet/tcp.c');
@@ -125,9 +125,32 @@ function sameTree(a: Tree, b: Tree, what: string): number {
   }
 }
 
+test('one session for the seven files gives each what it gets alone: the same text, source map, includes and macros', async () => {
+  const release = releaseRoot();
+  const machine = machineIncludeDir();
+  const host = new KernelReader([release, machine]).ppHost();
+  const options = kernelOptions(release, machine);
+  const session = new PPSession(host, options);
+  for (const f of RELEASE_FILES) {
+    const path = join(release, f);
+    const shared = preprocess(path, host, options, session);
+    const alone = preprocess(path, host, options);
+    assert.equal(shared.text, alone.text, f);
+    for (let i = 0; i < shared.text.length; i += 3) {
+      const a = shared.map.origin(i);
+      const b = alone.map.origin(i);
+      if (a?.file !== b?.file || a?.line !== b?.line || a?.col !== b?.col || a?.site?.file !== b?.site?.file || a?.site?.line !== b?.site?.line || a?.site?.col !== b?.site?.col) assert.fail(`${f}: offset ${i}: ${JSON.stringify(a)} vs alone ${JSON.stringify(b)}`);
+    }
+    assert.deepEqual(shared.included, alone.included, f);
+    assert.deepEqual([...shared.macros.keys()].sort(), [...alone.macros.keys()].sort(), f);
+    assert.deepEqual(shared.diagnostics, alone.diagnostics, f);
+  }
+  assert.ok(session.replays > 100, `${session.replays} headers played back`);
+});
+
 test('a tree parsed by reusing an earlier file\'s tree is the tree a fresh parse gives, node for node', async () => {
   const reused = await releaseFront();
-  const fresh = await loadReleaseFront({ options: { reuseTrees: false } });
+  const fresh = await loadReleaseFront({ options: { reuseTrees: false }, separateSessions: true });
   assert.ok(reused.slice(1).every((f) => f.reused > f.text.length / 3), `each file after the first reuses most of its text: ${reused.map((f) => `${f.reused}/${f.text.length}`).join(', ')}`);
   assert.ok(fresh.every((f) => f.reused === 0));
   for (let i = 0; i < reused.length; i++) {

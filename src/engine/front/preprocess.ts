@@ -100,9 +100,67 @@ interface Frame {
   conds: Cond[];
   guard: Guard;
   guardMacro?: string;
+  /** what this file's processing does, being recorded for the session */
+  rec?: Recording;
+  /** a recording being played back instead of the file's text */
+  replay?: { rec: Recording; at: number };
+}
+
+/** A step of a recorded file's processing other than a token: a macro (un)defined, a file entered, a guard learnt. */
+class Op {
+  constructor(
+    /** 'def': `def` set under `name`; 'undef': `name` removed; 'file': `rec` entered; 'guard': `path` is guarded by `name` (and was entered) */
+    readonly kind: 'def' | 'undef' | 'file' | 'guard',
+    readonly name: string,
+    readonly def?: MacroDef,
+    readonly rec?: Recording,
+    readonly path?: string,
+  ) {}
+}
+
+/**
+ * One header's processing as the directives left it: the tokens the text gave (before macro
+ * expansion, which runs live when it is played back) and, in place, every macro defined or
+ * undefined, every file it entered (as that file's own recording) and every guard learnt. It holds
+ * for any later #include of the file that finds the same definitions for every macro name the
+ * processing read before writing it (`reads`): directives see nothing else (the file system and
+ * the include paths are fixed for a session).
+ */
+class Recording {
+  readonly events: (Tok | Op)[] = [];
+  readonly reads = new Map<string, MacroDef | undefined>();
+  readonly writes = new Set<string>();
+  /** how deep its includes nest below it */
+  depth = 0;
+  /** files entered by #include within it */
+  includes = 0;
+  /** false once a diagnostic was reported in it (it is not kept: the diagnostic would be lost) */
+  ok = true;
+  constructor(readonly path: string) {}
+
+  read(name: string, def: MacroDef | undefined): void {
+    if (!this.writes.has(name) && !this.reads.has(name)) this.reads.set(name, def);
+  }
+
+  /** what an included file's recording read and wrote, seen from this one */
+  absorb(child: Recording): void {
+    for (const [name, def] of child.reads) this.read(name, def);
+    for (const name of child.writes) this.writes.add(name);
+    this.depth = Math.max(this.depth, child.depth + 1);
+    this.includes += child.includes + 1;
+    if (!child.ok) this.ok = false;
+  }
+}
+
+/** the same definition for what a directive can see: the kind, the parameters, the body's tokens and spacing */
+function sameMacro(a: MacroDef | undefined, b: MacroDef | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b || a.builtin !== b.builtin || a.variadic !== b.variadic) return false;
+  return sameDefinition(a, b.params, b.body);
 }
 
 const NO_HIDE: ReadonlySet<string> = new Set();
+const EMPTY = new Lexer('', -1);
 
 // Hide sets are interned: each distinct set is one object, and unions are memoised, so the
 // millions of tokens an expansion can produce share a handful of sets.
@@ -186,7 +244,7 @@ class Expander {
     for (;;) {
       const t = this.rawNext();
       if (!t || t.k !== K.Ident || t.blue) return t;
-      const m = this.pp.macros.get(t.text);
+      const m = this.pp.inDirective ? this.pp.look(t.text) : this.pp.macros.get(t.text);
       if (!m) return t;
       if (t.hide?.has(t.text)) return { ...t, blue: true };
       const site: Site = t.from ?? { file: t.file, line: t.line, col: t.col };
@@ -254,10 +312,47 @@ class Expander {
 export class PPSession {
   private readonly seen = new Map<string, boolean>();
   private readonly read = new Map<string, { text: string } | { error: string }>();
+  /** the file table every run of the session shares (recorded tokens name files by index) */
+  readonly files: string[] = [];
+  private readonly fileIndex = new Map<string, number>();
+  private readonly recordings = new Map<string, Recording[]>();
+  /** recordings played back instead of preprocessing the file again, and recordings kept */
+  replays = 0;
+  recorded = 0;
   constructor(
     readonly host: PPHost,
     readonly options: PPOptions,
   ) {}
+
+  fileNumber(path: string): number {
+    let n = this.fileIndex.get(path);
+    if (n === undefined) {
+      n = this.files.length;
+      this.files.push(path);
+      this.fileIndex.set(path, n);
+    }
+    return n;
+  }
+
+  keep(rec: Recording): void {
+    let list = this.recordings.get(rec.path);
+    if (!list) this.recordings.set(rec.path, (list = []));
+    // a header read under many different definitions keeps its latest few
+    if (list.length >= 8) list.shift();
+    list.push(rec);
+    this.recorded++;
+  }
+
+  /** a recording of `path` that holds under the definitions `macros` has now */
+  find(path: string, macros: ReadonlyMap<string, MacroDef>): Recording | undefined {
+    const list = this.recordings.get(path);
+    if (!list) return undefined;
+    outer: for (let i = list.length - 1; i >= 0; i--) {
+      for (const [name, def] of list[i].reads) if (!sameMacro(macros.get(name), def)) continue outer;
+      return list[i];
+    }
+    return undefined;
+  }
 
   exists(path: string): boolean {
     let e = this.seen.get(path);
@@ -274,8 +369,7 @@ export class PPSession {
 
 export class Preprocessor {
   readonly macros = new Map<string, MacroDef>();
-  private readonly files: string[] = [];
-  private readonly fileIndex = new Map<string, number>();
+  private readonly files: string[];
   private readonly texts = new Map<string, string>();
   private readonly guards = new Map<string, string>();
   private readonly stack: Frame[] = [];
@@ -296,6 +390,7 @@ export class Preprocessor {
   constructor(host: PPHost, options: PPOptions, session?: PPSession) {
     if (session && (session.host !== host || session.options !== options)) throw new Error('a preprocessing session serves one host and one set of options');
     this.session = session ?? new PPSession(host, options);
+    this.files = this.session.files;
     this.maxDiagnostics = options.maxDiagnostics ?? 100;
     this.maxTokens = options.maxTokens ?? 2_000_000;
     this.maxDepth = options.maxIncludeDepth ?? 200;
@@ -315,14 +410,30 @@ export class Preprocessor {
   }
 
   private fileNumber(path: string): number {
-    let n = this.fileIndex.get(path);
-    if (n === undefined) {
-      n = this.files.length;
-      this.files.push(path);
-      this.fileIndex.set(path, n);
-    }
-    return n;
+    return this.session.fileNumber(path);
   }
+
+  /** a macro's definition as a directive reads it (recorded for the files being processed) */
+  look(name: string): MacroDef | undefined {
+    const def = this.macros.get(name);
+    const rec = this.stack[this.stack.length - 1]?.rec;
+    if (rec) rec.read(name, def);
+    return def;
+  }
+
+  /** a directive's (un)definition, recorded for the file it is in */
+  private wrote(name: string, def: MacroDef | undefined): void {
+    if (def) this.macros.set(name, def);
+    else this.macros.delete(name);
+    const rec = this.stack[this.stack.length - 1]?.rec;
+    if (rec) {
+      rec.writes.add(name);
+      rec.events.push(new Op(def ? 'def' : 'undef', name, def));
+    }
+  }
+
+  /** a directive is expanding a condition or an include's name: its macro look-ups are reads */
+  inDirective = false;
 
   /** counts tokens a macro expansion produced (at the outermost invocation `at`) against the budget */
   countTokens(n: number, at: Site, name: string): void {
@@ -334,6 +445,7 @@ export class Preprocessor {
 
   private report(at: { file: number; line: number; col: number }, message: string, severity: 'error' | 'warning'): void {
     if (severity === 'error') this.errors++;
+    for (const f of this.stack) if (f.rec) f.rec.ok = false;
     if (this.diagnostics.length >= this.maxDiagnostics) {
       this.dropped++;
       return;
@@ -382,8 +494,9 @@ export class Preprocessor {
       const d = this.diagnostics[this.diagnostics.length - 1];
       this.diagnostics.push({ ...d, message: `and ${this.dropped} more`, severity: 'error' });
     }
-    map.files = this.files;
-    return { text: out.join(''), files: this.files, texts: this.texts, map, diagnostics: this.diagnostics, macros: this.macros, included: this.included, stopped };
+    const files = this.files.slice();
+    map.files = files;
+    return { text: out.join(''), files, texts: this.texts, map, diagnostics: this.diagnostics, macros: this.macros, included: this.included, stopped };
   }
 
   /** tokens counted against maxTokens, and files entered by #include, so far */
@@ -414,8 +527,59 @@ export class Preprocessor {
       this.included.push(path);
     }
     const file = this.fileNumber(path);
-    this.stack.push({ lexer: new Lexer(text, file), file, path, conds: [], guard: Guard.Start });
+    const rec = from ? new Recording(path) : undefined;
+    this.stack.push({ lexer: new Lexer(text, file), file, path, conds: [], guard: Guard.Start, rec });
     return true;
+  }
+
+  /** a file's text as the run has it: read once per run (and once per session) */
+  private enter(path: string): void {
+    if (this.texts.has(path)) return;
+    const r = this.session.text(path);
+    if ('text' in r) {
+      this.texts.set(path, r.text);
+      this.included.push(path);
+    }
+  }
+
+  /** plays `rec` back in place of including its file (`from`: the #include) */
+  private replay(rec: Recording, from: Tok): void {
+    this.includes += rec.includes;
+    if (++this.includes > this.maxIncludes) throw new TooMany(`over ${this.maxIncludes.toLocaleString('en')} #includes in one file's preprocessing: is a header included over and over?`, from);
+    const parent = this.stack[this.stack.length - 1]?.rec;
+    if (parent) {
+      parent.events.push(new Op('file', rec.path, undefined, rec));
+      parent.absorb(rec);
+    }
+    this.session.replays++;
+    this.pushReplay(rec);
+  }
+
+  private pushReplay(rec: Recording): void {
+    this.enter(rec.path);
+    const file = this.fileNumber(rec.path);
+    this.stack.push({ lexer: EMPTY, file, path: rec.path, conds: [], guard: Guard.None, replay: { rec, at: 0 } });
+  }
+
+  /** the next token of a recording played back, its macro (un)definitions done, its files entered */
+  private nextReplayed(f: Frame): Tok | undefined {
+    const r = f.replay!;
+    const events = r.rec.events;
+    while (r.at < events.length) {
+      const e = events[r.at++];
+      if (!(e instanceof Op)) return e;
+      if (e.kind === 'def') this.macros.set(e.name, e.def!);
+      else if (e.kind === 'undef') this.macros.delete(e.name);
+      else if (e.kind === 'guard') {
+        this.enter(e.path!);
+        this.guards.set(e.path!, e.name);
+      } else {
+        this.pushReplay(e.rec!);
+        return undefined;
+      }
+    }
+    this.stack.pop();
+    return undefined;
   }
 
   /** the next token of the text, directives done and skipped groups left out; Newlines dropped */
@@ -423,6 +587,12 @@ export class Preprocessor {
     for (;;) {
       const f = this.stack[this.stack.length - 1];
       if (!f) return undefined;
+      if (f.replay) {
+        const t = this.nextReplayed(f);
+        if (!t) continue;
+        if (++this.tokens > this.maxTokens) throw new TooMany(`the files read give over ${this.maxTokens.toLocaleString('en')} tokens (with their macros' expansions): is a header included over and over?`, t);
+        return t;
+      }
       const top = f.conds[f.conds.length - 1];
       const skipping = top !== undefined && !top.live;
       const t = f.lexer.next(skipping ? Mode.Skip : Mode.Text);
@@ -430,8 +600,19 @@ export class Preprocessor {
       if (t.k === K.End) {
         for (const p of f.lexer.problems) this.error({ file: f.file, line: p.line, col: p.col }, p.message);
         for (const c of f.conds) this.error(c.tok, `unterminated #${c.tok.text}`);
-        if (f.guard === Guard.After && f.guardMacro) this.guards.set(f.path, f.guardMacro);
+        if (f.guard === Guard.After && f.guardMacro) {
+          this.guards.set(f.path, f.guardMacro);
+          f.rec?.events.push(new Op('guard', f.guardMacro, undefined, undefined, f.path));
+        }
         this.stack.pop();
+        if (f.rec) {
+          const parent = this.stack[this.stack.length - 1]?.rec;
+          if (parent) {
+            parent.events.push(new Op('file', f.path, undefined, f.rec));
+            parent.absorb(f.rec);
+          }
+          if (f.rec.ok) this.session.keep(f.rec);
+        }
         continue;
       }
       if (t.bol && t.k === K.Punct && t.text === '#') {
@@ -441,6 +622,7 @@ export class Preprocessor {
       if (skipping) continue;
       if (f.guard !== Guard.Inside) f.guard = Guard.None;
       if (++this.tokens > this.maxTokens) throw new TooMany(`the files read give over ${this.maxTokens.toLocaleString('en')} tokens (with their macros' expansions): is a header included over and over?`, t);
+      if (f.rec) f.rec.events.push(t);
       return t;
     }
   }
@@ -483,7 +665,7 @@ export class Preprocessor {
             truth = false;
           } else {
             if (toks.length > 1) this.warn(toks[1], `extra tokens at the end of #${name}`);
-            truth = this.macros.has(id.text) === (name === 'ifdef');
+            truth = (this.look(id.text) !== undefined) === (name === 'ifdef');
             if (atTop && f.guard === Guard.Start && name === 'ifndef') {
               f.guard = Guard.Inside;
               f.guardMacro = id.text;
@@ -544,7 +726,7 @@ export class Preprocessor {
       case 'undef': {
         const toks = this.lineTokens(f, Mode.Directive);
         if (!toks[0] || toks[0].k !== K.Ident) this.error(toks[0] ?? d, 'macro name missing after #undef');
-        else this.macros.delete(toks[0].text);
+        else this.wrote(toks[0].text, undefined);
         return;
       }
       case 'include':
@@ -586,14 +768,19 @@ export class Preprocessor {
           this.error(toks[j + 1] ?? id, "missing ')' after 'defined'");
           return false;
         }
-        resolved.push({ ...t, k: K.Number, text: this.macros.has(id.text) ? '1' : '0' });
+        resolved.push({ ...t, k: K.Number, text: this.look(id.text) !== undefined ? '1' : '0' });
         i = paren ? j + 1 : j;
       } else resolved.push(t);
     }
     let i = 0;
     const ex = new Expander(this, () => resolved[i++]);
     const expanded: Tok[] = [];
-    for (let t = ex.next(); t; t = ex.next()) expanded.push(t);
+    this.inDirective = true;
+    try {
+      for (let t = ex.next(); t; t = ex.next()) expanded.push(t);
+    } finally {
+      this.inDirective = false;
+    }
     try {
       return evaluateIf(expanded, d);
     } catch (e) {
@@ -663,14 +850,14 @@ export class Preprocessor {
           this.error(body[j], "'#' is not followed by a macro parameter");
           return;
         }
-    const old = this.macros.get(name.text);
+    const old = this.look(name.text);
     if (old?.builtin) {
       this.warn(name, `redefining builtin macro '${name.text}'`);
     } else if (old && !sameDefinition(old, params, body)) {
       const where = this.files[old.file] ? ` (the previous definition is at ${this.files[old.file]}:${old.line})` : '';
       this.warn(name, `'${name.text}' redefined${where}`);
     }
-    this.macros.set(name.text, { name: name.text, params, variadic, body, file: name.file, line: name.line, col: name.col });
+    this.wrote(name.text, { name: name.text, params, variadic, body, file: name.file, line: name.line, col: name.col });
   }
 
   private include(f: Frame, d: Tok): void {
@@ -685,7 +872,12 @@ export class Preprocessor {
       let i = 0;
       const ex = new Expander(this, () => toks[i++]);
       const parts: string[] = [];
-      for (let t = ex.next(); t; t = ex.next()) parts.push((parts.length && t.space ? ' ' : '') + t.text);
+      this.inDirective = true;
+      try {
+        for (let t = ex.next(); t; t = ex.next()) parts.push((parts.length && t.space ? ' ' : '') + t.text);
+      } finally {
+        this.inDirective = false;
+      }
       spec = parts.join('');
     }
     const m = /^"([^"]+)"|^<([^>]+)>/.exec(spec);
@@ -702,8 +894,13 @@ export class Preprocessor {
       return;
     }
     const guard = this.guards.get(path);
-    if (guard !== undefined && this.macros.has(guard)) return;
-    this.pushFile(path, d);
+    if (guard !== undefined && this.look(guard) !== undefined) {
+      f.rec?.events.push(new Op('guard', guard, undefined, undefined, path));
+      return;
+    }
+    const rec = this.session.find(path, this.macros);
+    if (rec && this.stack.length + rec.depth < this.maxDepth) this.replay(rec, d);
+    else this.pushFile(path, d);
   }
 
   private alias(path: string): string {
