@@ -354,6 +354,25 @@ export class PPSession {
     return undefined;
   }
 
+  private readonly resolved = new Map<string, string | undefined>();
+
+  /** the file `#include "name"` (from a file in `dir`) or `#include <name>` (dir undefined) names, or undefined */
+  resolve(name: string, dir: string | undefined, alias: (path: string) => string): string | undefined {
+    const key = `${dir ?? '<'}\0${name}`;
+    if (this.resolved.has(key)) return this.resolved.get(key);
+    const dirs = dir === undefined ? this.options.includePaths : [dir, ...this.options.includePaths];
+    let path: string | undefined;
+    for (const d of dirs) {
+      const p = alias(joinPath(d, name));
+      if (this.exists(p)) {
+        path = p;
+        break;
+      }
+    }
+    this.resolved.set(key, path);
+    return path;
+  }
+
   exists(path: string): boolean {
     let e = this.seen.get(path);
     if (e === undefined) this.seen.set(path, (e = this.host.exists(path)));
@@ -887,8 +906,7 @@ export class Preprocessor {
     }
     const angled = m[2] !== undefined;
     const name = (m[1] ?? m[2]).trim();
-    const dirs = angled ? this.session.options.includePaths : [dirOf(f.path), ...this.session.options.includePaths];
-    const path = dirs.map((dir) => this.alias(joinPath(dir, name))).find((p) => this.session.exists(p));
+    const path = this.session.resolve(name, angled ? undefined : dirOf(f.path), (p) => this.alias(p));
     if (!path) {
       this.error(d, `${name}: no such file in the include path`);
       return;
@@ -964,9 +982,12 @@ export class Preprocessor {
       }
       out.push(b);
     }
-    return out.map((t, n) => {
-      return { ...t, hide: union(t.hide, hide), from: site, space: n === 0 ? call.space : t.space, bol: false };
-    });
+    const res: Tok[] = new Array<Tok>(out.length);
+    for (let n = 0; n < out.length; n++) {
+      const t = out[n];
+      res[n] = { k: t.k, text: t.text, file: t.file, line: t.line, col: t.col, space: n === 0 ? call.space : t.space, bol: false, hide: union(t.hide, hide), from: site, blue: t.blue, bad: t.bad };
+    }
+    return res;
   }
 
   private stringify(arg: Tok[], at: Tok): Tok {
