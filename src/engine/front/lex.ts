@@ -160,18 +160,6 @@ export class Lexer {
     }
   }
 
-  // the token being lexed: where it starts, and what comes before it
-  private tLine = 0;
-  private tCol = 0;
-  private tSpace = false;
-  private tBol = false;
-
-  /** a token at the position `next` noted; every token has every field, so that all share one shape */
-  private tok(k: K, text: string, bad?: string): Tok {
-    this.atBol = false;
-    return { k, text, file: this.file, line: this.tLine, col: this.tCol, space: this.tSpace, bol: this.tBol, hide: undefined, from: undefined, blue: undefined, bad };
-  }
-
   /** the next token of the file; Newline at each line end, End once at the end */
   next(mode: Mode): Tok {
     const space = this.skipSpace(mode);
@@ -179,33 +167,31 @@ export class Lexer {
     const start = this.i;
     this.passSplices(start);
     const bol = this.atBol;
+    const tok = (k: K, text: string, bad?: string): Tok => {
+      this.atBol = false;
+      const t: Tok = { k, text, file: this.file, line, col, space, bol };
+      if (bad) t.bad = bad;
+      return t;
+    };
     const line = this.line;
     const col = this.col(start);
-    this.tLine = line;
-    this.tCol = col;
-    this.tSpace = space;
-    this.tBol = bol;
     if (start >= s.length) {
-      this.tBol = true;
-      const t = this.tok(K.End, '');
-      this.atBol = true;
-      return t;
+      return { k: K.End, text: '', file: this.file, line, col, space, bol: true };
     }
     const c = s.charCodeAt(start);
     if (c === 10) {
       this.i++;
-      const t = this.tok(K.Newline, '\n');
       this.newline(start);
       this.atBol = true;
-      return t;
+      return { k: K.Newline, text: '\n', file: this.file, line, col, space, bol };
     }
     if (isIdStart(c)) {
       let j = start + 1;
       while (j < s.length && isIdChar(s.charCodeAt(j))) j++;
       // L'x' and L"x": a wide literal
-      if (j === start + 1 && c === 76 && (s.charCodeAt(j) === 39 || s.charCodeAt(j) === 34)) return this.literal(start, j, mode);
+      if (j === start + 1 && c === 76 && (s.charCodeAt(j) === 39 || s.charCodeAt(j) === 34)) return this.literal(start, j, mode, tok);
       this.i = j;
-      return this.tok(K.Ident, s.slice(start, j));
+      return tok(K.Ident, s.slice(start, j));
     }
     if (isDigit(c) || (c === 46 && isDigit(s.charCodeAt(start + 1)))) {
       let j = start + 1;
@@ -216,22 +202,22 @@ export class Lexer {
         else break;
       }
       this.i = j;
-      return this.tok(K.Number, s.slice(start, j));
+      return tok(K.Number, s.slice(start, j));
     }
-    if (c === 39 || c === 34) return this.literal(start, start, mode);
+    if (c === 39 || c === 34) return this.literal(start, start, mode, tok);
     const three = s.substr(start, 3);
     if (PUNCT3.has(three)) {
       this.i += 3;
-      return this.tok(K.Punct, three);
+      return tok(K.Punct, three);
     }
     const two = s.substr(start, 2);
     if (PUNCT2.has(two)) {
       this.i += 2;
-      return this.tok(K.Punct, two);
+      return tok(K.Punct, two);
     }
     this.i++;
     const ch = s[start];
-    return this.tok(PUNCT1.includes(ch) ? K.Punct : K.Other, ch);
+    return tok(PUNCT1.includes(ch) ? K.Punct : K.Other, ch);
   }
 
   /**
@@ -239,7 +225,7 @@ export class Lexer {
    * string may run over raw newlines, as gcc 2.x allowed (1.2.13's tcp.c has 54 such strings, all in
    * `__asm__`); in a directive or a skipped line a literal ends at the line's end.
    */
-  private literal(start: number, q: number, mode: Mode): Tok {
+  private literal(start: number, q: number, mode: Mode, tok: (k: K, text: string, bad?: string) => Tok): Tok {
     const s = this.s;
     const quote = s.charCodeAt(q);
     const kind = quote === 39 ? K.Char : K.String;
@@ -252,7 +238,7 @@ export class Lexer {
       if (d === quote) {
         j++;
         const text = s.slice(start, j);
-        const t = this.tok(kind, raw ? text.replace(/\n/g, '\\n') : text);
+        const t = tok(kind, raw ? text.replace(/\n/g, '\\n') : text);
         this.i = j;
         return t;
       }
@@ -268,7 +254,7 @@ export class Lexer {
     // unterminated: the rest of the line, reported only if it reaches the output
     const end = Math.min(j, s.indexOf('\n', q) < 0 ? s.length : s.indexOf('\n', q));
     this.i = end;
-    return this.tok(kind, s.slice(start, end), kind === K.Char ? 'missing terminating \' character' : 'missing terminating " character');
+    return tok(kind, s.slice(start, end), kind === K.Char ? 'missing terminating \' character' : 'missing terminating " character');
   }
 
   /** the rest of the current line as raw text (for #error), without consuming the newline */

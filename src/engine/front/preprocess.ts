@@ -405,10 +405,12 @@ export class Preprocessor {
   private includes = 0;
 
   private readonly session: PPSession;
+  private readonly recording: boolean;
 
   constructor(host: PPHost, options: PPOptions, session?: PPSession) {
     if (session && (session.host !== host || session.options !== options)) throw new Error('a preprocessing session serves one host and one set of options');
     this.session = session ?? new PPSession(host, options);
+    this.recording = session !== undefined;
     this.files = this.session.files;
     this.maxDiagnostics = options.maxDiagnostics ?? 100;
     this.maxTokens = options.maxTokens ?? 2_000_000;
@@ -546,7 +548,8 @@ export class Preprocessor {
       this.included.push(path);
     }
     const file = this.fileNumber(path);
-    const rec = from ? new Recording(path) : undefined;
+    // recorded only for a session the caller keeps (a run on its own would pay for nothing)
+    const rec = from && this.recording ? new Recording(path) : undefined;
     this.stack.push({ lexer: new Lexer(text, file), file, path, conds: [], guard: Guard.Start, rec });
     return true;
   }
