@@ -1,7 +1,7 @@
 // Loads tree-sitter and the C grammar from wasm bytes the host supplies, and returns a C parser.
 
-import { Language, Parser } from 'web-tree-sitter';
-import type { CParse } from './compile';
+import { Language, Parser, type Tree } from 'web-tree-sitter';
+import type { TreeParse } from './front/load';
 
 export interface WasmSource {
   /** web-tree-sitter's own runtime (tree-sitter.wasm) */
@@ -10,18 +10,18 @@ export interface WasmSource {
   grammar: Uint8Array;
 }
 
-let ready: Promise<CParse> | undefined;
+let ready: Promise<TreeParse> | undefined;
 
-/** The C parser; tree-sitter is initialised once per process. */
-export function cParser(load: () => Promise<WasmSource>): Promise<CParse> {
+/** The C parser (given an edited earlier tree, it reparses only what changed); tree-sitter is initialised once per process. */
+export function cParser(load: () => Promise<WasmSource>): Promise<TreeParse> {
   ready ??= (async () => {
     const wasm = await load();
     await Parser.init({ wasmBinary: wasm.runtime } as object);
     const C = await Language.load(wasm.grammar);
     const parser = new Parser();
     parser.setLanguage(C);
-    return (text: string) => {
-      const tree = parser.parse(text);
+    return (text: string, old?: Tree) => {
+      const tree = parser.parse(text, old);
       if (!tree) throw new Error('tree-sitter returned no tree');
       return tree;
     };

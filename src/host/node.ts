@@ -1,9 +1,12 @@
 // Node's side of the engine's seams: finds the wasm files and the shipped kernel C on disk,
 // whether running from the bundle (dist/) or from the sources (tests through tsx).
 
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import type { CParse, SourceFile } from '../engine/compile';
+import type { SourceFile } from '../engine/compile';
+import { loadFront, type FrontFile, type FrontOptions, type TreeParse } from '../engine/front/load';
+import { kernelOptions, RELEASE_FILES } from '../engine/front/kernel';
+import type { PPHost } from '../engine/front/preprocess';
 import { cParser } from '../engine/treesitter';
 import { errnoReason, FileRefused, isInside, readError, readText } from './read';
 
@@ -30,7 +33,7 @@ export function wasmPaths(): { runtime: string; grammar: string } {
   };
 }
 
-export function nodeCParser(): Promise<CParse> {
+export function nodeCParser(): Promise<TreeParse> {
   return cParser(async () => {
     const p = wasmPaths();
     return { runtime: readFileSync(p.runtime), grammar: readFileSync(p.grammar) };
@@ -48,54 +51,141 @@ export const KERNEL_TREE_CAP = 16 * 1024 * 1024;
 
 const C_SOURCE = /\.[ch]$/;
 
+/** The shipped kernel's folder: src/kernel/ (dist/kernel/ in the bundle), which holds the release and the machine layer. */
+export function kernelDir(): string {
+  const root = packageRoot();
+  return firstExisting([join(__dirname, 'kernel', 'linux-1.2.13'), join(root, 'src', 'kernel', 'linux-1.2.13'), join(root, 'dist', 'kernel', 'linux-1.2.13')]).replace(/[/\\]linux-1\.2\.13$/, '');
+}
+
+/** The shipped Linux 1.2.13 release (its root: include/, net/, kernel/). */
+export function releaseRoot(): string {
+  return join(kernelDir(), 'linux-1.2.13');
+}
+
+/** The machine layer's headers, searched before the release's own include/. */
+export function machineIncludeDir(): string {
+  return join(kernelDir(), 'machine', 'include');
+}
+
+/**
+ * Reads kernel C files confined to `roots` (folders; symlinks resolved): a file outside them, or
+ * one that is not a C source (.c or .h), is refused by name and never read (so no message can quote
+ * a file outside the tree). Each file is read bounded (read.ts), and all of them together stay
+ * under KERNEL_TREE_CAP.
+ */
+export class KernelReader {
+  private readonly roots: string[] = [];
+  private total = 0;
+
+  constructor(roots: readonly string[]) {
+    for (const dir of roots) this.addRoot(dir);
+  }
+
+  addRoot(dir: string): void {
+    try {
+      const real = realpathSync(dir);
+      if (!this.roots.includes(real)) this.roots.push(real);
+    } catch {
+      // a folder that does not exist holds nothing to include
+    }
+  }
+
+  /** counts text read elsewhere (the main file) against the cap */
+  count(text: string): void {
+    this.total += Buffer.byteLength(text);
+    if (this.total > KERNEL_TREE_CAP) throw new Error(`the kernel sources together are over the ${KERNEL_TREE_CAP / (1024 * 1024)} MiB limit`);
+  }
+
+  /** the file's text; undefined when there is no such file; throws an Error saying why it is not read */
+  read(p: string, what = 'the kernel tree'): string | undefined {
+    let real: string;
+    try {
+      real = realpathSync(p);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw new Error(errnoReason(e));
+    }
+    if (!this.roots.some((r) => isInside(real, r))) throw new Error(`it is outside ${what}: it is not read`);
+    if (!C_SOURCE.test(real)) throw new Error('it is not a C source (.c or .h): it is not read');
+    let t: string;
+    try {
+      t = readText(real, real.endsWith('.c') ? 'kernel source' : 'include file');
+    } catch (e) {
+      throw new Error(readError(e));
+    }
+    this.count(t);
+    return t;
+  }
+
+  /** the preprocessor's view of it: each refusal a message (reported at the #include that asked) */
+  ppHost(what = 'the kernel tree'): PPHost {
+    return {
+      exists: (p) => {
+        try {
+          // anything but a folder: what is not a regular file is refused by read, by name
+          return !statSync(p).isDirectory();
+        } catch {
+          return false;
+        }
+      },
+      read: (p) => {
+        try {
+          const text = this.read(p, what);
+          return text === undefined ? { error: `${p}: no such file` } : { text };
+        } catch (e) {
+          return { error: `${p}: ${(e as Error).message}` };
+        }
+      },
+    };
+  }
+}
 
 /**
  * Reads a kernel C file, and gives the compiler a reader for its `#include "x"` files. An include
- * is confined to the kernel tree: the edited file's own folder and the shipped kernel's folder,
- * symlinks resolved; it must be a C source (.c or .h). Anything else is refused by name, never
- * read (so no message can quote a file outside the tree). Every file is read bounded (read.ts).
+ * is confined to the kernel tree: the edited file's own folder, the shipped kernel's folder and the
+ * release's and the machine layer's include folders, symlinks resolved; it must be a C source (.c
+ * or .h). Anything else is refused by name, never read. Every file is read bounded (read.ts).
  */
 export function readKernel(path: string): { files: SourceFile[]; main: string; readInclude: (p: string) => string | undefined } {
   const main = resolve(path);
   if (!C_SOURCE.test(main)) throw new FileRefused(main, 'the kernel source must be a C file (.c or .h)');
   const text = readText(main, 'kernel source');
-  const roots: string[] = [];
-  const addRoot = (dir: string) => {
-    try {
-      roots.push(realpathSync(dir));
-    } catch {
-      // a folder that does not exist holds nothing to include
-    }
-  };
-  addRoot(dirname(main));
+  const reader = new KernelReader([dirname(main)]);
+  let shipped = false;
   try {
-    addRoot(dirname(shippedKernelPath()));
+    reader.addRoot(dirname(shippedKernelPath()));
+    shipped = true;
   } catch {
     // no shipped kernel beside the bundle: the edited file's folder alone
   }
-  let total = Buffer.byteLength(text);
+  try {
+    const release = releaseRoot();
+    for (const dir of [join(release, 'include'), join(release, 'net', 'inet'), machineIncludeDir()]) reader.addRoot(dir);
+  } catch {
+    // no release beside the bundle
+  }
+  reader.count(text);
   return {
     files: [{ path: main, text }],
     main,
-    readInclude: (p) => {
-      let real: string;
-      try {
-        real = realpathSync(p);
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-        throw new Error(errnoReason(e));
-      }
-      if (!roots.some((r) => isInside(real, r))) throw new Error(`it is outside the kernel tree (the edited file's folder${roots.length > 1 ? ' and the shipped kernel' : ''}): it is not read`);
-      if (!C_SOURCE.test(real)) throw new Error('it is not a C source (.c or .h): it is not read');
-      let t: string;
-      try {
-        t = readText(real, 'include file');
-      } catch (e) {
-        throw new Error(readError(e));
-      }
-      total += Buffer.byteLength(t);
-      if (total > KERNEL_TREE_CAP) throw new Error(`the kernel sources together are over the ${KERNEL_TREE_CAP / (1024 * 1024)} MiB limit`);
-      return t;
-    },
+    readInclude: (p) => reader.read(p, `the kernel tree (the edited file's folder${shipped ? ' and the shipped kernel' : ''})`),
   };
+}
+
+/**
+ * The release's C files (RELEASE_FILES by default) preprocessed and parsed, read through a
+ * KernelReader confined to the release and the machine layer's headers.
+ */
+export async function loadReleaseFront(
+  opts: { files?: readonly string[]; release?: string; machineInclude?: string; options?: Partial<FrontOptions>; /** one preprocessing session per file (for comparing) */ separateSessions?: boolean } = {},
+): Promise<FrontFile[]> {
+  const release = resolve(opts.release ?? releaseRoot());
+  const machine = resolve(opts.machineInclude ?? machineIncludeDir());
+  const reader = new KernelReader([release, machine]);
+  const options: FrontOptions = { ...kernelOptions(release, machine), ...opts.options };
+  const parse = await nodeCParser();
+  const host = reader.ppHost('the kernel tree (the release and the machine layer)');
+  const paths = (opts.files ?? RELEASE_FILES).map((f) => join(release, f));
+  if (opts.separateSessions) return paths.flatMap((p) => loadFront([p], host, parse, options));
+  return loadFront(paths, host, parse, options);
 }

@@ -23,12 +23,19 @@ export interface PPHost {
 export interface PPOptions {
   /** folders searched for `#include <…>`, and for `#include "…"` after the including file's own folder */
   includePaths: readonly string[];
+  /**
+   * folder links of a configured tree: an include's candidate path under `from` (a folder, ending
+   * in '/') is looked up under `to` instead (include/asm/ → include/asm-i386/)
+   */
+  aliases?: readonly { from: string; to: string }[];
   /** predefined macros (`-D`): name → body text */
   defines?: Readonly<Record<string, string>>;
   maxIncludeDepth?: number;
   maxDiagnostics?: number;
-  /** tokens produced by all expansions together: past it, preprocessing stops with an error */
+  /** tokens read from the files and produced by macro expansions, together: past it, preprocessing stops with an error */
   maxTokens?: number;
+  /** files entered by #include in one run (a header may be entered many times): past it, preprocessing stops with an error */
+  maxIncludes?: number;
 }
 
 export interface PPDiagnostic {
@@ -64,6 +71,8 @@ export interface PPResult {
   macros: ReadonlyMap<string, MacroDef>;
   /** every file included, in first-inclusion order (the main file first) */
   included: string[];
+  /** the run stopped early at a budget (tokens, includes): `text` is cut short there */
+  stopped: boolean;
 }
 
 interface Cond {
@@ -91,9 +100,67 @@ interface Frame {
   conds: Cond[];
   guard: Guard;
   guardMacro?: string;
+  /** what this file's processing does, being recorded for the session */
+  rec?: Recording;
+  /** a recording being played back instead of the file's text */
+  replay?: { rec: Recording; at: number };
+}
+
+/** A step of a recorded file's processing other than a token: a macro (un)defined, a file entered, a guard learnt. */
+class Op {
+  constructor(
+    /** 'def': `def` set under `name`; 'undef': `name` removed; 'file': `rec` entered; 'guard': `path` is guarded by `name` (and was entered) */
+    readonly kind: 'def' | 'undef' | 'file' | 'guard',
+    readonly name: string,
+    readonly def?: MacroDef,
+    readonly rec?: Recording,
+    readonly path?: string,
+  ) {}
+}
+
+/**
+ * One header's processing as the directives left it: the tokens the text gave (before macro
+ * expansion, which runs live when it is played back) and, in place, every macro defined or
+ * undefined, every file it entered (as that file's own recording) and every guard learnt. It holds
+ * for any later #include of the file that finds the same definitions for every macro name the
+ * processing read before writing it (`reads`): directives see nothing else (the file system and
+ * the include paths are fixed for a session).
+ */
+class Recording {
+  readonly events: (Tok | Op)[] = [];
+  readonly reads = new Map<string, MacroDef | undefined>();
+  readonly writes = new Set<string>();
+  /** how deep its includes nest below it */
+  depth = 0;
+  /** files entered by #include within it */
+  includes = 0;
+  /** false once a diagnostic was reported in it (it is not kept: the diagnostic would be lost) */
+  ok = true;
+  constructor(readonly path: string) {}
+
+  read(name: string, def: MacroDef | undefined): void {
+    if (!this.writes.has(name) && !this.reads.has(name)) this.reads.set(name, def);
+  }
+
+  /** what an included file's recording read and wrote, seen from this one */
+  absorb(child: Recording): void {
+    for (const [name, def] of child.reads) this.read(name, def);
+    for (const name of child.writes) this.writes.add(name);
+    this.depth = Math.max(this.depth, child.depth + 1);
+    this.includes += child.includes + 1;
+    if (!child.ok) this.ok = false;
+  }
+}
+
+/** the same definition for what a directive can see: the kind, the parameters, the body's tokens and spacing */
+function sameMacro(a: MacroDef | undefined, b: MacroDef | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b || a.builtin !== b.builtin || a.variadic !== b.variadic) return false;
+  return sameDefinition(a, b.params, b.body);
 }
 
 const NO_HIDE: ReadonlySet<string> = new Set();
+const EMPTY = new Lexer('', -1);
 
 // Hide sets are interned: each distinct set is one object, and unions are memoised, so the
 // millions of tokens an expansion can produce share a handful of sets.
@@ -145,8 +212,15 @@ function joinPath(dir: string, name: string): string {
 
 const isP = (t: Tok | undefined, text: string): boolean => t !== undefined && t.k === K.Punct && t.text === text;
 
-/** Raises past the diagnostics cap so that a flood of errors stops the run instead of growing. */
-class TooMany extends Error {}
+/** Raised past a budget (tokens, includes): the run stops with one error at `at`. */
+class TooMany extends Error {
+  constructor(
+    message: string,
+    readonly at: { file: number; line: number; col: number } | undefined,
+  ) {
+    super(message);
+  }
+}
 
 /** One expansion context: the main text (with directives) or a macro argument being pre-expanded. */
 class Expander {
@@ -160,8 +234,8 @@ class Expander {
     return this.pending.length ? this.pending.pop() : this.raw();
   }
 
-  push(toks: Tok[]): void {
-    this.pp.countTokens(toks.length);
+  push(toks: Tok[], at: Site, name: string): void {
+    this.pp.countTokens(toks.length, at, name);
     for (let i = toks.length - 1; i >= 0; i--) this.pending.push(toks[i]);
   }
 
@@ -170,16 +244,16 @@ class Expander {
     for (;;) {
       const t = this.rawNext();
       if (!t || t.k !== K.Ident || t.blue) return t;
-      const m = this.pp.macros.get(t.text);
+      const m = this.pp.inDirective ? this.pp.look(t.text) : this.pp.macros.get(t.text);
       if (!m) return t;
       if (t.hide?.has(t.text)) return { ...t, blue: true };
       const site: Site = t.from ?? { file: t.file, line: t.line, col: t.col };
       if (m.builtin) {
-        this.push([this.pp.builtin(m, t, site)]);
+        this.push([this.pp.builtin(m, t, site)], site, m.name);
         continue;
       }
       if (!m.params) {
-        this.push(this.pp.substitute(m, undefined, withName(t.hide, m.name), site, t));
+        this.push(this.pp.substitute(m, undefined, withName(t.hide, m.name), site, t), site, m.name);
         continue;
       }
       const open = this.rawNext();
@@ -194,7 +268,7 @@ class Expander {
       let hide: ReadonlySet<string> = NO_HIDE;
       for (const n of t.hide ?? NO_HIDE) if (close.hide?.has(n)) hide = withName(hide, n);
       hide = withName(hide, m.name);
-      this.push(this.pp.substitute(m, list, hide, site, t));
+      this.push(this.pp.substitute(m, list, hide, site, t), site, m.name);
     }
   }
 
@@ -231,10 +305,90 @@ class Expander {
   }
 }
 
+/**
+ * What several runs with the same host and options share (one load of the kernel's files): each
+ * include's resolution and each file's text, asked of the host once.
+ */
+export class PPSession {
+  private readonly seen = new Map<string, boolean>();
+  private readonly read = new Map<string, { text: string } | { error: string }>();
+  /** the file table every run of the session shares (recorded tokens name files by index) */
+  readonly files: string[] = [];
+  private readonly fileIndex = new Map<string, number>();
+  private readonly recordings = new Map<string, Recording[]>();
+  /** recordings played back instead of preprocessing the file again, and recordings kept */
+  replays = 0;
+  recorded = 0;
+  constructor(
+    readonly host: PPHost,
+    readonly options: PPOptions,
+  ) {}
+
+  fileNumber(path: string): number {
+    let n = this.fileIndex.get(path);
+    if (n === undefined) {
+      n = this.files.length;
+      this.files.push(path);
+      this.fileIndex.set(path, n);
+    }
+    return n;
+  }
+
+  keep(rec: Recording): void {
+    let list = this.recordings.get(rec.path);
+    if (!list) this.recordings.set(rec.path, (list = []));
+    // a header read under many different definitions keeps its latest few
+    if (list.length >= 8) list.shift();
+    list.push(rec);
+    this.recorded++;
+  }
+
+  /** a recording of `path` that holds under the definitions `macros` has now */
+  find(path: string, macros: ReadonlyMap<string, MacroDef>): Recording | undefined {
+    const list = this.recordings.get(path);
+    if (!list) return undefined;
+    outer: for (let i = list.length - 1; i >= 0; i--) {
+      for (const [name, def] of list[i].reads) if (!sameMacro(macros.get(name), def)) continue outer;
+      return list[i];
+    }
+    return undefined;
+  }
+
+  private readonly resolved = new Map<string, string | undefined>();
+
+  /** the file `#include "name"` (from a file in `dir`) or `#include <name>` (dir undefined) names, or undefined */
+  resolve(name: string, dir: string | undefined, alias: (path: string) => string): string | undefined {
+    const key = `${dir ?? '<'}\0${name}`;
+    if (this.resolved.has(key)) return this.resolved.get(key);
+    const dirs = dir === undefined ? this.options.includePaths : [dir, ...this.options.includePaths];
+    let path: string | undefined;
+    for (const d of dirs) {
+      const p = alias(joinPath(d, name));
+      if (this.exists(p)) {
+        path = p;
+        break;
+      }
+    }
+    this.resolved.set(key, path);
+    return path;
+  }
+
+  exists(path: string): boolean {
+    let e = this.seen.get(path);
+    if (e === undefined) this.seen.set(path, (e = this.host.exists(path)));
+    return e;
+  }
+
+  text(path: string): { text: string } | { error: string } {
+    let r = this.read.get(path);
+    if (r === undefined) this.read.set(path, (r = this.host.read(path)));
+    return r;
+  }
+}
+
 export class Preprocessor {
   readonly macros = new Map<string, MacroDef>();
-  private readonly files: string[] = [];
-  private readonly fileIndex = new Map<string, number>();
+  private readonly files: string[];
   private readonly texts = new Map<string, string>();
   private readonly guards = new Map<string, string>();
   private readonly stack: Frame[] = [];
@@ -247,14 +401,21 @@ export class Preprocessor {
   private readonly maxDiagnostics: number;
   private readonly maxTokens: number;
   private readonly maxDepth: number;
+  private readonly maxIncludes: number;
+  private includes = 0;
 
-  constructor(
-    private readonly host: PPHost,
-    private readonly options: PPOptions,
-  ) {
+  private readonly session: PPSession;
+  private readonly recording: boolean;
+
+  constructor(host: PPHost, options: PPOptions, session?: PPSession) {
+    if (session && (session.host !== host || session.options !== options)) throw new Error('a preprocessing session serves one host and one set of options');
+    this.session = session ?? new PPSession(host, options);
+    this.recording = session !== undefined;
+    this.files = this.session.files;
     this.maxDiagnostics = options.maxDiagnostics ?? 100;
-    this.maxTokens = options.maxTokens ?? 20_000_000;
+    this.maxTokens = options.maxTokens ?? 2_000_000;
     this.maxDepth = options.maxIncludeDepth ?? 200;
+    this.maxIncludes = options.maxIncludes ?? 20_000;
     this.main = new Expander(this, () => this.nextRaw());
     const builtin = (name: string): MacroDef => ({ name, body: [], file: -1, line: 0, col: 0, builtin: true });
     this.macros.set('__LINE__', builtin('__LINE__'));
@@ -270,24 +431,42 @@ export class Preprocessor {
   }
 
   private fileNumber(path: string): number {
-    let n = this.fileIndex.get(path);
-    if (n === undefined) {
-      n = this.files.length;
-      this.files.push(path);
-      this.fileIndex.set(path, n);
-    }
-    return n;
+    return this.session.fileNumber(path);
   }
 
-  countTokens(n: number): void {
+  /** a macro's definition as a directive reads it (recorded for the files being processed) */
+  look(name: string): MacroDef | undefined {
+    const def = this.macros.get(name);
+    const rec = this.stack[this.stack.length - 1]?.rec;
+    if (rec) rec.read(name, def);
+    return def;
+  }
+
+  /** a directive's (un)definition, recorded for the file it is in */
+  private wrote(name: string, def: MacroDef | undefined): void {
+    if (def) this.macros.set(name, def);
+    else this.macros.delete(name);
+    const rec = this.stack[this.stack.length - 1]?.rec;
+    if (rec) {
+      rec.writes.add(name);
+      rec.events.push(new Op(def ? 'def' : 'undef', name, def));
+    }
+  }
+
+  /** a directive is expanding a condition or an include's name: its macro look-ups are reads */
+  inDirective = false;
+
+  /** counts tokens a macro expansion produced (at the outermost invocation `at`) against the budget */
+  countTokens(n: number, at: Site, name: string): void {
     this.tokens += n;
     if (this.tokens > this.maxTokens) {
-      throw new TooMany(`macro expansion produced over ${this.maxTokens.toLocaleString('en')} tokens`);
+      throw new TooMany(`macro expansion produced over ${this.maxTokens.toLocaleString('en')} tokens (the invocation here; the last macro expanded was '${name}')`, at);
     }
   }
 
   private report(at: { file: number; line: number; col: number }, message: string, severity: 'error' | 'warning'): void {
     if (severity === 'error') this.errors++;
+    for (const f of this.stack) if (f.rec) f.rec.ok = false;
     if (this.diagnostics.length >= this.maxDiagnostics) {
       this.dropped++;
       return;
@@ -310,6 +489,7 @@ export class Preprocessor {
     let offset = 0;
     let lastFile = -1;
     let lastLine = -1;
+    let stopped = false;
     try {
       if (this.pushFile(path, undefined)) {
         for (let t = this.main.next(); t; t = this.main.next()) {
@@ -327,15 +507,22 @@ export class Preprocessor {
       }
     } catch (e) {
       if (!(e instanceof TooMany)) throw e;
+      stopped = true;
       const top = this.stack[this.stack.length - 1];
-      this.report({ file: top?.file ?? 0, line: 1, col: 1 }, e.message, 'error');
+      this.report(e.at ?? { file: top?.file ?? 0, line: 1, col: 1 }, e.message, 'error');
     }
     if (this.dropped) {
       const d = this.diagnostics[this.diagnostics.length - 1];
       this.diagnostics.push({ ...d, message: `and ${this.dropped} more`, severity: 'error' });
     }
-    map.files = this.files;
-    return { text: out.join(''), files: this.files, texts: this.texts, map, diagnostics: this.diagnostics, macros: this.macros, included: this.included };
+    const files = this.files.slice();
+    map.files = files;
+    return { text: out.join(''), files, texts: this.texts, map, diagnostics: this.diagnostics, macros: this.macros, included: this.included, stopped };
+  }
+
+  /** tokens counted against maxTokens, and files entered by #include, so far */
+  get counts(): { tokens: number; includes: number } {
+    return { tokens: this.tokens, includes: this.includes };
   }
 
   get errorCount(): number {
@@ -347,9 +534,10 @@ export class Preprocessor {
       if (from) this.error(from, `#include nested over ${this.maxDepth} levels deep (does a file include itself?)`);
       return false;
     }
+    if (from && ++this.includes > this.maxIncludes) throw new TooMany(`over ${this.maxIncludes.toLocaleString('en')} #includes in one file's preprocessing: is a header included over and over?`, from);
     let text = this.texts.get(path);
     if (text === undefined) {
-      const r = this.host.read(path);
+      const r = this.session.text(path);
       if ('error' in r) {
         if (from) this.error(from, r.error);
         else this.report({ file: this.fileNumber(path), line: 1, col: 1 }, r.error, 'error');
@@ -360,8 +548,60 @@ export class Preprocessor {
       this.included.push(path);
     }
     const file = this.fileNumber(path);
-    this.stack.push({ lexer: new Lexer(text, file), file, path, conds: [], guard: Guard.Start });
+    // recorded only for a session the caller keeps (a run on its own would pay for nothing)
+    const rec = from && this.recording ? new Recording(path) : undefined;
+    this.stack.push({ lexer: new Lexer(text, file), file, path, conds: [], guard: Guard.Start, rec });
     return true;
+  }
+
+  /** a file's text as the run has it: read once per run (and once per session) */
+  private enter(path: string): void {
+    if (this.texts.has(path)) return;
+    const r = this.session.text(path);
+    if ('text' in r) {
+      this.texts.set(path, r.text);
+      this.included.push(path);
+    }
+  }
+
+  /** plays `rec` back in place of including its file (`from`: the #include) */
+  private replay(rec: Recording, from: Tok): void {
+    this.includes += rec.includes;
+    if (++this.includes > this.maxIncludes) throw new TooMany(`over ${this.maxIncludes.toLocaleString('en')} #includes in one file's preprocessing: is a header included over and over?`, from);
+    const parent = this.stack[this.stack.length - 1]?.rec;
+    if (parent) {
+      parent.events.push(new Op('file', rec.path, undefined, rec));
+      parent.absorb(rec);
+    }
+    this.session.replays++;
+    this.pushReplay(rec);
+  }
+
+  private pushReplay(rec: Recording): void {
+    this.enter(rec.path);
+    const file = this.fileNumber(rec.path);
+    this.stack.push({ lexer: EMPTY, file, path: rec.path, conds: [], guard: Guard.None, replay: { rec, at: 0 } });
+  }
+
+  /** the next token of a recording played back, its macro (un)definitions done, its files entered */
+  private nextReplayed(f: Frame): Tok | undefined {
+    const r = f.replay!;
+    const events = r.rec.events;
+    while (r.at < events.length) {
+      const e = events[r.at++];
+      if (!(e instanceof Op)) return e;
+      if (e.kind === 'def') this.macros.set(e.name, e.def!);
+      else if (e.kind === 'undef') this.macros.delete(e.name);
+      else if (e.kind === 'guard') {
+        this.enter(e.path!);
+        this.guards.set(e.path!, e.name);
+      } else {
+        this.pushReplay(e.rec!);
+        return undefined;
+      }
+    }
+    this.stack.pop();
+    return undefined;
   }
 
   /** the next token of the text, directives done and skipped groups left out; Newlines dropped */
@@ -369,6 +609,12 @@ export class Preprocessor {
     for (;;) {
       const f = this.stack[this.stack.length - 1];
       if (!f) return undefined;
+      if (f.replay) {
+        const t = this.nextReplayed(f);
+        if (!t) continue;
+        if (++this.tokens > this.maxTokens) throw new TooMany(`the files read give over ${this.maxTokens.toLocaleString('en')} tokens (with their macros' expansions): is a header included over and over?`, t);
+        return t;
+      }
       const top = f.conds[f.conds.length - 1];
       const skipping = top !== undefined && !top.live;
       const t = f.lexer.next(skipping ? Mode.Skip : Mode.Text);
@@ -376,8 +622,19 @@ export class Preprocessor {
       if (t.k === K.End) {
         for (const p of f.lexer.problems) this.error({ file: f.file, line: p.line, col: p.col }, p.message);
         for (const c of f.conds) this.error(c.tok, `unterminated #${c.tok.text}`);
-        if (f.guard === Guard.After && f.guardMacro) this.guards.set(f.path, f.guardMacro);
+        if (f.guard === Guard.After && f.guardMacro) {
+          this.guards.set(f.path, f.guardMacro);
+          f.rec?.events.push(new Op('guard', f.guardMacro, undefined, undefined, f.path));
+        }
         this.stack.pop();
+        if (f.rec) {
+          const parent = this.stack[this.stack.length - 1]?.rec;
+          if (parent) {
+            parent.events.push(new Op('file', f.path, undefined, f.rec));
+            parent.absorb(f.rec);
+          }
+          if (f.rec.ok) this.session.keep(f.rec);
+        }
         continue;
       }
       if (t.bol && t.k === K.Punct && t.text === '#') {
@@ -386,6 +643,8 @@ export class Preprocessor {
       }
       if (skipping) continue;
       if (f.guard !== Guard.Inside) f.guard = Guard.None;
+      if (++this.tokens > this.maxTokens) throw new TooMany(`the files read give over ${this.maxTokens.toLocaleString('en')} tokens (with their macros' expansions): is a header included over and over?`, t);
+      if (f.rec) f.rec.events.push(t);
       return t;
     }
   }
@@ -428,7 +687,7 @@ export class Preprocessor {
             truth = false;
           } else {
             if (toks.length > 1) this.warn(toks[1], `extra tokens at the end of #${name}`);
-            truth = this.macros.has(id.text) === (name === 'ifdef');
+            truth = (this.look(id.text) !== undefined) === (name === 'ifdef');
             if (atTop && f.guard === Guard.Start && name === 'ifndef') {
               f.guard = Guard.Inside;
               f.guardMacro = id.text;
@@ -489,7 +748,7 @@ export class Preprocessor {
       case 'undef': {
         const toks = this.lineTokens(f, Mode.Directive);
         if (!toks[0] || toks[0].k !== K.Ident) this.error(toks[0] ?? d, 'macro name missing after #undef');
-        else this.macros.delete(toks[0].text);
+        else this.wrote(toks[0].text, undefined);
         return;
       }
       case 'include':
@@ -531,14 +790,19 @@ export class Preprocessor {
           this.error(toks[j + 1] ?? id, "missing ')' after 'defined'");
           return false;
         }
-        resolved.push({ ...t, k: K.Number, text: this.macros.has(id.text) ? '1' : '0' });
+        resolved.push({ ...t, k: K.Number, text: this.look(id.text) !== undefined ? '1' : '0' });
         i = paren ? j + 1 : j;
       } else resolved.push(t);
     }
     let i = 0;
     const ex = new Expander(this, () => resolved[i++]);
     const expanded: Tok[] = [];
-    for (let t = ex.next(); t; t = ex.next()) expanded.push(t);
+    this.inDirective = true;
+    try {
+      for (let t = ex.next(); t; t = ex.next()) expanded.push(t);
+    } finally {
+      this.inDirective = false;
+    }
     try {
       return evaluateIf(expanded, d);
     } catch (e) {
@@ -608,14 +872,14 @@ export class Preprocessor {
           this.error(body[j], "'#' is not followed by a macro parameter");
           return;
         }
-    const old = this.macros.get(name.text);
+    const old = this.look(name.text);
     if (old?.builtin) {
       this.warn(name, `redefining builtin macro '${name.text}'`);
     } else if (old && !sameDefinition(old, params, body)) {
       const where = this.files[old.file] ? ` (the previous definition is at ${this.files[old.file]}:${old.line})` : '';
       this.warn(name, `'${name.text}' redefined${where}`);
     }
-    this.macros.set(name.text, { name: name.text, params, variadic, body, file: name.file, line: name.line, col: name.col });
+    this.wrote(name.text, { name: name.text, params, variadic, body, file: name.file, line: name.line, col: name.col });
   }
 
   private include(f: Frame, d: Tok): void {
@@ -630,7 +894,12 @@ export class Preprocessor {
       let i = 0;
       const ex = new Expander(this, () => toks[i++]);
       const parts: string[] = [];
-      for (let t = ex.next(); t; t = ex.next()) parts.push((parts.length && t.space ? ' ' : '') + t.text);
+      this.inDirective = true;
+      try {
+        for (let t = ex.next(); t; t = ex.next()) parts.push((parts.length && t.space ? ' ' : '') + t.text);
+      } finally {
+        this.inDirective = false;
+      }
       spec = parts.join('');
     }
     const m = /^"([^"]+)"|^<([^>]+)>/.exec(spec);
@@ -640,15 +909,24 @@ export class Preprocessor {
     }
     const angled = m[2] !== undefined;
     const name = (m[1] ?? m[2]).trim();
-    const dirs = angled ? this.options.includePaths : [dirOf(f.path), ...this.options.includePaths];
-    const path = dirs.map((dir) => joinPath(dir, name)).find((p) => this.host.exists(p));
+    const path = this.session.resolve(name, angled ? undefined : dirOf(f.path), (p) => this.alias(p));
     if (!path) {
       this.error(d, `${name}: no such file in the include path`);
       return;
     }
     const guard = this.guards.get(path);
-    if (guard !== undefined && this.macros.has(guard)) return;
-    this.pushFile(path, d);
+    if (guard !== undefined && this.look(guard) !== undefined) {
+      f.rec?.events.push(new Op('guard', guard, undefined, undefined, path));
+      return;
+    }
+    const rec = this.session.find(path, this.macros);
+    if (rec && this.stack.length + rec.depth < this.maxDepth) this.replay(rec, d);
+    else this.pushFile(path, d);
+  }
+
+  private alias(path: string): string {
+    for (const a of this.session.options.aliases ?? []) if (path.startsWith(a.from)) return a.to + path.slice(a.from.length);
+    return path;
   }
 
   builtin(m: MacroDef, t: Tok, site: Site): Tok {
@@ -707,9 +985,12 @@ export class Preprocessor {
       }
       out.push(b);
     }
-    return out.map((t, n) => {
-      return { ...t, hide: union(t.hide, hide), from: site, space: n === 0 ? call.space : t.space, bol: false };
-    });
+    const res: Tok[] = new Array<Tok>(out.length);
+    for (let n = 0; n < out.length; n++) {
+      const t = out[n];
+      res[n] = { k: t.k, text: t.text, file: t.file, line: t.line, col: t.col, space: n === 0 ? call.space : t.space, bol: false, hide: union(t.hide, hide), from: site, blue: t.blue, bad: t.bad };
+    }
+    return res;
   }
 
   private stringify(arg: Tok[], at: Tok): Tok {
@@ -740,7 +1021,7 @@ function sameDefinition(old: MacroDef, params: string[] | undefined, body: Tok[]
   return old.body.every((t, i) => t.text === body[i].text && (i === 0 || t.space === body[i].space));
 }
 
-/** Preprocesses one file with the given host and options. */
-export function preprocess(path: string, host: PPHost, options: PPOptions): PPResult {
-  return new Preprocessor(host, options).run(path);
+/** Preprocesses one file with the given host and options (and the session it shares with other runs). */
+export function preprocess(path: string, host: PPHost, options: PPOptions, session?: PPSession): PPResult {
+  return new Preprocessor(host, options, session).run(path);
 }

@@ -13,59 +13,57 @@ export interface Origin {
   site?: { file: string; line: number; col: number };
 }
 
+/** fields of one token's entry, in a flat Int32Array of entries */
+const START = 0;
+const LEN = 1;
+const FILE = 2;
+const LINE = 3;
+const COL = 4;
+const S_FILE = 5;
+const S_LINE = 6;
+const S_COL = 7;
+const STRIDE = 8;
+
 export class SourceMap {
   files: string[] = [];
   private n = 0;
-  private start = new Int32Array(1024);
-  private len = new Int32Array(1024);
-  private file = new Int32Array(1024);
-  private line = new Int32Array(1024);
-  private col = new Int32Array(1024);
-  private sFile = new Int32Array(1024);
-  private sLine = new Int32Array(1024);
-  private sCol = new Int32Array(1024);
+  private e = new Int32Array(4096 * STRIDE);
 
   get size(): number {
     return this.n;
   }
 
-  private grow(): void {
-    const g = (a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> => {
-      const b = new Int32Array(a.length * 2);
-      b.set(a);
-      return b;
-    };
-    this.start = g(this.start);
-    this.len = g(this.len);
-    this.file = g(this.file);
-    this.line = g(this.line);
-    this.col = g(this.col);
-    this.sFile = g(this.sFile);
-    this.sLine = g(this.sLine);
-    this.sCol = g(this.sCol);
-  }
-
   add(offset: number, length: number, t: Tok): void {
-    if (this.n === this.start.length) this.grow();
-    const i = this.n++;
-    this.start[i] = offset;
-    this.len[i] = length;
-    this.file[i] = t.file;
-    this.line[i] = t.line;
-    this.col[i] = t.col;
-    this.sFile[i] = t.from ? t.from.file : -1;
-    this.sLine[i] = t.from ? t.from.line : 0;
-    this.sCol[i] = t.from ? t.from.col : 0;
+    let e = this.e;
+    const at = this.n * STRIDE;
+    if (at === e.length) {
+      const b = new Int32Array(e.length * 2);
+      b.set(e);
+      this.e = e = b;
+    }
+    this.n++;
+    e[at + START] = offset;
+    e[at + LEN] = length;
+    e[at + FILE] = t.file;
+    e[at + LINE] = t.line;
+    e[at + COL] = t.col;
+    const from = t.from;
+    if (from) {
+      e[at + S_FILE] = from.file;
+      e[at + S_LINE] = from.line;
+      e[at + S_COL] = from.col;
+    } else e[at + S_FILE] = -1;
   }
 
   /** the index of the token at or before `offset` of the output, or -1 */
   private tokenAt(offset: number): number {
+    const e = this.e;
     let lo = 0;
     let hi = this.n - 1;
     let best = -1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      if (this.start[mid] <= offset) {
+      if (e[mid * STRIDE + START] <= offset) {
         best = mid;
         lo = mid + 1;
       } else hi = mid - 1;
@@ -77,9 +75,11 @@ export class SourceMap {
   origin(offset: number): Origin | undefined {
     const i = this.tokenAt(offset);
     if (i < 0) return undefined;
-    const inside = Math.min(offset - this.start[i], this.len[i]);
-    const o: Origin = { file: this.files[this.file[i]], line: this.line[i], col: this.col[i] + inside };
-    if (this.sFile[i] >= 0) o.site = { file: this.files[this.sFile[i]], line: this.sLine[i], col: this.sCol[i] };
+    const e = this.e;
+    const at = i * STRIDE;
+    const inside = Math.min(offset - e[at + START], e[at + LEN]);
+    const o: Origin = { file: this.files[e[at + FILE]], line: e[at + LINE], col: e[at + COL] + inside };
+    if (e[at + S_FILE] >= 0) o.site = { file: this.files[e[at + S_FILE]], line: e[at + S_LINE], col: e[at + S_COL] };
     return o;
   }
 
