@@ -20,6 +20,7 @@ const SLOW = [
   ['test/panel/', 'a real Chromium and the built media/dist/panel.js'],
   ['test/robust/', 'fuzzing and abuse suites (thousands of generated inputs)'],
   ['test/differential.test.ts', 'compiles and runs the kernel C with gcc (and qemu-i386)'],
+  ['test/differential/release/', 'compiles the unmodified 1.2.13 release with gcc -m32 and runs it under qemu-i386'],
   ['test/debug/', 'whole DAP sessions over sockets and the bundled adapter over stdio, golden transcripts'],
   ['test/notes/session.test.ts', 'DAP sessions'],
   ['test/cli.test.ts', 'spawns the bundled dist/cli.js many times'],

@@ -20,42 +20,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadRun } from '../src/host/load';
-import { parseScenario } from '../src/scenario/parse';
-import { formatDiagnostic } from '../src/scenario/ast';
-import type { Run } from '../src/engine/run';
-import { INPUTS, exampleCases, fieldsOf, gccOutcomes } from './differential/gcc';
+import { INPUTS, exampleCases, fieldsOf, gccOutcomes, scenarioFileCases } from './differential/gcc';
 import { interpretProtocol } from './differential/interpreter';
-import { scenarioCase, serialise, singleCallCases, type PCase } from './differential/protocol';
+import { serialise, singleCallCases } from './differential/protocol';
 
 const here = join(__dirname, 'differential');
 const ROOT = join(__dirname, '..');
-
-/** The multi-event cases of scenarios.txt: scenarios separated by `=== NAME` lines. */
-function scenarioFileCases(run: Run): PCase[] {
-  const file = join(here, 'scenarios.txt');
-  const lines = readFileSync(file, 'utf8').split('\n');
-  const out: PCase[] = [];
-  let name = '';
-  let start = 0;
-  const flush = (end: number) => {
-    if (!name) return;
-    // the scenario keeps its line numbers in the file (blank lines before it)
-    const text = lines.map((l, i) => (i >= start && i < end ? l : '')).join('\n');
-    const sc = parseScenario(text, file);
-    const errors = sc.diagnostics.filter((d) => d.severity === 'error');
-    if (errors.length) throw new Error(errors.map(formatDiagnostic).join('\n'));
-    out.push(scenarioCase(`scenarios.txt:${start}:${name}`, sc, (n) => run.prog.constants.get(n)));
-  };
-  lines.forEach((l, i) => {
-    const m = /^=== (\S+)/.exec(l);
-    if (!m) return;
-    flush(i);
-    name = m[1];
-    start = i + 1;
-  });
-  flush(lines.length);
-  return out;
-}
 
 export interface Difference {
   path: string;

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { nodeCParser } from '../../src/host/node';
 import { isInt } from '../../src/engine/ctypes';
 import { parseScenario } from '../../src/scenario/parse';
+import { formatDiagnostic } from '../../src/scenario/ast';
 import type { Run } from '../../src/engine/run';
 import { reportOf, type Report } from './interpreter';
 import { scenarioCase, writtenSockFields, type Outcome, type PCase } from './protocol';
@@ -70,5 +71,32 @@ export function exampleCases(run: Run): PCase[] {
       const sc = parseScenario(readFileSync(join(dir, f), 'utf8'), join(dir, f));
       return scenarioCase(`examples/${f}`, sc, (n) => run.prog.constants.get(n));
     });
+}
+
+/** The multi-event cases of scenarios.txt: scenarios separated by `=== NAME` lines. */
+export function scenarioFileCases(run: Run): PCase[] {
+  const file = join(here, 'scenarios.txt');
+  const lines = readFileSync(file, 'utf8').split('\n');
+  const out: PCase[] = [];
+  let name = '';
+  let start = 0;
+  const flush = (end: number) => {
+    if (!name) return;
+    // the scenario keeps its line numbers in the file (blank lines before it)
+    const text = lines.map((l, i) => (i >= start && i < end ? l : '')).join('\n');
+    const sc = parseScenario(text, file);
+    const errors = sc.diagnostics.filter((d) => d.severity === 'error');
+    if (errors.length) throw new Error(errors.map(formatDiagnostic).join('\n'));
+    out.push(scenarioCase(`scenarios.txt:${start}:${name}`, sc, (n) => run.prog.constants.get(n)));
+  };
+  lines.forEach((l, i) => {
+    const m = /^=== (\S+)/.exec(l);
+    if (!m) return;
+    flush(i);
+    name = m[1];
+    start = i + 1;
+  });
+  flush(lines.length);
+  return out;
 }
 

@@ -1,0 +1,255 @@
+/*
+ * Machine layer (tcp-close-debugger): the world around the kernel. Boot, sockets made by the
+ * real inet_create and closed by the real inet_release, segments built as bytes and handed to
+ * the real tcp_rcv as ip_rcv hands them, and what the rest of the kernel (socket.c, dev.c,
+ * arp.c, protocol.c) provides to these files: the calls they make, as no-ops or bookkeeping.
+ */
+#include <linux/types.h>
+#include <linux/kernel.h>
+#include <linux/string.h>
+#include <linux/socket.h>
+#include <linux/in.h>
+#include <linux/inet.h>
+#include <linux/net.h>
+#include <linux/netdevice.h>
+#include <linux/skbuff.h>
+#include <linux/timer.h>
+#include <linux/sched.h>
+#include <linux/ip.h>
+#include <linux/tcp.h>
+#include <linux/notifier.h>
+#include "snmp.h"
+#include "ip.h"
+#include "protocol.h"
+#include "sock.h"
+#include "tcp.h"
+#include "world.h"
+
+extern struct device machine_dev;
+extern void (*machine_retransmit_timer)(unsigned long);
+void machine_net_reset(void);
+void machine_timers_reset(void);
+extern struct tcp_mib tcp_statistics;
+
+const char *machine_fault_text;
+
+void machine_fault(const char *text)
+{
+	if (!machine_fault_text) machine_fault_text = text;
+}
+
+/* ---- what socket.c, dev.c, arp.c and protocol.c give these files ---- */
+
+static struct proto_ops *machine_inet_ops;
+
+int sock_register(int family, struct proto_ops *ops)
+{
+	if (family == AF_INET) machine_inet_ops = ops;
+	return 0;
+}
+
+/* no process waits on a socket here: nothing to signal */
+int sock_wake_async(struct socket *sock, int how)
+{
+	(void)sock; (void)how;
+	return 0;
+}
+
+/* the protocol table ip_rcv would search: the machine hands TCP segments to tcp_rcv itself */
+struct inet_protocol *inet_protocol_base = NULL;
+
+void arp_init(void) { }
+/* the ARP cache (arp.c): there is none, the one device has no link-level addresses */
+void arp_destroy(unsigned long paddr, int force) { (void)paddr; (void)force; }
+void dev_add_pack(struct packet_type *pt) { (void)pt; }
+int register_netdevice_notifier(struct notifier_block *nb) { (void)nb; return 0; }
+
+/* ---- boot ---- */
+
+static struct socket machine_sockets[MACHINE_SOCKETS];
+static struct wait_queue *machine_waits[MACHINE_SOCKETS];
+
+void machine_boot(void)
+{
+	machine_fault_text = NULL;
+	machine_kmalloc_reset();
+	machine_printk_reset();
+	machine_net_reset();
+	machine_timers_reset();
+	machine_wire_count = 0;
+	memset(&tcp_statistics, 0, sizeof(tcp_statistics));
+	memset(machine_sockets, 0, sizeof(machine_sockets));
+	memset(machine_waits, 0, sizeof(machine_waits));
+	inet_proto_init(NULL);
+}
+
+/* ---- sockets ---- */
+
+struct sock *machine_socket(int index)
+{
+	struct socket *sock;
+	if (index < 0 || index >= MACHINE_SOCKETS || !machine_inet_ops) {
+		machine_fault("machine_socket: no such socket slot (or inet_proto_init did not register AF_INET)");
+		return NULL;
+	}
+	sock = &machine_sockets[index];
+	memset(sock, 0, sizeof(*sock));
+	sock->type = SOCK_STREAM;
+	sock->state = SS_UNCONNECTED;
+	sock->ops = machine_inet_ops;
+	sock->wait = &machine_waits[index];
+	if (machine_inet_ops->create(sock, 0) != 0) {
+		machine_fault("machine_socket: inet_create failed");
+		return NULL;
+	}
+	sock->state = SS_CONNECTED;
+	return (struct sock *)sock->data;
+}
+
+/*
+ * What tcp_conn_request (a passive open) and tcp_connect (an active open) leave in a sock of an
+ * established connection, besides its sequence numbers and state: the addresses and ports, the
+ * retransmit timer's handler, mtu and mss 536 (576 less 40 bytes of IP and TCP header; 1.2.13
+ * itself says 576 - HEADER_SIZE = 512 for a peer off the local net), the peer's
+ * largest window MAX_WINDOW, one segment of congestion window. The scenario's fields follow.
+ */
+void machine_connect_fields(struct sock *sk, unsigned short lport, unsigned short rport)
+{
+	sk->num = lport;
+	sk->saddr = MACHINE_ADDR;
+	sk->daddr = MACHINE_ADDR;
+	sk->dummy_th.source = htons(lport);
+	sk->dummy_th.dest = htons(rport);
+	sk->retransmit_timer.function = machine_retransmit_timer;
+	sk->retransmit_timer.data = (unsigned long)sk;
+	sk->mtu = 536;
+	sk->mss = sk->mtu;
+	sk->max_window = MAX_WINDOW;
+	sk->max_unacked = MAX_WINDOW - TCP_WINDOW_DIFF;
+	sk->cong_window = 1;
+}
+
+/* after the scenario's fields: the peer's window edge, and the sock into tcp_prot's table */
+void machine_connected(struct sock *sk, int window_seq_given)
+{
+	if (!window_seq_given) sk->window_seq = sk->rcv_ack_seq + MAX_WINDOW;
+	put_sock(sk->num, sk);
+}
+
+int machine_close(struct sock *sk, int timeout)
+{
+	if (timeout) {
+		sk->prot->close(sk, timeout);
+		return 0;
+	}
+	if (!sk->socket) {
+		machine_fault("close: the sock has no socket (closed already)");
+		return 0;
+	}
+	return sk->socket->ops->release(sk->socket, NULL);
+}
+
+/*
+ * A not yet accepted connection, as tcp_conn_request leaves it: the SYN that made it (a real
+ * datagram from the child's peer to the listener's port, seq one before the child's
+ * acked_seq), owned by the child and charged to it, on the listener's receive_queue. The
+ * child has no socket until accept().
+ */
+void machine_add_pending(struct sock *parent, struct sock *child)
+{
+	static unsigned char syn[MACHINE_SEG_BYTES];
+	unsigned long n = machine_build_segment(syn, ntohs(child->dummy_th.dest), parent->num, "S",
+		child->acked_seq - 1, 0, MAX_WINDOW, 0);
+	struct sk_buff *skb = machine_arrival(syn, n);
+	skb->len -= skb->ip_hdr->ihl * 4;
+	skb->h.th->seq = ntohl(skb->h.th->seq);	/* as tcp_rcv leaves it */
+	skb->free = 0;
+	skb->sk = child;
+	child->rmem_alloc += skb->mem_len;
+	child->socket = NULL;
+	skb_queue_tail(&parent->receive_queue, skb);
+}
+
+/* ---- segments ---- */
+
+unsigned long machine_build_segment(unsigned char *out, unsigned short sport, unsigned short dport,
+	const char *flags, unsigned long seq, unsigned long ack, unsigned long win, unsigned long len)
+{
+	struct iphdr *iph = (struct iphdr *)out;
+	struct tcphdr *th = (struct tcphdr *)(out + sizeof(struct iphdr));
+	unsigned long i, total = sizeof(struct iphdr) + sizeof(struct tcphdr) + len;
+	if (total > MACHINE_SEG_BYTES) {
+		machine_fault("a segment longer than the machine's buffer");
+		return 0;
+	}
+	memset(out, 0, sizeof(struct iphdr) + sizeof(struct tcphdr));
+	iph->version = 4;
+	iph->ihl = 5;
+	iph->tot_len = htons((unsigned short)total);
+	iph->ttl = 64;
+	iph->protocol = IPPROTO_TCP;
+	iph->saddr = MACHINE_ADDR;
+	iph->daddr = MACHINE_ADDR;
+	ip_send_check(iph);
+	th->source = htons(sport);
+	th->dest = htons(dport);
+	th->seq = htonl(seq);
+	th->ack_seq = htonl(ack);
+	th->doff = sizeof(struct tcphdr) / 4;
+	th->window = htons((unsigned short)win);
+	for (; *flags; flags++) {
+		if (*flags == 'S') th->syn = 1;
+		else if (*flags == 'F') th->fin = 1;
+		else if (*flags == 'R') th->rst = 1;
+		else if (*flags == 'P') th->psh = 1;
+		else if (*flags == '.') th->ack = 1;
+	}
+	/* the payload: bytes of a known pattern */
+	for (i = 0; i < len; i++) ((unsigned char *)(th + 1))[i] = (unsigned char)('a' + (seq + i) % 26);
+	th->check = tcp_check(th, (int)(sizeof(struct tcphdr) + len), iph->saddr, iph->daddr);
+	return total;
+}
+
+/* an skb holding an arriving datagram, left as ip_rcv leaves it for the protocol */
+struct sk_buff *machine_arrival(const unsigned char *data, unsigned long len)
+{
+	struct sk_buff *skb = alloc_skb(len, GFP_ATOMIC);
+	struct iphdr *iph;
+	memcpy(skb->data, data, len);
+	iph = (struct iphdr *)skb->data;
+	skb->len = ntohs(iph->tot_len);
+	skb->dev = &machine_dev;
+	skb->ip_hdr = iph;
+	skb->h.raw = skb->data + iph->ihl * 4;
+	skb->saddr = iph->saddr;
+	skb->daddr = iph->daddr;
+	return skb;
+}
+
+int machine_deliver(const unsigned char *data, unsigned long len)
+{
+	struct sk_buff *skb = machine_arrival(data, len);
+	struct iphdr *iph = skb->ip_hdr;
+	return tcp_rcv(skb, &machine_dev, NULL, iph->daddr, ntohs(iph->tot_len) - iph->ihl * 4, iph->saddr, 0, NULL);
+}
+
+void machine_seg_fields(const unsigned char *data, char *flags, unsigned long *seq, unsigned long *ack,
+	unsigned long *len, unsigned long *win, unsigned short *sport, unsigned short *dport)
+{
+	const struct iphdr *iph = (const struct iphdr *)data;
+	const struct tcphdr *th = (const struct tcphdr *)(data + iph->ihl * 4);
+	char *p = flags;
+	if (th->syn) *p++ = 'S';
+	if (th->fin) *p++ = 'F';
+	if (th->rst) *p++ = 'R';
+	if (th->psh) *p++ = 'P';
+	if (th->ack) *p++ = '.';
+	if (p == flags) *p++ = '-';
+	*p = 0;
+	*seq = ntohl(th->seq);
+	*ack = ntohl(th->ack_seq);
+	*len = ntohs(iph->tot_len) - iph->ihl * 4 - th->doff * 4;
+	*win = ntohs(th->window);
+	*sport = ntohs(th->source);
+	*dport = ntohs(th->dest);
+}

@@ -1,0 +1,290 @@
+// The fidelity oracle: the unmodified Linux 1.2.13 release (tcp.c, sock.c, af_inet.c, timer.c,
+// skbuff.c, kernel/sched.c, ip.c) compiled by gcc for i386 over the machine layer of
+// src/kernel/machine/ and run under qemu-i386, driven by every example and every case of
+// test/differential/scenarios.txt through the driver protocol (../protocol.ts). It asserts what
+// the real release does and the reduced port (src/kernel/tcp.c) does not, and measures in how
+// many scenarios the two end differently (departures.txt beside this file holds the list; the
+// test prints it and fails when the measurement changes: UPDATE_DEPARTURES=1 rewrites it).
+//
+// The interpreter for the release C will be compared with this build later, over the same
+// cases (releaseCases below) and the same inputs (INPUTS in ./gcc.ts).
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadRun } from '../../../src/host/load';
+import { parseScenario } from '../../../src/scenario/parse';
+import { formatDiagnostic } from '../../../src/scenario/ast';
+import type { Run } from '../../../src/engine/run';
+import { INPUTS as REDUCED, exampleCases, fieldsOf, gccOutcomes, scenarioFileCases } from '../gcc';
+import { scenarioCase, serialise, type Outcome, type PCase } from '../protocol';
+import { INPUTS, ToolchainMissing, buildRelease, checkToolchain, releaseFields, runRelease, type Build, type ReleaseOutcome } from './gcc';
+
+const ROOT = join(__dirname, '..', '..', '..');
+const DEPARTURES = join(__dirname, 'departures.txt');
+const TIME_WRITE = 1;
+const TIME_CLOSE = 2;
+const TIME_PROBE0 = 6;
+const TCP_FIN_WAIT1 = 4;
+const TCP_TIME_WAIT = 6;
+
+/** Cases written here for what the examples do not show on their own: each a scenario text. */
+const OWN: Record<string, string> = {
+  'own:fin-lost-forever': [
+    '# the FIN is lost every time: the retransmit timer resends it, rto doubling',
+    'socket client TCP_ESTABLISHED write_seq=1000',
+    'socket server TCP_ESTABLISHED write_seq=5000',
+    'link client server delay=10ms',
+    ...Array(5).fill('0 drop client > F. seq=1000'),
+    '0 client close',
+    '60s wait',
+  ].join('\n'),
+  'own:data-and-fin-lost': [
+    '# data in flight and the FIN behind it are both lost: each is its own skb on send_head',
+    'socket client TCP_ESTABLISHED write_seq=1100 sent_seq=1000 rcv_ack_seq=1000 partial=100',
+    'socket server TCP_ESTABLISHED write_seq=5000 acked_seq=1000',
+    'link client server delay=10ms',
+    '0 drop client > P. seq=1000',
+    '0 drop client > F. seq=1100',
+    '0 client close',
+    '10s wait',
+  ].join('\n'),
+  'own:fin-in-flight': [
+    '# data and the FIN in flight at the start: the skbs the kernel holds on send_head',
+    'socket client TCP_FIN_WAIT1 write_seq=1011 sent_seq=1011 rcv_ack_seq=1000 acked_seq=5000',
+    '1s wait',
+  ].join('\n'),
+  'own:fin-in-flight-acked': [
+    '# the same, then the peer acknowledges everything: tcp_ack frees both skbs, FIN_WAIT2',
+    'socket client TCP_FIN_WAIT1 write_seq=1011 sent_seq=1011 rcv_ack_seq=1000 acked_seq=5000',
+    '10ms client < . seq=5000 ack=1011',
+    '1s wait',
+  ].join('\n'),
+  'own:zero-window-close': [
+    '# the peer closes its window, then we close with data pending: data and FIN wait on write_queue, probes go out',
+    'socket client TCP_ESTABLISHED write_seq=1100 sent_seq=1000 rcv_ack_seq=1000 acked_seq=5000 partial=100',
+    '0 client < . seq=5000 ack=1000 win=0',
+    '1s client close',
+    '30s wait',
+  ].join('\n'),
+};
+
+/** Every case the oracle runs: the examples, scenarios.txt, and OWN. */
+export function releaseCases(run: Run): PCase[] {
+  const resolve = (n: string) => run.prog.constants.get(n);
+  const own = Object.entries(OWN).map(([name, text]) => {
+    const sc = parseScenario(text, `${name}.tcpscenario`);
+    const errors = sc.diagnostics.filter((d) => d.severity === 'error');
+    if (errors.length) throw new Error(errors.map(formatDiagnostic).join('\n'));
+    return scenarioCase(name, sc, resolve);
+  });
+  return [...exampleCases(run), ...scenarioFileCases(run), ...own];
+}
+
+let run: Run;
+let build: Build;
+let cases: PCase[];
+let outcomes: ReleaseOutcome[];
+let runMs = 0;
+const byName = (name: string) => {
+  const o = outcomes.find((x) => x.case === name || x.case.endsWith(`:${name}`) || x.case === `examples/${name}.tcpscenario`);
+  assert.ok(o, `no record for ${name}`);
+  return o;
+};
+const sockOf = (o: ReleaseOutcome, name: string) => {
+  const s = o.sockets.find((x) => x.name === name);
+  assert.ok(s, `${o.case}: no sock ${name}`);
+  return s;
+};
+
+before(async () => {
+  // constants (state names, TIME_*) as the scenario language reads them: the reduced port's run has them
+  run = await loadRun({ scenarioPath: join(ROOT, 'examples', 'passive-close.tcpscenario'), kernelPath: REDUCED.kernel });
+  cases = releaseCases(run);
+  const fields = await releaseFields();
+  build = buildRelease(fields.header);
+  const t0 = Date.now();
+  outcomes = runRelease(build, serialise(cases));
+  runMs = Date.now() - t0;
+});
+
+after(() => {
+  build?.dispose();
+  run?.dispose();
+});
+
+test('the release build runs every example and scenarios.txt case: one record each, no machine fault', (t) => {
+  assert.equal(outcomes.length, cases.length);
+  outcomes.forEach((o, i) => assert.equal(o.case, cases[i].name));
+  const faults = outcomes.filter((o) => o.error).map((o) => `${o.case}: ${o.error}`);
+  assert.deepEqual(faults, [], 'a case reached something the machine layer cannot do');
+  const examples = cases.filter((c) => c.name.startsWith('examples/')).length;
+  assert.ok(examples >= 11, `every example: ${examples}`);
+  assert.ok(cases.length - examples - Object.keys(OWN).length >= 20, 'every case of scenarios.txt');
+  t.diagnostic(`build ${build.ms} ms (gcc -m32, ${INPUTS.kernel.length + INPUTS.machineFiles.length + 2} translation units), run ${runMs} ms for ${cases.length} cases under qemu-i386 (${(runMs / cases.length).toFixed(1)} ms a case)`);
+});
+
+test('the record carries every sock field the C writes, both timers with their reasons, rtt/rto/backoff/retransmits and the sent segments', () => {
+  const s = sockOf(byName('active-close'), 'client');
+  for (const f of ['state', 'shutdown', 'write_seq', 'sent_seq', 'acked_seq', 'rcv_ack_seq', 'window_seq', 'fin_seq', 'dead', 'keepopen', 'rtt', 'mdev', 'rto', 'backoff', 'retransmits', 'timeout', 'ip_xmit_timeout', 'packets_out', 'cong_window', 'wmem_alloc', 'rmem_alloc'])
+    assert.ok(f in s.fields, `field ${f} is in the record`);
+  assert.deepEqual(Object.keys(s.timers).sort(), ['retransmit_timer', 'timer']);
+  assert.deepEqual(Object.keys(s.queues).sort(), ['back_log', 'receive_queue', 'send_head', 'write_queue']);
+  // seq/ack absolute, t in jiffies: the FIN at 0 and the ACK of the peer's FIN at 2.04 s
+  assert.deepEqual(s.sent.map((x) => [x.t, x.flags, x.seq, x.ack]), [
+    [0, 'F.', 1000, 5000],
+    [204, '.', 1001, 5001],
+    [1204, '.', 1001, 5001],
+  ]);
+});
+
+test('timers fire one jiffy after expires (timer_bh: expires < jiffies): a lost FIN goes again at 301, 902, 2103, 4504', () => {
+  const c = sockOf(byName('own:fin-lost-forever'), 'client');
+  const fins = c.sent.filter((x) => x.flags === 'F.');
+  assert.deepEqual(fins.map((x) => x.t), [0, 301, 902, 2103, 4504]);
+  assert.deepEqual(fins.map((x) => x.dropped), [1, 1, 1, 1, 1]);
+  assert.equal(c.fields.state, TCP_FIN_WAIT1);
+  // rto doubles each time: 300, 600, 1200, 2400, 4800; the timer was last armed at 4504 for 4800
+  assert.equal(c.fields.rto, 4800);
+  assert.deepEqual(c.timers.retransmit_timer, { pending: 1, reason: TIME_WRITE, expires: 4504 + 4800 });
+  // the example's lost FIN, too: once lost, resent at 301 (not at 300)
+  assert.deepEqual(sockOf(byName('lost-fin'), 'client').sent.filter((x) => x.flags === 'F.').map((x) => [x.t, x.dropped]), [[0, 1], [301, 0]]);
+});
+
+test('TIME_WAIT is still held at exactly +60 s', () => {
+  // active-close: the last FIN arrives at 1204; at 7204 the TIME_CLOSE timer is due but has not run
+  const o = byName('active-close');
+  assert.equal(o.jiffies, 7204);
+  const c = sockOf(o, 'client');
+  assert.equal(c.fields.state, TCP_TIME_WAIT);
+  assert.deepEqual(c.timers.timer, { pending: 1, reason: TIME_CLOSE, expires: 7204 });
+});
+
+test('tcp_ack measures the round trip: rtt and rto change after the first acceptable ACK', () => {
+  const c = sockOf(byName('four-way'), 'client');
+  assert.notEqual(c.fields.rtt, 0, 'rtt measured');
+  assert.notEqual(c.fields.rto, 300, 'rto no longer TCP_TIMEOUT_INIT');
+  assert.ok(c.fields.rto < 300, `rto from the measured round trip: ${c.fields.rto}`);
+});
+
+test('the retransmit timer resends the first skb of send_head: data in flight and the FIN are two segments', () => {
+  const c = sockOf(byName('own:data-and-fin-lost'), 'client');
+  assert.deepEqual(c.sent.map((x) => [x.t, x.flags, x.seq, x.len, x.dropped]), [
+    [0, 'P.', 1000, 100, 1],
+    [0, 'F.', 1100, 0, 1],
+    [301, 'P.', 1000, 100, 0], // the data skb alone
+    [303, 'F.', 1100, 0, 0], // the FIN, its own skb, once the data is acknowledged
+  ]);
+});
+
+test('data and a FIN in flight are the skbs on send_head; the ACK of both frees them', () => {
+  const held = sockOf(byName('own:fin-in-flight'), 'client');
+  assert.deepEqual(held.queues.send_head.map((x) => [x.flags, x.seq, x.data, x.end]), [
+    ['P.', 1000, 10, 1010],
+    ['F.', 1010, 0, 1011],
+  ]);
+  assert.equal(held.fields.packets_out, 2);
+  const acked = sockOf(byName('own:fin-in-flight-acked'), 'client');
+  assert.deepEqual(acked.queues.send_head, []);
+  assert.equal(acked.fields.packets_out, 0);
+  assert.equal(acked.fields.state, 5, 'FIN_WAIT2');
+  assert.equal(acked.fields.wmem_alloc, 0, 'both buffers given back');
+});
+
+test('a zero window: data and the FIN wait on write_queue and TIME_PROBE0 sends window probes', () => {
+  const c = sockOf(byName('own:zero-window-close'), 'client');
+  assert.deepEqual(c.queues.write_queue.map((x) => [x.flags, x.seq, x.data]), [
+    ['P.', 1000, 100],
+    ['F.', 1100, 0],
+  ]);
+  assert.deepEqual(c.queues.send_head, []);
+  const probes = c.sent.filter((x) => x.len === 0 && x.flags === '.' && x.seq === 999);
+  assert.ok(probes.length >= 3, `window probes: ${JSON.stringify(c.sent)}`);
+  assert.ok(!c.sent.some((x) => x.flags.includes('F')), 'the FIN has not gone out');
+  assert.equal(c.timers.retransmit_timer.reason, TIME_PROBE0);
+});
+
+/**
+ * The end of a case as both records have it: the given sock fields, both timers (expiry when
+ * pending), every segment (with its window or not).
+ */
+function endsOf(o: Outcome | ReleaseOutcome, fields: string[], window: boolean, timers = true) {
+  return {
+    jiffies: o.jiffies,
+    sockets: o.sockets.map((s) => ({
+      name: s.name,
+      fields: Object.fromEntries(fields.map((f) => [f, s.fields[f]])),
+      ...(timers ? { timers: Object.fromEntries(Object.entries(s.timers).map(([k, v]) => [k, v.pending ? v.expires : 'none'])) } : {}),
+    })),
+    segments: o.segments.map((x) => `${x.from}>${x.to} ${x.time} ${x.flags} ${x.seq}:${x.ack} len=${x.len}${window ? ` win=${x.win}` : ''}${x.dropped ? ' dropped' : ''}`),
+  };
+}
+
+/** The close path's fields (the seed's and kernel-facts' vocabulary), those of them both records carry: what a student reads off a stop. */
+const CLOSE_FIELDS = ['state', 'shutdown', 'write_seq', 'sent_seq', 'acked_seq', 'rcv_ack_seq', 'copied_seq', 'fin_seq', 'dead', 'keepopen', 'retransmits', 'rto', 'rtt', 'backoff', 'timeout', 'ip_xmit_timeout', 'err'];
+
+function firstDifference(a: unknown, b: unknown, path = ''): string | undefined {
+  if (a && b && typeof a === 'object' && typeof b === 'object') {
+    if (Array.isArray(a) && Array.isArray(b) && a.length !== b.length) {
+      const i = a.findIndex((x, k) => JSON.stringify(x) !== JSON.stringify(b[k]));
+      return `${path}[${i}]: reduced ${JSON.stringify(b[i])}, release ${JSON.stringify(a[i])} (${b.length} vs ${a.length})`;
+    }
+    for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) {
+      const d = firstDifference((a as any)[k], (b as any)[k], `${path}${Array.isArray(a) ? `[${(a as any)[k]?.name ?? k}]` : path ? `.${k}` : k}`);
+      if (d) return d;
+    }
+    return undefined;
+  }
+  return a === b ? undefined : `${path}: reduced ${JSON.stringify(b)}, release ${JSON.stringify(a)}`;
+}
+
+test('how many scenarios end differently on the release than on the reduced port (departures.txt)', async (t) => {
+  const { header, report } = await fieldsOf(run);
+  const scenarios = cases.filter((c) => !c.name.startsWith('own:'));
+  const reduced = gccOutcomes(serialise(scenarios), header);
+  // every field both records carry, and the close path's among them
+  const common = report.ints.filter((f) => f in outcomes[0].sockets[0].fields);
+  const close = CLOSE_FIELDS.filter((f) => common.includes(f));
+  for (const f of ['state', 'shutdown', 'write_seq', 'acked_seq', 'rcv_ack_seq', 'fin_seq', 'dead', 'rto', 'timeout', 'ip_xmit_timeout']) assert.ok(close.includes(f), `both records carry ${f}`);
+  const measure = (fields: string[], window: boolean, timers = true) =>
+    scenarios.map((c, i) => {
+      const rel = outcomes.find((o) => o.case === c.name)!;
+      return { name: c.name, first: firstDifference(endsOf(rel, fields, window, timers), endsOf(reduced[i], fields, window, timers)) };
+    });
+  const coarse = measure(['state'], false, false);
+  const narrow = measure(close, false);
+  const wide = measure(common, true);
+  const count = (m: { first?: string }[]) => m.filter((x) => x.first).length;
+  const text =
+    `# The unmodified 1.2.13 release (gcc -m32, qemu-i386) against the reduced port src/kernel/tcp.c (test/differential's gcc build),\n` +
+    `# on every example and scenarios.txt case. Written by test/differential/release/release.test.ts (UPDATE_DEPARTURES=1 rewrites it).\n` +
+    `#   states and wire: each sock's state, and every segment (time, flags, seq, ack, len, dropped)\n` +
+    `#   close path: the fields ${close.join(' ')}; both timers (expiry when pending); every segment (time, flags, seq, ack, len, dropped)\n` +
+    `#   everything: the ${common.length} fields both records carry, both timers, every segment with its window\n` +
+    `states and wire: ${count(coarse)} of ${scenarios.length} scenarios end differently\n` +
+    `close path: ${count(narrow)} of ${scenarios.length} scenarios end differently\n` +
+    `everything: ${count(wide)} of ${scenarios.length} scenarios end differently\n\n` +
+    narrow.map((x, i) => `${x.first ? 'differs' : 'same   '} ${x.name}\n${coarse[i].first ? `        states and wire: ${coarse[i].first}\n` : ''}${x.first ? `        close path: ${x.first}\n` : ''}${wide[i].first ? `        everything: ${wide[i].first}\n` : ''}`).join('');
+  t.diagnostic(text);
+  if (process.env.UPDATE_DEPARTURES) writeFileSync(DEPARTURES, text);
+  assert.ok(count(narrow) > 0, 'the release departs from the reduced port on the close path somewhere (the four causes of issue 13)');
+  assert.equal(text, readFileSync(DEPARTURES, 'utf8'), 'the departures changed: check them, then run with UPDATE_DEPARTURES=1');
+});
+
+test('without qemu-i386 or 32-bit gcc libraries the build refuses with what to install (no 64-bit fallback)', () => {
+  const bin = mkdtempSync(join(tmpdir(), 'tcd-release-path-'));
+  try {
+    for (const tool of ['sh', 'cat', 'rm']) symlinkSync(execSync(`command -v ${tool}`, { shell: '/bin/sh', encoding: 'utf8' }).trim(), join(bin, tool));
+    writeFileSync(join(bin, 'gcc'), '#!/bin/sh\necho "/usr/bin/ld: cannot find -lgcc: No such file or directory" >&2\nexit 1\n', { mode: 0o755 });
+    const env = { PATH: bin };
+    assert.throws(() => checkToolchain(env), (e: Error) => e instanceof ToolchainMissing && /qemu-i386 is missing.*apt-get install qemu-user/.test(e.message));
+    writeFileSync(join(bin, 'qemu-i386'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+    assert.throws(() => checkToolchain(env), (e: Error) => e instanceof ToolchainMissing && /gcc -m32 cannot build an i386 program \(Debian: apt-get install gcc-multilib\)/.test(e.message) && /cannot find -lgcc/.test(e.message));
+    assert.throws(() => buildRelease('', INPUTS, env), ToolchainMissing);
+  } finally {
+    rmSync(bin, { recursive: true, force: true });
+  }
+});
