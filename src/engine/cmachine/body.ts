@@ -388,7 +388,14 @@ export class FnCompiler {
 
   private globalX(g: GlobalEntry, n: TSNode): X {
     const a = g.addr;
-    if (!a) throw this.err(n, `'${g.name}' has no storage (incomplete type ${typeName(g.type)})`);
+    if (!a) {
+      // an extern of incomplete type defined in no file here (icmp_err_convert): refused when used
+      const loc = this.loc(n);
+      const fail = (): never => {
+        throw new CFault(loc, `'${g.name}' is declared (${g.loc.file}:${g.loc.line}) with an incomplete type ${typeName(g.type)} and defined nowhere: it has no storage`);
+      };
+      return { t: g.type, ev: fail, addr: fail, node: n };
+    }
     const ld = this.load(g.type, n);
     const t = g.type;
     if (isAggregate(t) || t.k === 'func') return { t, ev: () => a, cv: a, addr: () => a, node: n };
@@ -1133,6 +1140,17 @@ export class FnCompiler {
       cur.i++;
       this.braced(t, off, el, out);
       return;
+    }
+    let lit: TSNode | null = el;
+    while (lit && lit.type === 'parenthesized_expression') lit = lit.namedChildren[0];
+    if (lit && lit.type === 'compound_literal_expression' && isAggregate(t)) {
+      // gcc: `(pgprot_t) { x }` initializes a member of that type as a braced list would
+      const ct = this.k.typeDescriptor(lit.childForFieldName('type')!, this.scope, this.st);
+      if (ct === t) {
+        cur.i++;
+        this.braced(t, off, lit.childForFieldName('value')!, out);
+        return;
+      }
     }
     if (this.isStringFor(t, el)) {
       cur.i++;

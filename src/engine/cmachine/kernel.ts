@@ -326,8 +326,12 @@ export class Kernel {
 
   typeSpec(t: TSNode, scope: Scope, st: UnitState): CT {
     switch (t.type) {
-      case 'primitive_type':
+      case 'primitive_type': {
+        // tree-sitter calls size_t, uint32_t... primitive types: in C they are typedefs
+        const s = scope.lookup(t.text);
+        if (s?.k === 'typedef') return s.t;
         return this.primitive(t.text, t, st);
+      }
       case 'sized_type_specifier': {
         const words = t.text.split(/\s+/).filter((w) => w);
         return this.sized(words, t, st);
