@@ -796,17 +796,18 @@ export class Kernel {
     return f.addr;
   }
 
-  /** The address of a global (`file:name` for a static one). */
+  /** The address of a global (`file:name` for a static one, the file's path ending so). */
   addressOf(name: string): number {
-    const g = this.globals.get(name);
+    let g = this.globals.get(name);
+    if (!g && name.includes(':')) for (const [key, v] of this.globals) if (key.endsWith('/' + name)) g = v;
     if (!g) throw new Error(`no global ${name}`);
     return g.addr;
   }
 
-  /** A C function by name (external), for starting a call chain. */
-  cfunction(name: string): CFunction {
-    const f = this.fnByName.get(name);
-    if (!f || f.kind !== 'c') throw new Error(`no C function ${name}`);
+  /** A C function by name, for starting a call chain: external, or static in the unit whose path ends with `file`. */
+  cfunction(name: string, file?: string): CFunction {
+    const f = file ? this.allFns.find((e) => e.name === name && e.chosen && e.chosen.unit.unit.path.endsWith(file))?.ref : this.fnByName.get(name);
+    if (!f || f.kind !== 'c') throw new Error(`no C function ${name}${file ? ` in ${file}` : ''}`);
     return f as CFunction;
   }
 
