@@ -1332,6 +1332,7 @@ export class FnCompiler {
       this.code[g.at].target = at;
     }
     (ctx.fn as { frameSize?: number }).frameSize = this.frameSize;
+    if (!this.frameSize && !memParams.length) dropFirst(this.code, this.vars);
     return { code: this.code, nslots: this.nslots, vars: this.vars };
   }
 
@@ -1665,6 +1666,19 @@ export class FnCompiler {
       this.scope.ord.set(name, { k: 'local', v });
       this.vars.push({ name, type: type as never, slot: v.slot >= 0 ? v.slot : this.BASE, param: false, from: this.code.length, to: Infinity, loc: declLoc, home: inMem ? 'memory' : 'slot', offset: v.off });
     }
+  }
+}
+
+/** Removes instruction 0 (a prologue with nothing to do), moving every target and range down by one. */
+function dropFirst(code: Instr[], vars: VarInfo[]): void {
+  code.shift();
+  for (const i of code) {
+    if (i.target !== undefined) i.target = Math.max(0, i.target - 1);
+    if (i.cases) for (const [k, v] of i.cases) i.cases.set(k, v - 1);
+  }
+  for (const v of vars) {
+    if (v.from > 0) v.from--;
+    if (v.to !== Infinity && v.to > 0) v.to--;
   }
 }
 

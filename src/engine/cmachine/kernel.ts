@@ -450,7 +450,7 @@ export class Kernel {
         }
         void bi;
       }
-      const packed = /__attribute__\s*\(\(\s*(__)?packed/.test(t.text.slice(t.text.lastIndexOf('}')));
+      const packed = t.namedChildren.some((c) => c?.type === 'attribute_specifier' && /\b(__)?packed(__)?\b/.test(c.text));
       try {
         layOut(r, decls, packed);
       } catch (e) {
@@ -541,7 +541,6 @@ export class Kernel {
         if (type.k === 'void') continue;
         ps.push(adjustParam(type));
       }
-      if (params.text.includes('...')) variadic = true;
     }
     return { k: 'func', ret, params: ps, variadic, proto: proto || variadic };
   }
@@ -709,7 +708,7 @@ export class Kernel {
     const base = this.baseType(node, st.scope, st);
     const { name, type, nameNode } = this.declarator(base, node.childForFieldName('declarator'), st.scope, st);
     if (type.k !== 'func') throw this.err(node, st, `a function definition whose declarator is not a function`);
-    const inline = /\b(inline|__inline__|__inline)\b/.test(node.text.slice(0, node.childForFieldName('declarator')!.startIndex - node.startIndex));
+    const inline = /\b(inline|__inline__|__inline)\b/.test(st.unit.text.slice(node.startIndex, node.childForFieldName('declarator')!.startIndex));
     const externInline = inline && storage.has('extern');
     const f = this.declareFn(name, type, storage.has('static'), nameNode ?? node, st);
     f.type = type;
