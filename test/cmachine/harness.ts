@@ -1,4 +1,8 @@
 // Compiles C sources held in memory with the new compiler and runs functions on the machine.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { History } from '../../src/engine/history';
 import { Machine } from '../../src/engine/machine';
 import type { Program } from '../../src/engine/compile';
@@ -52,3 +56,16 @@ export function printNatives(out: string[]): Record<string, NativeDef> {
     printk: { fn: (mem, args) => { const s = fmt(mem, args); out.push(s); return s.length; } },
   };
 }
+
+/** gcc's output for a program: built -m32 gnu89 without builtins, run under qemu-i386 */
+export function gccRun(dir: string, name: string, src: string): string {
+  const c = join(dir, `${name}.c`);
+  const exe = join(dir, name);
+  writeFileSync(c, src);
+  const b = spawnSync('gcc', ['-m32', '-std=gnu89', '-O0', '-fno-builtin', '-w', '-o', exe, c], { encoding: 'utf8' });
+  assert.equal(b.status, 0, `gcc ${name}: ${b.stderr}`);
+  const r = spawnSync('qemu-i386', [exe], { encoding: 'latin1' });
+  assert.equal(r.status, 0, `${name} under qemu-i386: ${r.stderr}`);
+  return r.stdout;
+}
+
