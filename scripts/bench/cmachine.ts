@@ -21,7 +21,7 @@ int add(int a, int b) { return a + b; }
 int call_loop(int n) { int i, s = 0; for (i = 0; i < n; i++) s = add(s, i) & 0xffff; return s; }
 `;
 
-(async () => {
+void (async () => {
   const parse = await nodeCParser();
   for (let round = 0; round < 3; round++) {
     const t0 = performance.now();

@@ -1271,7 +1271,7 @@ export class FnCompiler {
       this.vars.push({ name: '<return buffer>', type: ptrTo(f.type.ret) as never, slot: this.RETBUF, param: true, from: 0, to: Infinity, loc: this.loc(def), home: 'slot', offset: 0 });
     }
     const paramSlots: number[] = [];
-    for (const p of params) paramSlots.push(this.nslots++);
+    for (let i = 0; i < params.length; i++) paramSlots.push(this.nslots++);
     this.BASE = this.nslots++;
     this.SAVED = this.nslots++;
     params.forEach((p, i) => {
@@ -1300,7 +1300,7 @@ export class FnCompiler {
       op: Op.EXPR,
       loc,
       ev: (fr) => {
-        const size = fc.frameSize;
+        const size = this.frameSize;
         if (!size) return;
         const sp = k.sp[0];
         const base = (sp - size) & ~7;
@@ -1320,7 +1320,6 @@ export class FnCompiler {
         }
       },
     });
-    const fc = this;
     this.block(bodyNode, false);
     // the implicit return at the closing brace
     const close = bodyNode.lastChild ?? bodyNode;
@@ -1341,7 +1340,6 @@ export class FnCompiler {
     const k = this.k;
     const H = this.H;
     const S = this.SAVED;
-    const fc = this;
     let ev: Ev | undefined;
     const ret = f.type.ret;
     if (value) {
@@ -1366,7 +1364,7 @@ export class FnCompiler {
       loc,
       ev: this.guard((fr) => {
         const r = body ? body(fr) : undefined;
-        if (fc.frameSize) H.set(k.sp, 0, fr.s[S]);
+        if (this.frameSize) H.set(k.sp, 0, fr.s[S]);
         return ret.k === 'void' ? undefined : r;
       }, loc),
     };

@@ -11,7 +11,7 @@ import type { Node as TSNode, Tree } from 'web-tree-sitter';
 import { CError, formatLoc, type CFunction, type Frame, type Instr, type Loc, type NativeFunction } from '../code';
 import type { History } from '../history';
 import type { SourceMap } from '../front/sourcemap';
-import { Memory, MemoryFault, type MemoryOptions } from '../memory/memory';
+import { Memory, type MemoryOptions } from '../memory/memory';
 import type { AsmNativeDef, NativeDef } from './native';
 import { CFault, asFault, decodeString, parseIntLiteral } from './support';
 export { CFault };
@@ -117,18 +117,10 @@ export class Scope {
   readonly tags = new Map<string, RecT | 'enum'>();
   constructor(readonly parent?: Scope) {}
   lookup(name: string): Sym | undefined {
-    for (let s: Scope | undefined = this; s; s = s.parent) {
-      const v = s.ord.get(name);
-      if (v) return v;
-    }
-    return undefined;
+    return this.ord.get(name) ?? this.parent?.lookup(name);
   }
   tag(name: string): RecT | 'enum' | undefined {
-    for (let s: Scope | undefined = this; s; s = s.parent) {
-      const v = s.tags.get(name);
-      if (v) return v;
-    }
-    return undefined;
+    return this.tags.get(name) ?? this.parent?.tag(name);
   }
 }
 
@@ -232,7 +224,8 @@ export class Kernel {
       lap('declare');
     }
     if (errors.length) throw new LoadError(errors);
-    this.link();
+    this.link(errors);
+    if (errors.length) throw new LoadError(errors);
     const reserve = this.opts.reserve ?? strBytes + (64 << 10);
     this.reserveAt = this.mem.alloc(reserve, 8, 'string', 'string literals and static locals');
     this.reserveEnd = this.reserveAt + reserve;
@@ -717,10 +710,15 @@ export class Kernel {
 
   // ---- linking --------------------------------------------------------------------------------
 
-  private link(): void {
+  private link(errors: CError[]): void {
     let n = 0;
     for (const f of this.allFns) {
       n++;
+      // two real definitions of one function (in the release, or in the machine layer) do not link
+      for (const machine of [false, true]) {
+        const real = f.defs.filter((d) => !d.inline && !!d.unit.unit.machine === machine);
+        if (real.length > 1) errors.push(this.err(real[1].node, real[1].unit, `redefinition of ${f.name}() (first defined at ${formatLoc(this.loc(real[0].node, real[0].unit))})`));
+      }
       const native = f.static ? undefined : this.natives[f.name];
       // a machine-layer definition, then a real one, then an inline one from a header
       const defs = f.defs;
@@ -747,6 +745,8 @@ export class Kernel {
       this.fnAt[i] = f.ref;
       i++;
     }
+    // a function defined nowhere: its address leads to a refusal raised at the call
+    for (const f of this.allFns) if (!f.ref) this.callTarget(f);
     // globals: allocate every one (an extern never defined gets zeroed storage, listed)
     for (const g of this.allGlobals) {
       const size = sizeOf(g.type);
@@ -814,7 +814,6 @@ export class Kernel {
     const index = this.functions.length;
     const loc = this.loc(node, st);
     const end = this.loc(node.lastChild ?? node, st);
-    const self = this;
     const fn = {
       kind: 'c',
       name: f.name,
@@ -832,7 +831,7 @@ export class Kernel {
       compiling = true;
       let out;
       try {
-        out = new FnCompiler(self, st, { entry: f, fn }, st.scope).body(node);
+        out = new FnCompiler(this, st, { entry: f, fn }, st.scope).body(node);
       } catch (e) {
         // a body that does not compile is refused when called (its message at the construct)
         const err = e instanceof CError ? e : new CError(loc, `internal error compiling ${f.name}: ${(e as Error).stack}`);

@@ -59,7 +59,7 @@ export function parseIntLiteral(text: string): { v: number | bigint; t: CT } | u
       if (u || !decimal) cands.push(UINT);
     }
     if (!u) cands.push(LONG);
-    if (u || !decimal || true) cands.push(ULONG); // gcc (gnu89): a decimal past long is unsigned long
+    cands.push(ULONG); // gcc (gnu89): a decimal constant past long is unsigned long
   }
   if (!u) cands.push(LLONG);
   cands.push(ULLONG);
