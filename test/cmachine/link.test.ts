@@ -66,7 +66,7 @@ int through_pointer(void) { return fp(1); }
   });
   assert.throws(() => call(k, 'through_pointer'), (e: CError) => /^\/p\.c:8:36: call to nowhere\(\)/.test(e.message), 'through a pointer, before any direct call');
   assert.equal(call(k, 'fine', [5]), 6, 'a function with asm that is never reached runs');
-  assert.throws(() => call(k, 'fine', [500]), (e: CError) => /^\/p\.c:2:32: inline assembly cannot run/.test(e.message));
+  assert.throws(() => call(k, 'fine', [500]), (e: CError) => /^\/p\.c:2:32: inline assembly in spin\(\) cannot run/.test(e.message));
   assert.throws(() => call(k, 'calls_nowhere'), (e: CError) => /^\/p\.c:5:10: call to nowhere\(\), which is declared \(\/p\.c:1:5\) but defined nowhere/.test(e.message));
   assert.throws(() => call(k, 'builtin'), (e: CError) => /^\/p\.c:6:28: __builtin_frobnicate\(\) is a gcc builtin/.test(e.message));
   assert.throws(() => call(k, 'through_pointer'), (e: CError) => /^\/p\.c:8:36: call to nowhere\(\)/.test(e.message));

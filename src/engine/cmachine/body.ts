@@ -1074,7 +1074,8 @@ export class FnCompiler {
     const names = this.macroOf(n);
     const name = names.find((m) => this.k.asm[m]);
     const where = names.length ? ` (written through the macro ${names[names.length - 1]})` : '';
-    if (!name) return this.refuseAt(n, `inline assembly${where} cannot run: the machine layer has no stand-in for it`);
+    const inFn = this.ctx ? ` in ${this.ctx.entry.name}()` : '';
+    if (!name) return this.refuseAt(n, `inline assembly${inFn}${where} cannot run: the machine layer has no stand-in for it`);
     const def = this.k.asm[name];
     const outs = (n.childForFieldName('output_operands')?.namedChildren ?? []).filter((c): c is TSNode => !!c && c.type === 'gnu_asm_output_operand').map((c) => this.expr(c.childForFieldName('value')!));
     const ins = (n.childForFieldName('input_operands')?.namedChildren ?? []).filter((c): c is TSNode => !!c && c.type === 'gnu_asm_input_operand').map((c) => this.decay(this.expr(c.childForFieldName('value')!)));
