@@ -192,3 +192,71 @@ test('a NULL dereference faults at the C location; going back restores memory; a
   void setNext;
   assert.equal(field(k2, head, 'sk_buff_head', 'next'), head);
 });
+
+test('tcp_close in CLOSE_WAIT runs the real path: LAST_ACK, a FIN+ACK segment built byte for byte, queued and sent, TIME_WRITE armed', async () => {
+  const printed: string[] = [];
+  const m0 = testMachine(printed);
+  const sent: number[] = [];
+  let dev = 0;
+  const k = await loadRelease({
+    asm: m0.asm,
+    natives: {
+      ...m0.natives,
+      // one local route: a 20-byte IP header and the device (the machine layer's job; a stand-in here)
+      ip_build_header: {
+        fn: (mem, [skb, saddr, daddr, devp]) => {
+          if (!mem.u32(devp)) mem.st32(devp, dev);
+          const ip = fieldAddr(k, skb, 'sk_buff', 'data');
+          mem.write(ip, Uint8Array.from([0x45, 0, 0, 0, 0, 0, 0, 0, 64, 6, 0, 0]));
+          mem.st32(ip + 12, saddr);
+          mem.st32(ip + 16, daddr);
+          return 20;
+        },
+      },
+      tcp_check: { fn: () => 0xbeef },
+      ip_send_check: { fn: () => 0 },
+      dev_queue_xmit: { fn: (_m, [skb]) => (sent.push(skb), 0) },
+      sock_wake_async: { fn: () => 0 },
+    },
+  });
+  const mem = k.mem;
+  dev = kmalloc(k, k.records.get('device')!.size);
+  mem.st32(fieldAddr(k, dev, 'device', 'mtu'), 1500);
+  mem.st16(fieldAddr(k, dev, 'device', 'flags'), 1 /* IFF_UP */);
+  const sk = kmalloc(k, k.records.get('sock')!.size);
+  const set32 = (path: string, v: number): void => mem.st32(fieldAddr(k, sk, 'sock', path), v);
+  for (const q of ['write_queue', 'receive_queue', 'back_log']) call(k, 'skb_queue_head_init', [fieldAddr(k, sk, 'sock', q)]);
+  set32('prot', k.addressOf('tcp_prot'));
+  mem.st8(fieldAddr(k, sk, 'sock', 'state'), 8 /* CLOSE_WAIT */);
+  for (const [f, v] of [['mtu', 536], ['mss', 536], ['sndbuf', 32767], ['rcvbuf', 32767], ['window_seq', 1000 + 32767], ['write_seq', 1000], ['sent_seq', 1000], ['rcv_ack_seq', 1000], ['acked_seq', 5001], ['cong_window', 1], ['rto', 300], ['saddr', 0x0100007f], ['daddr', 0x0100007f]] as const) set32(f, v);
+  mem.st16(fieldAddr(k, sk, 'sock', 'dummy_th.source'), 0x5000); // port 80, network order
+  mem.st16(fieldAddr(k, sk, 'sock', 'dummy_th.dest'), 0x3930); // port 12345
+  set32('retransmit_timer.function', k.fnAddress('retransmit_timer', 'tcp.c'));
+  set32('retransmit_timer.data', sk);
+  set32('timer.function', k.fnAddress('net_timer'));
+  set32('timer.data', sk);
+  set32('state_change', k.fnAddress('def_callback1', 'af_inet.c'));
+  mem.st32(k.addressOf('jiffies'), 700);
+  const m = machineFor(k);
+  m.enter(k.cfunction('tcp_close', 'tcp.c'), [sk, 0]);
+  while (m.runStops(false, 1 << 30) !== 'returned');
+  assert.deepEqual(printed, []);
+  assert.equal(field(k, sk, 'sock', 'state'), 9, 'LAST_ACK');
+  assert.equal(field(k, sk, 'sock', 'write_seq'), 1001, 'the FIN counts in write_seq');
+  assert.equal(field(k, sk, 'sock', 'sent_seq'), 1001);
+  assert.equal(field(k, sk, 'sock', 'ip_xmit_timeout'), 1, 'TIME_WRITE');
+  assert.equal(field(k, sk, 'sock', 'retransmit_timer.expires'), 700 + 300, 'armed for rto');
+  assert.equal(field(k, sk, 'sock', 'packets_out'), 1);
+  assert.equal(sent.length, 1, 'one segment to the device');
+  const skb = sent[0];
+  assert.equal(field(k, sk, 'sock', 'send_head'), skb, 'and kept on send_head for retransmission');
+  assert.equal(field(k, skb, 'sk_buff', 'len'), 40);
+  assert.equal(field(k, skb, 'sk_buff', 'when'), 700);
+  const th = [...mem.read(fieldAddr(k, skb, 'sk_buff', 'data') + 20, 20)];
+  // source 80, dest 12345, seq 1000, ack 5001 (network order), doff 5, FIN|ACK, window, checksum
+  assert.deepEqual(th.slice(0, 14), [0x00, 0x50, 0x30, 0x39, 0, 0, 0x03, 0xe8, 0, 0, 0x13, 0x89, 0x50, 0x11]);
+  assert.deepEqual(th.slice(16, 18), [0xef, 0xbe], 'the checksum tcp_check gave');
+  // the IP header ip_queue_xmit completed: total length 40 in network order
+  const ip = [...mem.read(fieldAddr(k, skb, 'sk_buff', 'data'), 4)];
+  assert.deepEqual(ip, [0x45, 0, 0, 40]);
+});

@@ -47,6 +47,8 @@ export function testMachine(printed: string[]): { natives: Record<string, Native
       __constant_c_and_count_memset: fill((c) => c & 0xff),
       __constant_c_memset: fill((c) => c & 0xff),
       __constant_count_memset: fill((c) => c),
+      __ntohl: { fn: (_m, [x]) => (((x & 0xff) << 24) | ((x & 0xff00) << 8) | ((x >>> 8) & 0xff00) | (x >>> 24)) >>> 0 },
+      __ntohs: { fn: (_m, [x]) => ((x & 0xff) << 8) | ((x >> 8) & 0xff) },
       wake_up_interruptible: { fn: () => 0 },
       wake_up: { fn: () => 0 },
     },

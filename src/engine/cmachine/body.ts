@@ -75,6 +75,8 @@ export class FnCompiler {
   private gotos: { name: string; at: number; node: TSNode }[] = [];
   private switches: { cases: Map<number, number>; def: number | undefined; conv: (v: number) => number }[] = [];
   private memParams: { off: number; slot: number; t: CT }[] = [];
+  /** RET instructions without a value (their `ev` only restores the stack pointer) */
+  private bareReturns: number[] = [];
   private readonly H;
   mem;
 
@@ -1072,7 +1074,8 @@ export class FnCompiler {
     const names = this.macroOf(n);
     const name = names.find((m) => this.k.asm[m]);
     const where = names.length ? ` (written through the macro ${names[names.length - 1]})` : '';
-    if (!name) return this.refuseAt(n, `inline assembly${where} cannot run: the machine layer has no stand-in for it`);
+    const inFn = this.ctx ? ` in ${this.ctx.entry.name}()` : '';
+    if (!name) return this.refuseAt(n, `inline assembly${inFn}${where} cannot run: the machine layer has no stand-in for it`);
     const def = this.k.asm[name];
     const outs = (n.childForFieldName('output_operands')?.namedChildren ?? []).filter((c): c is TSNode => !!c && c.type === 'gnu_asm_output_operand').map((c) => this.expr(c.childForFieldName('value')!));
     const ins = (n.childForFieldName('input_operands')?.namedChildren ?? []).filter((c): c is TSNode => !!c && c.type === 'gnu_asm_input_operand').map((c) => this.decay(this.expr(c.childForFieldName('value')!)));
@@ -1331,6 +1334,9 @@ export class FnCompiler {
       this.code[g.at].target = at;
     }
     (ctx.fn as { frameSize?: number }).frameSize = this.frameSize;
+    // with no frame memory a `return;` has nothing to do: a RET without `ev` (as the machine's
+    // other front end makes it, which run.ts reads to know the implicit return at `}`)
+    if (!this.frameSize) for (const at of this.bareReturns) this.code[at].ev = undefined;
     if (!this.frameSize && !memParams.length) dropFirst(this.code, this.vars);
     return { code: this.code, nslots: this.nslots, vars: this.vars };
   }
@@ -1359,6 +1365,7 @@ export class FnCompiler {
     }
     const loc = this.loc(n);
     const body = ev;
+    if (!body) this.bareReturns.push(this.code.length);
     const ins: Instr = {
       op: Op.RET,
       loc,

@@ -788,9 +788,9 @@ export class Kernel {
     return Number.isInteger(i) ? this.fnAt[i] : undefined;
   }
 
-  /** The address of an external function (or a static one in `file`). */
-  fnAddress(name: string): number {
-    const f = this.externFns.get(name);
+  /** The address of an external function (or a static one in the unit whose path ends with `file`). */
+  fnAddress(name: string, file?: string): number {
+    const f = file ? this.allFns.find((e) => e.name === name && e.chosen?.unit.unit.path.endsWith(file)) : this.externFns.get(name);
     if (!f) throw new Error(`no function ${name}`);
     return f.addr;
   }
