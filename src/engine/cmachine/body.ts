@@ -436,7 +436,18 @@ export class FnCompiler {
   }
 
   private addressOf(x: X, n: TSNode): X {
-    if (x.addr) return { t: ptrTo(x.t), ev: x.addr, cv: x.cv !== undefined && (isAggregate(x.t) || x.t.k === 'func') ? x.cv : constAddr(x), node: n };
+    if (x.addr) {
+      // (wire: the trial evaluation runs sealed, so an expression with a side effect is not constant)
+      const H = this.k.H;
+      H.seal();
+      let c: number | bigint | undefined;
+      try {
+        c = x.cv !== undefined && (isAggregate(x.t) || x.t.k === 'func') ? x.cv : constAddr(x);
+      } finally {
+        H.unseal();
+      }
+      return { t: ptrTo(x.t), ev: x.addr, cv: c, node: n };
+    }
     if (x.slot !== undefined) throw this.err(n, `internal: the address of a variable kept in a slot`);
     throw this.err(n, `'&' of something that is not an lvalue`);
   }
