@@ -109,7 +109,8 @@ export class FnCompiler {
   /** frame memory for `size` bytes; the offset from the frame's base */
   private frameAlloc(size: number, align: number): number {
     const off = Math.ceil(this.frameSize / align) * align;
-    this.frameSize = off + size;
+    // at least a byte: a zero-length array still has an address inside the frame
+    this.frameSize = off + Math.max(1, size);
     return off;
   }
   /** wraps an instruction's closure so a memory fault names the C location */

@@ -338,8 +338,7 @@ export class Kernel {
       case 'union_specifier':
         return this.record(t, scope, st, t.type === 'union_specifier');
       case 'enum_specifier':
-        this.enumSpec(t, scope, st);
-        return INT;
+        return this.enumSpec(t, scope, st);
       case 'macro_type_specifier':
         throw this.err(t, st, `a macro used as a type`);
       default:
@@ -454,12 +453,16 @@ export class Kernel {
     return r;
   }
 
-  private enumSpec(t: TSNode, scope: Scope, st: UnitState): void {
+  /** gcc's type for an enum: unsigned int when no enumerator is negative, else int */
+  private readonly enumTypes = new Map<string, CT>();
+
+  private enumSpec(t: TSNode, scope: Scope, st: UnitState): CT {
     const name = t.childForFieldName('name');
     if (name) scope.tags.set(name.text, 'enum');
     const body = t.childForFieldName('body');
-    if (!body) return;
+    if (!body) return (name && this.enumTypes.get(name.text)) || UINT;
     let next = 0;
+    let negative = false;
     for (const e of body.namedChildren) {
       if (!e || e.type !== 'enumerator') continue;
       const v = e.childForFieldName('value');
@@ -467,8 +470,12 @@ export class Kernel {
       const n = e.childForFieldName('name')!.text;
       scope.ord.set(n, { k: 'const', value: next });
       if (!this.constants.has(n)) this.constants.set(n, next);
+      if (next < 0) negative = true;
       next = (next + 1) | 0;
     }
+    const type = negative ? INT : UINT;
+    if (name && !this.enumTypes.has(name.text)) this.enumTypes.set(name.text, type);
+    return type;
   }
 
   /** A declarator applied to a base type: the declared name (or '') and its type. */
