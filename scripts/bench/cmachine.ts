@@ -27,7 +27,7 @@ void (async () => {
     const t0 = performance.now();
     const units = releaseUnits();
     const t1 = performance.now();
-    const k = new Kernel({ units, parse, history: new History() }).load();
+    const k = new Kernel({ units, parse }).load();
     const t2 = performance.now();
     k.compileAll();
     const t3 = performance.now();

@@ -27,7 +27,7 @@ export function machineFor(k: Kernel): Machine {
 export function call(k: Kernel, name: string, args: any[] = [], m = machineFor(k), budget = 5_000_000): any {
   m.budget = budget;
   m.statements = 0;
-  m.enter(k.cfunction(name), args);
+  k.enter(m, k.cfunction(name), args);
   for (;;) {
     const a = m.runStops(false, 1 << 30);
     if (a === 'returned') return m.lastReturn;

@@ -5,7 +5,8 @@ import { Op, type CError, type NativeFunction } from '../../src/engine/code';
 import { Kernel } from '../../src/engine/cmachine/kernel';
 import { preprocessUnits } from '../../src/engine/cmachine/load';
 import { nodeCParser } from '../../src/host/node';
-import { MAX_DEPTH } from '../../src/engine/machine';
+import { MAX_DEPTH, Machine } from '../../src/engine/machine';
+import type { Program } from '../../src/engine/compile';
 import { History } from '../../src/engine/history';
 import { call, compileC, machineFor, printNatives } from './harness';
 
@@ -134,7 +135,7 @@ int main(void) { struct s a, b; int k = 0; int *pk = &k;
     H,
   );
   const m = machineFor(k);
-  m.enter(k.cfunction('main'), []);
+  k.enter(m, k.cfunction('main'), []);
   const snaps: { bytes: Uint8Array; sp: number; stop: number }[] = [];
   for (let first = true; ; first = false) {
     const a = m.runStops(!first, 1);
@@ -150,4 +151,50 @@ int main(void) { struct s a, b; int k = 0; int *pk = &k;
   }
   H.goto(snaps[snaps.length - 1].stop);
   assert.deepEqual(k.mem.bytes.slice(0, k.mem.top), snaps[snaps.length - 1].bytes, 'and forward again');
+});
+
+test('one compile, two runs: interleaved steps never see each other\'s stores; bytes placed by a body compiled late reach both', async () => {
+  const k = await compileC({
+    '/p.c': `int counter;
+struct q { int n; struct q *next; } nodes[4];
+int bump(int by) { int i; for (i = 0; i < 3; i++) { counter += by; nodes[i].n = counter; nodes[i].next = &nodes[i + 1]; } return counter; }
+const char *late(void) { static char buf[8] = "ab"; buf[0]++; return "literal"; }
+`,
+  });
+  const HA = new History();
+  const HB = new History();
+  const A = k.newRun(HA);
+  const B = k.newRun(HB);
+  const mA = new Machine(k as unknown as Program, HA);
+  const mB = new Machine(k as unknown as Program, HB);
+  A.enter(mA, k.cfunction('bump'), [1]);
+  B.enter(mB, k.cfunction('bump'), [100]);
+  let aDone = false;
+  let bDone = false;
+  for (let first = true; !aDone || !bDone; first = false) {
+    if (!aDone) aDone = mA.runStops(!first, 1) === 'returned';
+    if (!bDone) bDone = mB.runStops(!first, 1) === 'returned';
+  }
+  assert.equal(mA.lastReturn, 3);
+  assert.equal(mB.lastReturn, 300);
+  const counter = k.addressOf('counter');
+  assert.equal(A.mem.s32(counter), 3);
+  assert.equal(B.mem.s32(counter), 300);
+  assert.equal(k.image.s32(counter), 0, 'the image is never run in');
+  assert.equal(A.mem.u32(k.addressOf('nodes') + 4), B.mem.u32(k.addressOf('nodes') + 4), 'the same addresses in both runs');
+  // a body compiled now, during run A, places its string literal and its static in both runs
+  A.enter(mA, k.cfunction('late'), []);
+  while (mA.runStops(false, 1 << 30) !== 'returned');
+  const s = mA.lastReturn;
+  assert.equal(A.mem.cstring(s), 'literal');
+  assert.equal(B.mem.cstring(s), 'literal');
+  B.enter(mB, k.cfunction('late'), []);
+  while (mB.runStops(false, 1 << 30) !== 'returned');
+  const buf = k.globals.get('/p.c:late:buf')!.addr;
+  assert.equal(A.mem.cstring(buf), 'bb');
+  assert.equal(B.mem.cstring(buf), 'bb', 'each run increments its own static once');
+  // and going back in one run leaves the other as it is
+  HA.goto(0);
+  assert.equal(A.mem.s32(counter), 0);
+  assert.equal(B.mem.s32(counter), 300);
 });

@@ -68,5 +68,7 @@ export const PROGRAMS: Record<string, string> = {
   'union-in-struct': `struct m { int tag; union { int i; char c[4]; } u; }; int main(void) { struct m x; x.tag = 1; x.u.i = 0x41424344; printf("%c%c %d\\n", x.u.c[0], x.u.c[3], (int)sizeof x); return 0; }`,
   'conditional-pointers': `int a = 1, b = 2; int main(void) { int *p = a > b ? &a : &b; int *q = 0 ? p : 0; *p = 7; printf("%d %d %d\\n", a, b, q == 0); return 0; }`,
   'long-long-mixed': `int main(void) { long long a = -5; unsigned u = 7; long long b = a * u; unsigned long long c = (unsigned long long)a; int sh = 33; printf("%lld %llu %lld %d\\n", b, c >> 60, (long long)1 << sh, (int)(b / 2)); return 0; }`,
+  'enum-unsigned': `enum e { A, B }; enum f { C = -1, D }; int main(void) { enum e v = -1; enum f w = -1; printf("%d %d %d %d\\n", v < 0, w < 0, (int)sizeof v, A - 1 < 0); return 0; }`,
+  'side-effect-in-address': `struct seg { unsigned long time, len; }; struct seg wire[8]; int count; int a(void) { count = 0; return (&wire[count++] - wire) * 100 + count; } int main(void) { int x = a(); struct seg *p = &wire[count++]; p->len = 5; int d = (int)(&wire[count--].time - &wire[0].time); printf("%d %d %d %d\\n", x, count, (int)wire[1].len, d); return 0; }`,
   'gnu-zero-array': `struct pkt { int len; unsigned char data[0]; }; unsigned char store[16]; int main(void) { struct pkt *p = (struct pkt *)store; p->len = 3; p->data[0] = 9; p->data[2] = 8; printf("%d %d %d %d\\n", (int)sizeof(struct pkt), store[4], store[6], p->len); return 0; }`,
 };

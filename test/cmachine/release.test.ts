@@ -13,7 +13,7 @@ const CLOSE_PATH = ['tcp_close', 'tcp_fin', 'tcp_close_state', 'tcp_ack', 'tcp_s
 
 /** kmalloc through the machine's native, as the C would call it */
 function kmalloc(k: Kernel, size: number): number {
-  return (k.fnByName.get('kmalloc') as NativeFunction).impl([size, 1], UNPLACED);
+  return (k.fnByName.get('kmalloc') as NativeFunction).impl([k.run0, size, 1], UNPLACED);
 }
 
 let shared: { k: Kernel; printed: string[]; flags: { IF: number } } | undefined;
@@ -112,7 +112,7 @@ test('tcp_set_state and tcp_close_state (static in tcp.c) on a sock allocated in
   const run = (fnState: number, dead: number): number => {
     mem.st32(fieldAddr(k, sk, 'sock', 'state'), fnState);
     const m = machineFor(k);
-    m.enter(closeState, [sk, dead]);
+    k.enter(m, closeState, [sk, dead]);
     while (m.runStops(false, 1 << 30) !== 'returned');
     return m.lastReturn;
   };
@@ -133,7 +133,7 @@ test('tcp_set_state and tcp_close_state (static in tcp.c) on a sock allocated in
   // and tcp_set_state alone
   const setState = k.cfunction('tcp_set_state', 'net/inet/tcp.c');
   const m = machineFor(k);
-  m.enter(setState, [sk, 1]);
+  k.enter(m, setState, [sk, 1]);
   while (m.runStops(false, 1 << 30) !== 'returned');
   assert.equal(field(k, sk, 'sock', 'state'), 1);
   assert.equal(mem.s32(currEstab), 5, 'TcpCurrEstab++ on entering ESTABLISHED');
@@ -151,7 +151,7 @@ test('a NULL dereference faults at the C location; going back restores memory; a
   const H = new History();
   const { k } = await kernel(H);
   const m = machineFor(k);
-  m.enter(k.cfunction('skb_dequeue'), [0]);
+  k.enter(m, k.cfunction('skb_dequeue'), [0]);
   let fault: CError | undefined;
   try {
     while (m.runStops(false, 1 << 30) !== 'returned');
@@ -169,7 +169,7 @@ test('a NULL dereference faults at the C location; going back restores memory; a
   call(k2, 'skb_queue_head_init', [head]);
   const before = H2.stopCount;
   const m2 = machineFor(k2);
-  m2.enter(k2.cfunction('skb_queue_tail'), [head, skb]);
+  k2.enter(m2, k2.cfunction('skb_queue_tail'), [head, skb]);
   while (m2.runStops(false, 1 << 30) !== 'returned');
   const after = H2.stopCount - 1;
   assert.equal(field(k2, head, 'sk_buff_head', 'next'), skb);
@@ -238,7 +238,7 @@ test('tcp_close in CLOSE_WAIT runs the real path: LAST_ACK, a FIN+ACK segment bu
   set32('state_change', k.fnAddress('def_callback1', 'af_inet.c'));
   mem.st32(k.addressOf('jiffies'), 700);
   const m = machineFor(k);
-  m.enter(k.cfunction('tcp_close', 'tcp.c'), [sk, 0]);
+  k.enter(m, k.cfunction('tcp_close', 'tcp.c'), [sk, 0]);
   while (m.runStops(false, 1 << 30) !== 'returned');
   assert.deepEqual(printed, []);
   assert.equal(field(k, sk, 'sock', 'state'), 9, 'LAST_ACK');

@@ -9,6 +9,8 @@ import { CError, Op, type CFunction, type Ev, type Frame, type Instr, type Loc, 
 import type { FnEntry, GlobalEntry, Kernel, LocalVar, UnitState } from './kernel';
 import { Scope } from './kernel';
 import { CFault, asFault, decodeString, parseIntLiteral } from './support';
+import { RUN, type RunState } from './runstate';
+import type { Memory } from '../memory/memory';
 import {
   CHAR,
   INT,
@@ -45,6 +47,8 @@ export interface X {
   /** an lvalue: in a frame slot, or at an address */
   slot?: number;
   addr?: (fr: Frame) => number;
+  /** an lvalue whose address is known at compile time (a global, its fields and elements) */
+  caddr?: number;
   bits?: Bits;
   /** a bitfield rvalue promotes as int */
   node: TSNode;
@@ -77,8 +81,6 @@ export class FnCompiler {
   private memParams: { off: number; slot: number; t: CT }[] = [];
   /** RET instructions without a value (their `ev` only restores the stack pointer) */
   private bareReturns: number[] = [];
-  private readonly H;
-  mem;
 
   constructor(
     readonly k: Kernel,
@@ -86,8 +88,6 @@ export class FnCompiler {
     readonly ctx: Ctx | null,
     public scope: Scope,
   ) {
-    this.H = k.H;
-    this.mem = k.mem;
   }
 
   // ---- helpers --------------------------------------------------------------------------------
@@ -109,7 +109,8 @@ export class FnCompiler {
   /** frame memory for `size` bytes; the offset from the frame's base */
   private frameAlloc(size: number, align: number): number {
     const off = Math.ceil(this.frameSize / align) * align;
-    this.frameSize = off + size;
+    // at least a byte: a zero-length array still has an address inside the frame
+    this.frameSize = off + Math.max(1, size);
     return off;
   }
   /** wraps an instruction's closure so a memory fault names the C location */
@@ -142,68 +143,69 @@ export class FnCompiler {
 
   // ---- loads and stores -----------------------------------------------------------------------
 
-  load(t: CT, n: TSNode): (a: number) => any {
-    const m = this.mem;
+  load(t: CT, n: TSNode): (fr: Frame, a: number) => any {
     switch (t.k) {
       case 'int':
         switch (t.size) {
           case 1:
-            return t.signed ? (a) => m.s8(a) : (a) => m.u8(a);
+            return t.signed ? (fr, a) => fr.s[RUN].mem.s8(a) : (fr, a) => fr.s[RUN].mem.u8(a);
           case 2:
-            return t.signed ? (a) => m.s16(a) : (a) => m.u16(a);
+            return t.signed ? (fr, a) => fr.s[RUN].mem.s16(a) : (fr, a) => fr.s[RUN].mem.u16(a);
           case 4:
-            return t.signed ? (a) => m.s32(a) : (a) => m.u32(a);
+            return t.signed ? (fr, a) => fr.s[RUN].mem.s32(a) : (fr, a) => fr.s[RUN].mem.u32(a);
           case 8:
-            return t.signed ? (a) => BigInt.asIntN(64, (BigInt(m.u32(a + 4)) << 32n) | BigInt(m.u32(a))) : (a) => (BigInt(m.u32(a + 4)) << 32n) | BigInt(m.u32(a));
+            return t.signed
+              ? (fr, a) => BigInt.asIntN(64, (BigInt(fr.s[RUN].mem.u32(a + 4)) << 32n) | BigInt(fr.s[RUN].mem.u32(a)))
+              : (fr, a) => (BigInt(fr.s[RUN].mem.u32(a + 4)) << 32n) | BigInt(fr.s[RUN].mem.u32(a));
         }
         break;
       case 'ptr':
-        return (a) => m.u32(a);
+        return (fr, a) => fr.s[RUN].mem.u32(a);
       case 'array':
       case 'record':
       case 'func':
-        return (a) => a;
+        return (_fr, a) => a;
       case 'float':
         throw this.err(n, `floating point (${t.name}) is not supported`);
     }
     throw this.err(n, `cannot load a value of type ${typeName(t)}`);
   }
 
-  store(t: CT, n: TSNode): (a: number, v: any) => void {
-    const m = this.mem;
+  store(t: CT, n: TSNode): (fr: Frame, a: number, v: any) => void {
     switch (t.k) {
       case 'int':
         switch (t.size) {
           case 1:
-            return (a, v) => m.st8(a, v);
+            return (fr, a, v) => fr.s[RUN].mem.st8(a, v);
           case 2:
-            return (a, v) => m.st16(a, v);
+            return (fr, a, v) => fr.s[RUN].mem.st16(a, v);
           case 4:
-            return (a, v) => m.st32(a, v);
+            return (fr, a, v) => fr.s[RUN].mem.st32(a, v);
           case 8:
-            return (a, v: bigint) => {
+            return (fr, a, v: bigint) => {
+              const m: Memory = fr.s[RUN].mem;
               m.st32(a, Number(BigInt.asIntN(32, v)));
               m.st32(a + 4, Number(BigInt.asIntN(32, v >> 32n)));
             };
         }
         break;
       case 'ptr':
-        return (a, v) => m.st32(a, v);
+        return (fr, a, v) => fr.s[RUN].mem.st32(a, v);
       case 'record':
       case 'array': {
         const size = sizeOf(t)!;
-        return (a, v) => m.copy(a, v, size);
+        return (fr, a, v) => fr.s[RUN].mem.copy(a, v, size);
       }
     }
     throw this.err(n, `cannot store a value of type ${typeName(t)}`);
   }
 
-  private bitLoad(b: Bits): (a: number) => number {
-    const m = this.mem;
+  private bitLoad(b: Bits): (fr: Frame, a: number) => number {
     const nbytes = Math.ceil((b.bitOffset + b.w) / 8);
     const div = 2 ** b.bitOffset;
     const mod = 2 ** b.w;
-    return (a) => {
+    return (fr, a) => {
+      const m: Memory = fr.s[RUN].mem;
       let raw = 0;
       for (let i = nbytes - 1; i >= 0; i--) raw = raw * 256 + m.u8(a + i);
       let v = Math.floor(raw / div) % mod;
@@ -212,12 +214,12 @@ export class FnCompiler {
     };
   }
 
-  private bitStore(b: Bits): (a: number, v: number) => void {
-    const m = this.mem;
+  private bitStore(b: Bits): (fr: Frame, a: number, v: number) => void {
     const nbytes = Math.ceil((b.bitOffset + b.w) / 8);
     const div = 2 ** b.bitOffset;
     const mod = 2 ** b.w;
-    return (a, v) => {
+    return (fr, a, v) => {
+      const m: Memory = fr.s[RUN].mem;
       let raw = 0;
       for (let i = nbytes - 1; i >= 0; i--) raw = raw * 256 + m.u8(a + i);
       const field = (((v % mod) + mod) % mod) * div;
@@ -279,7 +281,7 @@ export class FnCompiler {
       case 'concatenated_string': {
         const bytes = decodeString(n);
         const a = this.k.stringAt(bytes, this.loc(n));
-        return { t: { k: 'array', of: CHAR, n: bytes.length + 1 }, ev: () => a, cv: a, addr: () => a, node: n };
+        return { t: { k: 'array', of: CHAR, n: bytes.length + 1 }, ev: () => a, cv: a, addr: () => a, caddr: a, node: n };
       }
       case 'identifier':
         return this.ident(n);
@@ -400,8 +402,8 @@ export class FnCompiler {
     }
     const ld = this.load(g.type, n);
     const t = g.type;
-    if (isAggregate(t) || t.k === 'func') return { t, ev: () => a, cv: a, addr: () => a, node: n };
-    return { t, ev: () => ld(a), addr: () => a, node: n };
+    if (isAggregate(t) || t.k === 'func') return { t, ev: () => a, cv: a, addr: () => a, caddr: a, node: n };
+    return { t, ev: (fr) => ld(fr, a), addr: () => a, caddr: a, node: n };
   }
 
   private localX(v: LocalVar, n: TSNode): X {
@@ -415,7 +417,7 @@ export class FnCompiler {
     const addr = (fr: Frame): number => fr.s[B] + off;
     if (isAggregate(t)) return { t, ev: addr, addr, node: n };
     const ld = this.load(t, n);
-    return { t, ev: (fr) => ld(fr.s[B] + off), addr, node: n };
+    return { t, ev: (fr) => ld(fr, fr.s[B] + off), addr, node: n };
   }
 
   /** arrays and functions as values: pointers to their first element / to the function */
@@ -430,24 +432,16 @@ export class FnCompiler {
     if (p.t.k !== 'ptr') throw this.err(n, `'*' applied to a non-pointer (${typeName(p.t)})`);
     const t = p.t.to;
     const pev = p.ev;
-    if (isAggregate(t) || t.k === 'func' || t.k === 'void') return { t, ev: pev, addr: pev, node: n };
+    const caddr = typeof p.cv === 'number' ? p.cv : undefined;
+    if (isAggregate(t) || t.k === 'func' || t.k === 'void') return { t, ev: pev, addr: pev, cv: p.cv, caddr, node: n };
     const ld = this.load(t, n);
-    return { t, ev: (fr) => ld(pev(fr)), addr: pev, node: n };
+    return { t, ev: (fr) => ld(fr, pev(fr)), addr: pev, caddr, node: n };
   }
 
   private addressOf(x: X, n: TSNode): X {
-    if (x.addr) {
-      // (wire: the trial evaluation runs sealed, so an expression with a side effect is not constant)
-      const H = this.k.H;
-      H.seal();
-      let c: number | bigint | undefined;
-      try {
-        c = x.cv !== undefined && (isAggregate(x.t) || x.t.k === 'func') ? x.cv : constAddr(x);
-      } finally {
-        H.unseal();
-      }
-      return { t: ptrTo(x.t), ev: x.addr, cv: c, node: n };
-    }
+    // the address is a constant only when known structurally (never by running the expression:
+    // `&wire[count++]` must not increment at compile time)
+    if (x.addr) return { t: ptrTo(x.t), ev: x.caddr !== undefined ? () => x.caddr : x.addr, cv: x.caddr, node: n };
     if (x.slot !== undefined) throw this.err(n, `internal: the address of a variable kept in a slot`);
     throw this.err(n, `'&' of something that is not an lvalue`);
   }
@@ -466,10 +460,11 @@ export class FnCompiler {
       addr = p.ev;
       cbase = p.cv;
     } else {
+      // a struct's value is its address; a constant one only when its address is
+      cbase = base.caddr;
       if (base.t.k !== 'record') throw this.err(n, `'.${name}' on ${typeName(base.t)}, not a struct`);
       rec = base.t;
-      addr = base.ev; // a struct's value is its address
-      cbase = base.cv;
+      addr = base.ev;
     }
     const r = rec as RecT;
     if (!r.complete) throw this.err(n, `${typeName(r)} is incomplete here`);
@@ -484,11 +479,11 @@ export class FnCompiler {
       const ld = this.bitLoad(bits);
       // a bitfield narrower than int promotes to int
       const rt = f.bits < 32 ? INT : t;
-      return { t: rt, ev: (fr) => ld(fa(fr)), addr: fa, bits, node: n };
+      return { t: rt, ev: (fr) => ld(fr, fa(fr)), addr: fa, bits, node: n };
     }
-    if (isAggregate(t) || t.k === 'func') return { t, ev: fa, addr: fa, cv: caddr, node: n };
+    if (isAggregate(t) || t.k === 'func') return { t, ev: caddr !== undefined ? () => caddr : fa, addr: fa, cv: caddr, caddr, node: n };
     const ld = this.load(t, n);
-    return { t, ev: (fr) => ld(fa(fr)), addr: fa, node: n, ...(caddr !== undefined ? { caddr } : {}) } as X;
+    return { t, ev: (fr) => ld(fr, fa(fr)), addr: fa, caddr, node: n };
   }
 
   private unary(n: TSNode): X {
@@ -516,8 +511,7 @@ export class FnCompiler {
     const t = lv.t;
     if (lv.slot !== undefined) {
       const slot = lv.slot;
-      const H = this.H;
-      return { t, ev: post ? (fr) => { const o = fr.s[slot]; H.set(fr.s, slot, f(o, fr)); return o; } : (fr) => { const v = f(fr.s[slot], fr); H.set(fr.s, slot, v); return v; }, node: n };
+      return { t, ev: post ? (fr) => { const o = fr.s[slot]; fr.s[RUN].H.set(fr.s, slot, f(o, fr)); return o; } : (fr) => { const v = f(fr.s[slot], fr); fr.s[RUN].H.set(fr.s, slot, v); return v; }, node: n };
     }
     if (!lv.addr) throw this.err(n, `'${n.text}' changes something that is not an lvalue`);
     const A = lv.addr;
@@ -529,14 +523,14 @@ export class FnCompiler {
       ev: post
         ? (fr) => {
             const a = A(fr);
-            const o = ld(a);
-            stor(a, f(o, fr));
+            const o = ld(fr, a);
+            stor(fr, a, f(o, fr));
             return o;
           }
         : (fr) => {
             const a = A(fr);
-            const v = back(f(ld(a), fr));
-            stor(a, v);
+            const v = back(f(ld(fr, a), fr));
+            stor(fr, a, v);
             return v;
           },
       node: n,
@@ -781,9 +775,8 @@ export class FnCompiler {
       return fold({ t: INT, ev: op === '&&' ? (fr) => (ta(fr) && tb(fr) ? 1 : 0) : (fr) => (ta(fr) || tb(fr) ? 1 : 0), node: n }, [a, b]);
     }
     const t = this.temp();
-    const H = this.H;
     const mark = this.code.length;
-    this.exprInstr((fr) => H.set(fr.s, t, ta(fr) ? 1 : 0), n);
+    this.exprInstr((fr) => fr.s[RUN].H.set(fr.s, t, ta(fr) ? 1 : 0), n);
     const j = this.emit({ op: op === '&&' ? Op.JUMPF : Op.JUMPT, loc: this.loc(n), ev: (fr) => fr.s[t], target: -1 });
     const b = this.decay(this.expr(n.childForFieldName('right')!));
     const tb = this.truth(b, n);
@@ -791,7 +784,7 @@ export class FnCompiler {
       this.code.length = mark;
       return fold({ t: INT, ev: op === '&&' ? (fr) => (ta(fr) && tb(fr) ? 1 : 0) : (fr) => (ta(fr) || tb(fr) ? 1 : 0), node: n }, [a, b]);
     }
-    this.exprInstr((fr) => H.set(fr.s, t, tb(fr) ? 1 : 0), n);
+    this.exprInstr((fr) => fr.s[RUN].H.set(fr.s, t, tb(fr) ? 1 : 0), n);
     j.target = this.code.length;
     return { t: INT, ev: (fr) => fr.s[t], node: n };
   }
@@ -823,14 +816,13 @@ export class FnCompiler {
       return fold({ t: rt, ev: (fr) => (tc(fr) ? ea(fr) : eb(fr)), node: n }, [c, a, b]);
     }
     const t = this.temp();
-    const H = this.H;
     const ct = this.temp();
     const mark = this.code.length;
-    this.exprInstr((fr) => H.set(fr.s, ct, c.ev(fr)), n);
+    this.exprInstr((fr) => fr.s[RUN].H.set(fr.s, ct, c.ev(fr)), n);
     const jf = this.emit({ op: Op.JUMPF, loc: this.loc(n), ev: (fr) => fr.s[ct], target: -1 });
     const a = thenNode ? this.decay(this.expr(thenNode)) : { ...c, ev: (fr: Frame) => fr.s[ct] };
     let convA: Ev = a.ev;
-    this.exprInstr((fr) => H.set(fr.s, t, convA(fr)), n);
+    this.exprInstr((fr) => fr.s[RUN].H.set(fr.s, t, convA(fr)), n);
     const jend = this.emit({ op: Op.JUMP, loc: this.loc(n), target: -1 });
     const elseAt = this.code.length;
     const b = this.decay(this.expr(elseNode));
@@ -842,7 +834,7 @@ export class FnCompiler {
       if (c.cv !== undefined) return c.cv ? { ...a, t: rt, ev: convA, cv: a.cv !== undefined ? constOf(convA) : undefined } : { ...b, t: rt, ev: convB, cv: b.cv !== undefined ? constOf(convB) : undefined };
       return { t: rt, ev: (fr) => (tc(fr) ? convA(fr) : convB(fr)), node: n };
     }
-    this.exprInstr((fr) => H.set(fr.s, t, convB(fr)), n);
+    this.exprInstr((fr) => fr.s[RUN].H.set(fr.s, t, convB(fr)), n);
     jf.target = elseAt;
     jend.target = this.code.length;
     return { t: rt, ev: (fr) => fr.s[t], node: n };
@@ -879,18 +871,17 @@ export class FnCompiler {
       const ev = this.conv(this.decay(rhs), t, n);
       if (lv.slot !== undefined) {
         const slot = lv.slot;
-        const H = this.H;
-        return { t, ev: (fr) => { const v = ev(fr); H.set(fr.s, slot, v); return v; }, node: n };
+        return { t, ev: (fr) => { const v = ev(fr); fr.s[RUN].H.set(fr.s, slot, v); return v; }, node: n };
       }
       if (!lv.addr) throw this.err(n, `assignment to something that is not an lvalue`);
       const A = lv.addr;
       if (lv.bits) {
         const stor = this.bitStore(lv.bits);
         const back = narrowBits(lv.bits);
-        return { t, ev: (fr) => { const a = A(fr); const v = ev(fr); stor(a, v); return back(v); }, node: n };
+        return { t, ev: (fr) => { const a = A(fr); const v = ev(fr); stor(fr, a, v); return back(v); }, node: n };
       }
       const stor = this.store(t, n);
-      return { t, ev: (fr) => { const a = A(fr); const v = ev(fr); stor(a, v); return v; }, node: n };
+      return { t, ev: (fr) => { const a = A(fr); const v = ev(fr); stor(fr, a, v); return v; }, node: n };
     }
     const bop = ASSIGN_OPS[op];
     if (!bop) throw this.err(n, `operator '${op}'`);
@@ -945,9 +936,8 @@ export class FnCompiler {
         this.stmt(c, 'expression');
         const x = this.expr(c.namedChildren[0]!);
         const t = this.temp();
-        const H = this.H;
         const ev = this.decay(x).ev;
-        this.exprInstr((fr) => H.set(fr.s, t, ev(fr)), c);
+        this.exprInstr((fr) => fr.s[RUN].H.set(fr.s, t, ev(fr)), c);
         result = { t: this.decay(x).t, ev: (fr) => fr.s[t], node: block };
       } else this.statement(c);
     });
@@ -963,16 +953,15 @@ export class FnCompiler {
     const off = this.frameAlloc(size, Math.max(4, alignOf(t)));
     const items = this.initializer(t, n.childForFieldName('value')!);
     const B = this.BASE;
-    const mem = this.mem;
     this.exprInstr((fr) => {
       const a = fr.s[B] + off;
-      mem.fill(a, 0, size);
+      fr.s[RUN].mem.fill(a, 0, size);
       for (const s of items) s(fr, a);
     }, n);
     const addr = (fr: Frame): number => fr.s[B] + off;
     if (isAggregate(t)) return { t, ev: addr, addr, node: n };
     const ld = this.load(t, n);
-    return { t, ev: (fr) => ld(addr(fr)), addr, node: n };
+    return { t, ev: (fr) => ld(fr, addr(fr)), addr, node: n };
   }
 
   // ---- calls ----------------------------------------------------------------------------------
@@ -1036,6 +1025,7 @@ export class FnCompiler {
     if (!this.ctx) throw this.err(n, `a function call in a constant expression`);
     const evs: Ev[] = [];
     const loc = this.loc(n);
+    evs.push((fr) => fr.s[RUN]);
     let retOff = -1;
     const ret = ft.ret;
     if (ret.k === 'record') {
@@ -1104,13 +1094,12 @@ export class FnCompiler {
     const ev = this.conv(v, lv.t, n);
     if (lv.slot !== undefined) {
       const slot = lv.slot;
-      const H = this.H;
-      return (fr) => H.set(fr.s, slot, ev(fr));
+      return (fr) => fr.s[RUN].H.set(fr.s, slot, ev(fr));
     }
     if (!lv.addr) throw this.err(n, `an asm output that is not an lvalue`);
     const A = lv.addr;
     const stor = lv.bits ? this.bitStore(lv.bits) : this.store(lv.t, n);
-    return (fr) => stor(A(fr), ev(fr));
+    return (fr) => stor(fr, A(fr), ev(fr));
   }
 
   // ---- initializers ---------------------------------------------------------------------------
@@ -1123,24 +1112,22 @@ export class FnCompiler {
       if ('bytes' in it) {
         const bytes = it.bytes;
         const off = it.off;
-        const mem = this.mem;
-        return (_fr, base) => mem.write(base + off, Uint8Array.from(bytes));
+        return (fr, base) => fr.s[RUN].mem.write(base + off, Uint8Array.from(bytes));
       }
       if ('src' in it) {
         const ev = it.src.ev;
         const off = it.off;
         const size = it.size;
-        const mem = this.mem;
-        return (fr, base) => mem.copy(base + off, ev(fr), size);
+        return (fr, base) => fr.s[RUN].mem.copy(base + off, ev(fr), size);
       }
       const ev = this.guard(this.conv(this.decay(it.x), it.t, it.x.node), this.loc(it.x.node));
       const off = it.off;
       if (it.bits) {
         const stor = this.bitStore(it.bits);
-        return (fr, base) => stor(base + off, ev(fr));
+        return (fr, base) => stor(fr, base + off, ev(fr));
       }
       const stor = this.store(it.t, it.x.node);
-      return (fr, base) => stor(base + off, ev(fr));
+      return (fr, base) => stor(fr, base + off, ev(fr));
     });
   }
 
@@ -1279,6 +1266,9 @@ export class FnCompiler {
     const bodyNode = def.childForFieldName('body')!;
     collectAddressTaken(bodyNode, this.addressTaken);
     this.scope = new Scope(this.st.scope);
+    // slot RUN: the run, passed by every caller as a hidden first argument
+    this.nslots = RUN + 1;
+    this.vars.push({ name: '<run>', type: VOID as never, slot: RUN, param: true, from: 0, to: Infinity, loc: this.loc(def), home: 'slot', offset: 0 });
     const retRecord = f.type.ret.k === 'record';
     if (retRecord) {
       this.RETBUF = this.nslots++;
@@ -1302,9 +1292,6 @@ export class FnCompiler {
       this.vars.push({ name: p.name, type: p.type as never, slot, param: true, from: 0, to: Infinity, loc: this.loc(p.node), home: inMem ? 'memory' : 'slot', offset: v.off });
     });
     // the prologue: the frame's memory below the caller's, memory-resident parameters copied in
-    const k = this.k;
-    const H = this.H;
-    const mem = this.mem;
     const B = this.BASE;
     const S = this.SAVED;
     const loc = this.loc(def);
@@ -1316,18 +1303,19 @@ export class FnCompiler {
       ev: (fr) => {
         const size = this.frameSize;
         if (!size) return;
-        const sp = k.sp[0];
+        const run: RunState = fr.s[RUN];
+        const sp = run.sp[0];
         const base = (sp - size) & ~7;
-        if (base < k.stackBase) throw new CFault(loc, `stack overflow: ${f.name}() needs ${size} bytes of stack and the C stack is full (runaway recursion?)`);
-        H.set(fr.s, S, sp);
-        H.set(fr.s, B, base);
-        H.set(k.sp, 0, base);
+        if (base < run.stackBase) throw new CFault(loc, `stack overflow: ${f.name}() needs ${size} bytes of stack and the C stack is full (runaway recursion?)`);
+        run.H.set(fr.s, S, sp);
+        run.H.set(fr.s, B, base);
+        run.H.set(run.sp, 0, base);
         for (let i = 0; i < memParams.length; i++) {
           const p = memParams[i];
           const st = stores[i];
           try {
-            if (st) st(base + p.off, fr.s[p.slot]);
-            else mem.copy(base + p.off, fr.s[p.slot], (p.t as RecT).size);
+            if (st) st(fr, base + p.off, fr.s[p.slot]);
+            else run.mem.copy(base + p.off, fr.s[p.slot], (p.t as RecT).size);
           } catch (e) {
             throw asFault(e, loc);
           }
@@ -1354,8 +1342,6 @@ export class FnCompiler {
 
   private emitRet(value: TSNode | null, n: TSNode): void {
     const f = this.ctx!.entry;
-    const k = this.k;
-    const H = this.H;
     const S = this.SAVED;
     let ev: Ev | undefined;
     const ret = f.type.ret;
@@ -1365,10 +1351,9 @@ export class FnCompiler {
         if (x.t.k !== 'record') throw this.err(value, `returning ${typeName(x.t)} from a function returning ${typeName(ret)}`);
         const R = this.RETBUF;
         const size = ret.size;
-        const mem = this.mem;
         const src = x.ev;
         ev = (fr) => {
-          mem.copy(fr.s[R], src(fr), size);
+          fr.s[RUN].mem.copy(fr.s[R], src(fr), size);
           return fr.s[R];
         };
       } else if (ret.k === 'void') ev = x.ev;
@@ -1382,7 +1367,7 @@ export class FnCompiler {
       loc,
       ev: this.guard((fr) => {
         const r = body ? body(fr) : undefined;
-        if (this.frameSize) H.set(k.sp, 0, fr.s[S]);
+        if (this.frameSize) fr.s[RUN].H.set(fr.s[RUN].sp, 0, fr.s[S]);
         return ret.k === 'void' ? undefined : r;
       }, loc),
     };
@@ -1656,26 +1641,24 @@ export class FnCompiler {
           const items = isAggregate(type) ? this.initializer(type, init) : null;
           const B = this.BASE;
           const off = v.off;
-          const mem = this.mem;
           if (items) {
             const lastIsWhole = init.type !== 'initializer_list' && !this.isStringFor(type, init);
             this.exprInstr((fr) => {
               const a = fr.s[B] + off;
-              if (!lastIsWhole) mem.fill(a, 0, size);
+              if (!lastIsWhole) fr.s[RUN].mem.fill(a, 0, size);
               for (const s of items) s(fr, a);
             }, init);
           } else {
             const x = this.expr(init.type === 'initializer_list' ? init.namedChildren[0]! : init);
             const ev = this.conv(this.decay(x), type, init);
             const stor = this.store(type, init);
-            this.exprInstr((fr) => stor(fr.s[B] + off, ev(fr)), init);
+            this.exprInstr((fr) => stor(fr, fr.s[B] + off, ev(fr)), init);
           }
         } else {
           const x = this.expr(init.type === 'initializer_list' ? init.namedChildren[0]! : init);
           const ev = this.conv(this.decay(x), type, init);
           const slot = v.slot;
-          const H = this.H;
-          this.exprInstr((fr) => H.set(fr.s, slot, ev(fr)), init);
+          this.exprInstr((fr) => fr.s[RUN].H.set(fr.s, slot, ev(fr)), init);
         }
       }
       // in scope from its declarator on (its own initializer sees it, as in C)
@@ -1718,20 +1701,6 @@ function fold(x: X, ops: X[]): X {
     }
   }
   return x;
-}
-
-function constAddr(x: X): number | undefined {
-  const c = (x as { caddr?: number }).caddr;
-  if (c !== undefined) return c;
-  if (x.addr) {
-    try {
-      const a = x.addr(null as unknown as Frame);
-      return typeof a === 'number' && !Number.isNaN(a) ? a : undefined;
-    } catch {
-      return undefined;
-    }
-  }
-  return undefined;
 }
 
 function narrowBits(b: Bits): (v: number) => number {

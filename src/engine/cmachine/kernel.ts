@@ -11,8 +11,11 @@ import type { Node as TSNode, Tree } from 'web-tree-sitter';
 import { CError, formatLoc, type CFunction, type Frame, type Instr, type Loc, type NativeFunction } from '../code';
 import type { History } from '../history';
 import type { SourceMap } from '../front/sourcemap';
-import { Memory, type MemoryOptions } from '../memory/memory';
+import { Memory, type BlockKind, type MemoryOptions } from '../memory/memory';
 import type { AsmNativeDef, NativeDef } from './native';
+import { RUN, type RunState } from './runstate';
+import { History as HistoryClass } from '../history';
+import type { Machine } from '../machine';
 import { CFault, asFault, decodeString, parseIntLiteral } from './support';
 export { CFault };
 import { FnCompiler, type X } from './body';
@@ -60,7 +63,9 @@ export interface Unit {
 export interface KernelOptions {
   units: Unit[];
   parse: CParse;
-  history: History;
+  /** a History for a first run made at load (`run0`, and `mem`/`H`/`sp` for a single-run caller); runs are made with newRun */
+  history?: History;
+  /** each run's memory options */
   memory?: MemoryOptions;
   /** natives by name: they replace a C function of the same name (listed in `replaced`) */
   natives?: Record<string, NativeDef>;
@@ -143,8 +148,15 @@ const BUILTIN_PURE = new Set(['__builtin_constant_p']);
 
 /** The compiled kernel: memory with its globals, functions by name, and what was replaced or refused. */
 export class Kernel {
-  readonly mem: Memory;
-  readonly H: History;
+  /** the load image: every block handed out at load, globals initialized, string literals (never run in) */
+  readonly image: Memory;
+  private readonly imageRun: RunState;
+  /** the blocks of the image in order: a run hands out the same ones and gets the same addresses */
+  private readonly plan: { size: number; align: number; kind: BlockKind; label: string; start: number }[] = [];
+  /** runs made from this compile (bytes written lazily into the image are written into them too) */
+  private readonly runs: WeakRef<CRun>[] = [];
+  /** the run made at load when `history` is given */
+  run0: CRun | undefined;
   /** every C function made (in `index` order) */
   readonly functions: CFunction[] = [];
   /** external functions and natives by name */
@@ -161,8 +173,6 @@ export class Kernel {
   readonly undefinedGlobals: string[] = [];
   /** constructs found refused in the bodies compiled so far (asm...) */
   readonly refusals: Refusal[] = [];
-  /** the stack pointer, a History-logged cell */
-  readonly sp: number[] = [0];
   stackBase = 0;
   stackTop = 0;
   /** milliseconds spent per phase at load */
@@ -183,8 +193,8 @@ export class Kernel {
   private nativeRefs = new Map<string, NativeFunction>();
 
   constructor(readonly opts: KernelOptions) {
-    this.H = opts.history;
-    this.mem = new Memory(this.H, opts.memory);
+    this.image = new Memory(new HistoryClass({ record: false }), { limit: opts.memory?.limit });
+    this.imageRun = { mem: this.image, H: new HistoryClass({ record: false }), sp: [0], stackBase: 0 };
     this.natives = opts.natives ?? {};
     this.asm = opts.asm ?? {};
   }
@@ -227,12 +237,11 @@ export class Kernel {
     this.link(errors);
     if (errors.length) throw new LoadError(errors);
     const reserve = this.opts.reserve ?? strBytes + (64 << 10);
-    this.reserveAt = this.mem.alloc(reserve, 8, 'string', 'string literals and static locals');
+    this.reserveAt = this.imageAlloc(reserve, 8, 'string', 'string literals and static locals');
     this.reserveEnd = this.reserveAt + reserve;
     const stack = this.opts.stackSize ?? 256 << 10;
-    this.stackBase = this.mem.alloc(stack, 16, 'stack', 'the C stack');
+    this.stackBase = this.imageAlloc(stack, 16, 'stack', 'the C stack');
     this.stackTop = this.stackBase + stack;
-    this.H.set(this.sp, 0, this.stackTop);
     for (const g of this.allGlobals) {
       try {
         this.initGlobal(g);
@@ -245,7 +254,62 @@ export class Kernel {
     if (errors.length) throw new LoadError(errors);
     if (this.opts.eager) this.compileAll();
     lap('bodies');
+    if (this.opts.history) this.run0 = this.newRun(this.opts.history);
     return this;
+  }
+
+  private imageAlloc(size: number, align: number, kind: BlockKind, label: string): number {
+    const start = this.image.alloc(size, align, kind, label);
+    this.plan.push({ size, align, kind, label, start });
+    return start;
+  }
+
+  /**
+   * A run of this compile: its own Memory on `H` holding the load image (the same blocks at the
+   * same addresses, the initial bytes copied in before any stop), and its stack pointer.
+   */
+  newRun(H: History, opts: MemoryOptions = this.opts.memory ?? {}): CRun {
+    const mem = new Memory(H, opts);
+    for (const b of this.plan) {
+      const a = mem.alloc(b.size, b.align, b.kind, b.label);
+      if (a !== b.start) throw new Error(`internal: block ${b.label} at 0x${a.toString(16)}, the image has it at 0x${b.start.toString(16)}`);
+    }
+    mem.bytes.set(this.image.bytes.subarray(0, this.image.top));
+    const run = new CRun(this, mem, H, this.stackBase);
+    H.set(run.sp, 0, this.stackTop);
+    this.runs.push(new WeakRef(run));
+    return run;
+  }
+
+  /** Every memory holding the image: the image's and each live run's (for bytes placed lazily). */
+  private *imageMemories(): Generator<Memory> {
+    yield this.image;
+    for (let i = 0; i < this.runs.length; i++) {
+      const r = this.runs[i].deref();
+      if (r) yield r.mem;
+      else this.runs.splice(i--, 1);
+    }
+  }
+
+  /** Starts `fn(args)` as a call chain of `machine` in `run` (the run goes first, as every call passes it). */
+  enter(machine: Machine, fn: CFunction, args: any[], run: RunState = this.requireRun0()): void {
+    machine.enter(fn, [run, ...args]);
+  }
+
+  private requireRun0(): CRun {
+    if (!this.run0) throw new Error('no run: load with a history, or make one with newRun');
+    return this.run0;
+  }
+
+  /** the first run's memory, history and stack pointer (a single-run caller's convenience) */
+  get mem(): Memory {
+    return this.requireRun0().mem;
+  }
+  get H(): History {
+    return this.requireRun0().H;
+  }
+  get sp(): number[] {
+    return this.requireRun0().sp;
   }
 
   /** Compiles every function body now; returns the compile errors (a body with one is refused when called). */
@@ -338,8 +402,7 @@ export class Kernel {
       case 'union_specifier':
         return this.record(t, scope, st, t.type === 'union_specifier');
       case 'enum_specifier':
-        this.enumSpec(t, scope, st);
-        return INT;
+        return this.enumSpec(t, scope, st);
       case 'macro_type_specifier':
         throw this.err(t, st, `a macro used as a type`);
       default:
@@ -454,12 +517,16 @@ export class Kernel {
     return r;
   }
 
-  private enumSpec(t: TSNode, scope: Scope, st: UnitState): void {
+  /** gcc's type for an enum: unsigned int when no enumerator is negative, else int */
+  private readonly enumTypes = new Map<string, CT>();
+
+  private enumSpec(t: TSNode, scope: Scope, st: UnitState): CT {
     const name = t.childForFieldName('name');
     if (name) scope.tags.set(name.text, 'enum');
     const body = t.childForFieldName('body');
-    if (!body) return;
+    if (!body) return (name && this.enumTypes.get(name.text)) || UINT;
     let next = 0;
+    let negative = false;
     for (const e of body.namedChildren) {
       if (!e || e.type !== 'enumerator') continue;
       const v = e.childForFieldName('value');
@@ -467,8 +534,12 @@ export class Kernel {
       const n = e.childForFieldName('name')!.text;
       scope.ord.set(n, { k: 'const', value: next });
       if (!this.constants.has(n)) this.constants.set(n, next);
+      if (next < 0) negative = true;
       next = (next + 1) | 0;
     }
+    const type = negative ? INT : UINT;
+    if (name && !this.enumTypes.has(name.text)) this.enumTypes.set(name.text, type);
+    return type;
   }
 
   /** A declarator applied to a base type: the declared name (or '') and its type. */
@@ -738,7 +809,7 @@ export class Kernel {
       if (!this.fnByName.has(name)) this.fnByName.set(name, this.nativeRef(name, { k: 'func', ret: INT, params: [], variadic: true, proto: false }, def));
     }
     // function addresses: 4 bytes each in one 'function' block
-    this.fnBase = this.mem.alloc(4 * (n + 1), 4, 'function', 'functions');
+    this.fnBase = this.imageAlloc(4 * (n + 1), 4, 'function', 'functions');
     let i = 1;
     for (const f of this.allFns) {
       f.addr = this.fnBase + 4 * i;
@@ -755,14 +826,13 @@ export class Kernel {
         throw new CError(g.loc, `'${g.name}' has an incomplete type ${typeName(g.type)}`);
       }
       if (!g.defined) this.undefinedGlobals.push(g.name);
-      g.addr = this.mem.alloc(size, Math.max(4, alignOf(g.type)), 'global', g.static ? `${g.unit.unit.path}:${g.name}` : g.name);
+      g.addr = this.imageAlloc(size, Math.max(4, alignOf(g.type)), 'global', g.static ? `${g.unit.unit.path}:${g.name}` : g.name);
     }
   }
 
   private nativeRef(name: string, type: FnT, def: NativeDef): NativeFunction {
     let ref = this.nativeRefs.get(name);
     if (ref) return ref;
-    const mem = this.mem;
     ref = {
       kind: 'native',
       name,
@@ -771,7 +841,8 @@ export class Kernel {
       effect: def.effect,
       impl: (args: any[], loc: Loc) => {
         try {
-          return def.fn(mem, args, loc);
+          // the caller passes its run first, as to every function
+          return def.fn((args[0] as RunState).mem, args.slice(1), loc);
         } catch (e) {
           throw asFault(e, loc);
         }
@@ -877,8 +948,10 @@ export class Kernel {
     let a = this.strings.get(key);
     if (a === undefined) {
       a = this.reserve(bytes.length + 1, 1, 'a string literal', loc);
-      this.mem.bytes.set(bytes, a);
-      this.mem.bytes[a + bytes.length] = 0;
+      for (const m of this.imageMemories()) {
+        m.bytes.set(bytes, a);
+        m.bytes[a + bytes.length] = 0;
+      }
       this.strings.set(key, a);
     }
     return a;
@@ -918,9 +991,11 @@ export class Kernel {
 
   /** Runs a static local's initializer into memory as part of the load image (unlogged). */
   rawInit(g: GlobalEntry, init: TSNode, scope: Scope): void {
-    const fc = new FnCompiler(this, g.unit, null, scope);
-    fc.mem = rawMemory(this.mem);
-    for (const s of fc.initializer(g.type, init)) s(null as unknown as Frame, g.addr);
+    const stores = new FnCompiler(this, g.unit, null, scope).initializer(g.type, init);
+    for (const m of this.imageMemories()) {
+      const fr = { fn: null, s: [0, { mem: rawMemory(m), H: this.imageRun.H, sp: [0], stackBase: 0 }] } as unknown as Frame;
+      for (const s of stores) s(fr, g.addr);
+    }
   }
 
   // ---- global initializers --------------------------------------------------------------------
@@ -929,7 +1004,25 @@ export class Kernel {
     if (!g.init || !g.addr) return;
     const fc = new FnCompiler(this, g.unit, null, g.unit.scope);
     const stores = fc.initializer(g.type, g.init);
-    for (const s of stores) s(null as unknown as Frame, g.addr);
+    const fr = { fn: null, s: [0, this.imageRun] } as unknown as Frame;
+    for (const s of stores) s(fr, g.addr);
+  }
+}
+
+/** One run of a compiled kernel: its memory, history and stack pointer. */
+export class CRun implements RunState {
+  /** the C stack pointer, a History-logged cell */
+  readonly sp: number[] = [0];
+  constructor(
+    readonly kernel: Kernel,
+    readonly mem: Memory,
+    readonly H: History,
+    readonly stackBase: number,
+  ) {}
+
+  /** Starts `fn(args)` as `machine`'s call chain in this run. */
+  enter(machine: Machine, fn: CFunction, args: any[]): void {
+    this.kernel.enter(machine, fn, args, this);
   }
 }
 
@@ -978,7 +1071,7 @@ function refusalBody(fn: CFunction, err: CError): { code: Instr[]; nslots: numbe
       { op: 0 /* STMT */, loc: err.loc, what: 'refused' },
       { op: 1 /* EXPR */, loc: err.loc, ev: thrower },
     ],
-    nslots: 1 + fn.type.params.length,
+    nslots: RUN + 2 + fn.type.params.length,
     vars: [],
   };
 }
