@@ -215,7 +215,7 @@ export async function interpreterRun(protocol: string, inputs: ReleaseInputs = I
     const t1 = performance.now();
     const m = new Machine(k as unknown as Program, H);
     m.budget = Number.MAX_SAFE_INTEGER;
-    m.enter(k.cfunction('main'), []);
+    k.enter(m, k.cfunction('main'), []);
     let status = 0;
     try {
       if (process.env.TRACE_FN) {
