@@ -28,6 +28,10 @@ const SLOW = [
   ['test/examples.test.ts', 'runs every example to the end'],
   ['test/layers.test.ts', 'starts ESLint'],
   ['test/front/gcc-preprocess.test.ts', 'runs gcc -E on the release files and on random macro programs'],
+  ['test/cmachine/differential.test.ts', 'builds and runs 65 C programs with gcc -m32 under qemu-i386'],
+  ['test/cmachine/expressions.test.ts', 'builds generated expression programs with gcc -m32, runs them under qemu-i386'],
+  ['test/cmachine/layout-gcc.test.ts', 'builds a layout probe of every release type with gcc -m32, runs it under qemu-i386'],
+  ['test/cmachine/release.test.ts', 'preprocesses, parses and compiles the seven release files several times'],
 ];
 
 function find(dir, out = []) {

@@ -1,0 +1,24 @@
+// Preprocesses C files into the compiler's translation units (the host reads the files).
+
+import { preprocess, type PPHost, type PPOptions } from '../front/preprocess';
+import { CError } from '../code';
+import { LoadError, type Unit } from './kernel';
+
+/** The release files the kernel runs, relative to the release folder. */
+export const RELEASE_FILES = ['net/inet/tcp.c', 'net/inet/sock.c', 'net/inet/af_inet.c', 'net/inet/timer.c', 'net/inet/skbuff.c', 'kernel/sched.c', 'net/inet/ip.c'];
+
+/** What gcc predefines for the kernel build the project mirrors. */
+export const RELEASE_DEFINES: Readonly<Record<string, string>> = { __KERNEL__: '1', __GNUC__: '2', __GNUC_MINOR__: '7', __i386__: '1', __linux__: '1', __OPTIMIZE__: '1' };
+
+/** Each file preprocessed into a unit; a preprocessor error is a LoadError naming file:line:col. */
+export function preprocessUnits(paths: string[], host: PPHost, options: PPOptions, machine: (path: string) => boolean = () => false): Unit[] {
+  const errors: CError[] = [];
+  const units: Unit[] = [];
+  for (const path of paths) {
+    const r = preprocess(path, host, options);
+    for (const d of r.diagnostics) if (d.severity === 'error') errors.push(new CError({ file: d.file, line: d.line, column: d.col, endLine: d.line, endColumn: d.col + 1 }, d.message));
+    units.push({ path, text: r.text, map: r.map, texts: r.texts, machine: machine(path) });
+  }
+  if (errors.length) throw new LoadError(errors);
+  return units;
+}
