@@ -408,6 +408,8 @@ export interface WorkbenchOptions {
   extensions?: string[];
   /** VS Code's display language (code-server --locale) */
   locale?: string;
+  /** runs after the extensions are installed, before code-server starts */
+  beforeStart?: (dirs: { userDataDir: string; extensionsDir: string }) => void;
 }
 
 /** The before hook of an e2e file: packages, installs, starts code-server and the browser. */
@@ -442,6 +444,7 @@ export async function openWorkbench(o: WorkbenchOptions): Promise<void> {
   cs.installExtension(vsix, extensionsDir);
   for (const x of o.extensions ?? []) cs.installExtension(x, extensionsDir);
   timings.installVsix = Date.now() - t0;
+  o.beforeStart?.({ userDataDir, extensionsDir });
   t0 = Date.now();
   server = await cs.startCodeServer({ folder: workspace, port: await freePort(), userDataDir, extensionsDir, quiet: true, trust: !o.untrusted, locale: o.locale });
   tree = pt.watchTree(server.child.pid!);
