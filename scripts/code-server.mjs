@@ -52,8 +52,9 @@ const FORCED = {
  * Starts code-server on 127.0.0.1:port serving `folder`, with its own user data (workspace trust
  * off, so the folder is trusted; READABLE_DEFAULTS) and extensions dirs. Resolves when it answers HTTP.
  * `trust: false` leaves workspace trust on: the folder opens untrusted (Restricted Mode).
+ * `locale` sets VS Code's display language (a language pack for it must be installed).
  */
-export async function startCodeServer({ folder, port, userDataDir, extensionsDir, quiet = false, trust = true }) {
+export async function startCodeServer({ folder, port, userDataDir, extensionsDir, quiet = false, trust = true, locale }) {
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
   const settingsPath = join(userDataDir, 'User', 'settings.json');
   const own = existsSync(settingsPath) ? JSON.parse(readFileSync(settingsPath, 'utf8') || '{}') : {};
@@ -62,7 +63,7 @@ export async function startCodeServer({ folder, port, userDataDir, extensionsDir
   writeFileSync(settingsPath, JSON.stringify(settings, null, 2));
   const [cmd, args] = codeServer([
     '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check',
-    ...(trust ? ['--disable-workspace-trust'] : []), '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, folder,
+    ...(trust ? ['--disable-workspace-trust'] : []), ...(locale ? ['--locale', locale] : []), '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, folder,
   ]);
   const child = spawn(cmd, args, { stdio: quiet ? 'ignore' : ['ignore', 'inherit', 'inherit'] });
   const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(folder)}`;

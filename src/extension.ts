@@ -29,7 +29,7 @@ class ConfigurationProvider implements vscode.DebugConfigurationProvider {
     if (!mayRun()) return undefined;
     if (!config.type && !config.request && !config.name) {
       const doc = vscode.window.activeTextEditor?.document;
-      if (doc?.languageId === LANGUAGE_ID) return scenarioConfig(doc.uri);
+      if (doc?.languageId === LANGUAGE_ID) config = scenarioConfig(doc.uri);
     }
     if (!config.scenario) {
       const doc = vscode.window.activeTextEditor?.document;
@@ -39,6 +39,8 @@ class ConfigurationProvider implements vscode.DebugConfigurationProvider {
         return undefined;
       }
     }
+    // the setting tcpCloseDebugger.stepBudget, unless the launch configuration names its own
+    if (config.stepBudget === undefined) config.stepBudget = vscode.workspace.getConfiguration('tcpCloseDebugger').get<number>('stepBudget');
     return config;
   }
 }

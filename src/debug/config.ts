@@ -13,6 +13,8 @@ export interface LaunchArguments {
   stopOnEntry?: boolean;
   /** 'line': step through the kernel C; 'event': next/step in go from scenario event to event */
   stepBy?: StepBy;
+  /** how many C statements one call chain may run before it is stopped as an endless loop */
+  stepBudget?: number;
 }
 
 /** package.json's contributes.debuggers[0].configurationAttributes.launch, as one source. */
@@ -40,6 +42,11 @@ export const LAUNCH_SCHEMA = {
       description: 'What one step is: a line of the kernel C, or a whole scenario event.',
       default: 'line',
     },
+    stepBudget: {
+      type: 'integer',
+      minimum: 1,
+      description: 'How many C statements one call chain may run before it is stopped as an endless loop (default: the setting tcpCloseDebugger.stepBudget).',
+    },
   },
 } as const;
 
@@ -51,5 +58,6 @@ export function checkLaunchArguments(a: unknown): LaunchArguments | string {
   if (o.kernelSource !== undefined && typeof o.kernelSource !== 'string') return "launch: 'kernelSource' must be a path to a tcp.c";
   if (o.stopOnEntry !== undefined && typeof o.stopOnEntry !== 'boolean') return "launch: 'stopOnEntry' must be true or false";
   if (o.stepBy !== undefined && o.stepBy !== 'line' && o.stepBy !== 'event') return "launch: 'stepBy' must be 'line' or 'event'";
-  return { scenario: o.scenario, kernelSource: o.kernelSource as string | undefined, stopOnEntry: o.stopOnEntry as boolean | undefined, stepBy: o.stepBy as StepBy | undefined };
+  if (o.stepBudget !== undefined && !(typeof o.stepBudget === 'number' && Number.isInteger(o.stepBudget) && o.stepBudget >= 1)) return "launch: 'stepBudget' must be a whole number of statements, 1 or more";
+  return { scenario: o.scenario, kernelSource: o.kernelSource as string | undefined, stopOnEntry: o.stopOnEntry as boolean | undefined, stepBy: o.stepBy as StepBy | undefined, stepBudget: o.stepBudget as number | undefined };
 }

@@ -212,7 +212,7 @@ export class TcpCloseSession extends LoggingDebugSession {
     const args = this.args!;
     this.disposeRun();
     try {
-      this.run = await loadRun({ scenarioPath: args.scenario, kernelPath: args.kernelSource });
+      this.run = await loadRun({ scenarioPath: args.scenario, kernelPath: args.kernelSource, stepBudget: args.stepBudget });
     } catch (e) {
       if (!(e instanceof RunSetupError)) throw e;
       const lines = [...e.diagnostics.map((d) => `${d.file}:${d.range.start.line}:${d.range.start.column}: ${d.message}`), ...e.kernelErrors.map((k) => `${k.loc.file}:${k.loc.line}:${k.loc.column}: ${k.detail}`)];

@@ -143,6 +143,14 @@ export class NotesComments implements vscode.Disposable {
       if (!store) continue;
       const range = new vscode.Range(Math.max(0, (p.line ?? 1) - 1), 0, Math.max(0, (p.line ?? 1) - 1), 0);
       let t = m.get(p.note.id);
+      if (t && t.label !== undefined && this.labelOf(p) === undefined && !p.note.comments.some((c) => this.editing.has(c.id))) {
+        // a label cannot be taken away (VS Code keeps showing the old one when it is set to
+        // undefined or ''): the thread is made again without one, open (it was just acted on)
+        t.dispose();
+        t = this.controller.createCommentThread(doc.uri, range, []);
+        t.collapsibleState = vscode.CommentThreadCollapsibleState.Expanded;
+        m.set(p.note.id, t);
+      }
       if (!t) {
         t = this.controller.createCommentThread(doc.uri, range, []);
         t.collapsibleState = vscode.CommentThreadCollapsibleState.Collapsed;
@@ -159,14 +167,18 @@ export class NotesComments implements vscode.Disposable {
     }
   }
 
+  /** The thread's title: orphaned, tied to a moment, or its line changed; none for a note in place. */
+  private labelOf(p: Placed): string | undefined {
+    const n = p.note;
+    if (p.line === undefined) return vscode.l10n.t('Orphaned note: its line ({0}, line {1}) is gone: {2}', n.function ?? n.file, n.line, n.text);
+    return ordinalLabel(n) ?? (p.how === 'fuzzy' || p.how === 'file-fuzzy' ? vscode.l10n.t('The line changed since this note was written: {0}', n.text) : undefined);
+  }
+
   private fill(t: vscode.CommentThread, p: Placed): void {
     const n = p.note;
     t.canReply = true;
     t.contextValue = p.line === undefined ? 'orphaned' : n.at ? 'tied' : 'untied';
-    t.label =
-      p.line === undefined
-        ? vscode.l10n.t('Orphaned note: its line ({0}, line {1}) is gone: {2}', n.function ?? n.file, n.line, n.text)
-        : ordinalLabel(n) ?? (p.how === 'fuzzy' || p.how === 'file-fuzzy' ? vscode.l10n.t('The line changed since this note was written: {0}', n.text) : undefined);
+    t.label = this.labelOf(p);
     const editingHere = n.comments.some((c) => this.editing.has(c.id));
     if (editingHere) return; // keep the edit box the user is typing in
     t.comments = n.comments.map((c) => new NoteCommentView(n.id, c, t));

@@ -114,7 +114,11 @@ export function exportMarkdown(run: Run, steps: ExportStep[], opts: ExportOption
             ? `failed expectation — ${label(run.scenario.file)}:${at.line}`
             : stop.kind === 'error'
               ? `fault in the C — ${stop.loc ? `${label(stop.loc.file)}:${stop.loc.line}` : ''}`
-              : `scenario event — ${label(run.scenario.file)}:${at.line}`;
+              : stop.item?.kind === 'timer'
+                ? `timer — ${stop.item.socket}'s \`sk->${stop.item.which}\` fires`
+                : stop.item && stop.item.kind !== 'event'
+                  ? `segment — from ${stop.item.seg.from} to ${stop.item.socket}`
+                  : `scenario event — ${label(run.scenario.file)}:${at.line}`;
     out.push(`## ${i + 1}. ${where}`, '');
     out.push(`*Stop ${n}, at ${duration(stop.clock)} (${stop.clock} jiffies)${stop.socket ? `, socket \`${stop.socket}\`` : ''}: ${describeItem(run, snap)}.*`, '');
     if (step.warning) out.push(`> **Note:** ${step.warning}`, '');

@@ -12,7 +12,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Frame, type Locator, type Page } from 'playwright-core';
 
 export const root = join(__dirname, '..', '..');
 
@@ -31,7 +31,7 @@ export let outDir = join(root, 'test-results', 'e2e');
 interface CodeServerModule {
   ensureCodeServer(): Promise<void>;
   installExtension(vsix: string, extensionsDir: string): void;
-  startCodeServer(o: { folder: string; port: number; userDataDir: string; extensionsDir: string; quiet?: boolean; trust?: boolean }): Promise<{ child: ChildProcess; url: string }>;
+  startCodeServer(o: { folder: string; port: number; userDataDir: string; extensionsDir: string; quiet?: boolean; trust?: boolean; locale?: string }): Promise<{ child: ChildProcess; url: string }>;
 }
 interface ProcessTreeModule {
   stopTree(pid: number | undefined, graceMs?: number, known?: number[]): Promise<void>;
@@ -74,6 +74,8 @@ function freePort(): Promise<number> {
 const tmp = mkdtempSync(join(tmpdir(), 'tcp-close-e2e-'));
 /** the folder code-server opens: a copy of examples/ */
 export const workspace = join(tmp, 'examples');
+/** this run's own scratch folder (removed with it) */
+export const scratch = join(tmp, 'scratch');
 const userDataDir = join(tmp, 'user-data');
 const extensionsDir = join(tmp, 'extensions');
 let server: { child: ChildProcess; url: string } | undefined;
@@ -152,9 +154,12 @@ export async function runCommand(label: string): Promise<void> {
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible', timeout: T(10_000) });
   await input.fill(`>${label}`);
-  // the first row once it is the command (the list filters as it is typed)
-  await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: label }).first().waitFor({ timeout: T(10_000) });
-  await page.keyboard.press('Enter');
+  // the row of that very command (the list filters as it is typed, fuzzily: "Play Walkthrough" also
+  // finds "Play the Passive Close Walkthrough", which may come first): its label ends with `label`
+  const esc = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const row = page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: new RegExp(`(^|: )${esc}$`) }) }).first();
+  await row.waitFor({ timeout: T(10_000) });
+  await row.click();
 }
 
 export interface Here {
@@ -220,6 +225,79 @@ export async function stepKey(key: 'F10' | 'F11'): Promise<Here> {
   const before = await currentLine();
   await page.keyboard.press(key);
   return nextStop(before, key);
+}
+
+/** The live panel's frame (a webview: frames inside the page). */
+export async function panelFrame(ms = T(15_000)): Promise<Frame> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    for (const f of page.frames()) {
+      if (f !== page.mainFrame() && (await f.locator('article[data-socket]').count().catch(() => 0))) return f;
+    }
+    await page.waitForTimeout(100);
+  }
+  throw new Error('the live panel is not shown');
+}
+
+/** The panel's stop number, once the panel shows the stop VS Code shows (`here`). */
+export async function panelStop(here: Here): Promise<number> {
+  const frame = await panelFrame();
+  const deadline = Date.now() + T(15_000);
+  let where = '';
+  // a C line's location reads "tcp_fin · tcp.c:1210"; a scenario event has none (its kind is in the stop's label)
+  const scenario = here.uri.endsWith('.tcpscenario');
+  while (Date.now() < deadline) {
+    where = (await frame.locator('header.top button.location').innerText().catch(() => '')).trim();
+    const kind = /· (\w+)$/.exec((await frame.locator('header.top .stop-label').innerText().catch(() => '')).trim())?.[1];
+    const located = await frame.locator('header.top button.location').isVisible().catch(() => false);
+    if (scenario ? !located && kind !== undefined && kind !== 'statement' : located && where.endsWith(`:${here.frameLine}`)) {
+      const label = await frame.locator('header.top .stop-label').innerText();
+      const m = /^stop (\d+) of/.exec(label.trim());
+      assert.ok(m, `panel stop label: ${JSON.stringify(label)}`);
+      return Number(m[1]);
+    }
+    await page.waitForTimeout(100);
+  }
+  throw new Error(`the live panel does not show line ${here.frameLine} (${here.frame}): it shows ${JSON.stringify(where)}`);
+}
+
+/**
+ * Opens a new note's form through the Comments UI: hovers the gutter of a line until the comment
+ * `+` shows there, and clicks it. The line: the debugger's current line, or line `n` of the editor
+ * whose document's path ends with `file`.
+ */
+export async function noteFormAtLine(at?: { file: string; n: number }): Promise<Locator> {
+  const gutterRow = () =>
+    page.evaluate((at) => {
+      const document = (globalThis as any).document;
+      let row: any;
+      if (!at) {
+        const deco = document.querySelector('.view-overlays .debug-top-stack-frame-line');
+        const editor = deco.closest('.monaco-editor');
+        const top = deco.parentElement.style.top;
+        row = [...editor.querySelectorAll('.margin-view-overlays > div')].find((l: any) => l.style.top === top);
+      } else {
+        const editor = [...document.querySelectorAll('.monaco-editor')].find((e: any) => (e.getAttribute('data-uri') ?? '').endsWith(at.file)) as any;
+        row = editor && [...editor.querySelectorAll('.margin-view-overlays > div')].find((r: any) => Number(r.querySelector('.line-numbers')?.textContent) === at.n);
+      }
+      if (!row) return null;
+      const r = row.getBoundingClientRect();
+      const g = row.querySelector('.comment-range-glyph')?.getBoundingClientRect();
+      return { y: r.y + r.height / 2, x: r.x + r.width - 10, glyph: g ? { x: g.x + g.width / 2, y: g.y + g.height / 2 } : null };
+    }, at ?? null);
+  let row = await gutterRow();
+  assert.ok(row, `the line is not in view: ${JSON.stringify(at ?? 'the current line')}`);
+  const deadline = Date.now() + T(10_000);
+  while (!row?.glyph && Date.now() < deadline) {
+    await page.mouse.move(row!.x - ((Date.now() / 100) % 8), row!.y);
+    await page.waitForTimeout(100);
+    row = await gutterRow();
+  }
+  assert.ok(row?.glyph, `no comment \`+\` in the gutter of ${JSON.stringify(at ?? 'the current line')}`);
+  await page.mouse.click(row.glyph.x, row.glyph.y);
+  const form = page.locator('.review-widget .comment-form').first();
+  await form.waitFor({ timeout: T(10_000) });
+  return form;
 }
 
 /** Rows of the Variables view as "name: value", the scopes as "[scope]". */
@@ -326,6 +404,12 @@ export interface WorkbenchOptions {
   settings?: Record<string, unknown>;
   /** user keybindings.json (a way to run a command the menus hide) */
   keybindings?: { key: string; command: string }[];
+  /** more extensions to install beside ours (.vsix files or extension folders), made by the test */
+  extensions?: string[];
+  /** VS Code's display language (code-server --locale) */
+  locale?: string;
+  /** runs after the extensions are installed, before code-server starts */
+  beforeStart?: (dirs: { userDataDir: string; extensionsDir: string }) => void;
 }
 
 /** The before hook of an e2e file: packages, installs, starts code-server and the browser. */
@@ -358,9 +442,11 @@ export async function openWorkbench(o: WorkbenchOptions): Promise<void> {
   cpSync(join(root, 'examples'), workspace, { recursive: true });
   t0 = Date.now();
   cs.installExtension(vsix, extensionsDir);
+  for (const x of o.extensions ?? []) cs.installExtension(x, extensionsDir);
   timings.installVsix = Date.now() - t0;
+  o.beforeStart?.({ userDataDir, extensionsDir });
   t0 = Date.now();
-  server = await cs.startCodeServer({ folder: workspace, port: await freePort(), userDataDir, extensionsDir, quiet: true, trust: !o.untrusted });
+  server = await cs.startCodeServer({ folder: workspace, port: await freePort(), userDataDir, extensionsDir, quiet: true, trust: !o.untrusted, locale: o.locale });
   tree = pt.watchTree(server.child.pid!);
   // interrupted (Ctrl+C): the after hook may not run; stop code-server here, then go
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
@@ -389,7 +475,8 @@ export async function openWorkbench(o: WorkbenchOptions): Promise<void> {
 export async function openFile(name: string): Promise<void> {
   const row = page.locator('.explorer-folders-view .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) });
   await row.first().click({ timeout: T(15_000) });
-  await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: T(15_000) });
+  // by the tab's file name (the live panel's tab title names the scenario too)
+  await page.locator(`.tabs-container .tab.active[data-resource-name="${name}"]`).first().waitFor({ timeout: T(15_000) });
 }
 
 /** The URL that opens the workspace in code-server. */

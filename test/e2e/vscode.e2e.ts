@@ -36,6 +36,9 @@ import {
   outDir,
   page,
   panelLog,
+  panelStop,
+  panelFrame,
+  noteFormAtLine,
   panelState,
   root,
   runCommand,
@@ -57,36 +60,6 @@ let runningExtensionsRow = '';
 let setState: { stop: number; here: Here } | undefined;
 /** the text of the note test 06 added there */
 let noteText = '';
-
-/** The live panel's frame (a webview: frames inside the page). */
-async function panelFrame(ms = T(15_000)): Promise<Frame> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    for (const f of page.frames()) {
-      if (f !== page.mainFrame() && (await f.locator('article[data-socket="server"]').count().catch(() => 0))) return f;
-    }
-    await page.waitForTimeout(100);
-  }
-  throw new Error('the live panel is not shown');
-}
-
-/** The panel's stop number, once the panel shows the stop VS Code shows (`here`). */
-async function panelStop(here: Here): Promise<number> {
-  const frame = await panelFrame();
-  const deadline = Date.now() + T(15_000);
-  let where = '';
-  while (Date.now() < deadline) {
-    where = (await frame.locator('header.top button.location').innerText().catch(() => '')).trim();
-    if (where.endsWith(`:${here.frameLine}`)) {
-      const label = await frame.locator('header.top .stop-label').innerText();
-      const m = /^stop (\d+) of/.exec(label.trim());
-      assert.ok(m, `panel stop label: ${JSON.stringify(label)}`);
-      return Number(m[1]);
-    }
-    await page.waitForTimeout(100);
-  }
-  throw new Error(`the live panel does not show line ${here.frameLine} (${here.frame}): it shows ${JSON.stringify(where)}`);
-}
 
 /** Where the start of line `n` of the tcp.c editor is on the page. */
 async function lineStart(n: number): Promise<{ x: number; y: number }> {
@@ -248,29 +221,7 @@ describe('tcp-close-debugger in a real VS Code (code-server)', { timeout: T(15) 
     await step(t, 'note', async () => {
       const file = join(workspace, '.vscode', 'tcp-close-notes.json');
       const text = `e2e note ${Date.now()}`;
-      // the line the debugger stands on (tcp.c, in view): hover its gutter, click the `+` there
-      const gutterRow = () =>
-        page.evaluate(() => {
-          const document = (globalThis as any).document;
-          const deco = document.querySelector('.view-overlays .debug-top-stack-frame-line');
-          const editor = deco.closest('.monaco-editor');
-          const top = deco.parentElement.style.top;
-          const row = [...editor.querySelectorAll('.margin-view-overlays > div')].find((l: any) => l.style.top === top) as any;
-          const r = row.getBoundingClientRect();
-          const g = row.querySelector('.comment-range-glyph')?.getBoundingClientRect();
-          return { y: r.y + r.height / 2, x: r.x + r.width - 10, glyph: g ? { x: g.x + g.width / 2, y: g.y + g.height / 2 } : null };
-        });
-      let row = await gutterRow();
-      const deadline = Date.now() + T(10_000);
-      while (!row.glyph && Date.now() < deadline) {
-        await page.mouse.move(row.x - ((Date.now() / 100) % 8), row.y);
-        await page.waitForTimeout(100);
-        row = await gutterRow();
-      }
-      assert.ok(row.glyph, 'no comment `+` in the gutter of the current line');
-      await page.mouse.click(row.glyph.x, row.glyph.y);
-      const form = page.locator('.review-widget .comment-form').first();
-      await form.waitFor({ timeout: T(10_000) });
+      const form = await noteFormAtLine();
       await form.locator('textarea, .monaco-editor').first().click();
       await page.keyboard.type(text);
       // the controller's "Add Note" (comments/commentThread/context), enabled once there is text

@@ -117,6 +117,20 @@ test('whole-run export and excerpts', async () => {
   run.dispose();
 });
 
+test('whole-run export: a timer firing and a segment arriving are headed as what they are, not as a scenario line 0', async () => {
+  const run = await loadRun({ scenarioPath: join(ROOT, 'examples', 'four-way.tcpscenario') });
+  const heads = exportRun(run, { title: 'four-way' })
+    .split('\n')
+    .filter((l) => l.startsWith('## '))
+    .map((l) => l.replace(/^## \d+\. /, ''));
+  run.dispose();
+  assert.deepEqual(heads.filter((h) => /:0$/.test(h)), []);
+  // the four segments between the linked sockets, each delivered by the wire
+  assert.deepEqual(heads.filter((h) => h.startsWith('segment')), ['segment — from client to server', 'segment — from server to client', 'segment — from server to client', 'segment — from client to server']);
+  // the client's TIME_WAIT ends with its MSL timer (TIME_CLOSE, then TIME_DONE)
+  assert.ok(heads.filter((h) => h === "timer — client's `sk->timer` fires").length >= 2, heads.join('\n'));
+});
+
 test('command line: walkthrough export FILE.walkthrough.json -o out.md', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'walk-cli-'));
   const out = join(dir, 'out.md');

@@ -1,0 +1,124 @@
+// The Variables view's contents over DAP on two linked sockets (examples/four-way.tcpscenario):
+// one Socket scope per socket, each holding its own socket's fields, from the thread that runs C
+// and from the idle one; and setVariable on a C local of a kernel function frame, whose new value
+// the next lines use and which stepping back undoes. Every message is checked against the DAP schema.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { type Client, KERNEL, ROOT, clientPerTest, lineOf } from './harness';
+
+let c: Client;
+clientPerTest(
+  (x) => (c = x),
+  () => c,
+);
+
+const FOUR = join(ROOT, 'examples', 'four-way.tcpscenario');
+const CLIENT = 1;
+const SERVER = 2;
+/** tcp_close_state's `tcp_set_state(sk,ns);` (the only call with ns), its `if(dead && ns==TCP_FIN_WAIT2)` and what follows each way */
+const SET_STATE = lineOf(KERNEL, 'tcp_set_state(sk,ns);');
+const IF_FIN_WAIT2 = lineOf(KERNEL, 'if(dead && ns==TCP_FIN_WAIT2)', 'tcp_set_state(sk,ns);');
+const DEL_TIMER = lineOf(KERNEL, 'int timer_active=del_timer(&sk->timer);', 'if(dead && ns==TCP_FIN_WAIT2)');
+const RETURN = lineOf(KERNEL, 'return send_fin;', 'if(dead && ns==TCP_FIN_WAIT2)');
+
+/** four-way: the client's close() stopped in tcp_close_state before tcp_set_state(sk,ns) (ns = TCP_FIN_WAIT1). */
+async function atClientSetState(): Promise<number> {
+  await c.launch({ scenario: FOUR }, (dc) => dc.setBreakpointsRequest({ source: { path: KERNEL }, breakpoints: [{ line: SET_STATE }] }));
+  const hit = await c.step('continue');
+  assert.equal(hit.body.reason, 'breakpoint');
+  assert.equal(hit.body.threadId, CLIENT);
+  const top = await c.top(CLIENT);
+  assert.equal(top.name, 'tcp_close_state');
+  assert.equal(top.line, SET_STATE);
+  return top.id;
+}
+
+const scopeNames = async (frameId: number) => (await c.dc.scopesRequest({ frameId })).body.scopes.map((s) => s.name);
+async function scopeVars(frameId: number, name: string): Promise<Record<string, string>> {
+  const s = await c.scope(frameId, name);
+  assert.equal(s.expensive, false);
+  const vs = (await c.dc.variablesRequest({ variablesReference: s.variablesReference })).body.variables;
+  return Object.fromEntries(vs.map((v) => [v.name, v.value]));
+}
+
+test('two sockets: each has its own Socket scope, from either thread, holding its own fields', async () => {
+  const frame = await atClientSetState();
+  // the thread running C: its locals, its own socket, then the other socket by name, then the clock
+  assert.deepEqual(await scopeNames(frame), ['Locals', 'Socket', 'Socket server', 'Clock']);
+  const client = await scopeVars(frame, 'Socket');
+  const server = await scopeVars(frame, 'Socket server');
+  // the same fields (the whole struct sock) in both, with each socket's own values where they differ
+  assert.deepEqual(Object.keys(server), Object.keys(client));
+  assert.ok(Object.keys(client).length >= 25, `struct sock fields: ${Object.keys(client).join(', ')}`);
+  // the scenario: client write_seq=1000, server write_seq=5000, acked_seq each the peer's write_seq
+  assert.equal(client.write_seq, '1000');
+  assert.equal(server.write_seq, '5000');
+  assert.equal(client.acked_seq, '5000');
+  assert.equal(server.acked_seq, '1000');
+  // what the client's tcp_close has done already (the server's application has not closed)
+  assert.equal(client.shutdown, 'RCV_SHUTDOWN|SEND_SHUTDOWN (3)');
+  assert.equal(server.shutdown, '0');
+  assert.equal(client.keepopen, '1');
+  assert.equal(server.keepopen, '0');
+  assert.notEqual(client.socket, server.socket, 'both scopes show the same struct socket');
+
+  // the idle thread: no C frame; its own socket first, the running one by name, the same values
+  const idle = await c.top(SERVER);
+  assert.equal(idle.name, 'idle');
+  assert.deepEqual(await scopeNames(idle.id), ['Socket', 'Socket client', 'Clock']);
+  assert.deepEqual(await scopeVars(idle.id, 'Socket'), server);
+  assert.deepEqual(await scopeVars(idle.id, 'Socket client'), client);
+
+  // a write through one socket's scope changes that socket only
+  const serverScope = await c.scope(frame, 'Socket server');
+  const r = await c.dc.setVariableRequest({ variablesReference: serverScope.variablesReference, name: 'rto', value: '450' });
+  assert.equal(r.body.value, '450');
+  const f2 = (await c.top(CLIENT)).id;
+  assert.equal((await scopeVars(f2, 'Socket server')).rto, '450');
+  assert.equal((await scopeVars(f2, 'Socket')).rto, client.rto);
+
+  // one step on: tcp_set_state(sk,ns) changed the client's state, not the server's
+  await c.step('next');
+  const f3 = (await c.top(CLIENT)).id;
+  assert.equal((await scopeVars(f3, 'Socket')).state, 'TCP_FIN_WAIT1 (4)');
+  assert.equal((await scopeVars(f3, 'Socket server')).state, 'TCP_ESTABLISHED (1)');
+  // (and with ns == TCP_FIN_WAIT1 the if is false: the next line is the return)
+  assert.equal((await c.top(CLIENT)).line, IF_FIN_WAIT2);
+  await c.step('next');
+  assert.equal((await c.top(CLIENT)).line, RETURN);
+});
+
+test('setVariable on a C local: the next lines use the new value; step back shows the old one', async () => {
+  const frame = await atClientSetState();
+  const locals = await c.scope(frame, 'Locals');
+  // tcp_close_state mapped ESTABLISHED to FIN_WAIT1 and will send a FIN
+  assert.deepEqual(await scopeVars(frame, 'Locals'), { sk: '(struct sock *) client', dead: '1', ns: '4', send_fin: '1' });
+  const r = await c.dc.setVariableRequest({ variablesReference: locals.variablesReference, name: 'ns', value: 'TCP_FIN_WAIT2' });
+  assert.equal(r.body.value, '5');
+  await c.next('invalidated');
+  assert.equal((await c.vars(CLIENT, 'Locals')).ns, '5');
+
+  // tcp_set_state(sk,ns) runs with the new ns, and `dead && ns==TCP_FIN_WAIT2` now holds:
+  // the next line is the del_timer block, not the return it goes to with ns == TCP_FIN_WAIT1
+  await c.step('next');
+  assert.equal((await c.top(CLIENT)).line, IF_FIN_WAIT2);
+  assert.equal((await c.vars(CLIENT)).state, 'TCP_FIN_WAIT2 (5)');
+  await c.step('next');
+  const inBlock = await c.top(CLIENT);
+  assert.equal(inBlock.name, 'tcp_close_state');
+  assert.equal(inBlock.line, DEL_TIMER, `after the if with ns=TCP_FIN_WAIT2: line ${inBlock.line} (${RETURN} is the return)`);
+
+  // step back to the line where the value was set: the local and the socket as they were
+  await c.step('stepBack');
+  assert.equal((await c.top(CLIENT)).line, IF_FIN_WAIT2);
+  await c.step('stepBack');
+  const back = await c.top(CLIENT);
+  assert.equal(back.line, SET_STATE);
+  assert.equal((await c.vars(CLIENT, 'Locals')).ns, '4');
+  assert.equal((await c.vars(CLIENT)).state, 'TCP_ESTABLISHED (1)');
+
+  // a name that is not a local here is refused, and nothing changes
+  await assert.rejects(c.dc.setVariableRequest({ variablesReference: (await c.scope(back.id, 'Locals')).variablesReference, name: 'no_such_local', value: '1' }), /no local 'no_such_local'/);
+});
