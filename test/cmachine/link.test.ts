@@ -1,7 +1,7 @@
 // Translation units linked as a kernel build links them, and what cannot run refused when reached.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Op, type CError, type NativeFunction } from '../../src/engine/code';
+import { Op, ReadOnlyRefusal, type CError, type NativeFunction } from '../../src/engine/code';
 import { Kernel } from '../../src/engine/cmachine/kernel';
 import { preprocessUnits } from '../../src/engine/cmachine/load';
 import { nodeCParser } from '../../src/host/node';
@@ -197,4 +197,43 @@ const char *late(void) { static char buf[8] = "ab"; buf[0]++; return "literal"; 
   HA.goto(0);
   assert.equal(A.mem.s32(counter), 0);
   assert.equal(B.mem.s32(counter), 300);
+});
+
+test('an expression compiled in a function\'s scope at a stop reads its locals (slots and frame memory) and globals; sealed, a store is refused', async () => {
+  const H = new History();
+  const k = await compileC({
+    '/p.c': `struct pt { int x, y; } origin = { 3, 4 };
+int total;
+int f(int n) { struct pt p; int k = n * 2; int *q = &k;
+  p.x = k; p.y = *q + 1;
+  total = p.x + p.y;
+  return total; }
+`,
+  }, {}, H);
+  const fn = k.cfunction('f');
+  const m = machineFor(k);
+  k.enter(m, fn, [5]);
+  // run to the statement `total = ...` (line 5)
+  for (let first = true; ; first = false) {
+    m.runStops(!first, 1);
+    if (m.instr!.loc.line === 5) break;
+  }
+  const fr = m.top!;
+  const ev = (text: string): unknown => k.compileExpression(text, fn, m.pc).ev(fr);
+  assert.equal(ev('n'), 5);
+  assert.equal(ev('k + 1'), 11, 'an address-taken local, in frame memory');
+  assert.equal(ev('p.y * 100 + p.x'), 1110, 'a struct local');
+  assert.equal(ev('*q'), 10);
+  assert.equal(ev('origin.y - origin.x'), 1, 'a global');
+  assert.equal(ev('sizeof(struct pt)'), 8);
+  assert.throws(() => k.compileExpression('f(1)', fn, m.pc), /a function call/);
+  assert.throws(() => k.compileExpression('nosuch + 1', fn, m.pc), /<expression>:1:1: 'nosuch' is not declared/);
+  const store = k.compileExpression('total = 99', fn, m.pc);
+  H.seal();
+  try {
+    assert.throws(() => store.ev(fr), ReadOnlyRefusal);
+  } finally {
+    H.unseal();
+  }
+  assert.equal(k.mem.s32(k.addressOf('total')), 0);
 });

@@ -69,7 +69,8 @@ export class FnCompiler {
   nslots = 1;
   vars: (VarInfo & { home: 'slot' | 'memory'; offset: number })[] = [];
   frameSize = 0;
-  private BASE = -1;
+  /** the slot holding the frame's memory base (set from a function's VarInfo for an expression) */
+  BASE = -1;
   private SAVED = -1;
   private RETBUF = -1;
   private addressTaken = new Set<string>();
@@ -1333,6 +1334,7 @@ export class FnCompiler {
       this.code[g.at].target = at;
     }
     (ctx.fn as { frameSize?: number }).frameSize = this.frameSize;
+    (ctx.fn as { baseSlot?: number }).baseSlot = this.BASE;
     // with no frame memory a `return;` has nothing to do: a RET without `ev` (as the machine's
     // other front end makes it, which run.ts reads to know the implicit return at `}`)
     if (!this.frameSize) for (const at of this.bareReturns) this.code[at].ev = undefined;

@@ -8,7 +8,7 @@
 // inline assembly nothing on the close path calls.
 
 import type { Node as TSNode, Tree } from 'web-tree-sitter';
-import { CError, formatLoc, type CFunction, type Frame, type Instr, type Loc, type NativeFunction } from '../code';
+import { CError, formatLoc, type CFunction, type Frame, type Instr, type Loc, type NativeFunction, type VarInfo } from '../code';
 import type { History } from '../history';
 import type { SourceMap } from '../front/sourcemap';
 import { Memory, type BlockKind, type MemoryOptions } from '../memory/memory';
@@ -881,8 +881,12 @@ export class Kernel {
     return f as CFunction;
   }
 
+  /** the unit each C function (by index) was compiled from */
+  private readonly unitOf: UnitState[] = [];
+
   private makeFunction(f: FnEntry, node: TSNode, st: UnitState): CFunction {
     const index = this.functions.length;
+    this.unitOf[index] = st;
     const loc = this.loc(node, st);
     const end = this.loc(node.lastChild ?? node, st);
     const fn = {
@@ -995,6 +999,47 @@ export class Kernel {
     for (const m of this.imageMemories()) {
       const fr = { fn: null, s: [0, { mem: rawMemory(m), H: this.imageRun.H, sp: [0], stackBase: 0 }] } as unknown as Frame;
       for (const s of stores) s(fr, g.addr);
+    }
+  }
+
+  /**
+   * A C expression (a watch, a hover, a breakpoint condition) compiled in the scope of `fn` at
+   * instruction `pc` (its locals visible there, then the file's names), or at file scope. It cannot
+   * call a function (refused when compiling); run it with the run's History sealed, so a store
+   * throws a ReadOnlyRefusal before it changes a byte. `ev` takes the frame (a frame of `fn`, or
+   * any frame of the run for file scope).
+   */
+  compileExpression(text: string, fn: CFunction | null, pc: number): { ev: (fr: Frame) => any; t: CT } {
+    const st = fn ? this.unitOf[fn.index] : this.units[0];
+    const prefix = 'void __expression__(void) { (';
+    const tree = this.opts.parse(`${prefix}${text}\n); }`);
+    try {
+      const loc = (n: TSNode): Loc => ({ file: '<expression>', line: 1, column: n.startIndex - prefix.length + 1, endLine: 1, endColumn: n.endIndex - prefix.length + 1 });
+      const body = tree.rootNode.namedChildren[0]?.childForFieldName('body');
+      const stmt = body?.namedChildren[0];
+      const e = stmt?.type === 'expression_statement' ? stmt.namedChildren[0] : undefined;
+      if (tree.rootNode.hasError || !e || body!.namedChildren.length !== 1) throw new CError({ file: '<expression>', line: 1, column: 1, endLine: 1, endColumn: text.length + 1 }, `not a C expression: '${text}'`);
+      const scope = new Scope(st.scope);
+      const fc = new FnCompiler(this, st, null, scope);
+      if (fn) {
+        for (const v of fn.vars as (VarInfo & { home?: string; offset?: number })[]) {
+          if (!v.name || v.name.startsWith('<') || pc < v.from || pc >= v.to) continue;
+          const memory = v.home === 'memory';
+          scope.ord.set(v.name, { k: 'local', v: { name: v.name, type: v.type as unknown as CT, slot: memory ? -1 : v.slot, off: v.offset ?? 0 } });
+        }
+        fc.BASE = (fn as unknown as { baseSlot: number }).baseSlot;
+      }
+      const saved = this.loc;
+      // positions in the expression's own text, not the unit's
+      this.loc = (n: TSNode) => loc(n);
+      try {
+        const x = fc.expr(e);
+        return { ev: x.ev, t: x.t };
+      } finally {
+        this.loc = saved;
+      }
+    } finally {
+      tree.delete();
     }
   }
 
