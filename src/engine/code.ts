@@ -118,6 +118,8 @@ export interface CFunction extends FunctionRef {
   file: string;
   /** index in Program.functions */
   index: number;
+  /** a variadic function's slot for the arguments past its parameters (the machine fills it at a call) */
+  varargsSlot?: number;
 }
 
 export interface NativeFunction extends FunctionRef {

@@ -159,10 +159,14 @@ export class Machine {
             const lay = this.layout(callee as CFunction);
             const s = lay.init.slice();
             const params = lay.params;
+            const va = (callee as CFunction).varargsSlot;
+            let extra: unknown[] | undefined;
             for (let i = 0; i < args.length; i++) {
               const v = args[i](fr);
               if (i < params.length) s[params[i]] = v === undefined ? 0 : v;
+              else if (va !== undefined) (extra ??= []).push(v);
             }
+            if (va !== undefined) s[va] = extra ?? [];
             if (frames.length >= MAX_DEPTH) throw new RuntimeFault(ins.loc, `call depth above ${MAX_DEPTH}: runaway recursion?`);
             H.set(fr.s, 0, pc);
             fr = { fn: callee as CFunction, s };

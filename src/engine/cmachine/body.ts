@@ -1279,12 +1279,17 @@ export class FnCompiler {
     for (let i = 0; i < params.length; i++) paramSlots.push(this.nslots++);
     this.BASE = this.nslots++;
     this.SAVED = this.nslots++;
+    // A variadic function (printk) reads its arguments as i386 cdecl lays them out: the named
+    // parameters in memory in order, 4-byte words, and the caller's further arguments right
+    // after the last one (stdarg's va_start is `(char *)&last + sizeof(last)`). The machine hands
+    // the further arguments over in a slot of their own; the prologue stores them there.
+    const variadic = f.type.variadic && params.length > 0;
     params.forEach((p, i) => {
       const slot = paramSlots[i];
-      const inMem = isAggregate(p.type) || this.addressTaken.has(p.name);
+      const inMem = variadic || isAggregate(p.type) || this.addressTaken.has(p.name);
       let v: LocalVar;
       if (inMem) {
-        const size = sizeOf(p.type)!;
+        const size = variadic ? Math.ceil(sizeOf(p.type)! / 4) * 4 : sizeOf(p.type)!;
         const off = this.frameAlloc(size, Math.max(4, alignOf(p.type)));
         this.memParams.push({ off, slot, t: p.type });
         v = { name: p.name, type: p.type, slot: -1, off };
@@ -1292,6 +1297,9 @@ export class FnCompiler {
       if (p.name) this.scope.ord.set(p.name, { k: 'local', v });
       this.vars.push({ name: p.name, type: p.type as never, slot, param: true, from: 0, to: Infinity, loc: this.loc(p.node), home: inMem ? 'memory' : 'slot', offset: v.off });
     });
+    const VA = variadic ? this.nslots++ : -1;
+    const vaOff = variadic ? this.frameAlloc(VARARGS_BYTES, 4) : 0;
+    if (variadic) (ctx.fn as { varargsSlot?: number }).varargsSlot = VA;
     // the prologue: the frame's memory below the caller's, memory-resident parameters copied in
     const B = this.BASE;
     const S = this.SAVED;
@@ -1319,6 +1327,22 @@ export class FnCompiler {
             else run.mem.copy(base + p.off, fr.s[p.slot], (p.t as RecT).size);
           } catch (e) {
             throw asFault(e, loc);
+          }
+        }
+        if (VA >= 0) {
+          const extra: unknown[] = fr.s[VA] || [];
+          let a = base + vaOff;
+          for (const x of extra) {
+            const wide = typeof x === 'bigint';
+            if (a + (wide ? 8 : 4) > base + vaOff + VARARGS_BYTES) throw new CFault(loc, `${f.name}() is called with more than ${VARARGS_BYTES} bytes of arguments after its named parameters`);
+            if (wide) {
+              run.mem.st32(a, Number(BigInt.asIntN(32, x)));
+              run.mem.st32(a + 4, Number(BigInt.asIntN(32, x >> 32n)));
+              a += 8;
+            } else {
+              run.mem.st32(a, typeof x === 'number' ? x : 0);
+              a += 4;
+            }
           }
         }
       },
@@ -1669,6 +1693,9 @@ export class FnCompiler {
     }
   }
 }
+
+/** room in a variadic function's frame for the arguments after its named parameters */
+const VARARGS_BYTES = 128;
 
 /** Removes instruction 0 (a prologue with nothing to do), moving every target and range down by one. */
 function dropFirst(code: Instr[], vars: VarInfo[]): void {

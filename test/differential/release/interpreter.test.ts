@@ -16,15 +16,6 @@ import { interpreterRun, type InterpreterRun } from './interpreter';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
-/**
- * Cases whose records differ today, each with its cause; the test fails when one of them starts
- * to agree (so the list only shrinks) or when any other case differs.
- */
-const KNOWN: Record<string, string> = {
-  'examples/retransmitted-fin.tcpscenario': 'printk text: variadic C functions (machine/printk.c reads its arguments through stdarg) get no cdecl argument layout yet',
-  'scenarios.txt:142:debug-printk': 'printk text: variadic C functions get no cdecl argument layout yet',
-};
-
 let cases: PCase[];
 let gcc: string[];
 let ours: InterpreterRun;
@@ -61,37 +52,22 @@ test('the interpreter runs the release, the machine layer and the driver to the 
   t.diagnostic(`interpreter: load ${ours.loadMs.toFixed(0)} ms, run ${ours.runMs.toFixed(0)} ms, ${ours.statements} statements for ${cases.length} cases`);
 });
 
-test('every case ends with the same record on both sides (the KNOWN list names each one that does not, with its cause)', () => {
+test('every case ends with the same record on both sides', () => {
   const lines = ours.stdout.trim().split('\n');
-  const unexpected: string[] = [];
-  const healed: string[] = [];
-  let same = 0;
+  const differ: string[] = [];
   for (let i = 0; i < cases.length; i++) {
     const g = JSON.parse(gcc[i]);
     const o = JSON.parse(lines[i] ?? '{}');
     assert.equal(o.case, g.case);
     const d = differences(g, o);
-    if (!d.length) same++;
-    if (d.length && !(g.case in KNOWN)) unexpected.push(`${g.case}:\n    ${d.join('\n    ')}`);
-    if (!d.length && g.case in KNOWN) healed.push(g.case);
+    if (d.length) differ.push(`${g.case}:\n    ${d.join('\n    ')}`);
   }
-  assert.deepEqual(unexpected, [], `records that differ:\n${unexpected.join('\n')}`);
+  assert.deepEqual(differ, [], `records that differ:\n${differ.join('\n')}`);
   // agreeing on a machine fault or a bad checksum would prove little: no record carries one
   assert.deepEqual(
     gcc.map((l) => JSON.parse(l)).filter((g) => g.error).map((g) => `${g.case}: ${g.error}`),
     [],
   );
-  assert.deepEqual(healed, [], `now identical, take them off KNOWN: ${healed.join(', ')}`);
-  assert.ok(same >= cases.length - Object.keys(KNOWN).length);
-});
-
-test('the known differences are confined to printk text: sock fields, timers and segments agree there too', () => {
-  const lines = ours.stdout.trim().split('\n');
-  for (let i = 0; i < cases.length; i++) {
-    const g = JSON.parse(gcc[i]);
-    if (!(g.case in KNOWN)) continue;
-    const o = JSON.parse(lines[i]);
-    assert.deepEqual(differences({ ...g, printk: undefined }, { ...o, printk: undefined }), [], g.case);
-    assert.equal(o.printk.length, g.printk.length, `${g.case}: the same number of printk lines`);
-  }
+  // printk's lines (machine/printk.c, a variadic C function reading its arguments through stdarg) are among what agrees
+  assert.ok(gcc.some((l) => /"printk":\[\{/.test(l) && /%|[0-9]/.test(l)));
 });
