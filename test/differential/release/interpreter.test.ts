@@ -2,15 +2,17 @@
 // machine layer and the driver, built by gcc -m32 (run under qemu-i386) and compiled by the
 // project's own compiler (run on its byte memory), read the same protocol and must print the
 // same records: every sock field, both timers, every segment (time, flags, seq, ack, len, window),
-// the queues and printk's output, on every example and every case of scenarios.txt.
+// the queues and printk's output, on every example, every case of scenarios.txt and the oracle's
+// own cases (./cases.ts: a FIN lost forever, data in flight, a zero window…).
 
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { loadRun } from '../../../src/host/load';
-import { INPUTS as REDUCED, exampleCases, scenarioFileCases } from '../gcc';
+import { INPUTS as REDUCED } from '../gcc';
 import { serialise, type PCase } from '../protocol';
+import { releaseCases } from './cases';
 import { buildRelease, checkToolchain, releaseFields } from './gcc';
 import { interpreterRun, type InterpreterRun } from './interpreter';
 
@@ -23,7 +25,7 @@ let ours: InterpreterRun;
 before(async () => {
   checkToolchain();
   const run = await loadRun({ scenarioPath: join(ROOT, 'examples', 'passive-close.tcpscenario'), kernelPath: REDUCED.kernel });
-  cases = [...exampleCases(run), ...scenarioFileCases(run)];
+  cases = releaseCases(run);
   const protocol = serialise(cases);
   const build = buildRelease((await releaseFields()).header);
   const g = spawnSync('qemu-i386', [build.bin], { input: protocol, encoding: 'utf8', maxBuffer: 1 << 28 });

@@ -7,7 +7,7 @@
 // test prints it and fails when the measurement changes: UPDATE_DEPARTURES=1 rewrites it).
 //
 // The interpreter for the release C will be compared with this build later, over the same
-// cases (releaseCases below) and the same inputs (INPUTS in ./gcc.ts).
+// cases (releaseCases in ./cases.ts) and the same inputs (INPUTS in ./gcc.ts).
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -16,11 +16,10 @@ import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadRun } from '../../../src/host/load';
-import { parseScenario } from '../../../src/scenario/parse';
-import { formatDiagnostic } from '../../../src/scenario/ast';
 import type { Run } from '../../../src/engine/run';
-import { INPUTS as REDUCED, exampleCases, fieldsOf, gccOutcomes, scenarioFileCases } from '../gcc';
-import { scenarioCase, serialise, type Outcome, type PCase } from '../protocol';
+import { INPUTS as REDUCED, fieldsOf, gccOutcomes } from '../gcc';
+import { serialise, type Outcome, type PCase } from '../protocol';
+import { OWN, releaseCases } from './cases';
 import { INPUTS, ToolchainMissing, buildRelease, checkToolchain, releaseFields, runRelease, type Build, type ReleaseOutcome } from './gcc';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -30,59 +29,6 @@ const TIME_CLOSE = 2;
 const TIME_PROBE0 = 6;
 const TCP_FIN_WAIT1 = 4;
 const TCP_TIME_WAIT = 6;
-
-/** Cases written here for what the examples do not show on their own: each a scenario text. */
-const OWN: Record<string, string> = {
-  'own:fin-lost-forever': [
-    '# the FIN is lost every time: the retransmit timer resends it, rto doubling',
-    'socket client TCP_ESTABLISHED write_seq=1000',
-    'socket server TCP_ESTABLISHED write_seq=5000',
-    'link client server delay=10ms',
-    ...Array(5).fill('0 drop client > F. seq=1000'),
-    '0 client close',
-    '60s wait',
-  ].join('\n'),
-  'own:data-and-fin-lost': [
-    '# data in flight and the FIN behind it are both lost: each is its own skb on send_head',
-    'socket client TCP_ESTABLISHED write_seq=1100 sent_seq=1000 rcv_ack_seq=1000 partial=100',
-    'socket server TCP_ESTABLISHED write_seq=5000 acked_seq=1000',
-    'link client server delay=10ms',
-    '0 drop client > P. seq=1000',
-    '0 drop client > F. seq=1100',
-    '0 client close',
-    '10s wait',
-  ].join('\n'),
-  'own:fin-in-flight': [
-    '# data and the FIN in flight at the start: the skbs the kernel holds on send_head',
-    'socket client TCP_FIN_WAIT1 write_seq=1011 sent_seq=1011 rcv_ack_seq=1000 acked_seq=5000',
-    '1s wait',
-  ].join('\n'),
-  'own:fin-in-flight-acked': [
-    '# the same, then the peer acknowledges everything: tcp_ack frees both skbs, FIN_WAIT2',
-    'socket client TCP_FIN_WAIT1 write_seq=1011 sent_seq=1011 rcv_ack_seq=1000 acked_seq=5000',
-    '10ms client < . seq=5000 ack=1011',
-    '1s wait',
-  ].join('\n'),
-  'own:zero-window-close': [
-    '# the peer closes its window, then we close with data pending: data and FIN wait on write_queue, probes go out',
-    'socket client TCP_ESTABLISHED write_seq=1100 sent_seq=1000 rcv_ack_seq=1000 acked_seq=5000 partial=100',
-    '0 client < . seq=5000 ack=1000 win=0',
-    '1s client close',
-    '30s wait',
-  ].join('\n'),
-};
-
-/** Every case the oracle runs: the examples, scenarios.txt, and OWN. */
-export function releaseCases(run: Run): PCase[] {
-  const resolve = (n: string) => run.prog.constants.get(n);
-  const own = Object.entries(OWN).map(([name, text]) => {
-    const sc = parseScenario(text, `${name}.tcpscenario`);
-    const errors = sc.diagnostics.filter((d) => d.severity === 'error');
-    if (errors.length) throw new Error(errors.map(formatDiagnostic).join('\n'));
-    return scenarioCase(name, sc, resolve);
-  });
-  return [...exampleCases(run), ...scenarioFileCases(run), ...own];
-}
 
 let run: Run;
 let build: Build;
