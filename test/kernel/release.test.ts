@@ -35,6 +35,16 @@ test('every shipped release file has the checksum listed for it, and every liste
   assert.ok(files.length > 100);
 });
 
+test("no machine-layer header stands in for a release header: the release's own are read (asm/ as asm-i386/)", () => {
+  const machineInclude = join(kernel, 'machine', 'include');
+  const releaseHeaders = new Set(walk(join(shipped, 'include')).map((f) => relative(join(shipped, 'include'), f)));
+  for (const f of walk(machineInclude)) {
+    const rel = relative(machineInclude, f).replace(/^asm\//, 'asm-i386/');
+    assert.ok(!releaseHeaders.has(rel), `src/kernel/machine/include/${relative(machineInclude, f)} has the name of the release's include/${rel}, and the preprocessor would read it instead`);
+    assert.ok(!rel.startsWith('asm-i386/'), `src/kernel/machine/include/${relative(machineInclude, f)}: the asm headers are the release's`);
+  }
+});
+
 test("the checksums are the release's own (../shared/linux-1.2.13/SHA256SUMS)", { skip: !existsSync(reference) && 'no ../shared' }, () => {
   const release = sums(readFileSync(reference, 'utf8'));
   const listed = sums(readFileSync(join(kernel, 'linux-1.2.13.sha256'), 'utf8'));

@@ -791,14 +791,15 @@ export class Kernel {
         if (real.length > 1) errors.push(this.err(real[1].node, real[1].unit, `redefinition of ${f.name}() (first defined at ${formatLoc(this.loc(real[0].node, real[0].unit))})`));
       }
       const native = f.static ? undefined : this.natives[f.name];
-      // a machine-layer definition, then a real one, then an inline one from a header
+      // a machine-layer definition (not a header's inline one read by a machine file), then a
+      // real one, then an inline one from a header
       const defs = f.defs;
-      const chosen = defs.find((d) => d.unit.unit.machine) ?? defs.find((d) => !d.inline) ?? defs[0];
+      const chosen = defs.find((d) => d.unit.unit.machine && !d.inline) ?? defs.find((d) => !d.inline) ?? defs[0];
       if (native) {
         if (defs.length) this.replaced.push(f.name);
         f.ref = this.nativeRef(f.name, f.type, native);
       } else if (chosen) {
-        if (chosen.unit.unit.machine && defs.some((d) => !d.unit.unit.machine)) this.replaced.push(f.name);
+        if (chosen.unit.unit.machine && !chosen.inline && defs.some((d) => d !== chosen)) this.replaced.push(f.name);
         f.chosen = chosen;
         f.ref = this.makeFunction(f, chosen.node, chosen.unit);
       }

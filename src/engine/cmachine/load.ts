@@ -1,5 +1,6 @@
 // Preprocesses C files into the compiler's translation units (the host reads the files).
 
+import { KERNEL_DEFINES } from '../front/kernel';
 import { preprocess, type PPHost, type PPOptions } from '../front/preprocess';
 import { CError } from '../code';
 import { LoadError, type Unit } from './kernel';
@@ -7,8 +8,8 @@ import { LoadError, type Unit } from './kernel';
 /** The release files the kernel runs, relative to the release folder. */
 export const RELEASE_FILES = ['net/inet/tcp.c', 'net/inet/sock.c', 'net/inet/af_inet.c', 'net/inet/timer.c', 'net/inet/skbuff.c', 'kernel/sched.c', 'net/inet/ip.c'];
 
-/** What gcc predefines for the kernel build the project mirrors. */
-export const RELEASE_DEFINES: Readonly<Record<string, string>> = { __KERNEL__: '1', __GNUC__: '2', __GNUC_MINOR__: '7', __i386__: '1', __linux__: '1', __OPTIMIZE__: '1' };
+/** What gcc predefines for the kernel build the project mirrors (the front end's list). */
+export const RELEASE_DEFINES = KERNEL_DEFINES;
 
 /** Each file preprocessed into a unit; a preprocessor error is a LoadError naming file:line:col. */
 export function preprocessUnits(paths: string[], host: PPHost, options: PPOptions, machine: (path: string) => boolean = () => false): Unit[] {

@@ -1,6 +1,9 @@
 /*
- * Machine layer (tcp-close-debugger): the string functions linux/string.h declares, in C. The
- * release's asm-i386/string.h has them as inline i386 assembly; these have the same results.
+ * Machine layer (tcp-close-debugger): the string functions of asm-i386/string.h, in C. The
+ * release has them as gnu89 `extern inline` functions of i386 assembly; these definitions, of
+ * the same names and results, are the ones called (gcc: each is a definition after the header's
+ * inline one, as a library copy is; the interpreter takes a machine definition over the
+ * release's). strnlen, which linux/string.h declares, was lib/string.c's.
  */
 #include <linux/types.h>
 #include <linux/string.h>
@@ -116,12 +119,18 @@ char * strtok(char * s, const char * ct)
 	return start;
 }
 
-void * memcpy(void * to, const void * from, size_t n)
+/* memcpy is a macro of asm/string.h: __constant_memcpy for a constant count, else __memcpy */
+void * __memcpy(void * to, const void * from, size_t n)
 {
 	char *d = to;
 	const char *s = from;
 	while (n--) *d++ = *s++;
 	return to;
+}
+
+void * __constant_memcpy(void * to, const void * from, size_t n)
+{
+	return __memcpy(to, from, n);
 }
 
 void * memmove(void * dest, const void * src, size_t n)
@@ -149,11 +158,17 @@ void * memchr(const void * cs, int c, size_t count)
 	return NULL;
 }
 
-void * memset(void * s, int c, size_t count)
+/* memset is a macro of asm/string.h over these two: a byte, or a constant byte times 0x01010101 */
+void * __memset_generic(void * s, char c, size_t count)
 {
 	char *p = s;
-	while (count--) *p++ = (char)c;
+	while (count--) *p++ = c;
 	return s;
+}
+
+void * __constant_c_and_count_memset(void * s, unsigned long pattern, size_t count)
+{
+	return __memset_generic(s, (char)pattern, count);
 }
 
 /* the first byte c in addr[0..size), or addr + size (the release's memscan) */

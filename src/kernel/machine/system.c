@@ -1,11 +1,19 @@
 /*
- * Machine layer (tcp-close-debugger): the interrupt flag behind cli/sti/save_flags/restore_flags
- * (include/asm/system.h). The machine runs one thing at a time, so the flag is only kept, never
- * acted on; it starts set (interrupts enabled), as after boot.
+ * Machine layer (tcp-close-debugger): what asm-i386/system.h and delay.h do with inline
+ * assembly and the close path reaches, in C:
+ *   - machine_eflags: the i386 EFLAGS behind cli/sti/save_flags/restore_flags, whose asm the
+ *     interpreter runs by natives over this variable (src/engine/world/cpu.ts); only its IF bit
+ *     (0x200) changes, and it starts set (interrupts enabled), as after boot. The machine runs
+ *     one thing at a time, so the flag is kept and never acted on;
+ *   - xchg_u8/xchg_u16/xchg_u32/tas/xchg_ptr, gnu89 `extern inline` exchanges: atomic here
+ *     because nothing else runs;
+ *   - __delay/udelay/muldiv: a busy wait passes no time on this machine (jiffies move with the
+ *     scenario's clock only).
  */
-unsigned long machine_eflags = 0x200;
+#include <asm/system.h>
+#include <asm/delay.h>
 
-void machine_fault(const char *text);
+unsigned long machine_eflags = 0x200;
 
 unsigned long xchg_u8(char * m, unsigned long val)
 {
@@ -38,17 +46,6 @@ void * xchg_ptr(void * m, void * val)
 	return (void *)xchg_u32(m, (unsigned long)val);
 }
 
-struct task_struct;
-void machine_switch_to(struct task_struct *tsk)
-{
-	(void)tsk;
-	machine_fault("switch_to: the machine has one task; schedule() cannot switch");
-}
-
-void disable_hlt(void) { }
-void enable_hlt(void) { }
-
-/* <asm/delay.h>: a busy wait passes no time here */
 void __delay(int loops)
 {
 	(void)loops;
@@ -63,16 +60,4 @@ void udelay(unsigned long usecs)
 unsigned long muldiv(unsigned long a, unsigned long b, unsigned long c)
 {
 	return (unsigned long)((unsigned long long)a * b / c);
-}
-
-/* <asm/io.h>: the machine has no I/O ports */
-void machine_outb(unsigned long val, unsigned short port)
-{
-	(void)val; (void)port;
-}
-
-unsigned int machine_inb(unsigned short port)
-{
-	(void)port;
-	return 0;
 }

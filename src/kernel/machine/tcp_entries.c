@@ -3,15 +3,8 @@
  * this file, so that the machine can reach what tcp_conn_request and tcp_connect set (the
  * static retransmit_timer handler) and so that a scenario may call the static functions of the
  * close path by name (`call tcp_close_state dead=1`).
- *
- * MACHINE_TCP_C names the file to include: the release's tcp.c. (The gcc build passes a copy
- * whose 54 strings that run over raw newlines, all inside tcp_check's __asm__, are joined: gcc 2.x
- * accepted them, modern gcc does not. The copy has the same lines.)
  */
-#ifndef MACHINE_TCP_C
-#define MACHINE_TCP_C "../linux-1.2.13/net/inet/tcp.c"
-#endif
-#include MACHINE_TCP_C
+#include "../linux-1.2.13/net/inet/tcp.c"
 
 #include "world.h"
 

@@ -6,7 +6,7 @@
 // INPUTS and of the case list, so that the same lists drive both.
 
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { Node as TSNode } from 'web-tree-sitter';
@@ -29,27 +29,21 @@ export interface ReleaseInputs {
   /** the gcc-only driver: main and the protocol (libc), and the record (kernel types) */
   driver: string;
   record: string;
+  /** the gcc-only stand-in for the assembler: what each inline assembly statement of the release becomes */
+  asm: string;
   /** machine files that compile a release file inside them (tcp.c, sched.c) */
   releaseInside: string[];
-  /** release functions the machine layer replaces from outside (made weak in the release's objects only) */
-  replaced: string[];
-  /** translation units whose never-run inline assembly modern gcc refuses: compiled with __asm__(...) empty */
-  asmDropped: string[];
-  /** files holding strings that run over raw newlines (gcc 2.x): compiled from a copy with them joined */
-  rawNewlineStrings: string[];
 }
 
 export const INPUTS: ReleaseInputs = {
   release: join(ROOT, 'src', 'kernel', 'linux-1.2.13'),
   machine: join(ROOT, 'src', 'kernel', 'machine'),
   kernel: ['net/inet/sock.c', 'net/inet/af_inet.c', 'net/inet/timer.c', 'net/inet/skbuff.c', 'net/inet/ip.c'],
-  machineFiles: ['absent.c', 'absent_functions.c', 'bitops.c', 'byteorder.c', 'kmalloc.c', 'net.c', 'printk.c', 'segment.c', 'string.c', 'system.c', 'tcp_entries.c', 'timers.c', 'world.c'],
+  machineFiles: ['absent.c', 'absent_functions.c', 'bitops.c', 'byteorder.c', 'kmalloc.c', 'net.c', 'printk.c', 'string.c', 'system.c', 'tcp_entries.c', 'timers.c', 'world.c'],
   driver: join(here, 'driver.c'),
   record: join(here, 'record.c'),
+  asm: join(here, 'asm.c'),
   releaseInside: ['tcp_entries.c', 'timers.c'],
-  replaced: ['tcp_check', 'ip_send_check', 'ip_compute_csum'],
-  asmDropped: ['net/inet/ip.c', 'tcp_entries.c'],
-  rawNewlineStrings: ['net/inet/tcp.c'],
 };
 
 /** The seven release files the build compiles (five directly, two inside machine files). */
@@ -148,72 +142,107 @@ export interface Build {
   dir: string;
   bin: string;
   ms: number;
+  /** the release functions the machine layer's definitions replace */
+  replaced: string[];
   dispose(): void;
 }
 
-/** Compiles the release, the machine layer and the driver for i386 into a fresh folder; the program reads the driver protocol on stdin. */
+/**
+ * Compiles the release, the machine layer and the driver for i386 into a fresh folder; the program
+ * reads the driver protocol on stdin. The release is compiled with its own headers, asm-i386/
+ * included; what gcc 12 needs to compile C written for gcc 2.7, none of it an edit:
+ *   - the files are read from a copy of the release in which strings that run over raw newlines
+ *     (gcc 2.x allowed them; tcp.c, asm-i386/string.h and bitops.h have them) end and reopen on
+ *     each line, line for line;
+ *   - each translation unit is preprocessed first with `__volatile__` empty (gcc 2.x spelled a
+ *     noreturn function and a volatile asm with it), then compiled with each `__asm__(...)`
+ *     statement turned into a call of machine_asm (asm.c) with its text, file and line: gcc 12
+ *     refuses some of the release's assembly ("impossible constraints"), and none of it may run
+ *     in user space as written (cli, sti);
+ *   - the release's units are compiled with `inline` empty: gcc 2.7 at -O2 inlined every gnu89
+ *     `extern inline` function (tcp_ack, the skb queue functions), which at -O0 are never
+ *     emitted; identical copies from headers merge at link (--allow-multiple-definition);
+ *   - every function the machine layer defines replaces the release's of the same name: gcc puts
+ *     each function in a section of its own (-ffunction-sections), objcopy --weaken-symbol makes
+ *     the release's definitions weak, and the linker takes the machine's at every call.
+ */
 export function buildRelease(header: string, inputs: ReleaseInputs = INPUTS, env: NodeJS.ProcessEnv = process.env): Build {
   const t0 = Date.now();
   checkToolchain(env);
   const dir = mkdtempSync(join(tmpdir(), 'tcd-release-'));
   const dispose = () => rmSync(dir, { recursive: true, force: true });
   try {
-    // include/asm is a link to include/asm-i386 in a configured tree, for the release and the machine layer alike
-    const links = (name: string, target: string) => {
-      mkdirSync(join(dir, name));
-      symlinkSync(target, join(dir, name, 'asm'));
-      return join(dir, name);
-    };
-    const machineAsm = links('machine-asm', join(inputs.machine, 'include', 'asm-i386'));
-    const releaseAsm = links('release-asm', join(inputs.release, 'include', 'asm-i386'));
-    const joined = new Map<string, string>();
-    for (const f of inputs.rawNewlineStrings) {
-      const copy = join(dir, 'joined', f);
-      mkdirSync(join(copy, '..'), { recursive: true });
-      writeFileSync(copy, joinRawNewlineStrings(readFileSync(join(inputs.release, f), 'latin1')), 'latin1');
-      joined.set(f, copy);
-    }
+    const release = join(dir, 'linux-1.2.13');
+    copyJoined(inputs.release, release);
+    // include/asm is a link to include/asm-i386 in a configured tree
+    symlinkSync('asm-i386', join(release, 'include', 'asm'));
+    // the machine layer beside it, where its files find the release ("../linux-1.2.13/net/inet/tcp.c")
+    const machine = join(dir, 'machine');
+    cpSync(inputs.machine, machine, { recursive: true });
     writeFileSync(join(dir, 'fields.h'), header);
-    const includes = [join(inputs.machine, 'include'), machineAsm, releaseAsm, join(inputs.release, 'include'), join(inputs.release, 'net', 'inet'), inputs.machine];
-    const kernelFlags = [
-      '-m32', '-std=gnu89', '-nostdinc', '-D__KERNEL__', '-fno-builtin', '-fno-strict-aliasing', '-fcommon', '-fno-stack-protector', '-fno-pie',
-      // gnu89 `extern inline` functions are emitted where they are defined (identical copies merge at link)
-      '-Dinline=', '-D__inline__=', '-D__inline=',
-      // each function in a section of its own, so that a weakened release function is replaced at every call
-      '-ffunction-sections', '-O0', '-g', '-w',
-      ...includes.map((i) => `-I${i}`),
-    ];
+    writeFileSync(join(dir, 'machine_asm.h'), 'extern void machine_asm(const char *text, const char *file, int line);\n');
+    const includes = [join(machine, 'include'), join(release, 'include'), join(release, 'net', 'inet'), machine];
+    const common = ['-m32', '-fno-builtin', '-fno-strict-aliasing', '-fcommon', '-fno-stack-protector', '-fno-pie', '-ffunction-sections', '-O0', '-g', '-w'];
+    const pass1 = ['-m32', '-E', '-std=gnu89', '-nostdinc', '-D__KERNEL__', '-D__OPTIMIZE__', '-D__volatile__=', ...includes.map((i) => `-I${i}`)];
+    const pass2 = [...common, '-std=gnu89', '-x', 'c', `-fmacro-prefix-map=${release}=linux-1.2.13`, `-fmacro-prefix-map=${machine}=machine`, '-include', join(dir, 'machine_asm.h'), '-D__asm__(...)=machine_asm(#__VA_ARGS__, __FILE__, __LINE__)'];
+    const noInline = ['-Dinline=', '-D__inline__=', '-D__inline='];
     const objects: string[] = [];
-    const releaseObjects: string[] = [];
-    const cc = (src: string, name: string, extra: string[], flags = kernelFlags) => {
-      const obj = join(dir, `${name.replace(/[/.]/g, '_')}.o`);
-      const r = spawnSync('gcc', [...flags, ...extra, '-c', src, '-o', obj], { encoding: 'utf8', env });
-      if (r.status !== 0) throw new Error(`gcc -m32 failed on ${src}:\n${r.stderr}`);
-      objects.push(obj);
-      return obj;
+    const gcc = (args: string[], what: string) => {
+      const r = spawnSync('gcc', args, { encoding: 'utf8', env, maxBuffer: 1 << 26 });
+      if (r.status !== 0) throw new Error(`gcc -m32 failed on ${what}:\n${r.stderr}`);
     };
-    const noAsm = (f: string) => (inputs.asmDropped.includes(f) ? ['-D__asm__(...)='] : []);
-    for (const f of inputs.kernel) releaseObjects.push(cc(join(inputs.release, f), f, noAsm(f)));
+    const kernelUnit = (src: string, name: string, extra: string[]): string => {
+      const base = join(dir, name.replace(/[/.]/g, '_'));
+      gcc([...pass1, ...extra, src, '-o', `${base}.i`], src);
+      gcc([...pass2, '-c', `${base}.i`, '-o', `${base}.o`], src);
+      objects.push(`${base}.o`);
+      return `${base}.o`;
+    };
+    const releaseObjects = inputs.kernel.map((f) => kernelUnit(join(release, f), f, noInline));
+    const machineObjects: string[] = [];
     for (const f of inputs.machineFiles) {
-      const extra = noAsm(f);
-      if (f === 'tcp_entries.c' && joined.has('net/inet/tcp.c')) extra.push(`-DMACHINE_TCP_C="${joined.get('net/inet/tcp.c')}"`);
-      const o = cc(join(inputs.machine, f), `machine/${f}`, extra);
-      if (inputs.releaseInside.includes(f)) releaseObjects.push(o);
+      const inside = inputs.releaseInside.includes(f);
+      const o = kernelUnit(join(machine, f), `machine/${f}`, inside ? noInline : []);
+      (inside ? releaseObjects : machineObjects).push(o);
     }
-    cc(inputs.record, 'record', [`-DFIELDS_H="${join(dir, 'fields.h')}"`]);
-    // the release's definitions become weak, so the machine's (strong) are taken at every call
+    kernelUnit(inputs.record, 'record', [`-DFIELDS_H="${join(dir, 'fields.h')}"`]);
+    // the release's definitions of what the machine defines become weak, so the machine's are taken at every call
+    const replaced = new Set<string>();
+    for (const o of machineObjects) {
+      const r = spawnSync('nm', ['--defined-only', '-g', o], { encoding: 'utf8', env });
+      if (r.status !== 0) throw new Error(`nm on ${basename(o)}: ${r.stderr}`);
+      for (const line of r.stdout.split('\n')) {
+        const m = /^[0-9a-f]+ T (\S+)$/.exec(line.trim());
+        if (m) replaced.add(m[1]);
+      }
+    }
     for (const o of releaseObjects) {
-      const r = spawnSync('objcopy', [...inputs.replaced.flatMap((s) => ['--weaken-symbol', s]), o], { encoding: 'utf8', env });
+      const r = spawnSync('objcopy', [...[...replaced].flatMap((s) => ['--weaken-symbol', s]), o], { encoding: 'utf8', env });
       if (r.status !== 0) throw new Error(`objcopy on ${basename(o)}: ${r.stderr}`);
     }
-    cc(inputs.driver, 'driver', [], ['-m32', '-O0', '-g', '-fno-pie', '-w', `-I${inputs.machine}`]);
+    for (const [src, name] of [[inputs.driver, 'driver'], [inputs.asm, 'asm']]) {
+      const obj = join(dir, `${name}.o`);
+      gcc([...common, `-I${machine}`, '-c', src, '-o', obj], src);
+      objects.push(obj);
+    }
     const bin = join(dir, 'release-driver');
     const l = spawnSync('gcc', ['-m32', '-no-pie', '-o', bin, ...objects, '-Wl,--allow-multiple-definition'], { encoding: 'utf8', env });
     if (l.status !== 0) throw new Error(`linking the release driver failed:\n${l.stderr}`);
-    return { dir, bin, ms: Date.now() - t0, dispose };
+    return { dir, bin, ms: Date.now() - t0, replaced: [...replaced].sort(), dispose };
   } catch (e) {
     dispose();
     throw e;
+  }
+}
+
+/** Copies the release tree to `to`, each file with its strings over raw newlines joined (joinRawNewlineStrings). */
+function copyJoined(from: string, to: string): void {
+  mkdirSync(to, { recursive: true });
+  for (const e of readdirSync(from, { withFileTypes: true })) {
+    const a = join(from, e.name);
+    const b = join(to, e.name);
+    if (e.isDirectory()) copyJoined(a, b);
+    else if (e.isFile()) writeFileSync(b, joinRawNewlineStrings(readFileSync(a, 'latin1')), 'latin1');
   }
 }
 

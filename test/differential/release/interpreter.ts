@@ -14,6 +14,7 @@ import { Machine } from '../../../src/engine/machine';
 import type { Program } from '../../../src/engine/compile';
 import { Kernel } from '../../../src/engine/cmachine/kernel';
 import { RELEASE_DEFINES, preprocessUnits } from '../../../src/engine/cmachine/load';
+import { i386Asm } from '../../../src/engine/world/cpu';
 import type { NativeDef } from '../../../src/engine/cmachine/native';
 import type { Memory } from '../../../src/engine/memory/memory';
 import type { PPHost } from '../../../src/engine/front/preprocess';
@@ -151,6 +152,10 @@ function libcNatives(input: string, out: string[], err: string[]): Record<string
       },
       effect: 'ends the program',
     },
+    // the kernel's string functions are macros and asm-i386 names (__memcpy, __memset_generic);
+    // these two are the driver's own, from its libc
+    memset: { fn: (mem, [p, c, n]) => (mem.fill(p, c & 0xff, n), p), effect: 'writes the bytes it fills' },
+    memcpy: { fn: (mem, [d, s, n]) => (mem.copy(d, s, n), d), effect: 'writes the bytes it copies' },
     strtok_r: {
       fn: (mem, [s, delim, save]) => {
         const ds = mem.cstring(delim);
@@ -211,7 +216,14 @@ export async function interpreterRun(protocol: string, inputs: ReleaseInputs = I
     const err: string[] = [];
     const H = new History({ record: false });
     const parse = await nodeCParser();
-    const k = new Kernel({ units: [...kernelUnits, ...driverUnits], parse, history: H, natives: libcNatives(protocol, out, err), memory: { limit: 256 << 20 } }).load();
+    const k: Kernel = new Kernel({
+      units: [...kernelUnits, ...driverUnits],
+      parse,
+      history: H,
+      natives: libcNatives(protocol, out, err),
+      asm: i386Asm(() => k.addressOf('machine_eflags')),
+      memory: { limit: 256 << 20 },
+    }).load();
     const t1 = performance.now();
     const m = new Machine(k as unknown as Program, H);
     m.budget = Number.MAX_SAFE_INTEGER;
