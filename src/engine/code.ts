@@ -120,6 +120,8 @@ export interface CFunction extends FunctionRef {
   index: number;
   /** a variadic function's slot for the arguments past its parameters (the machine fills it at a call) */
   varargsSlot?: number;
+  /** its statements are run without stopping there (the machine layer's C, under the kernel's) */
+  hidden?: boolean;
 }
 
 export interface NativeFunction extends FunctionRef {

@@ -118,6 +118,10 @@ export class Machine {
             if (++this.statements > this.budget) {
               throw new CError(ins.loc, `the step budget of ${this.budget} statements is used up in ${fr.fn.name}() — an endless loop? The run is stopped here.`);
             }
+            if (fr.fn.hidden) {
+              pc++;
+              break;
+            }
             if (maxStops === 0) return 'statement';
             H.recordStop(fr.fn.index, pc);
             this.recorded = ++recorded;

@@ -1,6 +1,7 @@
 // Node's side of the engine's seams: finds the wasm files and the shipped kernel C on disk,
 // whether running from the bundle (dist/) or from the sources (tests through tsx).
 
+import { loadReleaseImage, type ReleaseImage } from '../engine/release/image';
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { SourceFile } from '../engine/compile';
@@ -188,4 +189,21 @@ export async function loadReleaseFront(
   const paths = (opts.files ?? RELEASE_FILES).map((f) => join(release, f));
   if (opts.separateSessions) return paths.flatMap((p) => loadFront([p], host, parse, options));
   return loadFront(paths, host, parse, options);
+}
+
+/** The machine layer's folder (its C files and include/). */
+export function machineDir(): string {
+  return join(kernelDir(), 'machine');
+}
+
+/**
+ * The release image (the unmodified 1.2.13 files and the machine layer, linked once), read through
+ * a KernelReader confined to the two folders.
+ */
+export async function loadReleaseKernel(opts: { release?: string; machine?: string } = {}): Promise<ReleaseImage> {
+  const release = resolve(opts.release ?? releaseRoot());
+  const machine = resolve(opts.machine ?? machineDir());
+  const reader = new KernelReader([release, machine]);
+  const parse = await nodeCParser();
+  return loadReleaseImage({ release, machine, host: reader.ppHost('the kernel tree (the release and the machine layer)'), parse });
 }

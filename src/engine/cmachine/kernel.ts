@@ -77,6 +77,8 @@ export interface KernelOptions {
   reserve?: number;
   /** compile every function body at load (default: on first call or first address use) */
   eager?: boolean;
+  /** functions defined in these files run without stopping (the machine layer's, under the release's) */
+  hidden?: (file: string) => boolean;
 }
 
 
@@ -899,6 +901,7 @@ export class Kernel {
       firstLine: loc.line,
       lastLine: end.line,
       index,
+      ...(this.opts.hidden?.(loc.file) ? { hidden: true } : {}),
     } as unknown as CFunction & { frameSize: number };
     // the body compiles on first use: code, nslots and vars become plain properties then
     let compiling = false;

@@ -3,7 +3,9 @@
 // release.test.ts (gcc's build against what the release must do) and interpreter.test.ts (the
 // interpreter against gcc's build) run the same list.
 
-import { formatDiagnostic } from '../../../src/scenario/ast';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { formatDiagnostic, type Scenario } from '../../../src/scenario/ast';
 import { parseScenario } from '../../../src/scenario/parse';
 import type { Run } from '../../../src/engine/run';
 import { exampleCases, scenarioFileCases } from '../gcc';
@@ -62,3 +64,34 @@ export function releaseCases(run: Run): PCase[] {
   return [...exampleCases(run), ...scenarioFileCases(run), ...own];
 }
 
+
+/** The same cases as scenarios (every example, every scenarios.txt case, OWN), for the product's run. */
+export function releaseScenarios(): { name: string; sc: Scenario }[] {
+  const root = join(__dirname, '..', '..', '..');
+  const out: { name: string; sc: Scenario }[] = [];
+  const parsed = (name: string, text: string, file: string) => {
+    const sc = parseScenario(text, file);
+    const errors = sc.diagnostics.filter((d) => d.severity === 'error');
+    if (errors.length) throw new Error(errors.map(formatDiagnostic).join('\n'));
+    out.push({ name, sc });
+  };
+  const dir = join(root, 'examples');
+  for (const f of readdirSync(dir).filter((x) => x.endsWith('.tcpscenario')).sort()) parsed(`examples/${f}`, readFileSync(join(dir, f), 'utf8'), join(dir, f));
+  const file = join(__dirname, '..', 'scenarios.txt');
+  const lines = readFileSync(file, 'utf8').split('\n');
+  let name = '';
+  let start = 0;
+  const flush = (end: number) => {
+    if (name) parsed(`scenarios.txt:${start}:${name}`, lines.map((l, i) => (i >= start && i < end ? l : '')).join('\n'), file);
+  };
+  lines.forEach((l, i) => {
+    const m = /^=== (\S+)/.exec(l);
+    if (!m) return;
+    flush(i);
+    name = m[1];
+    start = i + 1;
+  });
+  flush(lines.length);
+  for (const [n, text] of Object.entries(OWN)) parsed(n, text, `${n}.tcpscenario`);
+  return out;
+}

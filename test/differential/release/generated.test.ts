@@ -7,7 +7,11 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { loadRun } from '../../../src/host/load';
-import { formatDiagnostic } from '../../../src/scenario/ast';
+import { formatDiagnostic, type Scenario } from '../../../src/scenario/ast';
+import { loadReleaseKernel } from '../../../src/host/node';
+import { bindScenario } from '../../../src/engine/release/bind';
+import { runRecord } from '../../../src/engine/release/record';
+import { ReleaseRun } from '../../../src/engine/release/run';
 import { parseScenario } from '../../../src/scenario/parse';
 import { INPUTS as REDUCED } from '../gcc';
 import { scenarioCase, serialise, type PCase } from '../protocol';
@@ -25,6 +29,7 @@ test(`${COUNT} generated scenarios end with the same record under gcc and under 
   const resolve = (n: string) => run.prog.constants.get(n);
   const cases: PCase[] = [];
   const texts = new Map<string, string>();
+  const scenarios: Scenario[] = [];
   for (let i = 0; i < COUNT; i++) {
     const seed = SEED + i;
     const text = generateScenario(seed);
@@ -34,9 +39,11 @@ test(`${COUNT} generated scenarios end with the same record under gcc and under 
     assert.deepEqual(errors.map(formatDiagnostic), [], `seed ${seed} does not parse:\n${text}`);
     cases.push(scenarioCase(name, sc, resolve));
     texts.set(name, text);
+    scenarios.push(sc);
   }
   const protocol = serialise(cases);
-  const build = buildRelease((await releaseFields()).header);
+  const fields = await releaseFields();
+  const build = buildRelease(fields.header);
   const g = spawnSync('qemu-i386', [build.bin], { input: protocol, encoding: 'utf8', maxBuffer: 1 << 30 });
   assert.equal(g.status, 0, g.stderr);
   const ours = await interpreterRun(protocol);
@@ -65,4 +72,18 @@ test(`${COUNT} generated scenarios end with the same record under gcc and under 
   // the generator reaches the states the close path ends in, and the wire is busy
   assert.ok(states.size >= 5, `only end states ${[...states].join(' ')}`);
   assert.ok(segments > COUNT, `only ${segments} segments`);
+  // the debugger's own run of each scenario on the release (src/engine/release/) ends as gcc's build does
+  const image = await loadReleaseKernel();
+  const product: string[] = [];
+  const t0 = performance.now();
+  for (let i = 0; i < COUNT; i++) {
+    const { bound, diagnostics } = bindScenario(scenarios[i], image.kernel, image.constant);
+    assert.deepEqual(diagnostics.map(formatDiagnostic), [], cases[i].name);
+    const r = new ReleaseRun(image, bound, { history: false });
+    r.runFast();
+    const mine = JSON.stringify(runRecord(r, cases[i].name, fields.ints));
+    if (mine !== gl[i]) product.push(`${cases[i].name}:\n${texts.get(cases[i].name)}gcc: ${gl[i].slice(0, 400)}\nours: ${mine.slice(0, 400)}`);
+  }
+  t.diagnostic(`the debugger's run on the release: ${COUNT} cases in ${(performance.now() - t0).toFixed(0)} ms`);
+  assert.deepEqual(product.slice(0, 3), [], `${product.length} of ${COUNT} differ from gcc in the debugger's run; the first:\n${product.slice(0, 3).join('\n')}`);
 });

@@ -1,0 +1,88 @@
+// The release image: the unmodified 1.2.13 files and the machine layer's C (src/kernel/machine/,
+// MACHINE.md) preprocessed, parsed and linked once into a Kernel; every run of a session is made
+// from it (Kernel.newRun). The kernel's constants are its enums and the object-like macros whose
+// expansion is an integer constant expression (TCP_TIMEOUT_INIT, TIME_WRITE, MAX_WINDOW).
+
+import type { CParse } from '../cmachine/kernel';
+import { Kernel, LoadError, type Unit } from '../cmachine/kernel';
+import { CError } from '../code';
+import { History } from '../history';
+import { kernelOptions } from '../front/kernel';
+import { preprocess, type MacroDef, type PPHost } from '../front/preprocess';
+import { i386Asm } from '../world/cpu';
+
+/** The release files compiled as units of their own (tcp.c and sched.c are compiled inside machine files). */
+export const KERNEL_UNITS: readonly string[] = ['net/inet/sock.c', 'net/inet/af_inet.c', 'net/inet/timer.c', 'net/inet/skbuff.c', 'net/inet/ip.c'];
+/** The machine layer's C files (src/kernel/machine/); tcp_entries.c holds tcp.c, timers.c sched.c. */
+export const MACHINE_UNITS: readonly string[] = ['absent.c', 'absent_functions.c', 'bitops.c', 'byteorder.c', 'kmalloc.c', 'net.c', 'printk.c', 'string.c', 'system.c', 'tcp_entries.c', 'timers.c', 'world.c'];
+/** The machine files that compile a release file inside them: their definitions are the release's, replaced like it. */
+export const RELEASE_INSIDE: readonly string[] = ['tcp_entries.c', 'timers.c'];
+
+export interface ReleaseImage {
+  kernel: Kernel;
+  /** a kernel constant by name (an enum, or an object-like macro of constant value) */
+  constant(name: string): number | undefined;
+  /** the machine layer's folder: its functions are hidden from stepping */
+  machine: string;
+  release: string;
+  loadMs: number;
+}
+
+const trim = (d: string) => d.replace(/[/\\]+$/, '');
+
+/** Loads the release and the machine layer from `release` and `machine` (the folders) through `host`. */
+export function loadReleaseImage(opts: { release: string; machine: string; host: PPHost; parse: CParse }): ReleaseImage {
+  const t0 = performance.now();
+  const release = trim(opts.release);
+  const machine = trim(opts.machine);
+  const base = kernelOptions(release, `${machine}/include`);
+  const options = { ...base, includePaths: [...(base.includePaths ?? []), machine] };
+  const errors: CError[] = [];
+  const units: Unit[] = [];
+  const macros = new Map<string, MacroDef>();
+  const paths = [...KERNEL_UNITS.map((f) => `${release}/${f}`), ...MACHINE_UNITS.map((f) => `${machine}/${f}`)];
+  for (const path of paths) {
+    const r = preprocess(path, opts.host, options);
+    for (const d of r.diagnostics) if (d.severity === 'error') errors.push(new CError({ file: d.file, line: d.line, column: d.col, endLine: d.line, endColumn: d.col + 1 }, d.message));
+    for (const [k, v] of r.macros) if (!v.params && !v.builtin && !macros.has(k)) macros.set(k, v);
+    units.push({ path, text: r.text, map: r.map, texts: r.texts, machine: path.startsWith(`${machine}/`) && !RELEASE_INSIDE.some((f) => path === `${machine}/${f}`) });
+  }
+  if (errors.length) throw new LoadError(errors);
+  const hidden = (file: string) => file.startsWith(`${machine}/`);
+  const kernel: Kernel = new Kernel({ units, parse: opts.parse, asm: i386Asm(() => kernel.addressOf('machine_eflags')), hidden, history: new History({ record: false }) }).load();
+  const cache = new Map<string, number | undefined>();
+  const expand = (name: string, seen: Set<string>): string | undefined => {
+    const m = macros.get(name);
+    if (!m || seen.has(name)) return undefined;
+    seen.add(name);
+    const out: string[] = [];
+    for (const t of m.body) {
+      if (/^[A-Za-z_]\w*$/.test(t.text) && macros.has(t.text)) {
+        const x = expand(t.text, new Set(seen));
+        if (x === undefined) return undefined;
+        out.push(`(${x})`);
+      } else out.push(t.text);
+    }
+    return out.join(' ');
+  };
+  const constant = (name: string): number | undefined => {
+    if (kernel.constants.has(name)) return kernel.constants.get(name);
+    if (cache.has(name)) return cache.get(name);
+    let v: number | undefined;
+    const text = expand(name, new Set());
+    if (text !== undefined && text.trim() && !/["{};]/.test(text)) {
+      try {
+        const x = kernel.compileExpression(text, null, 0);
+        if (x.t.k === 'int') {
+          const r = x.ev({ fn: null, s: [0, kernel.run0] } as never);
+          if (typeof r === 'number') v = r;
+        }
+      } catch {
+        v = undefined;
+      }
+    }
+    cache.set(name, v);
+    return v;
+  };
+  return { kernel, constant, machine, release, loadMs: performance.now() - t0 };
+}

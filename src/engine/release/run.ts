@@ -1,0 +1,645 @@
+// A run of a bound scenario on the unmodified 1.2.13 release and the machine layer, one stop at a
+// time, forward and backward. The agenda is the machine's (MACHINE.md, "How a scenario drives the
+// release"): the clock is jiffies; before an event at time T come, in time order, the tick at which
+// the first pending timer is due (expires + 1: timer_bh runs a timer while expires < jiffies), then
+// a segment arriving on a link; at equal times a tick first, then an arrival, then the event.
+// After the last event nothing more happens.
+//
+// Stops are the release's C statements (the machine layer's C runs without stopping), one stop
+// before each agenda item, failed expectations, faults and the end. Every change — memory bytes
+// and the agenda's own state — is in the History, so any stop can be restored.
+
+import type { Range } from '../../scenario/ast';
+import { CError, type CFunction, type Loc } from '../code';
+import type { Program } from '../compile';
+import type { CRun } from '../cmachine/kernel';
+import type { RecT } from '../cmachine/types';
+import { History } from '../history';
+import { Machine } from '../machine';
+import type { BoundEvent, BoundScenario, BoundSeg } from './bind';
+import type { ReleaseImage } from './image';
+
+export const CODE_EVENT = -1;
+export const CODE_FAILURE = -2;
+export const CODE_ERROR = -3;
+export const CODE_END = -4;
+
+export const DEFAULT_STEP_BUDGET = 1_000_000;
+
+export type ReleaseStopKind = 'statement' | 'event' | 'failure' | 'error' | 'end';
+
+/** What the run does between two event stops. */
+export type ReleaseItem =
+  | { kind: 'event'; event: BoundEvent; index: number; socket: string; time: number }
+  | { kind: 'timer'; socket: string; time: number; which: 'timer' | 'retransmit_timer' | '' }
+  | { kind: 'delivery'; seg: number; socket: string; time: number };
+
+export interface ReleaseStop {
+  index: number;
+  kind: ReleaseStopKind;
+  socket: string;
+  item?: ReleaseItem;
+  fn?: CFunction;
+  loc?: Loc;
+  message?: string;
+  clock: number;
+}
+
+/** One segment on the wire or from the scripted peer, in the order sent. */
+export interface SegRec {
+  /** sock index, -1 for the scripted peer */
+  from: number;
+  to: number;
+  time: number;
+  flags: string;
+  seq: number;
+  ack: number;
+  len: number;
+  win: number;
+  dropped: number;
+  /** index in the machine's wire log, -1 for a peer segment */
+  wire: number;
+  /** the scenario line that injected it (peer segments) */
+  line?: number;
+}
+
+export interface ReleaseSock {
+  name: string;
+  index: number;
+  /** the struct sock's address */
+  sk: number;
+  lport: number;
+  rport: number;
+  peer: number;
+  delay: number;
+}
+
+const SEG_BYTES = 1600;
+
+export class ReleaseRun {
+  readonly H: History;
+  readonly run: CRun;
+  readonly machine: Machine;
+  readonly socks: ReleaseSock[] = [];
+  /** logged: [next event index, current item, wire entries seen, last call's return, statements since the clock moved, the jiffy counted at, a machine fault reported] */
+  private readonly cells: any[] = [0, undefined, 0, 0, 0, -1, 0];
+  /** logged: every segment, and the deliveries pending */
+  readonly segs: SegRec[] = [];
+  private readonly inflight: { arrival: number; seg: number }[] = [];
+  private readonly live: number[] = [];
+  /** logged: per sock, the drops still waiting for a segment to match */
+  private readonly drops: { seg: BoundSeg; mask: number }[][] = [];
+  /** logged: per sock, the first sent segment a `>` expectation may still match */
+  private readonly cursor: number[] = [];
+  readonly failures: { line: number; time: number; message: string }[] = [];
+  private readonly errors = new Map<number, CError>();
+  private readonly scratch: { seg: number; text: number; word: number };
+  private readonly sock: RecT;
+  private readonly jiffiesAt: number;
+  /** printk lines written at boot (inet_proto_init's banner), left out of the record */
+  readonly bootLines: number;
+
+  constructor(
+    readonly image: ReleaseImage,
+    readonly bound: BoundScenario,
+    opts: { history?: boolean; stepBudget?: number } = {},
+  ) {
+    const k = image.kernel;
+    this.H = new History({ record: opts.history !== false });
+    this.run = k.newRun(this.H);
+    this.machine = new Machine(k as unknown as Program, this.H);
+    this.sock = k.records.get('sock')!;
+    this.jiffiesAt = k.addressOf('jiffies');
+    const mem = this.run.mem;
+    this.scratch = { seg: mem.alloc(SEG_BYTES, 4, 'heap', 'the driver: a segment'), text: mem.alloc(64, 4, 'heap', 'the driver: a name'), word: mem.alloc(4, 4, 'heap', 'the driver: a result') };
+    this.machine.budget = Number.MAX_SAFE_INTEGER;
+    this.call('machine_boot', []);
+    this.bootLines = mem.s32(k.addressOf('machine_printk_count'));
+    this.setup();
+    this.machine.budget = opts.stepBudget ?? DEFAULT_STEP_BUDGET;
+    this.collect();
+    this.nextItem();
+  }
+
+  // ---- calling the machine layer ----
+
+  private fn(name: string): CFunction {
+    return this.image.kernel.cfunction(name);
+  }
+
+  /** Runs `name(args)` to its end without stopping (setup and the driver's own work). */
+  private call(name: string, args: any[]): any {
+    const m = this.machine;
+    this.run.enter(m, this.fn(name), args);
+    let a = m.advance(false);
+    while (a === 'statement') a = m.advance(true);
+    return m.lastReturn;
+  }
+
+  private cstring(s: string): number {
+    const mem = this.run.mem;
+    const b = Uint8Array.from(s, (c) => c.charCodeAt(0) & 0xff);
+    mem.write(this.scratch.text, b);
+    mem.st8(this.scratch.text + b.length, 0);
+    return this.scratch.text;
+  }
+
+  /** The field of struct sock at `sk`, as a number (bitfields and signedness as C has them). */
+  field(sk: number, name: string): number {
+    const f = this.sock.byName.get(name);
+    if (!f) throw new Error(`struct sock has no ${name}`);
+    return this.read(sk + f.offset, f.type.k === 'int' ? f.type : undefined, f.bits, f.bitOffset);
+  }
+
+  private read(a: number, t: { size: number; signed: boolean } | undefined, bits?: number, bitOffset?: number): number {
+    const mem = this.run.mem;
+    const size = t?.size ?? 4;
+    const signed = t?.signed ?? false;
+    if (bits !== undefined) {
+      const word = size === 1 ? mem.u8(a) : size === 2 ? mem.u16(a) : mem.u32(a);
+      const v = Math.floor(word / 2 ** (bitOffset ?? 0)) % 2 ** bits;
+      return signed && v >= 2 ** (bits - 1) ? v - 2 ** bits : v;
+    }
+    if (size === 1) return signed ? mem.s8(a) : mem.u8(a);
+    if (size === 2) return signed ? mem.s16(a) : mem.u16(a);
+    return signed ? mem.s32(a) : mem.u32(a);
+  }
+
+  /** Stores `v` into a scalar field of struct sock at `sk` (a bitfield: only its bits). */
+  setField(sk: number, f: { offset: number; type: { k: string; size?: number }; bits?: number; bitOffset?: number }, v: number): void {
+    const mem = this.run.mem;
+    const a = sk + f.offset;
+    const size = (f.type as { size: number }).size ?? 4;
+    if (f.bits !== undefined) {
+      const word = size === 1 ? mem.u8(a) : size === 2 ? mem.u16(a) : mem.u32(a);
+      const off = f.bitOffset ?? 0;
+      const mask = f.bits >= 32 ? 0xffffffff : ((2 ** f.bits - 1) * 2 ** off) >>> 0;
+      v = ((word & ~mask) | ((v << off) & mask)) >>> 0;
+    }
+    if (size === 1) mem.st8(a, v);
+    else if (size === 2) mem.st16(a, v);
+    else mem.st32(a, v);
+  }
+
+  private fieldAddr(sk: number, name: string): number {
+    return sk + this.sock.byName.get(name)!.offset;
+  }
+
+  get jiffies(): number {
+    return this.run.mem.u32(this.jiffiesAt);
+  }
+
+  private setJiffies(t: number): void {
+    this.run.mem.st32(this.jiffiesAt, t >>> 0);
+  }
+
+  // ---- the scenario's sockets, as MACHINE.md says each statement leaves them ----
+
+  private setup(): void {
+    const H = this.H;
+    for (const b of this.bound.socks) {
+      const sk = this.call('machine_socket', [b.index]) as number;
+      if (!sk) throw new CError(this.lineLoc(1), `inet_create made no sock for ${b.name}${this.faultText() ? `: ${this.faultText()}` : ''}`);
+      this.socks.push({ name: b.name, index: b.index, sk, lport: 1024 + b.index, rport: b.peer >= 0 ? 1024 + b.peer : 4096 + b.index, peer: b.peer, delay: b.delay });
+      H.push(this.drops, []);
+      H.push(this.cursor, 0);
+    }
+    for (const b of this.bound.socks) {
+      const s = this.socks[b.index];
+      this.call('machine_connect_fields', [s.sk, s.lport, s.rport]);
+      for (const w of b.fields) this.setField(s.sk, w.field, w.value);
+      if (b.listening) {
+        this.run.mem.st32(this.fieldAddr(s.sk, 'daddr'), 0);
+        const th = this.sock.byName.get('dummy_th')!;
+        const dest = (th.type as RecT).byName.get('dest')!;
+        this.run.mem.st16(s.sk + th.offset + dest.offset, 0);
+      }
+      this.call('machine_connected', [s.sk, b.windowSeqGiven ? 1 : 0]);
+      this.call('machine_in_flight', [s.sk]);
+    }
+    for (const b of this.bound.socks) {
+      if (b.listener !== undefined) this.call('machine_add_pending', [this.socks[b.listener].sk, this.socks[b.index].sk]);
+      if (b.partial !== undefined) this.call('machine_partial', [this.socks[b.index].sk, b.partial]);
+    }
+  }
+
+  private faultText(): string {
+    const p = this.run.mem.u32(this.image.kernel.addressOf('machine_fault_text'));
+    return p ? this.run.mem.cstring(p) : '';
+  }
+
+  private lineLoc(line: number, r?: Range): Loc {
+    return { file: this.bound.file, line, column: r?.start.column ?? 1, endLine: line, endColumn: r?.end.column ?? 1 };
+  }
+
+  // ---- the wire ----
+
+  /** The segments dev_queue_xmit put on the wire since the last look: recorded, dropped or sent on. */
+  private collect(): void {
+    const mem = this.run.mem;
+    const k = this.image.kernel;
+    const count = mem.s32(k.addressOf('machine_wire_count'));
+    const base = k.addressOf('machine_wire');
+    const size = k.records.get('machine_seg')!.size;
+    const H = this.H;
+    for (let w = this.cells[2]; w < count; w++) {
+      const at = base + w * size;
+      const d = decodeWire(mem.read(at + 8, Math.min(mem.u32(at + 4), SEG_BYTES)));
+      const from = this.socks.findIndex((s) => s.lport === d.sport);
+      const to = this.socks.findIndex((s) => s.lport === d.dport);
+      const rec: SegRec = { from, to, time: mem.u32(at), flags: d.flags, seq: d.seq, ack: d.ack, len: d.len, win: d.win, dropped: 0, wire: w };
+      if (from >= 0) {
+        const list = this.drops[from];
+        const i = list.findIndex((x) => x.seg.flags === rec.flags && (!(x.mask & 1) || x.seg.seq === rec.seq) && (!(x.mask & 2) || x.seg.ack === rec.ack) && (!(x.mask & 4) || x.seg.len === rec.len) && (!(x.mask & 8) || x.seg.win === rec.win));
+        if (i >= 0) {
+          rec.dropped = 1;
+          H.set(this.drops, from, [...list.slice(0, i), ...list.slice(i + 1)]);
+        }
+      }
+      const n = this.segs.length;
+      H.push(this.segs, rec);
+      if (to >= 0 && !rec.dropped) {
+        H.push(this.inflight, { arrival: rec.time + (from >= 0 ? this.socks[from].delay : 0), seg: n });
+        H.push(this.live, 1);
+      }
+    }
+    H.set(this.cells, 2, count);
+  }
+
+  private nextDelivery(): number {
+    let best = -1;
+    for (let i = 0; i < this.inflight.length; i++) {
+      if (!this.live[i]) continue;
+      const x = this.inflight[i];
+      if (best < 0 || x.arrival < this.inflight[best].arrival || (x.arrival === this.inflight[best].arrival && x.seg < this.inflight[best].seg)) best = i;
+    }
+    return best;
+  }
+
+  /** The first pending timer's due tick (expires + 1) and its owner, read from sched.c's timer list. */
+  private nextTick(): { tick: number; socket: string; which: 'timer' | 'retransmit_timer' | '' } | undefined {
+    const mem = this.run.mem;
+    const head = this.image.kernel.addressOf('timers.c:timer_head');
+    const first = mem.u32(head);
+    if (first === head) return undefined;
+    const tl = this.image.kernel.records.get('timer_list')!;
+    const expires = mem.u32(first + tl.byName.get('expires')!.offset);
+    for (const s of this.socks) {
+      if (first === this.fieldAddr(s.sk, 'timer')) return { tick: (expires + 1) >>> 0, socket: s.name, which: 'timer' };
+      if (first === this.fieldAddr(s.sk, 'retransmit_timer')) return { tick: (expires + 1) >>> 0, socket: s.name, which: 'retransmit_timer' };
+    }
+    return { tick: (expires + 1) >>> 0, socket: '', which: '' };
+  }
+
+  /** Whether the timer at `t` is on the kernel's timer list. */
+  timerPending(t: number): boolean {
+    const mem = this.run.mem;
+    const head = this.image.kernel.addressOf('timers.c:timer_head');
+    for (let p = mem.u32(head), n = 0; p !== head && p && n < 10000; p = mem.u32(p), n++) if (p === t) return true;
+    return false;
+  }
+
+  // ---- the agenda ----
+
+  get current(): ReleaseItem | undefined {
+    return this.cells[1];
+  }
+
+  private pickNext(): ReleaseItem | undefined {
+    const events = this.bound.events;
+    const i = this.cells[0];
+    const e = events[i];
+    if (!e) return undefined;
+    const t = this.nextTick();
+    const d = this.nextDelivery();
+    if (t && t.tick <= e.time && (d < 0 || t.tick <= this.inflight[d].arrival)) return { kind: 'timer', socket: t.socket, time: t.tick, which: t.which };
+    if (d >= 0 && this.inflight[d].arrival <= e.time) return { kind: 'delivery', seg: d, socket: this.socks[this.segs[this.inflight[d].seg].to]?.name ?? '', time: this.inflight[d].arrival };
+    return { kind: 'event', event: e, index: i, socket: this.socks[e.sock]?.name ?? '', time: e.time };
+  }
+
+  private nextItem(): number {
+    const item = this.pickNext();
+    this.H.set(this.cells, 1, item);
+    if (!item) return this.H.recordStop(CODE_END, 0);
+    if (this.livelocked(item)) {
+      const last = this.bound.events[this.cells[0] - 1];
+      const n = this.H.recordStop(CODE_ERROR, -1);
+      this.errors.set(n, new CError(this.lineLoc(last?.line ?? 1), `the step budget of ${this.machine.budget} statements is used up at jiffy ${this.jiffies} by timers and segments since the last scenario event, and the clock does not move: an endless exchange? The run is stopped here.`));
+      return n;
+    }
+    return this.H.recordStop(CODE_EVENT, item.kind === 'event' ? item.event.line : 0);
+  }
+
+  private livelocked(item: ReleaseItem): boolean {
+    const m = this.machine;
+    const ran = m.statements;
+    m.statements = 0;
+    if (item.kind === 'event' || this.jiffies !== this.cells[5]) {
+      this.H.set(this.cells, 4, 0);
+      this.H.set(this.cells, 5, this.jiffies);
+      return false;
+    }
+    this.H.set(this.cells, 4, this.cells[4] + ran);
+    return this.cells[4] > m.budget * (this.socks.length + 1);
+  }
+
+  /** Starts a call chain the user steps through; returns the stop it reaches. */
+  private chain(name: string, args: any[]): number {
+    this.machine.statements = 0;
+    this.run.enter(this.machine, this.fn(name), args);
+    return this.advance(false);
+  }
+
+  private advance(skip: boolean): number {
+    const m = this.machine;
+    let arrival;
+    try {
+      arrival = m.advance(skip);
+    } catch (e) {
+      if (!(e instanceof CError)) throw e;
+      const n = this.H.recordStop(CODE_ERROR, m.pc);
+      this.errors.set(n, e);
+      return n;
+    }
+    if (arrival === 'statement') return this.H.recordStop(m.frames[m.frames.length - 1].fn.index, m.pc);
+    return this.finishItem();
+  }
+
+  /** The item's chain returned: the wire is read, a fault the machine met is a stop, then the next item. */
+  private finishItem(): number {
+    this.collect();
+    const item = this.current;
+    if (item?.kind === 'event' && item.event.action.kind === 'call') this.H.set(this.cells, 3, (this.machine.lastReturn as number) | 0);
+    const fault = this.faultText();
+    if (fault && !this.cells[6]) {
+      this.H.set(this.cells, 6, 1);
+      const n = this.H.recordStop(CODE_ERROR, -1);
+      this.errors.set(n, new CError(this.lineLoc(this.bound.events[Math.max(0, this.cells[0] - 1)]?.line ?? 1), `machine fault: ${fault}`));
+      return n;
+    }
+    return this.nextItem();
+  }
+
+  private startItem(): number {
+    const item = this.current!;
+    const H = this.H;
+    const mem = this.run.mem;
+    if (item.time > this.jiffies && item.kind !== 'timer') this.setJiffies(item.time);
+    switch (item.kind) {
+      case 'timer':
+        return this.chain('machine_tick', [Math.max(item.time, this.jiffies) >>> 0]);
+      case 'delivery': {
+        H.set(this.live, item.seg, 0);
+        const w = this.segs[this.inflight[item.seg].seg].wire;
+        const k = this.image.kernel;
+        const at = k.addressOf('machine_wire') + w * k.records.get('machine_seg')!.size;
+        const len = mem.u32(at + 4);
+        mem.copy(this.scratch.seg, at + 8, len);
+        return this.chain('machine_deliver', [this.scratch.seg, len]);
+      }
+      case 'event': {
+        H.set(this.cells, 0, item.index + 1);
+        const e = item.event;
+        const s = this.socks[e.sock];
+        const a = e.action;
+        switch (a.kind) {
+          case 'close':
+            return this.chain('machine_close', [s.sk, a.timeout]);
+          case 'rcv':
+            return this.chain('machine_deliver', [this.scratch.seg, this.peerSegment(e, a.seg)]);
+          case 'call':
+            return this.callEvent(e, a.fn, a.arg, a.seg);
+          case 'set':
+            for (const w of a.fields) this.setField(s.sk, w.field, w.value);
+            return this.nextItem();
+          case 'drop':
+            H.set(this.drops, e.sock, [...this.drops[e.sock], { seg: a.seg, mask: a.mask }]);
+            return this.nextItem();
+          case 'expect':
+            return this.check(e, this.expectFailure(e));
+          case 'send':
+            return this.check(e, this.sendFailure(e));
+          case 'wait':
+            return this.nextItem();
+        }
+      }
+    }
+  }
+
+  /** A segment from sock `e.sock`'s other end: recorded as the peer's, its bytes in the scratch buffer; returns their length. */
+  private peerSegment(e: BoundEvent, seg: BoundSeg): number {
+    const s = this.socks[e.sock];
+    this.H.push(this.segs, { from: -1, to: e.sock, time: this.jiffies, ...seg, dropped: 0, wire: -1, line: e.line });
+    const flags = this.cstring(seg.flags);
+    return this.call('machine_build_segment', [this.scratch.seg, s.rport, s.lport, flags, seg.seq >>> 0, seg.ack >>> 0, seg.win >>> 0, seg.len >>> 0]) as number;
+  }
+
+  private callEvent(e: BoundEvent, fn: string, arg: number, seg?: BoundSeg): number {
+    const s = this.socks[e.sock];
+    let skb = 0;
+    let n = 0;
+    if (seg) {
+      n = this.peerSegment(e, seg);
+      if (fn === 'tcp_rcv') return this.chain('machine_deliver', [this.scratch.seg, n]);
+      skb = this.call('machine_arrival', [this.scratch.seg, n]) as number;
+      // as tcp_rcv leaves a segment for tcp_ack, tcp_data and tcp_fin: the TCP length, seq in host order
+      const k = this.image.kernel;
+      const skr = k.records.get('sk_buff')!;
+      const mem = this.run.mem;
+      const ipAt = mem.u32(skb + skr.byName.get('ip_hdr')!.offset);
+      const ihl = mem.u8(ipAt) & 0x0f;
+      const lenAt = skb + skr.byName.get('len')!.offset;
+      mem.st32(lenAt, (mem.u32(lenAt) - ihl * 4) >>> 0);
+      const th = mem.u32(skb + skr.byName.get('h')!.offset);
+      const seqAt = th + (k.records.get('tcphdr')!.byName.get('seq')!.offset);
+      const be = mem.u32(seqAt);
+      mem.st32(seqAt, (((be & 0xff) << 24) | ((be & 0xff00) << 8) | ((be >>> 8) & 0xff00) | (be >>> 24)) >>> 0);
+      mem.st32(skb + skr.byName.get('sk')!.offset, s.sk);
+    }
+    if (fn === 'release_sock') return this.chain('release_sock', [s.sk]);
+    if (fn === 'inet_release') return this.chain('machine_close', [s.sk, 0]);
+    return this.chain('machine_tcp_call', [this.cstring(fn), s.sk, skb, arg, this.scratch.word]);
+  }
+
+  private check(e: BoundEvent, message: string | undefined): number {
+    if (!message) return this.nextItem();
+    this.H.push(this.failures, { line: e.line, time: this.jiffies, message });
+    return this.H.recordStop(CODE_FAILURE, e.line);
+  }
+
+  private expectFailure(e: BoundEvent): string | undefined {
+    if (e.action.kind !== 'expect') return undefined;
+    const s = this.socks[e.sock];
+    const bad: string[] = [];
+    for (const f of e.action.fields) {
+      if (f.timer) {
+        const t = this.fieldAddr(s.sk, f.timer);
+        const pending = this.timerPending(t);
+        const reason = this.field(s.sk, f.timer === 'timer' ? 'timeout' : 'ip_xmit_timeout');
+        const actual = pending ? this.reasonName(reason) : 'none';
+        const want = f.want === 'none' ? 'none' : this.reasonName(f.want);
+        const expires = this.run.mem.u32(t + this.image.kernel.records.get('timer_list')!.byName.get('expires')!.offset);
+        if (actual !== want) bad.push(`${f.name} is ${actual}${pending ? ` (expires at ${expires})` : ''}, expected ${want}`);
+        continue;
+      }
+      if (!f.field) continue;
+      const ft = f.field.type as { size: number; signed: boolean };
+      const actual = this.read(s.sk + f.field.offset, ft, f.field.bits, f.field.bitOffset);
+      const t = f.field.type as { size: number; signed: boolean };
+      const want = typeof f.want === 'number' ? (t.signed ? f.want | 0 : f.want >>> 0) : 0;
+      const wantBits = f.field.bits !== undefined ? want % 2 ** f.field.bits : want;
+      if (actual !== wantBits) {
+        const show = (x: number) => (f.name === 'state' ? this.stateName(x) : String(x));
+        bad.push(`${f.name} is ${show(actual)}, expected ${show(wantBits)}`);
+      }
+    }
+    return bad.length ? `expect ${s.name}: ${bad.join('; ')}` : undefined;
+  }
+
+  private sendFailure(e: BoundEvent): string | undefined {
+    if (e.action.kind !== 'send') return undefined;
+    const { seg, mask, text } = e.action;
+    const from = this.cursor[e.sock];
+    const mine = (r: SegRec) => r.from === e.sock;
+    for (let i = from; i < this.segs.length; i++) {
+      const r = this.segs[i];
+      if (!mine(r) || r.flags !== seg.flags) continue;
+      if ((mask & 1 && r.seq !== seg.seq) || (mask & 2 && r.ack !== seg.ack) || (mask & 4 && r.len !== seg.len) || (mask & 8 && r.win !== seg.win)) continue;
+      this.H.set(this.cursor, e.sock, i + 1);
+      return undefined;
+    }
+    const sent = this.segs.slice(from).filter(mine).map((r) => `${r.flags} seq=${r.seq} ack=${r.ack} len=${r.len} win=${r.win}`);
+    return `${this.socks[e.sock].name} did not send ${text}: ${sent.length ? `it sent ${sent.join(', ')}` : 'it sent nothing since the last match'}`;
+  }
+
+  stateName(v: number): string {
+    for (const [k, c] of this.image.kernel.constants) if (c === v && /^TCP_(ESTABLISHED|SYN_SENT|SYN_RECV|FIN_WAIT1|FIN_WAIT2|TIME_WAIT|CLOSE|CLOSE_WAIT|LAST_ACK|LISTEN|CLOSING)$/.test(k)) return k;
+    return String(v);
+  }
+
+  reasonName(v: number): string {
+    for (const k of ['TIME_WRITE', 'TIME_CLOSE', 'TIME_KEEPOPEN', 'TIME_DESTROY', 'TIME_DONE', 'TIME_PROBE0']) if (this.image.constant(k) === v) return k;
+    return String(v);
+  }
+
+  // ---- moving ----
+
+  private step(): number {
+    const H = this.H;
+    const cur = H.currentStop;
+    if (!H.atEnd) {
+      this.goto(cur + 1);
+      return cur + 1;
+    }
+    const code = H.codeAt(cur);
+    if (code >= 0) return this.advance(true);
+    if (code === CODE_END || code === CODE_ERROR) return cur;
+    if (code === CODE_EVENT) return this.startItem();
+    return this.nextItem(); // after a failure
+  }
+
+  forward(): ReleaseStop {
+    return this.stopInfo(this.step());
+  }
+
+  /** Moves forward up to `max` stops; returns how many it moved (fewer at the end or a fault). */
+  runFast(max = Infinity): number {
+    let moved = 0;
+    while (moved < max) {
+      const cur = this.H.currentStop;
+      if (this.step() === cur) break;
+      moved++;
+    }
+    return moved;
+  }
+
+  backward(): ReleaseStop {
+    return this.goto(Math.max(0, this.H.currentStop - 1));
+  }
+
+  goto(n: number): ReleaseStop {
+    this.H.goto(n);
+    const { code, pc } = this.H.stopAt(n);
+    this.machine.restorePosition(code >= 0 || code === CODE_ERROR ? pc : -1);
+    return this.stopInfo(n);
+  }
+
+  get stopIndex(): number {
+    return this.H.currentStop;
+  }
+  get stopCount(): number {
+    return this.H.stopCount;
+  }
+  get finished(): boolean {
+    const c = this.H.stopAt(this.H.currentStop).code;
+    return c === CODE_END || c === CODE_ERROR;
+  }
+
+  stopInfo(n: number): ReleaseStop {
+    const { code, pc } = this.H.stopAt(n);
+    const item = n === this.H.currentStop ? this.current : undefined;
+    const clock = this.jiffies;
+    const socket = item?.socket ?? '';
+    if (code >= 0) {
+      const fn = this.image.kernel.functions[code] as unknown as CFunction;
+      return { index: n, kind: 'statement', socket, item, fn, loc: fn.code[pc].loc, clock };
+    }
+    if (code === CODE_EVENT) return { index: n, kind: 'event', socket, item, clock };
+    if (code === CODE_FAILURE) return { index: n, kind: 'failure', socket, item, clock, message: this.failures[this.failures.length - 1]?.message };
+    if (code === CODE_ERROR) {
+      const err = this.errors.get(n);
+      return { index: n, kind: 'error', socket, item, clock, message: err?.detail ?? err?.message, loc: err?.loc, fn: this.machine.top?.fn };
+    }
+    return { index: n, kind: 'end', socket: '', clock };
+  }
+
+  /** The return value of the last `call` event's chain. */
+  get lastReturn(): number {
+    return this.cells[3];
+  }
+
+  /** printk's lines since boot, with the jiffies each was printed at. */
+  printk(): { time: number; text: string }[] {
+    const k = this.image.kernel;
+    const mem = this.run.mem;
+    const count = mem.s32(k.addressOf('machine_printk_count'));
+    const lines = k.addressOf('machine_printk_lines');
+    const buf = k.addressOf('machine_printk_buf');
+    const len = mem.u32(k.addressOf('machine_printk_len'));
+    const out: { time: number; text: string }[] = [];
+    for (let i = this.bootLines; i < count; i++) {
+      const start = mem.u32(lines + i * 8 + 4);
+      const end = i + 1 < count ? mem.u32(lines + (i + 1) * 8 + 4) : len;
+      out.push({ time: mem.u32(lines + i * 8), text: String.fromCharCode(...mem.read(buf + start, Math.min(end - start, 1023))) });
+    }
+    return out;
+  }
+
+  /** Whether kmalloc's block at `obj` was freed (machine/kmalloc.c keeps each block's header before it). */
+  freed(obj: number): boolean {
+    const k = this.image.kernel;
+    const mem = this.run.mem;
+    const arena = k.addressOf('kmalloc.c:arena');
+    const used = mem.u32(k.addressOf('kmalloc.c:used'));
+    if (obj < arena || obj >= arena + used) return true;
+    return mem.u32(obj - 4) === 0;
+  }
+
+  /** The machine fault the C met, if any ('' if none). */
+  get fault(): string {
+    return this.faultText();
+  }
+}
+
+/** A datagram's TCP fields, as machine_seg_fields reads them. */
+function decodeWire(b: Uint8Array): { flags: string; seq: number; ack: number; len: number; win: number; sport: number; dport: number } {
+  const ihl = (b[0] & 0x0f) * 4;
+  const tot = (b[2] << 8) | b[3];
+  const t = ihl;
+  const be32 = (o: number) => ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0;
+  const doff = (b[t + 12] >> 4) * 4;
+  const f = b[t + 13];
+  let flags = (f & 2 ? 'S' : '') + (f & 1 ? 'F' : '') + (f & 4 ? 'R' : '') + (f & 8 ? 'P' : '') + (f & 16 ? '.' : '');
+  if (!flags) flags = '-';
+  return { flags, seq: be32(t + 4), ack: be32(t + 8), len: (tot - ihl - doff) >>> 0, win: (b[t + 14] << 8) | b[t + 15], sport: (b[t] << 8) | b[t + 1], dport: (b[t + 2] << 8) | b[t + 3] };
+}

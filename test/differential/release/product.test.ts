@@ -1,0 +1,71 @@
+// The product's run on the release (src/engine/release/: the scenario bound once, the agenda in
+// TypeScript over the machine layer's C, stops in the release's C only) ends every case exactly as
+// gcc's build of the same C ends it: the same record, field for field, segment for segment.
+
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { loadRun } from '../../../src/host/load';
+import { loadReleaseKernel } from '../../../src/host/node';
+import { bindScenario } from '../../../src/engine/release/bind';
+import type { ReleaseImage } from '../../../src/engine/release/image';
+import { runRecord } from '../../../src/engine/release/record';
+import { ReleaseRun } from '../../../src/engine/release/run';
+import { INPUTS as REDUCED } from '../gcc';
+import { serialise, type PCase } from '../protocol';
+import { releaseCases, releaseScenarios } from './cases';
+import { buildRelease, checkToolchain, releaseFields } from './gcc';
+
+const ROOT = join(__dirname, '..', '..', '..');
+
+let cases: PCase[];
+let gcc: Record<string, unknown>[];
+let image: ReleaseImage;
+let ints: string[];
+
+before(async () => {
+  checkToolchain();
+  const run = await loadRun({ scenarioPath: join(ROOT, 'examples', 'passive-close.tcpscenario'), kernelPath: REDUCED.kernel });
+  cases = releaseCases(run);
+  const f = await releaseFields();
+  ints = f.ints;
+  const build = buildRelease(f.header);
+  const g = spawnSync('qemu-i386', [build.bin], { input: serialise(cases), encoding: 'utf8', maxBuffer: 1 << 28 });
+  build.dispose();
+  assert.equal(g.status, 0, g.stderr);
+  gcc = g.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  image = await loadReleaseKernel();
+});
+
+function differences(a: unknown, b: unknown, path = '', out: string[] = [], max = 8): string[] {
+  if (out.length >= max) return out;
+  if (typeof a !== 'object' || a === null || typeof b !== 'object' || b === null) {
+    if (JSON.stringify(a) !== JSON.stringify(b)) out.push(`${path || '.'}: gcc ${JSON.stringify(a)}, ours ${JSON.stringify(b)}`);
+    return out;
+  }
+  for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) differences((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${path}.${k}`, out, max);
+  return out;
+}
+
+test('every case, run as the debugger runs it on the release, ends with gcc\'s record', (t) => {
+  const scenarios = releaseScenarios();
+  assert.equal(scenarios.length, cases.length);
+  const differ: string[] = [];
+  let stops = 0;
+  const t0 = performance.now();
+  for (let i = 0; i < scenarios.length; i++) {
+    const { name, sc } = scenarios[i];
+    assert.equal(name, cases[i].name);
+    const { bound, diagnostics } = bindScenario(sc, image.kernel, image.constant);
+    assert.deepEqual(diagnostics, [], name);
+    const run = new ReleaseRun(image, bound);
+    run.runFast();
+    stops += run.stopCount;
+    const mine = runRecord(run, name, ints);
+    const d = differences(gcc[i], JSON.parse(JSON.stringify(mine)));
+    if (d.length) differ.push(`${name}:\n  ${d.join('\n  ')}`);
+  }
+  t.diagnostic(`load ${image.loadMs.toFixed(0)} ms; ${scenarios.length} cases, ${stops} stops in ${(performance.now() - t0).toFixed(0)} ms`);
+  assert.deepEqual(differ, []);
+});
