@@ -74,6 +74,31 @@ test('--json prints a step object per executed line and an end object with the s
   for (const k of ['rtt', 'rto', 'backoff', 'retransmits']) assert.equal(typeof end.sockets.server[k], 'number', k);
 });
 
+test('run steps through the unmodified 1.2.13 release by default: each step at the real file and line; --kernel runs an edited copy of the reduced port', () => {
+  const release = join(root, 'src', 'kernel', 'linux-1.2.13');
+  const tcp = readFileSync(join(release, 'net', 'inet', 'tcp.c'), 'latin1').split('\n');
+  const r = runCli('run', example, '--json');
+  assert.equal(r.code, 0, r.err);
+  const lines = r.out.trim().split('\n').map((l) => JSON.parse(l));
+  const steps = lines.filter((l) => l.type === 'step');
+  const fin = steps.filter((s) => s.function === 'tcp_fin');
+  assert.ok(fin.length > 5, 'tcp_fin ran');
+  // the bundle's shipped copy (dist/kernel/linux-1.2.13/), byte for byte the release
+  for (const s of fin) assert.ok(s.file.endsWith(join('linux-1.2.13', 'net', 'inet', 'tcp.c')), s.file);
+  assert.equal(readFileSync(fin[0].file, 'latin1'), tcp.join('\n'));
+  // the step that sets fin_seq is at the release's own line for it
+  const finSeq = tcp.findIndex((l) => l.includes('sk->fin_seq = th->seq + skb->len + th->syn + th->fin;')) + 1;
+  assert.ok(fin.some((s) => s.line === finSeq), `a step at tcp.c:${finSeq}`);
+  // the machine layer (src/kernel/machine/) is never a step; the release's other files are
+  assert.ok(!steps.some((s) => s.file.includes(join('kernel', 'machine'))));
+  assert.ok(steps.some((s) => s.file.endsWith(join('net', 'inet', 'skbuff.c'))), 'skbuff.c ran');
+  assert.equal(lines[lines.length - 1].kernel, 'linux-1.2.13');
+  const old = runCli('run', example, '--json', '--kernel', join(root, 'src', 'kernel', 'tcp.c'));
+  assert.equal(old.code, 0, old.err);
+  const oldSteps = old.out.trim().split('\n').map((l) => JSON.parse(l)).filter((l) => l.type === 'step');
+  assert.ok(oldSteps.every((s) => s.file === join(root, 'src', 'kernel', 'tcp.c')));
+});
+
 test('a failed expectation exits 1 and names the scenario line', () => {
   const p = tmp('bad-expect.tcpscenario', 'socket server ESTABLISHED write_seq=5000 acked_seq=1000\n0 server < F. seq=1000 ack=5000\n+0 expect server state=LAST_ACK\n');
   const r = runCli('run', p);

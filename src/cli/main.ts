@@ -6,14 +6,16 @@ import { formatDiagnostic } from '../scenario/ast';
 import { RunSetupError, type Run, type Stop } from '../engine/run';
 import { endSocketJson } from '../engine/inspect';
 import { SocketChanges } from '../engine/changes';
-import { loadRun } from '../host/load';
-import { formatLoc } from '../engine/code';
+import { loadReleaseRun, loadRun } from '../host/load';
+import { releaseRunCommand } from './release';
+import { CError, formatLoc } from '../engine/code';
 import { segmentText } from '../engine/world';
 import { basename } from 'node:path';
 import { walkthroughCommand, WALKTHROUGH_USAGE } from '../notes/cli';
 
 const USAGE = `usage:
   tcp-close-debugger run FILE.tcpscenario [--json] [--kernel tcp.c] [--budget N] [--quiet]
+      (the unmodified Linux 1.2.13 release; --kernel: the reduced port, or an edited copy of it)
   tcp-close-debugger coverage FILE.tcpscenario... [--kernel tcp.c] [--all]
 ${WALKTHROUGH_USAGE}
 
@@ -74,6 +76,20 @@ const pad = (s: string, n: number) => (s.length >= n ? s : s + ' '.repeat(n - s.
 
 async function runCommand(a: Args): Promise<number> {
   const out = (s: string) => process.stdout.write(s + '\n');
+  if (!a.kernel) {
+    // the default: the unmodified 1.2.13 release
+    let r;
+    try {
+      r = await loadReleaseRun({ scenarioPath: a.files[0], stepBudget: a.budget });
+    } catch (e) {
+      if (e instanceof CError) {
+        process.stderr.write(`${formatLoc(e.loc)}: ${e.detail}\n`);
+        return 2;
+      }
+      return reportSetup(e);
+    }
+    return releaseRunCommand(r.run, r.text, a, out);
+  }
   let run: Run;
   try {
     run = await loadRun({ scenarioPath: a.files[0], kernelPath: a.kernel, stepBudget: a.budget });

@@ -3,7 +3,12 @@
 import { resolve } from 'node:path';
 import { parseScenario } from '../scenario/parse';
 import { Run, RunSetupError } from '../engine/run';
-import { nodeCParser, readKernel, shippedKernelPath } from './node';
+import { loadReleaseKernel, nodeCParser, readKernel, shippedKernelPath } from './node';
+import { bindScenario } from '../engine/release/bind';
+import type { ReleaseImage } from '../engine/release/image';
+import { ReleaseRun } from '../engine/release/run';
+import { CError } from '../engine/code';
+import { LoadError } from '../engine/cmachine/kernel';
 import { readError, readText } from './read';
 import type { Diagnostic } from '../scenario/ast';
 
@@ -24,7 +29,7 @@ export interface LoadOptions {
   scenarioText?: string;
 }
 
-export async function loadRun(opts: LoadOptions): Promise<Run> {
+function readScenario(opts: LoadOptions): { file: string; text: string } {
   const file = resolve(opts.scenarioPath);
   let text = opts.scenarioText;
   if (text === undefined) {
@@ -35,6 +40,35 @@ export async function loadRun(opts: LoadOptions): Promise<Run> {
       throw setupError(file, readError(e));
     }
   }
+  return { file, text };
+}
+
+let image: Promise<ReleaseImage> | undefined;
+
+/** The release image, loaded once per process (every run is made from it). */
+export function releaseImage(): Promise<ReleaseImage> {
+  image ??= loadReleaseKernel().catch((e) => {
+    image = undefined;
+    if (e instanceof LoadError) throw new RunSetupError([], e.errors);
+    if (e instanceof CError) throw new RunSetupError([], [e]);
+    throw e;
+  });
+  return image;
+}
+
+/** A run of the scenario on the unmodified 1.2.13 release (src/engine/release/). */
+export async function loadReleaseRun(opts: Omit<LoadOptions, 'kernelPath'>): Promise<{ run: ReleaseRun; text: string; file: string }> {
+  const { file, text } = readScenario(opts);
+  const scenario = parseScenario(text, file);
+  const img = await releaseImage();
+  const { bound, diagnostics } = bindScenario(scenario, img.kernel, img.constant);
+  const errors = [...scenario.diagnostics.filter((d) => d.severity === 'error'), ...diagnostics].sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column);
+  if (errors.length) throw new RunSetupError(errors);
+  return { run: new ReleaseRun(img, bound, { stepBudget: opts.stepBudget }), text, file };
+}
+
+export async function loadRun(opts: LoadOptions): Promise<Run> {
+  const { file, text } = readScenario(opts);
   const scenario = parseScenario(text, file);
   const parse = await nodeCParser();
   const kernelPath = resolve(opts.kernelPath ?? shippedKernelPath());

@@ -862,6 +862,11 @@ export class Kernel {
     return Number.isInteger(i) ? this.fnAt[i] : undefined;
   }
 
+  /** Every function the units define or declare, external and static, by name. */
+  allFunctionNames(): string[] {
+    return this.allFns.map((f) => f.name);
+  }
+
   /** The address of an external function (or a static one in the unit whose path ends with `file`). */
   fnAddress(name: string, file?: string): number {
     const f = file ? this.allFns.find((e) => e.name === name && e.chosen?.unit.unit.path.endsWith(file)) : this.externFns.get(name);

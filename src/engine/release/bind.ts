@@ -191,7 +191,8 @@ export function bindScenario(sc: Scenario, kernel: Kernel, constant: (name: stri
         events.push({ ...at, action: { kind: 'close', timeout: a.timeout } });
         break;
       case 'call': {
-        if (!CALLABLE.includes(a.function)) diag(a.functionRange, `'call' reaches ${CALLABLE.join(', ')}: not ${a.function}`);
+        if (!kernel.fnByName.has(a.function) && !kernel.allFunctionNames().includes(a.function)) diag(a.functionRange, `the kernel source has no function '${a.function}'`);
+        else if (!CALLABLE.includes(a.function)) diag(a.functionRange, `'call' reaches the close path's functions (${CALLABLE.join(', ')}): not ${a.function}`);
         const arg = a.args.find((x) => x.name === 'dead') ?? a.args.find((x) => x.name === 'timeout');
         events.push({ ...at, action: { kind: 'call', fn: a.function, arg: arg ? (value(arg.value) ?? 0) : 0, seg: a.segment ? segOf(a.segment).seg : undefined } });
         break;

@@ -25,6 +25,8 @@ export interface ReleaseImage {
   /** the machine layer's folder: its functions are hidden from stepping */
   machine: string;
   release: string;
+  /** the text of every file the units read (release files, headers, the machine layer), by path */
+  texts: ReadonlyMap<string, string>;
   loadMs: number;
 }
 
@@ -40,11 +42,13 @@ export function loadReleaseImage(opts: { release: string; machine: string; host:
   const errors: CError[] = [];
   const units: Unit[] = [];
   const macros = new Map<string, MacroDef>();
+  const texts = new Map<string, string>();
   const paths = [...KERNEL_UNITS.map((f) => `${release}/${f}`), ...MACHINE_UNITS.map((f) => `${machine}/${f}`)];
   for (const path of paths) {
     const r = preprocess(path, opts.host, options);
     for (const d of r.diagnostics) if (d.severity === 'error') errors.push(new CError({ file: d.file, line: d.line, column: d.col, endLine: d.line, endColumn: d.col + 1 }, d.message));
     for (const [k, v] of r.macros) if (!v.params && !v.builtin && !macros.has(k)) macros.set(k, v);
+    for (const [k, v] of r.texts) texts.set(k, v);
     units.push({ path, text: r.text, map: r.map, texts: r.texts, machine: path.startsWith(`${machine}/`) && !RELEASE_INSIDE.some((f) => path === `${machine}/${f}`) });
   }
   if (errors.length) throw new LoadError(errors);
@@ -84,5 +88,5 @@ export function loadReleaseImage(opts: { release: string; machine: string; host:
     cache.set(name, v);
     return v;
   };
-  return { kernel, constant, machine, release, loadMs: performance.now() - t0 };
+  return { kernel, constant, machine, release, texts, loadMs: performance.now() - t0 };
 }

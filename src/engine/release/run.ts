@@ -291,6 +291,21 @@ export class ReleaseRun {
     return { tick: (expires + 1) >>> 0, socket: '', which: '' };
   }
 
+  /** The address of sk->timer or sk->retransmit_timer. */
+  timerAddress(sk: number, which: 'timer' | 'retransmit_timer'): number {
+    return this.fieldAddr(sk, which);
+  }
+
+  /** A timer_list's expires. */
+  timerExpires(t: number): number {
+    return this.run.mem.u32(t + this.image.kernel.records.get('timer_list')!.byName.get('expires')!.offset);
+  }
+
+  /** The segment (index in `segs`) a pending or done delivery carries. */
+  segmentOfDelivery(d: number): number {
+    return this.inflight[d].seg;
+  }
+
   /** Whether the timer at `t` is on the kernel's timer list. */
   timerPending(t: number): boolean {
     const mem = this.run.mem;
