@@ -202,7 +202,7 @@ test('a reader that stops early (| head) ends the trace quietly, without an EPIP
   assert.doesNotMatch(r.stderr, /EPIPE|internal error/);
 });
 
-test('coverage: every kernel function with --all (never-run ones as 0/N with their lines), only the ones that ran without it', () => {
+test('coverage of the reduced port (--kernel): every kernel function with --all (never-run ones as 0/N with their lines), only the ones that ran without it', () => {
   const examples = readdirSync(join(root, 'examples')).filter((f) => f.endsWith('.tcpscenario')).map((f) => join(root, 'examples', f));
   const parse = (out: string) =>
     new Map(
@@ -212,9 +212,10 @@ test('coverage: every kernel function with --all (never-run ones as 0/N with the
         .filter((m): m is RegExpExecArray => !!m)
         .map((m) => [m[1], { ran: Number(m[2]), of: Number(m[3]), missed: m[4] ? m[4].split(', ').map(Number) : [] }]),
     );
-  const all = runCli('coverage', ...examples, '--all');
+  const reduced = ['--kernel', join(root, 'src', 'kernel', 'tcp.c')];
+  const all = runCli('coverage', ...examples, '--all', ...reduced);
   assert.equal(all.code, 0, all.err);
-  const some = runCli('coverage', ...examples);
+  const some = runCli('coverage', ...examples, ...reduced);
   assert.equal(some.code, 0, some.err);
   const a = parse(all.out);
   const s = parse(some.out);
@@ -236,6 +237,35 @@ test('coverage: every kernel function with --all (never-run ones as 0/N with the
     for (const line of c.missed) assert.ok(kernel[line - 1].trim().length > 0, `${f}: line ${line} is a line of C`);
   }
   for (const [f, c] of s) assert.deepEqual(a.get(f), c, `${f}: the same counts either way`);
+});
+
+test('coverage on the release: the lines of the release\'s C each function ran, with its file; never-run functions with --all', () => {
+  const release = join(root, 'src', 'kernel', 'linux-1.2.13');
+  const parse = (out: string) =>
+    out
+      .split('\n')
+      .map((l) => /^(\w+)\s+(\d+)\/(\d+)\s+lines\s+(\S+)(?:\s+not run: ([\d, ]+))?$/.exec(l))
+      .filter((m): m is RegExpExecArray => !!m)
+      .map((m) => ({ fn: m[1], ran: Number(m[2]), of: Number(m[3]), file: m[4], missed: m[5] ? m[5].split(', ').map(Number) : [] }));
+  const some = runCli('coverage', example);
+  assert.equal(some.code, 0, some.err);
+  const s = parse(some.out);
+  const all = runCli('coverage', example, '--all');
+  assert.equal(all.code, 0, all.err);
+  const a = parse(all.out);
+  assert.ok(a.length > s.length + 50, `--all lists the functions that never ran (${a.length} against ${s.length})`);
+  for (const f of ['tcp_fin', 'tcp_close', 'tcp_close_state', 'tcp_rcv', 'inet_release']) assert.ok(s.some((x) => x.fn === f && x.ran > 0), `${f} ran`);
+  assert.ok(!s.some((x) => x.ran === 0));
+  const text = new Map<string, string[]>();
+  for (const x of a) {
+    assert.ok(!x.file.startsWith('..') && !x.file.includes('machine'), `${x.fn}: ${x.file} is a release file`);
+    if (!text.has(x.file)) text.set(x.file, readFileSync(join(release, x.file), 'latin1').split('\n'));
+    assert.equal(x.missed.length, x.of - x.ran, x.fn);
+    for (const line of x.missed) assert.ok(text.get(x.file)![line - 1].trim().length > 0, `${x.fn}: ${x.file}:${line} is a line of C`);
+  }
+  // the seed's tcp_close_state ran whole in the passive close
+  const state = s.find((x) => x.fn === 'tcp_close_state')!;
+  assert.equal(state.file, join('net', 'inet', 'tcp.c'));
 });
 
 test('a NULL dereference in edited C exits 2 and names the file, line and column where it happened', () => {

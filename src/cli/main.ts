@@ -7,7 +7,7 @@ import { RunSetupError, type Run, type Stop } from '../engine/run';
 import { endSocketJson } from '../engine/inspect';
 import { SocketChanges } from '../engine/changes';
 import { loadReleaseRun, loadRun } from '../host/load';
-import { releaseRunCommand } from './release';
+import { releaseCoverage, releaseRunCommand } from './release';
 import { CError, formatLoc } from '../engine/code';
 import { segmentText } from '../engine/world';
 import { basename } from 'node:path';
@@ -17,6 +17,7 @@ const USAGE = `usage:
   tcp-close-debugger run FILE.tcpscenario [--json] [--kernel tcp.c] [--budget N] [--quiet]
       (the unmodified Linux 1.2.13 release; --kernel: the reduced port, or an edited copy of it)
   tcp-close-debugger coverage FILE.tcpscenario... [--kernel tcp.c] [--all]
+      (lines of the release's C the scenarios ran, per function and file; --kernel: the reduced port's)
 ${WALKTHROUGH_USAGE}
 
 exit status: 0 every expectation held, 1 an expectation failed, 2 invalid scenario or kernel source`;
@@ -187,6 +188,17 @@ function reportSetup(e: unknown): number {
 }
 
 async function coverageCommand(a: Args): Promise<number> {
+  if (!a.kernel) {
+    const runs = [];
+    for (const f of a.files) {
+      try {
+        runs.push((await loadReleaseRun({ scenarioPath: f, stepBudget: a.budget })).run);
+      } catch (e) {
+        return reportSetup(e);
+      }
+    }
+    return releaseCoverage(runs, a.all, (s) => process.stdout.write(s + '\n')) ? 1 : 0;
+  }
   const hits = new Map<string, Map<number, number>>();
   let executable: Map<string, Set<number>> | undefined;
   let runRef: Run | undefined;

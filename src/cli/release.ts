@@ -126,3 +126,42 @@ export function releaseRunCommand(run: ReleaseRun, scenarioText: string, o: { js
   }
   return failures.length ? 1 : 0;
 }
+
+/** `coverage` on the release: per function of the release's C (machine layer left out), the lines the runs stopped on. */
+export function releaseCoverage(runs: ReleaseRun[], all: boolean, out: Out): boolean {
+  let failed = false;
+  const hits = new Map<string, Set<number>>();
+  for (const run of runs) {
+    for (;;) {
+      const s = run.forward();
+      if (s.kind === 'statement') {
+        const m = hits.get(s.loc!.file) ?? new Set<number>();
+        m.add(s.loc!.line);
+        hits.set(s.loc!.file, m);
+      }
+      if (s.kind === 'failure') failed = true;
+      if (s.kind === 'end' || s.kind === 'error') break;
+    }
+  }
+  const image = runs[0].image;
+  const k = image.kernel;
+  k.compileAll();
+  const shown = (file: string) => relative(image.release, file);
+  const seen = new Set<string>();
+  for (const fn of k.functions) {
+    if (fn.hidden || !fn.file.startsWith(image.release) || seen.has(`${fn.file}:${fn.name}`)) continue;
+    seen.add(`${fn.file}:${fn.name}`);
+    let code;
+    try {
+      code = fn.code;
+    } catch {
+      continue; // a body the interpreter refuses (inline assembly): no lines to count
+    }
+    const lines = [...new Set(code.filter((i) => i.op === 0).map((i) => i.loc.line))].sort((x, y) => x - y);
+    const m = hits.get(fn.file);
+    const hit = lines.filter((l) => m?.has(l));
+    if (!all && hit.length === 0) continue;
+    out(`${pad(fn.name, 24)} ${String(hit.length).padStart(3)}/${String(lines.length).padEnd(3)} lines  ${shown(fn.file)}${hit.length < lines.length ? `   not run: ${lines.filter((l) => !m?.has(l)).join(', ')}` : ''}`);
+  }
+  return failed;
+}
