@@ -130,10 +130,18 @@ export class ReleaseRun {
   /** Runs `name(args)` to its end without stopping (setup and the driver's own work). */
   private call(name: string, args: any[]): any {
     const m = this.machine;
-    this.run.enter(m, this.fn(name), args);
-    let a = m.advance(false);
-    while (a === 'statement') a = m.advance(true);
-    return m.lastReturn;
+    // the driver's own work is not the user's call chain: it has no step budget of its own
+    const { budget, statements } = m;
+    m.budget = Number.MAX_SAFE_INTEGER;
+    try {
+      this.run.enter(m, this.fn(name), args);
+      let a = m.advance(false);
+      while (a === 'statement') a = m.advance(true);
+      return m.lastReturn;
+    } finally {
+      m.budget = budget;
+      m.statements = statements;
+    }
   }
 
   private cstring(s: string): number {
@@ -549,7 +557,17 @@ export class ReleaseRun {
     const code = H.codeAt(cur);
     if (code >= 0) return this.advance(true);
     if (code === CODE_END || code === CODE_ERROR) return cur;
-    if (code === CODE_EVENT) return this.startItem();
+    if (code === CODE_EVENT) {
+      try {
+        return this.startItem();
+      } catch (e) {
+        if (!(e instanceof CError)) throw e;
+        while (this.machine.frames.length) this.H.pop(this.machine.frames);
+        const n = this.H.recordStop(CODE_ERROR, -1);
+        this.errors.set(n, e);
+        return n;
+      }
+    }
     return this.nextItem(); // after a failure
   }
 
