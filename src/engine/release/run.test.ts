@@ -106,3 +106,31 @@ test('an endless exchange stops at the step budget with a message at the last sc
   assert.match(s.message ?? '', /step budget of 50 statements/);
   assert.match(s.loc?.file ?? '', /\.c$/);
 });
+
+test('a what-if in the past: the future is recomputed from the change, and going back shows the value as it was', () => {
+  const run = start(PASSIVE);
+  run.runFast();
+  assert.equal(run.stateName(run.field(run.socks[0].sk, 'state')), 'TCP_CLOSE');
+  // back to the first stop in tcp_fin, then the application is made to have closed already
+  let n = 0;
+  for (run.goto(0); ; ) {
+    const s = run.forward();
+    if (s.kind === 'statement' && s.fn!.name === 'tcp_fin') {
+      n = s.index;
+      break;
+    }
+  }
+  const sk = run.socks[0].sk;
+  const dead = run.image.kernel.records.get('sock')!.byName.get('dead')!;
+  const before = run.stopCount;
+  const s = run.whatIf(() => run.setField(sk, dead, 1));
+  assert.equal(s.index, n + 1);
+  assert.ok(run.stopCount < before, 'the future is forgotten');
+  run.runFast();
+  // the run goes on from the changed byte
+  assert.equal(run.field(sk, 'dead'), 1);
+  run.goto(n);
+  assert.equal(run.field(sk, 'dead'), 0, 'at the stop before the what-if, the value as it was');
+  run.goto(n + 1);
+  assert.equal(run.field(sk, 'dead'), 1);
+});

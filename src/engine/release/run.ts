@@ -597,6 +597,29 @@ export class ReleaseRun {
     return this.stopInfo(n);
   }
 
+  /** Counts the branches of history: what was computed about later stops before a branch is stale. */
+  generation = 0;
+
+  /** Forgets the future (after a change in the past): the run continues live from here. */
+  branch(): void {
+    this.H.truncate();
+    this.generation++;
+    for (const k of [...this.errors.keys()]) if (k > this.H.currentStop) this.errors.delete(k);
+  }
+
+  /**
+   * A what-if at the current stop: `change` stores into the run's memory (a field, a local). The
+   * future is forgotten and a new stop at the same place records the change, so going back shows
+   * the value as it was.
+   */
+  whatIf(change: () => void): ReleaseStop {
+    this.branch();
+    change();
+    const { code, pc } = this.H.stopAt(this.H.currentStop);
+    if (code === CODE_ERROR) this.errors.set(this.H.stopCount, this.errors.get(this.H.currentStop)!);
+    return this.stopInfo(this.H.recordStop(code, pc));
+  }
+
   get stopIndex(): number {
     return this.H.currentStop;
   }
