@@ -12,7 +12,9 @@ import type { Family } from './constants';
 import type { CValue, Place, Values } from './values';
 
 /** An expression that cannot be evaluated; the message says why (without a location). */
-export class EvaluationError extends Error {}
+export class EvaluationError extends Error {
+  override name = 'EvaluationError';
+}
 
 /**
  * Evaluates `text` at `frame` (its function's scope at instruction `pc`), or at file scope when

@@ -4,3 +4,4 @@ export { KernelConstants, FAMILIES, TCP_STATES, TIMER_REASONS, SHUTDOWN_BITS, ty
 export { frameVariables, visibleVariables, variablePlace, type FrameVariables } from './frame';
 export { setValue, parseValue, historyHooks, SetValueError, type WriteHooks } from './write';
 export { evaluate, EvaluationError } from './evaluate';
+export { machineArena, type HeapLookup } from './heap';

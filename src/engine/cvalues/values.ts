@@ -5,10 +5,11 @@
 // into freed or unmapped memory, says so in the value text.
 
 import type { Kernel } from '../cmachine/kernel';
-import type { Memory } from '../memory/memory';
+import type { Block, Memory } from '../memory/memory';
 import { NULL_PAGE } from '../memory/memory';
 import { sizeOf, typeName, type CT, type IntT, type RecT } from '../cmachine/types';
 import { KernelConstants, type Family } from './constants';
+import type { HeapLookup } from './heap';
 
 /** A bitfield: its width and first bit, counted from the byte at the place's address. */
 export interface BitField {
@@ -67,6 +68,8 @@ export interface ValueOptions {
   chunk?: number;
   /** the most characters shown of a char string (default 64) */
   maxString?: number;
+  /** an allocator's own blocks (the machine layer's kmalloc arena: see heap.ts), asked before Memory's */
+  heap?: HeapLookup;
 }
 
 const hex = (a: number): string => `0x${(a >>> 0).toString(16)}`;
@@ -109,6 +112,11 @@ export class Values {
     const g = this.kernel.globals.get(name) ?? [...this.kernel.globals.entries()].find(([k]) => k.endsWith('/' + name))?.[1];
     if (!g) throw new Error(`no global '${name}'`);
     return this.at(g.name, g.type, g.addr, g.static ? undefined : g.name);
+  }
+
+  /** `v` read again (after a write, or after the history moved): the same place, name and constants. */
+  reread(v: CValue): CValue {
+    return this.make(v.name, v.place, v.evaluateName, v.family);
   }
 
   /** A value at a place (the kind of children follows from the type and what memory holds). */
@@ -230,7 +238,7 @@ export class Values {
     addr >>>= 0;
     if (addr === 0) return 'NULL';
     if (addr < NULL_PAGE) return `in the NULL page`;
-    const b = this.mem.blockAt(addr);
+    const b = this.blockAt(addr);
     if (!b) return 'unmapped memory';
     if (!b.live) return `freed memory (${b.label}, ${b.size} bytes at ${hex(b.start)})`;
     if (b.kind === 'function') return 'a function address, not data';
@@ -238,9 +246,14 @@ export class Values {
     return undefined;
   }
 
+  /** The block holding `addr`: the allocator's when it knows, else Memory's. */
+  blockAt(addr: number): Block | undefined {
+    return this.opts.heap?.(addr) ?? this.mem.blockAt(addr);
+  }
+
   /** ` <tcp_prot>` / ` <tcp_prot+8>` for an address inside a global, else ''. */
   private symbolOf(addr: number): string {
-    const b = this.mem.blockAt(addr);
+    const b = this.blockAt(addr);
     if (!b || b.kind !== 'global') return '';
     const off = addr - b.start;
     return ` <${b.label}${off ? `+${off}` : ''}>`;
@@ -264,6 +277,8 @@ export class Values {
       const name = this.constants.nameOf(v, family);
       if (name) return `${name} (${num})`;
     }
+    // a place holding constants is a number, never a character, even when it is a byte
+    if (family) return num;
     if (t.size === 1 && typeof v === 'number') return `${num} ${charLiteral(v & 0xff)}`;
     return num;
   }
@@ -374,7 +389,7 @@ export class Values {
         for (const f of this.fieldsOf(e.r)) {
           const bits = f.bits !== undefined ? { width: f.bits, offset: f.bitOffset ?? 0, signed: f.type.k === 'int' && f.type.signed } : undefined;
           const place: Place = { k: 'memory', addr: e.addr + f.offset, t: f.type, bits };
-          const evalName = base !== undefined ? `${e.via === '->' ? wrap(base) : base}${e.via}${f.name}` : undefined;
+          const evalName = base !== undefined ? `${wrap(base)}${e.via}${f.name}` : undefined;
           out.push(this.make(f.name, place, evalName, this.constants.fieldFamily(e.r.tag, f.name)));
         }
         return page(out, start, count);
@@ -442,7 +457,7 @@ function page<T>(xs: T[], start?: number, count?: number): T[] {
 
 /** An expression in parentheses unless it is a plain name or a chain of members and subscripts. */
 function wrap(e: string): string {
-  return /^[A-Za-z_]\w*(?:(?:->|\.)[A-Za-z_]\w*|\[\d+\])*$/.test(e) ? e : `(${e})`;
+  return /^(?:[A-Za-z_]\w*|\([^()]*\))(?:(?:->|\.)[A-Za-z_]\w*|\[\d+\])*$/.test(e) ? e : `(${e})`;
 }
 
 const isChar = (t: CT): boolean => t.k === 'int' && t.size === 1;

@@ -10,7 +10,9 @@ import { sizeOf, typeName, type CT } from '../cmachine/types';
 import type { CValue, Values } from './values';
 
 /** What the user wrote cannot be set there; the message names what was wrong. */
-export class SetValueError extends Error {}
+export class SetValueError extends Error {
+  override name = 'SetValueError';
+}
 
 /**
  * Around the stores of a what-if: `branch` before them (forget the future when stopped in the past,
@@ -82,8 +84,11 @@ function term(values: Values, text: string, t: CT): bigint {
     const c = values.constants.byName.get(s);
     if (c !== undefined) return sign(BigInt(c));
     if (!neg && t.k === 'ptr' && t.to.k === 'func') {
-      const f = values.kernel.externFns.get(s);
-      if (f?.ref) return BigInt(f.addr);
+      // an external function, else the one static function of that name
+      const ext = values.kernel.externFns.get(s);
+      const fs = ext ? [ext] : values.kernel.allFns.filter((f) => f.name === s && f.static);
+      if (fs.length > 1) throw new SetValueError(`'${s}' names ${fs.length} static functions (${fs.map((f) => f.loc.file).join(', ')})`);
+      if (fs.length === 1 && fs[0].addr) return BigInt(fs[0].addr);
       throw new SetValueError(`'${s}' is not a function of the kernel`);
     }
   }
@@ -107,9 +112,10 @@ export function parseValue(values: Values, text: string, t: CT, width?: number):
   for (const x of terms) v |= term(values, x, t);
   const bits = width ?? (t.k === 'ptr' ? 32 : sizeOf(t)! * 8);
   const signed = t.k === 'int' && t.signed;
-  // what C would store after converting: a value in the type's range, signed or unsigned spelling
+  // a value in the type's range; an unsigned place also takes a negative one (C converts -1 to
+  // all ones), a signed place a bit pattern written in hex (0xffff for a short's -1)
   const lo = -(1n << BigInt(bits - 1));
-  const hi = (1n << BigInt(bits)) - 1n;
+  const hi = !signed || /0[xX]/.test(text) ? (1n << BigInt(bits)) - 1n : (1n << BigInt(bits - 1)) - 1n;
   if (v < lo || v > hi) {
     const range = signed ? `${lo}..${(1n << BigInt(bits - 1)) - 1n}` : `0..${hi}`;
     throw new SetValueError(`${text.trim()} does not fit in ${typeName(t)}${width !== undefined ? ` : ${width}` : ''} (${range})`);
@@ -139,7 +145,7 @@ export function setValue(values: Values, v: CValue, text: string, H: History, ho
   if (p.k === 'slot') H.set(p.cells, p.index, x);
   else store(values, p.addr, p.t, x, p.bits);
   hooks.record();
-  return values.make(v.name, p, v.evaluateName, v.family);
+  return values.reread(v);
 }
 
 /** Stores `x` (already in range) as a value of `t` at `addr`, through the Memory's logged stores. */
