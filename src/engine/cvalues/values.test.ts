@@ -206,13 +206,14 @@ function closeState(e: Env, stops: number): Machine {
   return m;
 }
 
+const lineOf = (m: Machine): number => m.instr!.loc.line;
 const top = (m: Machine): { fr: Frame; pc: number } => ({ fr: m.top!, pc: m.pc });
 
 test('a frame of tcp_close_state: its parameters and the locals in scope, ns by its state name; a caller frame at its call', async () => {
   const e = await getEnv();
   e.run.mem.st8(e.off('state'), 1);
   const m = closeState(e, 1);
-  assert.equal(m.instr!.loc.line, 2262, 'at int ns=TCP_CLOSE;');
+  assert.equal(lineOf(m), 2262, 'at int ns=TCP_CLOSE;');
   let { fr, pc } = top(m);
   let vars = frameVariables(e.values, fr, pc);
   assert.deepEqual(vars.args.map((v) => [v.name, v.type]), [['sk', 'struct sock *'], ['dead', 'int']]);
@@ -224,7 +225,7 @@ test('a frame of tcp_close_state: its parameters and the locals in scope, ns by 
   vars = frameVariables(e.values, fr, pc);
   assert.deepEqual(vars.locals.map((v) => [v.name, v.value]), [['ns', 'TCP_CLOSE (7)']]);
   // ... on to tcp_set_state(sk,ns): ESTABLISHED gave FIN_WAIT1 and send_fin
-  while (m.instr!.loc.line !== 2287) m.runStops(true, 1);
+  while (lineOf(m) !== 2287) m.runStops(true, 1);
   ({ fr, pc } = top(m));
   vars = frameVariables(e.values, fr, pc);
   assert.deepEqual(vars.locals.map((v) => [v.name, v.value, v.type]), [['ns', 'TCP_FIN_WAIT1 (4)', 'int'], ['send_fin', '1', 'int']]);
@@ -250,7 +251,7 @@ test('setting values: a field by constant name, a slot local the run then uses, 
   const mem = e.run.mem;
   mem.st8(e.off('state'), 8); // CLOSE_WAIT
   const m = closeState(e, 1);
-  while (m.instr!.loc.line !== 2287) m.runStops(true, 1);
+  while (lineOf(m) !== 2287) m.runStops(true, 1);
   const before = H.currentStop;
   const sk = frameVariables(e.values, m.top!, m.pc).args[0];
   const state = child(e.values, sk, 'state');
