@@ -351,3 +351,49 @@ test('evaluating at a frame: the same tree, constants by the field named, read-o
   assert.throws(() => evaluate(e.values, e.run, 'sk->', fr, m.pc), /not a C expression/);
   while (m.runStops(true, 1 << 30) !== 'returned');
 });
+
+test('locals in frame memory (a struct, an array, an int and a parameter whose address is taken): read and set at their addresses', async () => {
+  const src = `struct pair { int a; unsigned char tag; };
+int peek(int *p) { return *p; }
+int f(int x)
+{
+  struct pair pr;
+  int n = 5;
+  char name[4] = "ab";
+  int *q = &x;
+  pr.a = x;
+  pr.tag = 'z';
+  n = peek(&n) + pr.a;
+  return n + *q;
+}
+`;
+  const host = { exists: (p: string) => p === '/f.c', read: (p: string) => (p === '/f.c' ? { text: src } : { error: 'no such file' }) };
+  const k = new Kernel({ units: preprocessUnits(['/f.c'], host, { includePaths: [] }), parse: await nodeCParser(), history: new History() }).load();
+  const run = k.run0!;
+  const values = new Values(k, run);
+  const m = new Machine(k as unknown as Program, run.H);
+  k.enter(m, k.cfunction('f'), [40]);
+  while (m.runStops(true, 1) === 'statement' && lineOf(m) !== 12);
+  const { args, locals } = frameVariables(values, m.top!, m.pc);
+  assert.deepEqual(args.map((v) => [v.name, v.value, v.type]), [['x', '40', 'int']]);
+  assert.deepEqual(locals.map((v) => [v.name, v.type]), [['pr', 'struct pair'], ['n', 'int'], ['name', 'char [4]'], ['q', 'int *']]);
+  assert.equal(locals[3].address, undefined, 'q: its address is never taken, a slot');
+  for (const v of [...args, ...locals.slice(0, 3)]) {
+    assert.ok(v.address! >= k.stackBase && v.address! < k.stackTop, `${v.name} is in the frame's memory`);
+    assert.equal(run.mem.blockAt(v.address!)!.kind, 'stack');
+  }
+  const [pr, n, name, q] = locals;
+  assert.deepEqual(values.children(pr).map((c) => [c.name, c.value, c.evaluateName]), [['a', '40', 'pr.a'], ['tag', "122 'z'", 'pr.tag']]);
+  assert.equal(n.value, '45');
+  assert.equal(name.value, '"ab"');
+  assert.equal(q.value, `0x${args[0].address!.toString(16)}`);
+  assert.deepEqual(values.children(q).map((c) => [c.name, c.value, c.evaluateName, c.address]), [['*q', '40', '*q', args[0].address]]);
+  // set the parameter through its address: the run returns n + *q with the new x
+  assert.equal(setValue(values, args[0], '-2', run.H).value, '-2');
+  assert.equal(values.reread(q).value, q.value);
+  assert.equal(values.children(q)[0].value, '-2');
+  assert.equal(evaluate(values, run, 'peek', m.top!, m.pc).value, `0x${k.fnAddress('peek').toString(16)} <peek>`);
+  assert.throws(() => evaluate(values, run, 'peek(&n)', m.top!, m.pc), EvaluationError);
+  while (m.runStops(true, 1 << 30) !== 'returned');
+  assert.equal(m.lastReturn, 45 - 2);
+});

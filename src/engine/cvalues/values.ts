@@ -175,7 +175,8 @@ export class Values {
         break;
       }
       case 'func':
-        out.value = place.k === 'memory' ? this.functionText(place.addr) : '<function>';
+        // a function designator's value is its address
+        out.value = this.functionText(place.k === 'memory' ? place.addr : (this.addressOf(place) as number));
         break;
       case 'void':
         out.value = 'void';
