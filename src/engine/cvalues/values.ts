@@ -70,6 +70,12 @@ export interface ValueOptions {
   maxString?: number;
   /** an allocator's own blocks (the machine layer's kmalloc arena: see heap.ts), asked before Memory's */
   heap?: HeapLookup;
+  /**
+   * a struct in freed memory still expands into the bytes it was left with (its pointer says it is
+   * freed): the machine's kmalloc never reuses a block, so a destroyed sock keeps its last fields.
+   * Default false: only live memory expands.
+   */
+  expandFreed?: boolean;
 }
 
 const hex = (a: number): string => `0x${(a >>> 0).toString(16)}`;
@@ -147,12 +153,13 @@ export class Values {
           break;
         }
         const where = this.check(addr, t.size);
-        if (where) {
+        if (where && !this.expandsFreed(where)) {
           out.value = `<${where}>`;
           out.problem = where;
           break;
         }
-        out.value = '{...}';
+        out.value = where ? `{...} <${where}>` : '{...}';
+        out.problem = where;
         out.expand = { k: 'record', addr, r: t, via: '.' };
         out.named = this.fieldsOf(t).length;
         break;
@@ -220,6 +227,9 @@ export class Values {
     if (where) {
       out.value = `${hex(p)} <${where}>`;
       out.problem = where;
+      if (!this.expandsFreed(where) || to.k !== 'record' || !to.complete) return;
+      out.expand = { k: 'record', addr: p, r: to, via: '->' };
+      out.named = this.fieldsOf(to).length;
       return;
     }
     let text = hex(p) + this.symbolOf(p);
@@ -232,6 +242,10 @@ export class Values {
       out.expand = { k: 'pointee', addr: p, t: to };
       out.named = 1;
     }
+  }
+
+  private expandsFreed(where: string): boolean {
+    return this.opts.expandFreed === true && where.startsWith('freed');
   }
 
   /** A short description of what is wrong with `size` bytes at `addr`, or undefined when they are live memory. */
