@@ -169,12 +169,13 @@ export class Values {
         const n = t.n ?? 0;
         const es = sizeOf(t.of) ?? 0;
         const where = this.check(addr, Math.max(1, n * es));
-        if (where) {
+        if (where && !this.expandsFreed(where)) {
           out.value = `<${where}>`;
           out.problem = where;
           break;
         }
-        out.value = isChar(t.of) ? this.stringAt(addr, n) : `[${n}]`;
+        out.problem = where;
+        out.value = (isChar(t.of) ? this.stringAt(addr, n) : `[${n}]`) + (where ? ` <${where}>` : '');
         if (n > 0 && es > 0) {
           out.expand = { k: 'array', addr, of: t.of, first: 0, n, expr: evaluateName };
           out.indexed = n;
