@@ -1018,7 +1018,7 @@ export class Kernel {
    * throws a ReadOnlyRefusal before it changes a byte. `ev` takes the frame (a frame of `fn`, or
    * any frame of the run for file scope).
    */
-  compileExpression(text: string, fn: CFunction | null, pc: number): { ev: (fr: Frame) => any; t: CT } {
+  compileExpression(text: string, fn: CFunction | null, pc: number): { ev: (fr: Frame) => any; t: CT; addr?: (fr: Frame) => number; bits?: { w: number; bitOffset: number; signed: boolean } } {
     const st = fn ? this.unitOf[fn.index] : this.units[0];
     const prefix = 'void __expression__(void) { (';
     const tree = this.opts.parse(`${prefix}${text}\n); }`);
@@ -1043,7 +1043,8 @@ export class Kernel {
       this.loc = (n: TSNode) => loc(n);
       try {
         const x = fc.expr(e);
-        return { ev: x.ev, t: x.t };
+        // an lvalue in memory also gives its address (and a bitfield its bits): the Variables view's place
+        return { ev: x.ev, t: x.t, addr: x.addr, bits: x.bits };
       } finally {
         this.loc = saved;
       }
