@@ -16,6 +16,7 @@ import type { CRun } from '../cmachine/kernel';
 import type { RecT } from '../cmachine/types';
 import { History } from '../history';
 import { Machine } from '../machine';
+import { machineArena, type HeapLookup } from '../cvalues/heap';
 import type { BoundEvent, BoundScenario, BoundSeg } from './bind';
 import type { ReleaseImage } from './image';
 
@@ -673,13 +674,11 @@ export class ReleaseRun {
 
   /** Whether kmalloc's block at `obj` was freed (machine/kmalloc.c keeps each block's header before it). */
   freed(obj: number): boolean {
-    const k = this.image.kernel;
-    const mem = this.run.mem;
-    const arena = k.addressOf('kmalloc.c:arena');
-    const used = mem.u32(k.addressOf('kmalloc.c:used'));
-    if (obj < arena || obj >= arena + used) return true;
-    return mem.u32(obj - 4) === 0;
+    this.heap ??= machineArena(this.image.kernel, () => this.run.mem);
+    const b = this.heap?.(obj);
+    return !b || !b.live || b.start !== obj;
   }
+  private heap: HeapLookup | undefined;
 
   /** The machine fault the C met, if any ('' if none). */
   get fault(): string {
