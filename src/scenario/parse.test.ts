@@ -365,7 +365,7 @@ test('declarations: after events, duplicates, keywords, links', () => {
   assert.deepEqual(errorsOf('socket 9x TCP_CLOSE\n0 wait'), [
     "1:8: error: expected a socket name (letters, digits and '_', not starting with a digit), found '9x'",
   ]);
-  assert.deepEqual(errorsOf('socket a\n0 wait'), ["1:9: error: expected the socket's state after 'a', e.g. TCP_ESTABLISHED"]);
+  assert.deepEqual(errorsOf('socket a\n0 wait'), ["1:9: error: expected the socket's state after 'a', e.g. TCP_ESTABLISHED (or CLOSED for a socket from nothing)"]);
   assert.deepEqual(errorsOf('socket a x=1\n0 wait'), [
     "1:10: error: expected the socket's state (e.g. TCP_ESTABLISHED) before its fields, found 'x=1'",
   ]);

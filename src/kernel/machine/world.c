@@ -18,6 +18,7 @@
 #include <linux/ip.h>
 #include <linux/tcp.h>
 #include <linux/notifier.h>
+#include <linux/fcntl.h>
 #include "snmp.h"
 #include "ip.h"
 #include "protocol.h"
@@ -85,7 +86,8 @@ void machine_boot(void)
 
 /* ---- sockets ---- */
 
-struct sock *machine_socket(int index)
+/* a struct socket of ours in slot index, SOCK_STREAM over AF_INET, with the real inet_create's sock */
+static struct socket *machine_new_socket(int index)
 {
 	struct socket *sock;
 	if (index < 0 || index >= MACHINE_SOCKETS || !machine_inet_ops) {
@@ -102,8 +104,102 @@ struct sock *machine_socket(int index)
 		machine_fault("machine_socket: inet_create failed");
 		return NULL;
 	}
+	return sock;
+}
+
+struct sock *machine_plain_socket(int index)
+{
+	struct socket *sock = machine_new_socket(index);
+	return sock ? (struct sock *)sock->data : NULL;
+}
+
+struct sock *machine_socket(int index)
+{
+	struct socket *sock = machine_new_socket(index);
+	if (!sock) return NULL;
 	sock->state = SS_CONNECTED;
 	return (struct sock *)sock->data;
+}
+
+/* the socket a sock of ours belongs to (a call on a sock whose socket is gone is a fault) */
+static struct socket *machine_socket_of(struct sock *sk, const char *what)
+{
+	if (!sk || !sk->socket) {
+		machine_fault(what);
+		return NULL;
+	}
+	return sk->socket;
+}
+
+/* 10.0.0.1:port, as socket.c's move_addr_to_kernel leaves a sockaddr for the protocol */
+static void machine_sockaddr(struct sockaddr_in *sin, unsigned short port)
+{
+	memset(sin, 0, sizeof(*sin));
+	sin->sin_family = AF_INET;
+	sin->sin_port = htons(port);
+	sin->sin_addr.s_addr = MACHINE_ADDR;
+}
+
+int machine_listen(struct sock *sk, unsigned short port, int backlog)
+{
+	struct socket *sock = machine_socket_of(sk, "listen: the sock has no socket");
+	struct sockaddr_in sin;
+	int err;
+	if (!sock) return 0;
+	if (port) {
+		machine_sockaddr(&sin, port);
+		err = sock->ops->bind(sock, (struct sockaddr *)&sin, sizeof(sin));
+		if (err < 0) return err;
+	}
+	return sock->ops->listen(sock, backlog);
+}
+
+/*
+ * A socket not yet bound is bound first to lport (bind(2), the real inet_bind): inet_connect's
+ * inet_autobind would pick a port with get_new_socknum, whose function-static cursor lives on
+ * from one boot of the machine to the next, so a case's ports would depend on the cases before it.
+ */
+int machine_connect(struct sock *sk, unsigned short lport, unsigned short port)
+{
+	struct socket *sock = machine_socket_of(sk, "connect: the sock has no socket");
+	struct sockaddr_in sin;
+	int err;
+	if (!sock) return 0;
+	if (lport && sk->num == 0) {
+		machine_sockaddr(&sin, lport);
+		err = sock->ops->bind(sock, (struct sockaddr *)&sin, sizeof(sin));
+		if (err < 0) return err;
+	}
+	machine_sockaddr(&sin, port);
+	return sock->ops->connect(sock, (struct sockaddr *)&sin, sizeof(sin), O_NONBLOCK);
+}
+
+struct sock *machine_accept(struct sock *listener, int index, int *err)
+{
+	struct socket *sock = machine_socket_of(listener, "accept: the listener has no socket");
+	struct socket *newsock;
+	*err = 0;
+	if (!sock) return NULL;
+	if (index < 0 || index >= MACHINE_SOCKETS) {
+		machine_fault("accept: no such socket slot");
+		return NULL;
+	}
+	newsock = &machine_sockets[index];
+	/* sys_accept's new socket: the protocol's dup (inet_create) unless the slot has one already */
+	if (!newsock->data && !machine_new_socket(index)) return NULL;
+	*err = sock->ops->accept(sock, newsock, O_NONBLOCK);
+	return *err < 0 ? NULL : (struct sock *)newsock->data;
+}
+
+int machine_shutdown(struct sock *sk, int how)
+{
+	struct socket *sock = machine_socket_of(sk, "shutdown: the sock has no socket");
+	return sock ? sock->ops->shutdown(sock, how) : 0;
+}
+
+unsigned short machine_peer_port(struct sock *sk)
+{
+	return ntohs(sk->dummy_th.dest);
 }
 
 /*

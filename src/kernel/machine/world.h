@@ -52,6 +52,19 @@ int machine_allocated(const void *obj);
 
 /* a sock from the real inet_create, for a stream socket of ours (index < MACHINE_SOCKETS) */
 struct sock *machine_socket(int index);
+/* the same, left as socket(2) leaves it (SS_UNCONNECTED, TCP_CLOSE, no port): a scenario's socket from nothing */
+struct sock *machine_plain_socket(int index);
+/* listen(2): the real inet_bind to 10.0.0.1:port (none for port 0: inet_listen binds a free one), then inet_listen */
+int machine_listen(struct sock *sk, unsigned short port, int backlog);
+/* connect(2) to 10.0.0.1:port, non-blocking, bound first to lport if not bound (inet_bind): the real
+   inet_connect, whose tcp_connect sends the SYN (returns -EINPROGRESS) */
+int machine_connect(struct sock *sk, unsigned short lport, unsigned short port);
+/* accept(2), non-blocking, into socket slot index (made by inet_create if empty): the real inet_accept; NULL and *err if none */
+struct sock *machine_accept(struct sock *listener, int index, int *err);
+/* shutdown(2), how 0 (rd), 1 (wr) or 2 (rdwr): the real inet_shutdown (tcp_shutdown sends the FIN) */
+int machine_shutdown(struct sock *sk, int how);
+/* the port of the sock's other end (dummy_th.dest in host order), 0 for none */
+unsigned short machine_peer_port(struct sock *sk);
 /* make it a connection lport -> rport on the one local address, as tcp_conn_request/tcp_connect leave it */
 void machine_connect_fields(struct sock *sk, unsigned short lport, unsigned short rport);
 /* after the scenario's fields: window_seq from rcv_ack_seq, and the sock into tcp_prot's table */
