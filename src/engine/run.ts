@@ -333,6 +333,8 @@ export class Run {
       case 'connect':
       case 'accept':
       case 'shutdown':
+      case 'write':
+      case 'read':
         diags.push(this.diag(e.socketRange, `'${a.kind}' needs the release kernel (the real socket layer: inet_${a.kind}); this kernel source runs only the close path's functions, on sockets declared in a state`));
         break;
       default:
@@ -547,6 +549,8 @@ export class Run {
           case 'connect':
           case 'accept':
           case 'shutdown':
+          case 'write':
+          case 'read':
             return this.nextItem();
         }
       }

@@ -102,10 +102,12 @@ export type Action =
   /** `SOCK accept [CHILD]`: accept(2) on a listener; the new socket becomes CHILD, declared `socket CHILD CLOSED` (the release kernel only). */
   | { kind: 'accept'; child?: string; childRange?: Range }
   /** `SOCK shutdown rd|wr|rdwr`: shutdown(2) (the release kernel only). */
-  | { kind: 'shutdown'; how: 'rd' | 'wr' | 'rdwr' };
+  | { kind: 'shutdown'; how: 'rd' | 'wr' | 'rdwr' }
+  /** `SOCK write N` / `SOCK read N`: write(2) of N bytes, read(2) of at most N (the release kernel only). */
+  | { kind: 'write' | 'read'; bytes: number };
 
 /** The actions only the release kernel runs (a socket layer from nothing). */
-export const SOCKET_LAYER_ACTIONS = ['listen', 'connect', 'accept', 'shutdown'] as const;
+export const SOCKET_LAYER_ACTIONS = ['listen', 'connect', 'accept', 'shutdown', 'write', 'read'] as const;
 
 export interface ScenarioEvent {
   /** absolute time in jiffies (HZ=100) */

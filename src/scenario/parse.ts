@@ -34,11 +34,13 @@ export function isKeyword(word: string): boolean {
 }
 
 const EXPECTED_TIME = `expected a time such as ${TIME_EXAMPLES} at the start of an event`;
-const EXPECTED_ACTION = 'expected <, >, close, call, listen, connect, accept, shutdown or wait after the socket name';
+const EXPECTED_ACTION = 'expected <, >, close, call, listen, connect, accept, shutdown, write, read or wait after the socket name';
 /** shutdown(2)'s directions, as `SOCK shutdown HOW` writes them. */
 export const SHUTDOWN_HOWS = ['rd', 'wr', 'rdwr'] as const;
 /** The state word of a socket from nothing: `socket NAME CLOSED` (socket(2); no kernel constant has the name). */
 export const PLAIN_STATE = 'CLOSED';
+/** The most bytes one write or read may name (the machine's user buffer, MACHINE_USER_BYTES). */
+export const MAX_USER_BYTES = 65536;
 /** listen(2)'s backlog when none is given (what most programs pass). */
 export const DEFAULT_BACKLOG = 5;
 
@@ -315,6 +317,15 @@ class LineParser {
         if (!this.end(4, `'${op.text}${other ? ' ' + other.text : ''}'`)) return undefined;
         if (op.text === 'connect') return make(t, other ? { kind: 'connect', peer: other.text, peerRange: tokenRange(other) } : { kind: 'connect' });
         return make(t, other ? { kind: 'accept', child: other.text, childRange: tokenRange(other) } : { kind: 'accept' });
+      }
+      case 'write':
+      case 'read': {
+        const n = this.tokens[3];
+        const what = op.text === 'write' ? 'bytes to write' : 'most bytes to read';
+        if (!n) return this.missing(`expected the number of ${what} after '${op.text}', e.g. ${op.text} 100`);
+        const bytes = /^\d+$/.test(n.text) ? Number(n.text) : NaN;
+        if (!(bytes >= 1 && bytes <= MAX_USER_BYTES)) return this.at(n, `${op.text} takes a number of bytes from 1 to ${MAX_USER_BYTES}, found ${quote(n.text)}`);
+        return this.end(4, `'${op.text} ${n.text}'`) ? make(t, { kind: op.text as 'write' | 'read', bytes }) : undefined;
       }
       case 'shutdown': {
         const how = this.tokens[3];

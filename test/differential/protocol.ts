@@ -25,6 +25,10 @@
 //   ev T SOCK accept CHILD|-           accept(2), non-blocking: inet_accept, the new sock becomes CHILD (a plain
 //                                      sock of the case) or one of no name (-)
 //   ev T SOCK shutdown HOW             shutdown(2), HOW 0 rd, 1 wr, 2 rdwr: inet_shutdown
+//   ev T SOCK write N                  write(2) of N bytes, non-blocking: inet_write, tcp_write
+//   ev T SOCK read N                   read(2) of at most N bytes, non-blocking: inet_read, tcp_read
+//                                      (listen, connect, accept, shutdown, write, read: the record's ret
+//                                      is what the call returned)
 //   end
 //
 // The agenda is the debugger's (src/engine/run.ts): before an event at time T, the timers due
@@ -60,6 +64,7 @@ export type PEvent = { time: number; sock: string } & (
   | { kind: 'connect'; peer: string }
   | { kind: 'accept'; child: string }
   | { kind: 'shutdown'; how: number }
+  | { kind: 'write' | 'read'; bytes: number }
 );
 
 export interface PCase {
@@ -157,6 +162,10 @@ export function serialise(cases: PCase[]): string {
         case 'shutdown':
           out.push(`${head} shutdown ${e.how}`);
           break;
+        case 'write':
+        case 'read':
+          out.push(`${head} ${e.kind} ${e.bytes}`);
+          break;
       }
     }
     out.push('end');
@@ -250,6 +259,10 @@ export function parseProtocol(text: string): PCase[] {
             break;
           case 'shutdown':
             c.events.push({ time, sock, kind: 'shutdown', how: num(w[4], where) });
+            break;
+          case 'write':
+          case 'read':
+            c.events.push({ time, sock, kind: w[3], bytes: num(w[4], where) });
             break;
           default:
             throw new Error(`protocol ${where}: unknown event ${w[3]}`);
@@ -425,6 +438,10 @@ export function scenarioCase(name: string, sc: Scenario, resolve: Resolve): PCas
         break;
       case 'shutdown':
         c.events.push({ ...ev, kind: 'shutdown', how: SHUTDOWN_HOW[a.how] });
+        break;
+      case 'write':
+      case 'read':
+        c.events.push({ ...ev, kind: a.kind, bytes: a.bytes });
         break;
     }
   }

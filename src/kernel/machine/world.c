@@ -56,6 +56,16 @@ int sock_wake_async(struct socket *sock, int how)
 	return 0;
 }
 
+/*
+ * send_sig (kernel/exit.c): no process runs here to receive a signal; the SIGPIPE inet_send sends
+ * for a write on a socket shut for sending is lost (the write still returns -EPIPE)
+ */
+int send_sig(unsigned long sig, struct task_struct *p, int priv)
+{
+	(void)sig; (void)p; (void)priv;
+	return 0;
+}
+
 /* the protocol table ip_rcv would search: the machine hands TCP segments to tcp_rcv itself */
 struct inet_protocol *inet_protocol_base = NULL;
 
@@ -121,13 +131,15 @@ struct sock *machine_socket(int index)
 	return (struct sock *)sock->data;
 }
 
-/* the socket a sock of ours belongs to (a call on a sock whose socket is gone is a fault) */
-static struct socket *machine_socket_of(struct sock *sk, const char *what)
+/*
+ * The socket a sock of ours belongs to, or NULL when it has none: closed (inet_release), or the
+ * sock inet_create made for an accept's new socket, which inet_accept destroys first even when
+ * no connection is there to accept (sys_accept then frees the new socket: no descriptor). A
+ * system call on a descriptor that is not open returns -EBADF.
+ */
+static struct socket *machine_socket_of(struct sock *sk)
 {
-	if (!sk || !sk->socket) {
-		machine_fault(what);
-		return NULL;
-	}
+	if (!sk || !sk->socket || sk->socket->data != (void *)sk) return NULL;
 	return sk->socket;
 }
 
@@ -142,10 +154,10 @@ static void machine_sockaddr(struct sockaddr_in *sin, unsigned short port)
 
 int machine_listen(struct sock *sk, unsigned short port, int backlog)
 {
-	struct socket *sock = machine_socket_of(sk, "listen: the sock has no socket");
+	struct socket *sock = machine_socket_of(sk);
 	struct sockaddr_in sin;
 	int err;
-	if (!sock) return 0;
+	if (!sock) return -EBADF;
 	if (port) {
 		machine_sockaddr(&sin, port);
 		err = sock->ops->bind(sock, (struct sockaddr *)&sin, sizeof(sin));
@@ -161,10 +173,10 @@ int machine_listen(struct sock *sk, unsigned short port, int backlog)
  */
 int machine_connect(struct sock *sk, unsigned short lport, unsigned short port)
 {
-	struct socket *sock = machine_socket_of(sk, "connect: the sock has no socket");
+	struct socket *sock = machine_socket_of(sk);
 	struct sockaddr_in sin;
 	int err;
-	if (!sock) return 0;
+	if (!sock) return -EBADF;
 	if (lport && sk->num == 0) {
 		machine_sockaddr(&sin, lport);
 		err = sock->ops->bind(sock, (struct sockaddr *)&sin, sizeof(sin));
@@ -176,9 +188,9 @@ int machine_connect(struct sock *sk, unsigned short lport, unsigned short port)
 
 struct sock *machine_accept(struct sock *listener, int index, int *err)
 {
-	struct socket *sock = machine_socket_of(listener, "accept: the listener has no socket");
+	struct socket *sock = machine_socket_of(listener);
 	struct socket *newsock;
-	*err = 0;
+	*err = -EBADF;
 	if (!sock) return NULL;
 	if (index < 0 || index >= MACHINE_SOCKETS) {
 		machine_fault("accept: no such socket slot");
@@ -193,8 +205,38 @@ struct sock *machine_accept(struct sock *listener, int index, int *err)
 
 int machine_shutdown(struct sock *sk, int how)
 {
-	struct socket *sock = machine_socket_of(sk, "shutdown: the sock has no socket");
-	return sock ? sock->ops->shutdown(sock, how) : 0;
+	struct socket *sock = machine_socket_of(sk);
+	return sock ? sock->ops->shutdown(sock, how) : -EBADF;
+}
+
+/*
+ * The application's buffer for write(2) and read(2): "user space" of the one flat address space,
+ * which the release's memcpy_fromfs/memcpy_tofs (machine/usercopy.c) copy from and to.
+ */
+static unsigned char machine_user_buf[MACHINE_USER_BYTES];
+
+int machine_write(struct sock *sk, unsigned long n)
+{
+	struct socket *sock = machine_socket_of(sk);
+	unsigned long i;
+	if (!sock) return -EBADF;
+	if (n > MACHINE_USER_BYTES) {
+		machine_fault("write: more bytes than the machine's user buffer");
+		return 0;
+	}
+	for (i = 0; i < n; i++) machine_user_buf[i] = (unsigned char)('A' + i % 26);
+	return sock->ops->write(sock, (char *)machine_user_buf, (int)n, 1);
+}
+
+int machine_read(struct sock *sk, unsigned long n)
+{
+	struct socket *sock = machine_socket_of(sk);
+	if (!sock) return -EBADF;
+	if (n > MACHINE_USER_BYTES) {
+		machine_fault("read: more bytes than the machine's user buffer");
+		return 0;
+	}
+	return sock->ops->read(sock, (char *)machine_user_buf, (int)n, 1);
 }
 
 unsigned short machine_peer_port(struct sock *sk)

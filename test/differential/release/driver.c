@@ -60,7 +60,7 @@ static int nsegs, wire_seen;
 static struct { unsigned long arrival; int seg, live; } inflight[MAX_SEGS];
 static int ninflight;
 
-enum kind { E_CLOSE, E_RCV, E_CALL, E_FIRE, E_SET, E_DROP, E_WAIT, E_LISTEN, E_CONNECT, E_ACCEPT, E_SHUTDOWN };
+enum kind { E_CLOSE, E_RCV, E_CALL, E_FIRE, E_SET, E_DROP, E_WAIT, E_LISTEN, E_CONNECT, E_ACCEPT, E_SHUTDOWN, E_WRITE, E_READ };
 struct event {
 	unsigned long time;
 	int sock;
@@ -303,6 +303,12 @@ static void run_event(struct event *e)
 	}
 	case E_SHUTDOWN:
 		ret = machine_shutdown(sk, (int)e->n1);
+		break;
+	case E_WRITE:
+		ret = machine_write(sk, (unsigned long)e->n1);
+		break;
+	case E_READ:
+		ret = machine_read(sk, (unsigned long)e->n1);
 		break;
 	}
 }
@@ -565,6 +571,8 @@ int main(void)
 			else if (!strcmp(w[3], "connect")) { e->kind = E_CONNECT; e->other = sock_index(w[4] ? w[4] : "?"); }
 			else if (!strcmp(w[3], "accept")) { e->kind = E_ACCEPT; e->other = sock_index(w[4] ? w[4] : "?"); }
 			else if (!strcmp(w[3], "shutdown")) { e->kind = E_SHUTDOWN; e->n1 = (long)num(w[4]); }
+			else if (!strcmp(w[3], "write")) { e->kind = E_WRITE; e->n1 = (long)num(w[4]); }
+			else if (!strcmp(w[3], "read")) { e->kind = E_READ; e->n1 = (long)num(w[4]); }
 			else fail("unknown event", w[3]);
 		} else if (!strcmp(w[0], "end")) {
 			run_agenda();
