@@ -544,8 +544,8 @@ export class Run {
             return this.nextItem();
           }
           case 'wait':
-          // the socket layer's statements are refused in setup (checkEvent): never reached
-          case 'listen':
+            return this.nextItem();
+          case 'listen': // the socket layer's statements are refused in setup (checkEvent): never reached
           case 'connect':
           case 'accept':
           case 'shutdown':
