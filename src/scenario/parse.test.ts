@@ -294,7 +294,7 @@ test('several errors in one file are all reported, in order, with exact position
     "3:1: error: expected a time such as 0, +20ms, 1.5s or 30j at the start of an event, found 'foo'",
     "4:13: error: 'X' is not a flag: flags are S (SYN), F (FIN), R (RST), P (PSH) and '.' (ACK)",
     '5:1: error: 5 needs a unit: 5ms, 5s, 5m or 5j (jiffies); only 0 may be written without one',
-    "6:11: error: expected <, >, close, call, listen, connect, accept, shutdown, write, read or wait after the socket name, found 'frob'",
+    "6:11: error: expected an action (< > close call wait listen connect accept shutdown write read), found 'frob'",
     "8:22: error: unknown segment field 'bogus': the fields are seq, ack, len and win",
   ]);
   const s = parseScenario(text, 'dir/x.tcpscenario');
@@ -469,7 +469,7 @@ test('every action kind, and their errors', () => {
       "12:11: error: 'expect' comes before the socket: write 'expect server ...'",
       "13:4: error: 'close' needs a socket: write 'SOCK close'",
       '14:3: error: expected an event after the time: SOCK <, SOCK >, SOCK close, SOCK call, expect, drop, set or wait',
-      "15:10: error: expected <, >, close, call, listen, connect, accept, shutdown, write, read or wait after the socket name 'server'",
+      "15:10: error: expected an action after the socket name 'server' (< > close call wait listen connect accept shutdown write read)",
       '16:1: error: declarations must come before the first event (line 4)',
       "17:16: error: unknown segment field 'window': the fields are seq, ack, len and win",
       "18:11: error: expected a socket name after 'expect', found 'wait=1'",
@@ -621,6 +621,6 @@ test('the socket layer statements report bad forms at their line and column', ()
     "7:17: error: unexpected 'more' after 'read 5'",
   ]);
   assert.deepEqual(errorsOf(FROM_NOTHING + '0 client listne 80'), [
-    "4:10: error: expected <, >, close, call, listen, connect, accept, shutdown, write, read or wait after the socket name, found 'listne'",
+    "4:10: error: expected an action (< > close call wait listen connect accept shutdown write read), found 'listne' (did you mean 'listen'?)",
   ]);
 });

@@ -34,7 +34,9 @@ export function isKeyword(word: string): boolean {
 }
 
 const EXPECTED_TIME = `expected a time such as ${TIME_EXAMPLES} at the start of an event`;
-const EXPECTED_ACTION = 'expected <, >, close, call, listen, connect, accept, shutdown, write, read or wait after the socket name';
+/** What may follow a socket name in an event (kept short: a file of bad lines repeats it a hundred times). */
+const ACTIONS = ['<', '>', 'close', 'call', 'wait', 'listen', 'connect', 'accept', 'shutdown', 'write', 'read'] as const;
+const ACTION_LIST = `(${ACTIONS.join(' ')})`;
 /** shutdown(2)'s directions, as `SOCK shutdown HOW` writes them. */
 export const SHUTDOWN_HOWS = ['rd', 'wr', 'rdwr'] as const;
 /** The state word of a socket from nothing: `socket NAME CLOSED` (socket(2); no kernel constant has the name). */
@@ -295,7 +297,7 @@ class LineParser {
       return this.at(t, `expected a socket name or expect, drop, set or wait after the time, found ${quote(t.text)}`);
     }
     const op = this.tokens[2];
-    if (!op) return this.missing(`${EXPECTED_ACTION} ${quote(t.text)}`);
+    if (!op) return this.missing(`expected an action after the socket name ${quote(t.text)} ${ACTION_LIST}`);
     switch (op.text) {
       case '<':
       case '>': {
@@ -339,7 +341,8 @@ class LineParser {
       case 'drop':
         return this.at(op, `'${op.text}' comes before the socket: write '${op.text} ${short(t.text)} ...'`);
     }
-    return this.at(op, `${EXPECTED_ACTION}, found ${quote(op.text)}`);
+    const close = isName(op.text) ? suggest(op.text, ACTIONS.filter(isName)) : undefined;
+    return this.at(op, `expected an action ${ACTION_LIST}, found ${quote(op.text)}${close ? ` (did you mean '${close}'?)` : ''}`);
   }
 
   /** The socket named after `expect`, `drop` or `set`. */

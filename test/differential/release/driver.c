@@ -108,7 +108,8 @@ static int sock_of_ports(unsigned short port, unsigned short other)
 {
 	int i, first = -1;
 	for (i = 0; i < nsocks; i++) {
-		if (!socks[i] || rec_num(socks[i]) != port) continue;
+		/* a sock not bound (num 0, a plain sock before listen or connect) has no port */
+		if (!socks[i] || !port || rec_num(socks[i]) != port) continue;
 		if (machine_peer_port(socks[i]) == other) return i;
 		if (first < 0) first = i;
 	}
