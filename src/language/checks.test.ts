@@ -92,3 +92,22 @@ test('problems in other files (the kernel) go on the first line, with their loca
   const q = await checkScenario('socket a ESTABLISHED\n0 a close\n', PATH, crash);
   assert.deepEqual([q[0].message, q[0].args], [CHECK_MESSAGES.loadFailed, ['wasm missing']]);
 });
+
+test('the socket layer from nothing (CLOSED, listen, connect, accept, shutdown, write, read) is refused by this kernel source: it needs the release kernel', async () => {
+  const text = 'socket server CLOSED\nsocket client TCP_ESTABLISHED\n0 server listen 80\n0 client connect server\n0 server accept\n0 client shutdown wr\n0 client write 5\n0 client read 5\n';
+  const p = await checkScenario(text, PATH, loadRun);
+  assert.deepEqual(
+    p.map((x) => [x.source, x.range.start.line, x.range.start.column]),
+    [
+      ['kernel', 1, 15],
+      ['kernel', 3, 3],
+      ['kernel', 4, 3],
+      ['kernel', 5, 3],
+      ['kernel', 6, 3],
+      ['kernel', 7, 3],
+      ['kernel', 8, 3],
+    ],
+  );
+  assert.match(p[0].message, /a socket from nothing .* needs the release kernel/);
+  for (const [i, what] of ['listen', 'connect', 'accept', 'shutdown', 'write', 'read'].entries()) assert.match(p[i + 1].message, new RegExp(`^'${what}' needs the release kernel`));
+});

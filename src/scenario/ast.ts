@@ -51,12 +51,17 @@ export interface SegmentSpec {
   range: Range;
 }
 
-/** `socket NAME STATE field=value ...` (options that are not sk fields: listener=NAME, partial=N). */
+/**
+ * `socket NAME STATE field=value ...` (options that are not sk fields: listener=NAME, partial=N),
+ * or `socket NAME CLOSED`: a socket from nothing (`plain`, state TCP_CLOSE), as socket(2) makes it,
+ * for listen, connect and accept.
+ */
 export interface SocketDecl {
   kind: 'socket';
   name: string;
   nameRange: Range;
   state: Value;
+  plain?: boolean;
   fields: Assignment[];
   range: Range;
 }
@@ -89,7 +94,20 @@ export type Action =
   /** `set SOCK field=value ...`: change fields (a what-if). */
   | { kind: 'set'; fields: Assignment[] }
   /** `SOCK wait` or `wait`: only let time pass (timers that fall due fire). */
-  | { kind: 'wait' };
+  | { kind: 'wait' }
+  /** `SOCK listen PORT [backlog=N]`: listen(2), bound to PORT (the release kernel only). */
+  | { kind: 'listen'; port: number; backlog: number }
+  /** `SOCK connect [PEER]`: connect(2) to PEER's port, or to the scripted peer (the release kernel only). */
+  | { kind: 'connect'; peer?: string; peerRange?: Range }
+  /** `SOCK accept [CHILD]`: accept(2) on a listener; the new socket becomes CHILD, declared `socket CHILD CLOSED` (the release kernel only). */
+  | { kind: 'accept'; child?: string; childRange?: Range }
+  /** `SOCK shutdown rd|wr|rdwr`: shutdown(2) (the release kernel only). */
+  | { kind: 'shutdown'; how: 'rd' | 'wr' | 'rdwr' }
+  /** `SOCK write N` / `SOCK read N`: write(2) of N bytes, read(2) of at most N (the release kernel only). */
+  | { kind: 'write' | 'read'; bytes: number };
+
+/** The actions only the release kernel runs (a socket layer from nothing). */
+export const SOCKET_LAYER_ACTIONS = ['listen', 'connect', 'accept', 'shutdown', 'write', 'read'] as const;
 
 export interface ScenarioEvent {
   /** absolute time in jiffies (HZ=100) */

@@ -294,7 +294,7 @@ test('several errors in one file are all reported, in order, with exact position
     "3:1: error: expected a time such as 0, +20ms, 1.5s or 30j at the start of an event, found 'foo'",
     "4:13: error: 'X' is not a flag: flags are S (SYN), F (FIN), R (RST), P (PSH) and '.' (ACK)",
     '5:1: error: 5 needs a unit: 5ms, 5s, 5m or 5j (jiffies); only 0 may be written without one',
-    "6:11: error: expected <, >, close, call or wait after the socket name, found 'frob'",
+    "6:11: error: expected an action (< > close call wait listen connect accept shutdown write read), found 'frob'",
     "8:22: error: unknown segment field 'bogus': the fields are seq, ack, len and win",
   ]);
   const s = parseScenario(text, 'dir/x.tcpscenario');
@@ -365,7 +365,7 @@ test('declarations: after events, duplicates, keywords, links', () => {
   assert.deepEqual(errorsOf('socket 9x TCP_CLOSE\n0 wait'), [
     "1:8: error: expected a socket name (letters, digits and '_', not starting with a digit), found '9x'",
   ]);
-  assert.deepEqual(errorsOf('socket a\n0 wait'), ["1:9: error: expected the socket's state after 'a', e.g. TCP_ESTABLISHED"]);
+  assert.deepEqual(errorsOf('socket a\n0 wait'), ["1:9: error: expected the socket's state after 'a', e.g. TCP_ESTABLISHED (or CLOSED for a socket from nothing)"]);
   assert.deepEqual(errorsOf('socket a x=1\n0 wait'), [
     "1:10: error: expected the socket's state (e.g. TCP_ESTABLISHED) before its fields, found 'x=1'",
   ]);
@@ -469,7 +469,7 @@ test('every action kind, and their errors', () => {
       "12:11: error: 'expect' comes before the socket: write 'expect server ...'",
       "13:4: error: 'close' needs a socket: write 'SOCK close'",
       '14:3: error: expected an event after the time: SOCK <, SOCK >, SOCK close, SOCK call, expect, drop, set or wait',
-      "15:10: error: expected <, >, close, call or wait after the socket name 'server'",
+      "15:10: error: expected an action after the socket name 'server' (< > close call wait listen connect accept shutdown write read)",
       '16:1: error: declarations must come before the first event (line 4)',
       "17:16: error: unknown segment field 'window': the fields are seq, ack, len and win",
       "18:11: error: expected a socket name after 'expect', found 'wait=1'",
@@ -530,4 +530,97 @@ test('never throws on random input, and every diagnostic has a sane range', () =
   const s2 = parseScenario('0 wait ' + '# '.repeat(50_000) + '\n' + 'F'.repeat(100_000), 'r');
   assert.equal(s2.events.length, 1);
   assert.equal(s2.diagnostics.length, 1);
+});
+
+// ---- the socket layer: a scenario from nothing ----
+
+const FROM_NOTHING = 'socket server CLOSED\nsocket client CLOSED\nsocket conn CLOSED\n';
+
+test('socket NAME CLOSED is a socket from nothing; listen, connect, accept, shutdown, write and read parse to their actions', () => {
+  const s = parseScenario(
+    FROM_NOTHING +
+      [
+        '0 server listen 80',
+        '0 server listen 8080 backlog=2',
+        '0 client connect server',
+        '0 client connect',
+        '+10ms server accept conn',
+        '+0 server accept',
+        '+1s client shutdown wr',
+        '+0 client shutdown rd',
+        '+0 conn shutdown rdwr',
+        '+0 conn write 300',
+        '+0 client read 1000',
+      ].join('\n'),
+    'f',
+  );
+  assert.deepEqual(s.diagnostics, []);
+  assert.deepEqual(
+    s.sockets.map((d) => [d.name, d.plain, plain(d.state), d.fields.length]),
+    [
+      ['server', true, 'TCP_CLOSE', 0],
+      ['client', true, 'TCP_CLOSE', 0],
+      ['conn', true, 'TCP_CLOSE', 0],
+    ],
+  );
+  const actions = s.events.map((e) => {
+    const { peerRange: _p, childRange: _c, ...rest } = e.action as Record<string, unknown>;
+    return [e.time, e.socket, rest];
+  });
+  assert.deepEqual(actions, [
+    [0, 'server', { kind: 'listen', port: 80, backlog: 5 }],
+    [0, 'server', { kind: 'listen', port: 8080, backlog: 2 }],
+    [0, 'client', { kind: 'connect', peer: 'server' }],
+    [0, 'client', { kind: 'connect' }],
+    [1, 'server', { kind: 'accept', child: 'conn' }],
+    [1, 'server', { kind: 'accept' }],
+    [101, 'client', { kind: 'shutdown', how: 'wr' }],
+    [101, 'client', { kind: 'shutdown', how: 'rd' }],
+    [101, 'conn', { kind: 'shutdown', how: 'rdwr' }],
+    [101, 'conn', { kind: 'write', bytes: 300 }],
+    [101, 'client', { kind: 'read', bytes: 1000 }],
+  ]);
+  // an ordinary declaration is not from nothing
+  assert.equal(parseScenario('socket a TCP_CLOSE\n0 wait', 'f').sockets[0].plain, undefined);
+});
+
+test('the socket layer statements report bad forms at their line and column', () => {
+  assert.deepEqual(errorsOf('socket a CLOSED write_seq=5\n0 wait'), [
+    "1:17: error: a socket from nothing (CLOSED) takes no fields: set them with 'set' after it is connected, found 'write_seq=5'",
+  ]);
+  assert.deepEqual(errorsOf(FROM_NOTHING + '0 server listen\n0 server listen port=80\n0 server listen 0\n0 server listen 70000\n0 server listen http'), [
+    "4:16: error: expected the port after 'listen', e.g. listen 80",
+    "5:17: error: expected the port after 'listen', e.g. listen 80, found 'port=80'",
+    "6:17: error: the port is a number from 1 to 65535, found '0'",
+    "7:17: error: the port is a number from 1 to 65535, found '70000'",
+    "8:17: error: the port is a number from 1 to 65535, found 'http'",
+  ]);
+  assert.deepEqual(errorsOf(FROM_NOTHING + '0 server listen 80 queue=3\n0 server listen 80 backlog=x'), [
+    "4:20: error: listen takes only backlog=N, found 'queue'",
+    '5:28: error: backlog= takes a non-negative number',
+  ]);
+  assert.deepEqual(errorsOf(FROM_NOTHING + '0 client connect nobody\n0 client connect client\n0 client connect server now\n0 client connect 10.0.0.1'), [
+    "4:18: error: unknown socket 'nobody': the sockets are server, client, conn",
+    '5:18: error: a socket connects to another socket (or, with no name, to the scripted peer)',
+    "6:25: error: unexpected 'now' after 'connect server'",
+    "7:18: error: expected a socket name (letters, digits and '_', not starting with a digit), found '10.0.0.1'",
+  ]);
+  assert.deepEqual(errorsOf('socket server CLOSED\nsocket old TCP_ESTABLISHED\n0 server accept old\n0 server accept ghost'), [
+    "3:17: error: accept makes 'old' from nothing: declare it 'socket old CLOSED'",
+    "4:17: error: unknown socket 'ghost': the sockets are server, old",
+  ]);
+  assert.deepEqual(errorsOf(FROM_NOTHING + '0 client shutdown\n0 client shutdown both\n0 client shutdown wr rd'), [
+    "4:18: error: expected the direction after 'shutdown': rd, wr, rdwr",
+    "5:19: error: shutdown takes rd, wr, rdwr, found 'both'",
+    "6:22: error: unexpected 'rd' after 'shutdown wr'",
+  ]);
+  assert.deepEqual(errorsOf(FROM_NOTHING + '0 client write\n0 client write 0\n0 client read 70000\n0 client read 5 more'), [
+    "4:15: error: expected the number of bytes to write after 'write', e.g. write 100",
+    "5:16: error: write takes a number of bytes from 1 to 65536, found '0'",
+    "6:15: error: read takes a number of bytes from 1 to 65536, found '70000'",
+    "7:17: error: unexpected 'more' after 'read 5'",
+  ]);
+  assert.deepEqual(errorsOf(FROM_NOTHING + '0 client listne 80'), [
+    "4:10: error: expected an action (< > close call wait listen connect accept shutdown write read), found 'listne' (did you mean 'listen'?)",
+  ]);
 });

@@ -34,7 +34,17 @@ export function isKeyword(word: string): boolean {
 }
 
 const EXPECTED_TIME = `expected a time such as ${TIME_EXAMPLES} at the start of an event`;
-const EXPECTED_ACTION = 'expected <, >, close, call or wait after the socket name';
+/** What may follow a socket name in an event (kept short: a file of bad lines repeats it a hundred times). */
+const ACTIONS = ['<', '>', 'close', 'call', 'wait', 'listen', 'connect', 'accept', 'shutdown', 'write', 'read'] as const;
+const ACTION_LIST = `(${ACTIONS.join(' ')})`;
+/** shutdown(2)'s directions, as `SOCK shutdown HOW` writes them. */
+export const SHUTDOWN_HOWS = ['rd', 'wr', 'rdwr'] as const;
+/** The state word of a socket from nothing: `socket NAME CLOSED` (socket(2); no kernel constant has the name). */
+export const PLAIN_STATE = 'CLOSED';
+/** The most bytes one write or read may name (the machine's user buffer, MACHINE_USER_BYTES). */
+export const MAX_USER_BYTES = 65536;
+/** listen(2)'s backlog when none is given (what most programs pass). */
+export const DEFAULT_BACKLOG = 5;
 
 /** A socket name as written on a line, to be resolved once every declaration is known. */
 interface NameRef {
@@ -44,7 +54,7 @@ interface NameRef {
 
 /** One line's statement, before names are resolved and times are put on the clock. */
 type Statement =
-  | { kind: 'socket'; line: number; keyword: Token; name?: NameRef; decl?: SocketDecl; listener?: NameRef }
+  | { kind: 'socket'; line: number; keyword: Token; name?: NameRef; decl?: SocketDecl; listener?: NameRef; plain?: boolean }
   | { kind: 'link'; line: number; keyword: Token; a?: NameRef; b?: NameRef; decl?: LinkDecl }
   | {
       kind: 'event';
@@ -126,8 +136,15 @@ class LineParser {
     const before = this.errors;
     const stateTok = this.tokens[2];
     let state: SocketDecl['state'] | undefined;
+    if (stateTok?.text === PLAIN_STATE) {
+      // `socket NAME CLOSED`: from nothing, as socket(2) makes it (state TCP_CLOSE, no port, no peer)
+      for (const t of this.tokens.slice(3)) this.at(t, `a socket from nothing (${PLAIN_STATE}) takes no fields: set them with 'set' after it is connected, found ${quote(t.text)}`);
+      stmt.plain = true;
+      if (this.errors === before) stmt.decl = { kind: 'socket', name: nameTok.text, nameRange: tokenRange(nameTok), state: { kind: 'name', name: 'TCP_CLOSE', range: tokenRange(stateTok) }, fields: [], plain: true, range: spanRange(kw, stateTok) };
+      return stmt;
+    }
     if (!stateTok) {
-      this.missing(`expected the socket's state after ${quote(nameTok.text)}, e.g. TCP_ESTABLISHED`);
+      this.missing(`expected the socket's state after ${quote(nameTok.text)}, e.g. TCP_ESTABLISHED (or ${PLAIN_STATE} for a socket from nothing)`);
     } else if (stateTok.text.includes('=')) {
       this.at(stateTok, `expected the socket's state (e.g. TCP_ESTABLISHED) before its fields, found ${quote(stateTok.text)}`);
     } else {
@@ -280,7 +297,7 @@ class LineParser {
       return this.at(t, `expected a socket name or expect, drop, set or wait after the time, found ${quote(t.text)}`);
     }
     const op = this.tokens[2];
-    if (!op) return this.missing(`${EXPECTED_ACTION} ${quote(t.text)}`);
+    if (!op) return this.missing(`expected an action after the socket name ${quote(t.text)} ${ACTION_LIST}`);
     switch (op.text) {
       case '<':
       case '>': {
@@ -293,12 +310,39 @@ class LineParser {
         return make(t, this.call());
       case 'wait':
         return this.end(3, "'wait'") ? make(t, { kind: 'wait' }) : undefined;
+      case 'listen':
+        return make(t, this.listen());
+      case 'connect':
+      case 'accept': {
+        const other = this.tokens[3];
+        if (other && !this.socketName(other, 'event')) return undefined;
+        if (!this.end(4, `'${op.text}${other ? ' ' + other.text : ''}'`)) return undefined;
+        if (op.text === 'connect') return make(t, other ? { kind: 'connect', peer: other.text, peerRange: tokenRange(other) } : { kind: 'connect' });
+        return make(t, other ? { kind: 'accept', child: other.text, childRange: tokenRange(other) } : { kind: 'accept' });
+      }
+      case 'write':
+      case 'read': {
+        const n = this.tokens[3];
+        const what = op.text === 'write' ? 'bytes to write' : 'most bytes to read';
+        if (!n) return this.missing(`expected the number of ${what} after '${op.text}', e.g. ${op.text} 100`);
+        const bytes = /^\d+$/.test(n.text) ? Number(n.text) : NaN;
+        if (!(bytes >= 1 && bytes <= MAX_USER_BYTES)) return this.at(n, `${op.text} takes a number of bytes from 1 to ${MAX_USER_BYTES}, found ${quote(n.text)}`);
+        return this.end(4, `'${op.text} ${n.text}'`) ? make(t, { kind: op.text as 'write' | 'read', bytes }) : undefined;
+      }
+      case 'shutdown': {
+        const how = this.tokens[3];
+        const hows = SHUTDOWN_HOWS.join(', ');
+        if (!how) return this.missing(`expected the direction after 'shutdown': ${hows}`);
+        if (!(SHUTDOWN_HOWS as readonly string[]).includes(how.text)) return this.at(how, `shutdown takes ${hows}, found ${quote(how.text)}`);
+        return this.end(4, `'shutdown ${how.text}'`) ? make(t, { kind: 'shutdown', how: how.text as 'rd' | 'wr' | 'rdwr' }) : undefined;
+      }
       case 'expect':
       case 'set':
       case 'drop':
         return this.at(op, `'${op.text}' comes before the socket: write '${op.text} ${short(t.text)} ...'`);
     }
-    return this.at(op, `${EXPECTED_ACTION}, found ${quote(op.text)}`);
+    const close = isName(op.text) ? suggest(op.text, ACTIONS.filter(isName)) : undefined;
+    return this.at(op, `expected an action ${ACTION_LIST}, found ${quote(op.text)}${close ? ` (did you mean '${close}'?)` : ''}`);
   }
 
   /** The socket named after `expect`, `drop` or `set`. */
@@ -323,6 +367,24 @@ class LineParser {
       }
     }
     return { kind: 'close', timeout };
+  }
+
+  /** `listen PORT [backlog=N]` (tokens from 3) */
+  listen(): Action | undefined {
+    const portTok = this.tokens[3];
+    if (!portTok || portTok.text.includes('=')) {
+      const message = "expected the port after 'listen', e.g. listen 80";
+      return portTok ? this.at(portTok, `${message}, found ${quote(portTok.text)}`) : this.missing(message);
+    }
+    const port = /^\d+$/.test(portTok.text) ? Number(portTok.text) : NaN;
+    if (!(port >= 1 && port <= 65535)) return this.at(portTok, `the port is a number from 1 to 65535, found ${quote(portTok.text)}`);
+    let backlog = DEFAULT_BACKLOG;
+    for (const f of this.assignments(4, 'listen')) {
+      if (f.name !== 'backlog') this.report(f.nameRange, `listen takes only backlog=N, found ${quote(f.name)}`);
+      else if (f.value.kind !== 'number' || f.value.value < 0 || f.value.value > 0x7fffffff) this.report(f.value.range, 'backlog= takes a non-negative number');
+      else backlog = f.value.value;
+    }
+    return { kind: 'listen', port, backlog };
   }
 
   /** `call FUNC [FLAGS] [fields]` (tokens from 3) */
@@ -485,6 +547,7 @@ function parseInto(text: string, file: string, scenario: Scenario, err: (r: Rang
       return false;
     };
 
+    const plainSockets = new Set(statements.flatMap((s) => (s.kind === 'socket' && s.plain && s.name ? [s.name.name] : [])));
     const linkedOn = new Map<string, number>();
     let firstEvent: number | undefined;
     let clock = 0;
@@ -544,6 +607,21 @@ function parseInto(text: string, file: string, scenario: Scenario, err: (r: Rang
         const e = s.event;
         if (!e) continue;
         if (e.socket !== '' && !resolve({ name: e.socket, range: e.socketRange })) ok = false;
+        const a = e.action;
+        if (ok && a.kind === 'connect' && a.peer !== undefined) {
+          if (!resolve({ name: a.peer, range: a.peerRange! })) ok = false;
+          else if (a.peer === e.socket) {
+            err(a.peerRange!, 'a socket connects to another socket (or, with no name, to the scripted peer)');
+            ok = false;
+          }
+        }
+        if (ok && a.kind === 'accept' && a.child !== undefined) {
+          if (!resolve({ name: a.child, range: a.childRange! })) ok = false;
+          else if (!plainSockets.has(a.child)) {
+            err(a.childRange!, `accept makes ${quote(a.child)} from nothing: declare it 'socket ${short(a.child)} ${PLAIN_STATE}'`);
+            ok = false;
+          }
+        }
         if (ok && e.action.kind === 'drop' && !isLinkedAnywhere(statements, e.socket)) {
           err(e.socketRange, `drop works on a link, and ${quote(e.socket)} is in none (link ${short(e.socket)} OTHER)`);
           ok = false;

@@ -197,6 +197,9 @@ function runCase(run: Run, c: PCase, report: Report, reached: Set<string>): Outc
         }
         case 'wait':
           break;
+        default:
+          // listen, connect, accept, shutdown, write, read: the socket layer is the release's (release/)
+          throw new Error(`case ${c.name}: '${e.kind}' needs the release kernel; the reduced port has no socket layer`);
       }
     }
   } catch (err) {

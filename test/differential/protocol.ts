@@ -5,7 +5,8 @@
 //
 //   case NAME                          a case starts; NAME has no spaces
 //   jiffies N                          the clock at the start
-//   sock NAME k=v ...                  a zeroed struct sock, then these integer fields
+//   sock NAME k=v ...                  a sock from inet_create, made a connection, then these integer fields
+//   plain NAME                         a sock from inet_create and nothing else (socket(2)): from nothing
 //   timer NAME timer|retransmit_timer REASON EXPIRES   armed with add_timer (EXPIRES relative)
 //   listener CHILD PARENT              an skb with skb->sk = CHILD queued on PARENT's receive_queue
 //   partial NAME N                     sk->partial = an skb of N bytes ending at write_seq
@@ -18,6 +19,16 @@
 //   ev T SOCK drop FLAGS MASK SEQ ACK LEN WIN  lose the next segment SOCK sends that matches
 //                                      (MASK: 1 seq, 2 ack, 4 len, 8 win are compared)
 //   ev T - wait                        nothing: time passes (timers and deliveries due fire)
+//   ev T SOCK listen PORT BACKLOG      listen(2): inet_bind to PORT (0: none, inet_listen binds one), inet_listen
+//   ev T SOCK connect PEER|-           connect(2), non-blocking: inet_connect to PEER's port, or to the scripted
+//                                      peer (-, port 4096+i); tcp_connect sends the SYN
+//   ev T SOCK accept CHILD|-           accept(2), non-blocking: inet_accept, the new sock becomes CHILD (a plain
+//                                      sock of the case) or one of no name (-)
+//   ev T SOCK shutdown HOW             shutdown(2), HOW 0 rd, 1 wr, 2 rdwr: inet_shutdown
+//   ev T SOCK write N                  write(2) of N bytes, non-blocking: inet_write, tcp_write
+//   ev T SOCK read N                   read(2) of at most N bytes, non-blocking: inet_read, tcp_read
+//                                      (listen, connect, accept, shutdown, write, read: the record's ret
+//                                      is what the call returned)
 //   end
 //
 // The agenda is the debugger's (src/engine/run.ts): before an event at time T, the timers due
@@ -49,12 +60,18 @@ export type PEvent = { time: number; sock: string } & (
   | { kind: 'set'; fields: [string, number][] }
   | { kind: 'drop'; seg: Seg; mask: number }
   | { kind: 'wait' }
+  | { kind: 'listen'; port: number; backlog: number }
+  | { kind: 'connect'; peer: string }
+  | { kind: 'accept'; child: string }
+  | { kind: 'shutdown'; how: number }
+  | { kind: 'write' | 'read'; bytes: number }
 );
 
 export interface PCase {
   name: string;
   jiffies: number;
-  socks: { name: string; fields: [string, number][] }[];
+  /** plain: made by inet_create only (`socket NAME`), no connection fields */
+  socks: { name: string; fields: [string, number][]; plain?: boolean }[];
   timers: { sock: string; which: 'timer' | 'retransmit_timer'; reason: number; expires: number }[];
   listeners: { child: string; parent: string }[];
   partials: { sock: string; bytes: number }[];
@@ -104,7 +121,7 @@ export function serialise(cases: PCase[]): string {
   const out: string[] = [];
   for (const c of cases) {
     out.push(`case ${c.name}`, `jiffies ${c.jiffies >>> 0}`);
-    for (const s of c.socks) out.push(`sock ${s.name} ${kv(s.fields)}`.trimEnd());
+    for (const s of c.socks) out.push(s.plain ? `plain ${s.name}` : `sock ${s.name} ${kv(s.fields)}`.trimEnd());
     for (const t of c.timers) out.push(`timer ${t.sock} ${t.which} ${t.reason} ${t.expires >>> 0}`);
     for (const l of c.listeners) out.push(`listener ${l.child} ${l.parent}`);
     for (const p of c.partials) out.push(`partial ${p.sock} ${p.bytes}`);
@@ -132,6 +149,22 @@ export function serialise(cases: PCase[]): string {
           break;
         case 'wait':
           out.push(`${head} wait`);
+          break;
+        case 'listen':
+          out.push(`${head} listen ${e.port} ${e.backlog}`);
+          break;
+        case 'connect':
+          out.push(`${head} connect ${e.peer || '-'}`);
+          break;
+        case 'accept':
+          out.push(`${head} accept ${e.child || '-'}`);
+          break;
+        case 'shutdown':
+          out.push(`${head} shutdown ${e.how}`);
+          break;
+        case 'write':
+        case 'read':
+          out.push(`${head} ${e.kind} ${e.bytes}`);
           break;
       }
     }
@@ -170,6 +203,9 @@ export function parseProtocol(text: string): PCase[] {
         break;
       case 'sock':
         c.socks.push({ name: w[1], fields: pairs(w.slice(2), where) });
+        break;
+      case 'plain':
+        c.socks.push({ name: w[1], fields: [], plain: true });
         break;
       case 'timer':
         c.timers.push({ sock: w[1], which: w[2] as 'timer', reason: num(w[3], where), expires: num(w[4], where) });
@@ -211,6 +247,22 @@ export function parseProtocol(text: string): PCase[] {
             break;
           case 'wait':
             c.events.push({ time, sock, kind: 'wait' });
+            break;
+          case 'listen':
+            c.events.push({ time, sock, kind: 'listen', port: num(w[4], where), backlog: num(w[5], where) });
+            break;
+          case 'connect':
+            c.events.push({ time, sock, kind: 'connect', peer: w[4] === '-' ? '' : w[4] });
+            break;
+          case 'accept':
+            c.events.push({ time, sock, kind: 'accept', child: w[4] === '-' ? '' : w[4] });
+            break;
+          case 'shutdown':
+            c.events.push({ time, sock, kind: 'shutdown', how: num(w[4], where) });
+            break;
+          case 'write':
+          case 'read':
+            c.events.push({ time, sock, kind: w[3], bytes: num(w[4], where) });
             break;
           default:
             throw new Error(`protocol ${where}: unknown event ${w[3]}`);
@@ -320,6 +372,10 @@ export function scenarioCase(name: string, sc: Scenario, resolve: Resolve): PCas
   }
   const decl = new Map(sc.sockets.map((d) => [d.name, d]));
   for (const d of sc.sockets) {
+    if (d.plain) {
+      c.socks.push({ name: d.name, fields: [], plain: true });
+      continue;
+    }
     const f = new Map<string, number>([
       ['state', val(d.state)],
       ['rto', resolve('TCP_TIMEOUT_INIT') ?? 300],
@@ -371,10 +427,29 @@ export function scenarioCase(name: string, sc: Scenario, resolve: Resolve): PCas
       case 'wait':
         c.events.push({ time: e.time, sock: '', kind: 'wait' });
         break;
+      case 'listen':
+        c.events.push({ ...ev, kind: 'listen', port: a.port, backlog: a.backlog });
+        break;
+      case 'connect':
+        c.events.push({ ...ev, kind: 'connect', peer: a.peer ?? '' });
+        break;
+      case 'accept':
+        c.events.push({ ...ev, kind: 'accept', child: a.child ?? '' });
+        break;
+      case 'shutdown':
+        c.events.push({ ...ev, kind: 'shutdown', how: SHUTDOWN_HOW[a.how] });
+        break;
+      case 'write':
+      case 'read':
+        c.events.push({ ...ev, kind: a.kind, bytes: a.bytes });
+        break;
     }
   }
   return c;
 }
+
+/** shutdown(2)'s `how` argument for each direction a scenario writes. */
+const SHUTDOWN_HOW = { rd: 0, wr: 1, rdwr: 2 } as const;
 
 // ---- what the kernel C writes ----
 

@@ -4,6 +4,8 @@
  * static retransmit_timer handler) and so that a scenario may call the static functions of the
  * close path by name (`call tcp_close_state dead=1`).
  */
+#include "usercopy.h"
+
 #include "../linux-1.2.13/net/inet/tcp.c"
 
 #include "world.h"

@@ -18,6 +18,7 @@
 #include <linux/ip.h>
 #include <linux/tcp.h>
 #include <linux/notifier.h>
+#include <linux/fcntl.h>
 #include "snmp.h"
 #include "ip.h"
 #include "protocol.h"
@@ -55,6 +56,16 @@ int sock_wake_async(struct socket *sock, int how)
 	return 0;
 }
 
+/*
+ * send_sig (kernel/exit.c): no process runs here to receive a signal; the SIGPIPE inet_send sends
+ * for a write on a socket shut for sending is lost (the write still returns -EPIPE)
+ */
+int send_sig(unsigned long sig, struct task_struct *p, int priv)
+{
+	(void)sig; (void)p; (void)priv;
+	return 0;
+}
+
 /* the protocol table ip_rcv would search: the machine hands TCP segments to tcp_rcv itself */
 struct inet_protocol *inet_protocol_base = NULL;
 
@@ -85,7 +96,8 @@ void machine_boot(void)
 
 /* ---- sockets ---- */
 
-struct sock *machine_socket(int index)
+/* a struct socket of ours in slot index, SOCK_STREAM over AF_INET, with the real inet_create's sock */
+static struct socket *machine_new_socket(int index)
 {
 	struct socket *sock;
 	if (index < 0 || index >= MACHINE_SOCKETS || !machine_inet_ops) {
@@ -102,8 +114,134 @@ struct sock *machine_socket(int index)
 		machine_fault("machine_socket: inet_create failed");
 		return NULL;
 	}
+	return sock;
+}
+
+struct sock *machine_plain_socket(int index)
+{
+	struct socket *sock = machine_new_socket(index);
+	return sock ? (struct sock *)sock->data : NULL;
+}
+
+struct sock *machine_socket(int index)
+{
+	struct socket *sock = machine_new_socket(index);
+	if (!sock) return NULL;
 	sock->state = SS_CONNECTED;
 	return (struct sock *)sock->data;
+}
+
+/*
+ * The socket a sock of ours belongs to, or NULL when it has none: closed (inet_release), or the
+ * sock inet_create made for an accept's new socket, which inet_accept destroys first even when
+ * no connection is there to accept (sys_accept then frees the new socket: no descriptor). A
+ * system call on a descriptor that is not open returns -EBADF.
+ */
+static struct socket *machine_socket_of(struct sock *sk)
+{
+	if (!sk || !sk->socket || sk->socket->data != (void *)sk) return NULL;
+	return sk->socket;
+}
+
+/* 10.0.0.1:port, as socket.c's move_addr_to_kernel leaves a sockaddr for the protocol */
+static void machine_sockaddr(struct sockaddr_in *sin, unsigned short port)
+{
+	memset(sin, 0, sizeof(*sin));
+	sin->sin_family = AF_INET;
+	sin->sin_port = htons(port);
+	sin->sin_addr.s_addr = MACHINE_ADDR;
+}
+
+int machine_listen(struct sock *sk, unsigned short port, int backlog)
+{
+	struct socket *sock = machine_socket_of(sk);
+	struct sockaddr_in sin;
+	int err;
+	if (!sock) return -EBADF;
+	if (port) {
+		machine_sockaddr(&sin, port);
+		err = sock->ops->bind(sock, (struct sockaddr *)&sin, sizeof(sin));
+		if (err < 0) return err;
+	}
+	return sock->ops->listen(sock, backlog);
+}
+
+/*
+ * A socket not yet bound is bound first to lport (bind(2), the real inet_bind): inet_connect's
+ * inet_autobind would pick a port with get_new_socknum, whose function-static cursor lives on
+ * from one boot of the machine to the next, so a case's ports would depend on the cases before it.
+ */
+int machine_connect(struct sock *sk, unsigned short lport, unsigned short port)
+{
+	struct socket *sock = machine_socket_of(sk);
+	struct sockaddr_in sin;
+	int err;
+	if (!sock) return -EBADF;
+	if (lport && sk->num == 0) {
+		machine_sockaddr(&sin, lport);
+		err = sock->ops->bind(sock, (struct sockaddr *)&sin, sizeof(sin));
+		if (err < 0) return err;
+	}
+	machine_sockaddr(&sin, port);
+	return sock->ops->connect(sock, (struct sockaddr *)&sin, sizeof(sin), O_NONBLOCK);
+}
+
+struct sock *machine_accept(struct sock *listener, int index, int *err)
+{
+	struct socket *sock = machine_socket_of(listener);
+	struct socket *newsock;
+	*err = -EBADF;
+	if (!sock) return NULL;
+	if (index < 0 || index >= MACHINE_SOCKETS) {
+		machine_fault("accept: no such socket slot");
+		return NULL;
+	}
+	newsock = &machine_sockets[index];
+	/* sys_accept's new socket: the protocol's dup (inet_create) unless the slot has one already */
+	if (!newsock->data && !machine_new_socket(index)) return NULL;
+	*err = sock->ops->accept(sock, newsock, O_NONBLOCK);
+	return *err < 0 ? NULL : (struct sock *)newsock->data;
+}
+
+int machine_shutdown(struct sock *sk, int how)
+{
+	struct socket *sock = machine_socket_of(sk);
+	return sock ? sock->ops->shutdown(sock, how) : -EBADF;
+}
+
+/*
+ * The application's buffer for write(2) and read(2): "user space" of the one flat address space,
+ * which the release's memcpy_fromfs/memcpy_tofs (machine/usercopy.c) copy from and to.
+ */
+static unsigned char machine_user_buf[MACHINE_USER_BYTES];
+
+int machine_write(struct sock *sk, unsigned long n)
+{
+	struct socket *sock = machine_socket_of(sk);
+	unsigned long i;
+	if (!sock) return -EBADF;
+	if (n > MACHINE_USER_BYTES) {
+		machine_fault("write: more bytes than the machine's user buffer");
+		return 0;
+	}
+	for (i = 0; i < n; i++) machine_user_buf[i] = (unsigned char)('A' + i % 26);
+	return sock->ops->write(sock, (char *)machine_user_buf, (int)n, 1);
+}
+
+int machine_read(struct sock *sk, unsigned long n)
+{
+	struct socket *sock = machine_socket_of(sk);
+	if (!sock) return -EBADF;
+	if (n > MACHINE_USER_BYTES) {
+		machine_fault("read: more bytes than the machine's user buffer");
+		return 0;
+	}
+	return sock->ops->read(sock, (char *)machine_user_buf, (int)n, 1);
+}
+
+unsigned short machine_peer_port(struct sock *sk)
+{
+	return ntohs(sk->dummy_th.dest);
 }
 
 /*

@@ -18,6 +18,7 @@ struct timer_list;
 #define MACHINE_WIRE_SEGS 1024
 #define MACHINE_SEG_BYTES 1600
 #define MACHINE_SOCKETS 32
+#define MACHINE_USER_BYTES 65536	/* the application's buffer for write(2) and read(2) */
 
 /* the one local address and its route: every sock and the scripted peer live at 10.0.0.1 */
 #define MACHINE_ADDR 0x0100000aUL	/* 10.0.0.1 in network order */
@@ -52,6 +53,24 @@ int machine_allocated(const void *obj);
 
 /* a sock from the real inet_create, for a stream socket of ours (index < MACHINE_SOCKETS) */
 struct sock *machine_socket(int index);
+/* the same, left as socket(2) leaves it (SS_UNCONNECTED, TCP_CLOSE, no port): a scenario's socket from nothing */
+struct sock *machine_plain_socket(int index);
+/* the system calls below return -EBADF for a sock with no socket (closed, or destroyed by a failed accept) */
+/* listen(2): the real inet_bind to 10.0.0.1:port (none for port 0: inet_listen binds a free one), then inet_listen */
+int machine_listen(struct sock *sk, unsigned short port, int backlog);
+/* connect(2) to 10.0.0.1:port, non-blocking, bound first to lport if not bound (inet_bind): the real
+   inet_connect, whose tcp_connect sends the SYN (returns -EINPROGRESS) */
+int machine_connect(struct sock *sk, unsigned short lport, unsigned short port);
+/* accept(2), non-blocking, into socket slot index (made by inet_create if empty): the real inet_accept; NULL and *err if none */
+struct sock *machine_accept(struct sock *listener, int index, int *err);
+/* shutdown(2), how 0 (rd), 1 (wr) or 2 (rdwr): the real inet_shutdown (tcp_shutdown sends the FIN) */
+int machine_shutdown(struct sock *sk, int how);
+/* write(2) of n bytes (a pattern, A to Z), non-blocking: the real inet_write, tcp_write; what it returns */
+int machine_write(struct sock *sk, unsigned long n);
+/* read(2) of at most n bytes, non-blocking: the real inet_read, tcp_read; what it returns */
+int machine_read(struct sock *sk, unsigned long n);
+/* the port of the sock's other end (dummy_th.dest in host order), 0 for none */
+unsigned short machine_peer_port(struct sock *sk);
 /* make it a connection lport -> rport on the one local address, as tcp_conn_request/tcp_connect leave it */
 void machine_connect_fields(struct sock *sk, unsigned short lport, unsigned short rport);
 /* after the scenario's fields: window_seq from rcv_ack_seq, and the sock into tcp_prot's table */

@@ -12,7 +12,11 @@
  *
  * Ports: sock i of a case is port 1024+i on the one local address; a linked pair talk to each
  * other's port, any other sock's other end is the scripted peer at port 4096+i. A segment in
- * `<` comes from the sock's other end.
+ * `<` comes from the sock's other end. A plain sock (`plain NAME`, from nothing) has the port
+ * the real inet_bind gives it: PORT in `listen PORT`, 1024+i before `connect`; it
+ * connects to a listening sock's port or to the scripted peer at 4096+i, and an accepted sock
+ * is the listener's child, at the listener's port, with its link. A segment on the wire is
+ * from (and to) the sock with those two ports, else the first sock at the port (a listener).
  *
  * Licence: GPL-2.0-or-later, like the kernel code it runs.
  */
@@ -41,7 +45,7 @@ struct seg { char flags[8]; unsigned long seq, ack, len, win; };
 static struct sock *socks[MAX_SOCKS];
 static char names[MAX_SOCKS][32];
 static const char *namep[MAX_SOCKS];
-static int peer[MAX_SOCKS], delay[MAX_SOCKS], nsocks;
+static int peer[MAX_SOCKS], delay[MAX_SOCKS], plain[MAX_SOCKS], nsocks, nanon;
 static unsigned short rport[MAX_SOCKS];
 
 struct drop { struct seg s; int mask; };
@@ -56,13 +60,15 @@ static int nsegs, wire_seen;
 static struct { unsigned long arrival; int seg, live; } inflight[MAX_SEGS];
 static int ninflight;
 
-enum kind { E_CLOSE, E_RCV, E_CALL, E_FIRE, E_SET, E_DROP, E_WAIT };
+enum kind { E_CLOSE, E_RCV, E_CALL, E_FIRE, E_SET, E_DROP, E_WAIT, E_LISTEN, E_CONNECT, E_ACCEPT, E_SHUTDOWN, E_WRITE, E_READ };
 struct event {
 	unsigned long time;
 	int sock;
 	enum kind kind;
 	long timeout;
 	int has_seg, which, mask;
+	int other;	/* connect's peer, accept's child: a sock index, -1 for none */
+	long n1, n2;	/* listen's port and backlog, shutdown's how */
 	struct seg s;
 	char fn[64];
 	char args[512];
@@ -94,12 +100,20 @@ static int sock_index(const char *name)
 	return -1;
 }
 
-static int sock_of_port(unsigned short port)
+/*
+ * The sock at port whose other end is at port other; else the first sock at port (a listener,
+ * whose not yet accepted children share its port and speak for it), -1 if none.
+ */
+static int sock_of_ports(unsigned short port, unsigned short other)
 {
-	int i;
-	for (i = 0; i < nsocks; i++)
-		if (socks[i] && rec_num(socks[i]) == port) return i;
-	return -1;
+	int i, first = -1;
+	for (i = 0; i < nsocks; i++) {
+		/* a sock not bound (num 0, a plain sock before listen or connect) has no port */
+		if (!socks[i] || !port || rec_num(socks[i]) != port) continue;
+		if (machine_peer_port(socks[i]) == other) return i;
+		if (first < 0) first = i;
+	}
+	return first;
 }
 
 static unsigned long num(const char *s)
@@ -155,8 +169,8 @@ static void collect(void)
 		memset(r, 0, sizeof(*r));
 		machine_seg_fields(w->data, r->s.flags, &r->s.seq, &r->s.ack, &r->s.len, &r->s.win, &sport, &dport);
 		check_sums(w->data, w->len, wire_seen);
-		r->from = sock_of_port(sport);
-		r->to = sock_of_port(dport);
+		r->from = sock_of_ports(sport, dport);
+		r->to = sock_of_ports(dport, sport);
 		r->time = w->time;
 		r->wire = wire_seen;
 		if (r->from >= 0) {
@@ -265,6 +279,37 @@ static void run_event(struct event *e)
 		ndrops[e->sock]++;
 		break;
 	case E_WAIT:
+		break;
+	case E_LISTEN:
+		ret = machine_listen(sk, (unsigned short)e->n1, (int)e->n2);
+		break;
+	case E_CONNECT:
+		/* to the peer's port (a listening sock of the case), or to the scripted peer at 4096+i */
+		rport[e->sock] = e->other >= 0 ? rec_num(socks[e->other]) : (unsigned short)(4096 + e->sock);
+		ret = machine_connect(sk, (unsigned short)(1024 + e->sock), rport[e->sock]);
+		break;
+	case E_ACCEPT: {
+		int err, slot = e->other >= 0 ? e->other : MACHINE_SOCKETS - 1 - nanon++;
+		struct sock *child;
+		if (slot < nsocks && e->other < 0) fail("too many socks for an accept", "");
+		child = machine_accept(sk, slot, &err);
+		ret = err;
+		if (child && e->other >= 0) {
+			/* the accepted sock: the listener's link, its other end's port */
+			socks[e->other] = child;
+			rport[e->other] = machine_peer_port(child);
+			delay[e->other] = delay[e->sock];
+		}
+		break;
+	}
+	case E_SHUTDOWN:
+		ret = machine_shutdown(sk, (int)e->n1);
+		break;
+	case E_WRITE:
+		ret = machine_write(sk, (unsigned long)e->n1);
+		break;
+	case E_READ:
+		ret = machine_read(sk, (unsigned long)e->n1);
 		break;
 	}
 }
@@ -397,6 +442,8 @@ static void reset(const char *name)
 	memset(names, 0, sizeof(names));
 	memset(ndrops, 0, sizeof(ndrops));
 	memset(pending_fields, 0, sizeof(pending_fields));
+	memset(plain, 0, sizeof(plain));
+	nanon = 0;
 	nsocks = nsegs = ninflight = nevents = wire_seen = 0;
 	ret = 0;
 	error[0] = 0;
@@ -435,6 +482,7 @@ static void connect_all(void)
 	for (i = 0; i < nsocks; i++) {
 		char buf[1024], *tok, *save = NULL;
 		int window_seq = 0;
+		if (plain[i]) continue;
 		rport[i] = peer[i] >= 0 ? (unsigned short)(1024 + peer[i]) : (unsigned short)(4096 + i);
 		machine_connect_fields(socks[i], (unsigned short)(1024 + i), rport[i]);
 		strcpy(buf, sock_lines[i]);
@@ -477,13 +525,15 @@ int main(void)
 		if (!strcmp(w[0], "ev") || !strcmp(w[0], "end")) connect_all();
 		if (!strcmp(w[0], "case")) { reset(w[1]); connected = 0; nsetup = 0; }
 		else if (!strcmp(w[0], "jiffies")) jiffies = num(w[1]);
-		else if (!strcmp(w[0], "sock")) {
+		else if (!strcmp(w[0], "sock") || !strcmp(w[0], "plain")) {
 			if (nsocks == MAX_SOCKS) fail("too many socks", "");
 			strncpy(names[nsocks], w[1], sizeof(names[0]) - 1);
 			namep[nsocks] = names[nsocks];
 			peer[nsocks] = -1;
 			delay[nsocks] = 0;
-			socks[nsocks] = machine_socket(nsocks);
+			rport[nsocks] = 0;
+			plain[nsocks] = w[0][0] == 'p';
+			socks[nsocks] = plain[nsocks] ? machine_plain_socket(nsocks) : machine_socket(nsocks);
 			if (!socks[nsocks]) fail("inet_create", machine_fault_text ? machine_fault_text : "");
 			join(sock_lines[nsocks], w, 2, n);
 			nsocks++;
@@ -518,6 +568,12 @@ int main(void)
 				e->mask = (int)num(w[5]);
 				e->s.seq = num(w[6]); e->s.ack = num(w[7]); e->s.len = num(w[8]); e->s.win = num(w[9]);
 			} else if (!strcmp(w[3], "wait")) e->kind = E_WAIT;
+			else if (!strcmp(w[3], "listen")) { e->kind = E_LISTEN; e->n1 = (long)num(w[4]); e->n2 = (long)num(w[5]); }
+			else if (!strcmp(w[3], "connect")) { e->kind = E_CONNECT; e->other = sock_index(w[4] ? w[4] : "?"); }
+			else if (!strcmp(w[3], "accept")) { e->kind = E_ACCEPT; e->other = sock_index(w[4] ? w[4] : "?"); }
+			else if (!strcmp(w[3], "shutdown")) { e->kind = E_SHUTDOWN; e->n1 = (long)num(w[4]); }
+			else if (!strcmp(w[3], "write")) { e->kind = E_WRITE; e->n1 = (long)num(w[4]); }
+			else if (!strcmp(w[3], "read")) { e->kind = E_READ; e->n1 = (long)num(w[4]); }
 			else fail("unknown event", w[3]);
 		} else if (!strcmp(w[0], "end")) {
 			run_agenda();

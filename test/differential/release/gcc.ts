@@ -24,29 +24,29 @@ export interface ReleaseInputs {
   machine: string;
   /** release files compiled as translation units of their own */
   kernel: string[];
-  /** machine-layer files; tcp_entries.c includes net/inet/tcp.c, timers.c kernel/sched.c */
+  /** machine-layer files; tcp_entries.c includes net/inet/tcp.c, af_inet_entries.c af_inet.c, sock_entries.c sock.c, ip_entries.c ip.c, timers.c kernel/sched.c */
   machineFiles: string[];
   /** the gcc-only driver: main and the protocol (libc), and the record (kernel types) */
   driver: string;
   record: string;
   /** the gcc-only stand-in for the assembler: what each inline assembly statement of the release becomes */
   asm: string;
-  /** machine files that compile a release file inside them (tcp.c, sched.c) */
+  /** machine files that compile a release file inside them (tcp.c, af_inet.c, sock.c, ip.c with the machine's user-space copies; sched.c) */
   releaseInside: string[];
 }
 
 export const INPUTS: ReleaseInputs = {
   release: join(ROOT, 'src', 'kernel', 'linux-1.2.13'),
   machine: join(ROOT, 'src', 'kernel', 'machine'),
-  kernel: ['net/inet/sock.c', 'net/inet/af_inet.c', 'net/inet/timer.c', 'net/inet/skbuff.c', 'net/inet/ip.c'],
-  machineFiles: ['absent.c', 'absent_functions.c', 'bitops.c', 'byteorder.c', 'kmalloc.c', 'net.c', 'printk.c', 'string.c', 'system.c', 'tcp_entries.c', 'timers.c', 'world.c'],
+  kernel: ['net/inet/timer.c', 'net/inet/skbuff.c'],
+  machineFiles: ['absent.c', 'absent_functions.c', 'bitops.c', 'byteorder.c', 'clock.c', 'kmalloc.c', 'net.c', 'printk.c', 'string.c', 'system.c', 'usercopy.c', 'af_inet_entries.c', 'ip_entries.c', 'sock_entries.c', 'tcp_entries.c', 'timers.c', 'world.c'],
   driver: join(here, 'driver.c'),
   record: join(here, 'record.c'),
   asm: join(here, 'asm.c'),
-  releaseInside: ['tcp_entries.c', 'timers.c'],
+  releaseInside: ['af_inet_entries.c', 'ip_entries.c', 'sock_entries.c', 'tcp_entries.c', 'timers.c'],
 };
 
-/** The seven release files the build compiles (five directly, two inside machine files). */
+/** The seven release files the build compiles (two directly, five inside machine files). */
 export const RELEASE_FILES = ['net/inet/tcp.c', 'net/inet/sock.c', 'net/inet/af_inet.c', 'net/inet/timer.c', 'net/inet/skbuff.c', 'kernel/sched.c', 'net/inet/ip.c'];
 
 /** gcc 2.x let a string run over raw newlines; modern gcc does not: end and reopen it on each line (the lines stay where they are). */

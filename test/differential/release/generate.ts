@@ -2,8 +2,10 @@
 // (what a user writes), from a seed: one or two sockets in any state the close path knows, linked
 // with a delay or talking to the scripted peer, with data in flight, a partly filled segment, a
 // zero window, lost segments, RSTs, FINs and ACKs (in and out of order, acceptable or not),
-// closes, simultaneous closes, a listener with not yet accepted children, and waits long enough
-// for every timer to fire.
+// closes, simultaneous closes, a listener with not yet accepted children, handshakes from nothing
+// (listen, connect, accept; over a link, lost SYNs, or with the scripted peer answering, refusing or
+// silent) followed by shutdowns, writes, reads and closes, and waits long enough for every timer to
+// fire.
 
 /** A small deterministic generator (mulberry32), so a failing case is named by its seed. */
 export function rng(seed: number): () => number {
@@ -34,6 +36,7 @@ export function generateScenario(seed: number): string {
   const chance = (p: number) => r() < p;
   const lines: string[] = [`# generated scenario, seed ${seed}`];
   if (chance(0.12)) return listener(seed, r, lines);
+  if (chance(0.18)) return handshake(r, lines);
   const linked = chance(0.5);
   const socks: Sock[] = [];
   const wraps = chance(0.1);
@@ -75,6 +78,59 @@ export function generateScenario(seed: number): string {
     else if (kind < 0.8) lines.push(`${at()} ${s.name} < R. seq=${s.acked} ack=${peerAck}`);
     else if (!linked && kind < 0.88) lines.push(`${at()} ${s.name} < . seq=${(s.acked + int(-3000, 3000)) >>> 0} ack=${(s.write + int(-5, 5)) >>> 0}`);
     else lines.push(`${at()} wait`);
+  }
+  lines.push(`${t + pick([1000, 30000, 70000, 200000])}ms wait`);
+  return lines.join('\n') + '\n';
+}
+
+/**
+ * A connection from nothing: `socket NAME CLOSED`, then listen, connect and accept over a link (maybe
+ * losing the SYN or the SYN-ACK, maybe accepting before the handshake completes), or a connect
+ * answered by the scripted peer (a SYN-ACK acknowledging the initial sequence number, 10000 x
+ * jiffies, an RST, or nothing); then shutdowns, writes, reads, closes and the peer's FIN.
+ */
+function handshake(r: () => number, lines: string[]): string {
+  const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
+  const chance = (p: number) => r() < p;
+  let t = int(0, 3) * 10;
+  const at = (step: readonly number[]) => `${(t += pick(step))}ms`;
+  // close(2) ends the descriptor: nothing more is done on a closed socket
+  const closed = new Set<string>();
+  const ops = (names: string[], n: number) => {
+    for (let i = 0; i < n; i++) {
+      const open = names.filter((x) => !closed.has(x));
+      if (!open.length) break;
+      const s = pick(open);
+      const k = r();
+      if (k >= 0.65 && k < 0.9) closed.add(s);
+      if (k < 0.25) lines.push(`${at([0, 10, 100, 1000])} ${s} shutdown ${pick(['rd', 'wr', 'rdwr'])}`);
+      else if (k < 0.5) lines.push(`${at([0, 10, 100, 1000])} ${s} write ${int(1, 2000)}`);
+      else if (k < 0.65) lines.push(`${at([0, 10, 100, 1000])} ${s} read ${int(1, 2000)}`);
+      else if (k < 0.9) lines.push(`${at([0, 10, 100, 1000, 5000])} ${s} close`);
+      else lines.push(`${at([100, 1000, 10000])} wait`);
+    }
+  };
+  lines.push('socket client CLOSED');
+  if (chance(0.6)) {
+    lines.push('socket server CLOSED', 'socket conn CLOSED');
+    const linked = chance(0.7);
+    if (linked) lines.push(`link client server delay=${pick([0, 10, 20, 100])}ms`);
+    lines.push(`${t}ms server listen ${pick([80, 1234, 8080])}${chance(0.3) ? ` backlog=${int(0, 3)}` : ''}`);
+    if (linked && chance(0.2)) lines.push(`${t}ms drop client > S`);
+    if (linked && chance(0.2)) lines.push(`${t}ms drop server > S.`);
+    lines.push(`${at([0, 10])} client connect server`);
+    lines.push(`${at([0, 10, 100, 1000, 4000])} server accept conn`);
+    ops(['client', 'conn', 'server'], int(1, 5));
+  } else {
+    lines.push(`${t}ms client connect`);
+    const isn = (t / 10) * 10000;
+    const answer = r();
+    const peer = int(1, 9) * 1000;
+    if (answer < 0.7) lines.push(`${at([10, 100, 1000])} client < S. seq=${peer} ack=${isn + 1}${chance(0.2) ? ` win=${int(0, 4000)}` : ''}`);
+    else if (answer < 0.85) lines.push(`${at([10, 100])} client < R. seq=0 ack=${isn + 1}`);
+    ops(['client'], int(0, 3));
+    if (chance(0.5)) lines.push(`${at([10, 100, 1000])} client < F. seq=${peer + 1} ack=${isn + pick([1, 2])}`);
   }
   lines.push(`${t + pick([1000, 30000, 70000, 200000])}ms wait`);
   return lines.join('\n') + '\n';

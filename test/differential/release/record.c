@@ -121,8 +121,10 @@ static const char *name_of(struct sock *sk)
  * payload (skb->len less both headers) and "end" skb->h.seq, the sequence number after it. A
  * received buffer (receive_queue, back_log) is read through skb->h.th, whose seq tcp_rcv has
  * turned to host order in place (its ack_seq tcp_data reuses for the end of the data: left out).
+ * The partial buffer has no "end": until tcp_send_skb sets skb->h.seq, the union skb->h holds
+ * the pointer to its TCP header (an address, different on each machine).
  */
-static void skb_json(struct sk_buff *skb, int received)
+static void skb_json(struct sk_buff *skb, int received, int partial)
 {
 	struct iphdr *iph = (struct iphdr *)skb->data;
 	struct tcphdr *th;
@@ -150,8 +152,9 @@ static void skb_json(struct sk_buff *skb, int received)
 	*p = 0;
 	printf(",\"seq\":%lu,\"flags\":\"%s\"", seq, flags);
 	if (!received)
-		printf(",\"ack\":%lu,\"data\":%lu,\"end\":%lu", (unsigned long)ntohl(th->ack_seq),
-		       (unsigned long)(skb->len - iph->ihl * 4 - th->doff * 4), (unsigned long)skb->h.seq);
+		printf(",\"ack\":%lu,\"data\":%lu", (unsigned long)ntohl(th->ack_seq),
+		       (unsigned long)(skb->len - iph->ihl * 4 - th->doff * 4));
+	if (!received && !partial) printf(",\"end\":%lu", (unsigned long)skb->h.seq);
 	printf("}");
 }
 
@@ -164,7 +167,7 @@ static void queue_json(const char *name, struct sk_buff_head *q, int received, i
 	printf("\"%s\":[", name);
 	for (x = q->next; x && x != (struct sk_buff *)q && n < 1000; x = x->next, n++) {
 		if (n) printf(",");
-		skb_json(x, received);
+		skb_json(x, received, 0);
 	}
 	printf("]");
 }
@@ -207,10 +210,10 @@ void rec_print_sock(struct sock *sk, const char *name, struct sock **socks, cons
 	printf(",\"send_head\":[");
 	for (x = sk->send_head, n = 0; x && n < 1000; x = x->link3, n++) {
 		if (n) printf(",");
-		skb_json(x, 0);
+		skb_json(x, 0, 0);
 	}
 	printf("]},\"partial\":");
-	if (sk->partial) skb_json(sk->partial, 0);
+	if (sk->partial) skb_json(sk->partial, 0, 1);
 	else printf("null");
 	/* the object is left open: the driver adds the sock's sent segments and closes it */
 }

@@ -187,6 +187,78 @@ function firstDifference(a: unknown, b: unknown, path = ''): string | undefined 
   return a === b ? undefined : `${path}: reduced ${JSON.stringify(b)}, release ${JSON.stringify(a)}`;
 }
 
+const sentOf = (o: ReleaseOutcome, name: string) => sockOf(o, name).sent.map((x) => [x.t, x.flags, x.seq, x.ack, x.len]);
+
+test('from nothing over a link: listen, connect and accept make the three-way handshake through the real code, then both close', () => {
+  const o = byName('own:handshake-linked-close');
+  assert.equal(o.error, undefined);
+  // tcp_connect's SYN: seq 10000 x jiffies (0), window 2 written without htons (512 read back), the MSS option
+  // tcp_conn_request's SYN-ACK from the listener's port at the SYN's arrival (1), its seq 10000 x 1
+  assert.deepEqual(sentOf(o, 'server'), [[1, 'S.', 10000, 1, 0]]);
+  assert.equal(sockOf(o, 'client').sent[0].win, 512);
+  assert.deepEqual(sentOf(o, 'client'), [
+    [0, 'S', 0, 0, 0],
+    [2, '.', 1, 10001, 0],
+    [100, 'F.', 1, 10001, 0],
+    [201, '.', 2, 10002, 0],
+  ]);
+  // the accepted sock is the listener's child: its port, its other end's, the rest of the close
+  const conn = sockOf(o, 'conn');
+  assert.equal(conn.fields.num, 80);
+  assert.deepEqual(sentOf(o, 'conn'), [
+    [101, '.', 10001, 2, 0],
+    [200, 'F.', 10001, 2, 0],
+  ]);
+  assert.equal(sockOf(o, 'server').fields.state, 10, 'the listener still listens');
+  assert.equal(conn.fields.state, 7, 'CLOSE after LAST_ACK');
+});
+
+test('connect with the scripted peer: the SYN goes out, the SYN-ACK of a `<` line makes ESTABLISHED, connect returned -EINPROGRESS', () => {
+  const o = byName('own:handshake-peer-close');
+  assert.equal(o.ret, -115);
+  const c = sockOf(o, 'client');
+  assert.equal(c.fields.num, 1024, 'bound to 1024+i before inet_connect');
+  assert.deepEqual(sentOf(o, 'client').slice(0, 3), [
+    [0, 'S', 0, 0, 0],
+    [1, '.', 1, 5001, 0],
+    [100, 'F.', 1, 5001, 0],
+  ]);
+});
+
+test('a listener with a completed child not yet accepted: accept takes one, closing the listener closes the other (tcp_close_pending)', () => {
+  const o = byName('own:listen-pending-accepted');
+  // c2's connection was never accepted: the listener's close sends its FIN, from the listener's port
+  assert.deepEqual(sentOf(o, 'server'), [
+    [1, 'S.', 10000, 10001, 0],
+    [2, 'S.', 20000, 20001, 0],
+    [200, 'F.', 20001, 20001, 0],
+  ]);
+  assert.equal(sockOf(o, 'c2').fields.state, 8, 'CLOSE_WAIT');
+  assert.equal(sockOf(o, 'conn').fields.num, 8080);
+  assert.deepEqual(sentOf(o, 'conn')[0], [300, 'F.', 10001, 10001, 0]);
+  // an accept with nothing completed returns -EAGAIN; after the handshake the next one takes the child
+  const early = byName('own:accept-nothing-pending');
+  assert.equal(early.ret, 0);
+  assert.equal(sockOf(early, 'conn').fields.state, 1);
+  assert.equal(sockOf(early, 'conn').fields.num, 80);
+});
+
+test('shutdown wr sends the FIN through tcp_shutdown and the socket still receives; write and read go through tcp_write and tcp_read', () => {
+  const o = byName('own:shutdown-wr');
+  assert.deepEqual(sentOf(o, 'client')[2], [100, 'F.', 1, 20001, 0]);
+  // after its FIN the half-closed client still takes data: it acknowledges the 300 bytes conn writes
+  assert.deepEqual(sentOf(o, 'conn')[1], [200, 'P.', 20001, 2, 300]);
+  assert.deepEqual(sentOf(o, 'client')[3], [202, '.', 2, 20301, 0]);
+  assert.equal(sockOf(o, 'client').fields.state, TCP_TIME_WAIT, 'then the FIN of conn: TIME_WAIT');
+  assert.equal(o.ret, 300, 'the last call, read(1000), returned the 300 bytes there were');
+  const rw = byName('own:write-read-close');
+  assert.deepEqual(sentOf(rw, 'client')[2], [100, 'P.', 1, 10001, 1000]);
+  assert.equal(rw.ret, 50, 'write(50) returned 50');
+  // shutdown rd sends nothing; rdwr sends the FIN
+  const rd = byName('own:shutdown-rd-rdwr');
+  assert.deepEqual(sentOf(rd, 'client').map((x) => [x[0], x[1]]), [[0, 'S'], [1, '.'], [200, 'F.']]);
+});
+
 test('how many scenarios end differently on the release than on the reduced port (departures.txt)', async (t) => {
   const { header, report } = await fieldsOf(run);
   const scenarios = cases.filter((c) => !c.name.startsWith('own:'));
