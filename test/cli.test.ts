@@ -263,9 +263,15 @@ test('coverage on the release: the lines of the release\'s C each function ran, 
     assert.equal(x.missed.length, x.of - x.ran, x.fn);
     for (const line of x.missed) assert.ok(text.get(x.file)![line - 1].trim().length > 0, `${x.fn}: ${x.file}:${line} is a line of C`);
   }
-  // the seed's tcp_close_state ran whole in the passive close
   const state = s.find((x) => x.fn === 'tcp_close_state')!;
   assert.equal(state.file, join('net', 'inet', 'tcp.c'));
+  // the examples together run every line of the seed's tcp_fin, tcp_close and tcp_close_state in the release
+  const examples = readdirSync(join(root, 'examples')).filter((f) => f.endsWith('.tcpscenario')).map((f) => join(root, 'examples', f));
+  const every = parse(runCli('coverage', ...examples).out);
+  for (const f of ['tcp_fin', 'tcp_close', 'tcp_close_state']) {
+    const c = every.find((x) => x.fn === f && x.file === join('net', 'inet', 'tcp.c'))!;
+    assert.deepEqual([c.ran, c.missed], [c.of, []], f);
+  }
 });
 
 test('a NULL dereference in edited C exits 2 and names the file, line and column where it happened', () => {

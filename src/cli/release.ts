@@ -157,8 +157,10 @@ export function releaseCoverage(runs: ReleaseRun[], all: boolean, out: Out): boo
     } catch {
       continue; // a body the interpreter refuses (inline assembly): no lines to count
     }
-    const lines = [...new Set(code.filter((i) => i.op === 0).map((i) => i.loc.line))].sort((x, y) => x - y);
     const m = hits.get(fn.file);
+    // the closing brace's implicit return counts only when it runs (after a last `return` it never can)
+    const implicit = (i: (typeof code)[number]) => i.what === 'return' && i.loc.endColumn - i.loc.column === 1 && !m?.has(i.loc.line);
+    const lines = [...new Set(code.filter((i) => i.op === 0 && !implicit(i)).map((i) => i.loc.line))].sort((x, y) => x - y);
     const hit = lines.filter((l) => m?.has(l));
     if (!all && hit.length === 0) continue;
     out(`${pad(fn.name, 24)} ${String(hit.length).padStart(3)}/${String(lines.length).padEnd(3)} lines  ${shown(fn.file)}${hit.length < lines.length ? `   not run: ${lines.filter((l) => !m?.has(l)).join(', ')}` : ''}`);

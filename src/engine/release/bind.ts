@@ -32,6 +32,8 @@ export interface BoundSock {
   fields: FieldWrite[];
   windowSeqGiven: boolean;
   listening: boolean;
+  /** from nothing (`socket NAME CLOSED`): the real inet_create and nothing else */
+  plain: boolean;
   listener?: number;
   partial?: number;
 }
@@ -44,6 +46,14 @@ export type BoundAction =
   | { kind: 'drop'; seg: BoundSeg; mask: number }
   | { kind: 'expect'; fields: { name: string; field?: Field; timer?: 'timer' | 'retransmit_timer'; want: number | 'none'; text: string }[] }
   | { kind: 'send'; seg: BoundSeg; mask: number; text: string }
+  | { kind: 'listen'; port: number; backlog: number }
+  /** connect(2) to sock `peer`'s port, or (-1) to the scripted peer */
+  | { kind: 'connect'; peer: number }
+  /** accept(2): the new sock becomes sock `child` (-1: one with no name) */
+  | { kind: 'accept'; child: number }
+  /** shutdown(2)'s how: 0 rd, 1 wr, 2 rdwr */
+  | { kind: 'shutdown'; how: number }
+  | { kind: 'write' | 'read'; bytes: number }
   | { kind: 'wait' };
 
 export interface BoundEvent {
@@ -130,7 +140,8 @@ export function bindScenario(sc: Scenario, kernel: Kernel, constant: (name: stri
   }
   const socks: BoundSock[] = sc.sockets.map((d, i) => {
     const p = peer.get(d.name);
-    const b: BoundSock = { name: d.name, index: i, peer: p ? index.get(p.peer)! : -1, delay: p?.delay ?? 0, fields: [], windowSeqGiven: false, listening: false };
+    const b: BoundSock = { name: d.name, index: i, peer: p ? index.get(p.peer)! : -1, delay: p?.delay ?? 0, fields: [], windowSeqGiven: false, listening: false, plain: !!d.plain };
+    if (d.plain) return b;
     const set = new Map<string, FieldWrite>();
     const put = (name: string, v: number) => {
       const field = sock.byName.get(name);
@@ -222,6 +233,22 @@ export function bindScenario(sc: Scenario, kernel: Kernel, constant: (name: stri
         events.push({ ...at, action: { kind: 'expect', fields } });
         break;
       }
+      case 'listen':
+        events.push({ ...at, action: { kind: 'listen', port: a.port, backlog: a.backlog } });
+        break;
+      case 'connect':
+        events.push({ ...at, action: { kind: 'connect', peer: a.peer ? (index.get(a.peer) ?? -1) : -1 } });
+        break;
+      case 'accept':
+        events.push({ ...at, action: { kind: 'accept', child: a.child ? (index.get(a.child) ?? -1) : -1 } });
+        break;
+      case 'shutdown':
+        events.push({ ...at, action: { kind: 'shutdown', how: { rd: 0, wr: 1, rdwr: 2 }[a.how] } });
+        break;
+      case 'write':
+      case 'read':
+        events.push({ ...at, action: { kind: a.kind, bytes: a.bytes } });
+        break;
       default:
         events.push({ ...at, action: { kind: 'wait' } });
     }

@@ -11,12 +11,12 @@ import { kernelOptions } from '../front/kernel';
 import { preprocess, type MacroDef, type PPHost } from '../front/preprocess';
 import { i386Asm } from '../world/cpu';
 
-/** The release files compiled as units of their own (tcp.c and sched.c are compiled inside machine files). */
-export const KERNEL_UNITS: readonly string[] = ['net/inet/sock.c', 'net/inet/af_inet.c', 'net/inet/timer.c', 'net/inet/skbuff.c', 'net/inet/ip.c'];
-/** The machine layer's C files (src/kernel/machine/); tcp_entries.c holds tcp.c, timers.c sched.c. */
-export const MACHINE_UNITS: readonly string[] = ['absent.c', 'absent_functions.c', 'bitops.c', 'byteorder.c', 'kmalloc.c', 'net.c', 'printk.c', 'string.c', 'system.c', 'tcp_entries.c', 'timers.c', 'world.c'];
-/** The machine files that compile a release file inside them: their definitions are the release's, replaced like it. */
-export const RELEASE_INSIDE: readonly string[] = ['tcp_entries.c', 'timers.c'];
+/** The release files compiled as units of their own (the other five are compiled inside machine files). */
+export const KERNEL_UNITS: readonly string[] = ['net/inet/timer.c', 'net/inet/skbuff.c'];
+/** The machine layer's C files (src/kernel/machine/, MACHINE.md). */
+export const MACHINE_UNITS: readonly string[] = ['absent.c', 'absent_functions.c', 'bitops.c', 'byteorder.c', 'clock.c', 'kmalloc.c', 'net.c', 'printk.c', 'string.c', 'system.c', 'usercopy.c', 'af_inet_entries.c', 'ip_entries.c', 'sock_entries.c', 'tcp_entries.c', 'timers.c', 'world.c'];
+/** The machine files that compile a release file inside them (tcp.c, sock.c, af_inet.c, ip.c, sched.c): their definitions are the release's. */
+export const RELEASE_INSIDE: readonly string[] = ['af_inet_entries.c', 'ip_entries.c', 'sock_entries.c', 'tcp_entries.c', 'timers.c'];
 
 export interface ReleaseImage {
   kernel: Kernel;

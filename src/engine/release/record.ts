@@ -107,13 +107,18 @@ export function runRecord(run: ReleaseRun, name: string, fields: readonly string
     const sendHead: SkbRecord[] = [];
     for (let x = mem.u32(s.sk + off(sock, 'send_head')); x && sendHead.length < 1000; x = mem.u32(x + off(skb, 'link3'))) sendHead.push(skbRecord(x, false));
     const partial = mem.u32(s.sk + off(sock, 'partial'));
+    // a held partial skb has no end yet: until tcp_send_skb sets skb->h.seq the union holds its TCP header's address
+    const held = (x: SkbRecord): SkbRecord => {
+      delete x.end;
+      return x;
+    };
     return {
       name: s.name,
       freed: run.freed(s.sk) ? 1 : 0,
       fields: f,
       timers: { timer: timer('timer', 'timeout'), retransmit_timer: timer('retransmit_timer', 'ip_xmit_timeout') },
       queues: { write_queue: queue(s.sk, 'write_queue', false), receive_queue: queue(s.sk, 'receive_queue', true), back_log: queue(s.sk, 'back_log', true), send_head: sendHead },
-      partial: partial ? skbRecord(partial, false) : null,
+      partial: partial ? held(skbRecord(partial, false)) : null,
       sent: run.segs.filter((r) => r.from === s.index).map((r) => ({ t: r.time, flags: r.flags, seq: r.seq, ack: r.ack, len: r.len, win: r.win, dropped: r.dropped })),
     };
   });

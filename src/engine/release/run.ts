@@ -67,15 +67,18 @@ export interface SegRec {
 export interface ReleaseSock {
   name: string;
   index: number;
-  /** the struct sock's address */
-  sk: number;
-  lport: number;
-  rport: number;
+  /** the struct sock's address (an accepted sock's is the child inet_accept gave) */
+  readonly sk: number;
+  /** its other end's port: the linked sock's, a connect's peer's, or the scripted peer's 4096+i */
+  readonly rport: number;
+  /** the one-way delay of its link */
+  readonly delay: number;
   peer: number;
-  delay: number;
 }
 
 const SEG_BYTES = 1600;
+/** machine/world.h's MACHINE_SOCKETS: an accept with no name takes a slot from the end */
+const MACHINE_SOCKETS = 32;
 
 export class ReleaseRun {
   readonly H: History;
@@ -93,6 +96,12 @@ export class ReleaseRun {
   /** logged: per sock, the first sent segment a `>` expectation may still match */
   private readonly cursor: number[] = [];
   readonly failures: { line: number; time: number; message: string }[] = [];
+  /** logged: per sock its struct sock's address, its other end's port and its link's delay */
+  private readonly sks: number[] = [];
+  private readonly rports: number[] = [];
+  private readonly delays: number[] = [];
+  /** logged: [accepted socks with no name so far] */
+  private readonly anon: number[] = [0];
   private readonly errors = new Map<number, CError>();
   private readonly scratch: { seg: number; text: number; word: number };
   private readonly sock: RecT;
@@ -206,16 +215,35 @@ export class ReleaseRun {
 
   private setup(): void {
     const H = this.H;
+    const self = this;
     for (const b of this.bound.socks) {
-      const sk = this.call('machine_socket', [b.index]) as number;
+      const sk = this.call(b.plain ? 'machine_plain_socket' : 'machine_socket', [b.index]) as number;
       if (!sk) throw new CError(this.lineLoc(1), `inet_create made no sock for ${b.name}${this.faultText() ? `: ${this.faultText()}` : ''}`);
-      this.socks.push({ name: b.name, index: b.index, sk, lport: 1024 + b.index, rport: b.peer >= 0 ? 1024 + b.peer : 4096 + b.index, peer: b.peer, delay: b.delay });
+      const i = b.index;
+      H.push(this.sks, sk);
+      H.push(this.rports, b.plain ? 0 : b.peer >= 0 ? 1024 + b.peer : 4096 + i);
+      H.push(this.delays, b.delay);
+      this.socks.push({
+        name: b.name,
+        index: i,
+        peer: b.peer,
+        get sk() {
+          return self.sks[i];
+        },
+        get rport() {
+          return self.rports[i];
+        },
+        get delay() {
+          return self.delays[i];
+        },
+      });
       H.push(this.drops, []);
       H.push(this.cursor, 0);
     }
     for (const b of this.bound.socks) {
+      if (b.plain) continue;
       const s = this.socks[b.index];
-      this.call('machine_connect_fields', [s.sk, s.lport, s.rport]);
+      this.call('machine_connect_fields', [s.sk, 1024 + b.index, s.rport]);
       for (const w of b.fields) this.setField(s.sk, w.field, w.value);
       if (b.listening) {
         this.run.mem.st32(this.fieldAddr(s.sk, 'daddr'), 0);
@@ -254,8 +282,8 @@ export class ReleaseRun {
     for (let w = this.cells[2]; w < count; w++) {
       const at = base + w * size;
       const d = decodeWire(mem.read(at + 8, Math.min(mem.u32(at + 4), SEG_BYTES)));
-      const from = this.socks.findIndex((s) => s.lport === d.sport);
-      const to = this.socks.findIndex((s) => s.lport === d.dport);
+      const from = this.sockOfPorts(d.sport, d.dport);
+      const to = this.sockOfPorts(d.dport, d.sport);
       const rec: SegRec = { from, to, time: mem.u32(at), flags: d.flags, seq: d.seq, ack: d.ack, len: d.len, win: d.win, dropped: 0, wire: w };
       if (from >= 0) {
         const list = this.drops[from];
@@ -273,6 +301,31 @@ export class ReleaseRun {
       }
     }
     H.set(this.cells, 2, count);
+  }
+
+  /** sk->num: the sock's port (0 while a plain sock is not bound) */
+  port(sk: number): number {
+    return this.field(sk, 'num');
+  }
+
+  /** The port of the sock's other end (sk->dummy_th.dest, in network order). */
+  peerPort(sk: number): number {
+    const th = this.sock.byName.get('dummy_th')!;
+    const dest = (th.type as RecT).byName.get('dest')!;
+    const v = this.run.mem.u16(sk + th.offset + dest.offset);
+    return ((v & 0xff) << 8) | (v >> 8);
+  }
+
+  /** The sock at `port` whose other end is at `other`; else the first at `port` (a listener speaks for its children); -1 if none. */
+  private sockOfPorts(port: number, other: number): number {
+    let first = -1;
+    for (let i = 0; i < this.socks.length; i++) {
+      const sk = this.sks[i];
+      if (!sk || !port || this.port(sk) !== port) continue;
+      if (this.peerPort(sk) === other) return i;
+      if (first < 0) first = i;
+    }
+    return first;
   }
 
   private nextDelivery(): number {
@@ -393,7 +446,18 @@ export class ReleaseRun {
   private finishItem(): number {
     this.collect();
     const item = this.current;
-    if (item?.kind === 'event' && item.event.action.kind === 'call') this.H.set(this.cells, 3, (this.machine.lastReturn as number) | 0);
+    const a = item?.kind === 'event' ? item.event.action : undefined;
+    if (a && ['call', 'listen', 'connect', 'shutdown', 'write', 'read'].includes(a.kind)) this.H.set(this.cells, 3, (this.machine.lastReturn as number) | 0);
+    if (item?.kind === 'event' && a?.kind === 'accept') {
+      // the call's error, and the accepted sock: the listener's child, with the listener's link
+      const child = (this.machine.lastReturn as number) >>> 0;
+      this.H.set(this.cells, 3, this.run.mem.s32(this.scratch.word));
+      if (child && a.child >= 0) {
+        this.H.set(this.sks, a.child, child);
+        this.H.set(this.rports, a.child, this.peerPort(child));
+        this.H.set(this.delays, a.child, this.delays[item.event.sock]);
+      }
+    }
     const fault = this.faultText();
     if (fault && !this.cells[6]) {
       this.H.set(this.cells, 6, 1);
@@ -445,6 +509,23 @@ export class ReleaseRun {
             return this.check(e, this.sendFailure(e));
           case 'wait':
             return this.nextItem();
+          case 'listen':
+            return this.chain('machine_listen', [s.sk, a.port, a.backlog]);
+          case 'connect':
+            // to a listening sock's port, or to the scripted peer at 4096+i
+            H.set(this.rports, e.sock, a.peer >= 0 ? this.port(this.sks[a.peer]) : 4096 + e.sock);
+            return this.chain('machine_connect', [s.sk, 1024 + e.sock, s.rport]);
+          case 'accept': {
+            const slot = a.child >= 0 ? a.child : MACHINE_SOCKETS - 1 - this.anon[0];
+            if (a.child < 0) H.set(this.anon, 0, this.anon[0] + 1);
+            return this.chain('machine_accept', [s.sk, slot, this.scratch.word]);
+          }
+          case 'shutdown':
+            return this.chain('machine_shutdown', [s.sk, a.how]);
+          case 'write':
+            return this.chain('machine_write', [s.sk, a.bytes]);
+          case 'read':
+            return this.chain('machine_read', [s.sk, a.bytes]);
         }
       }
     }
@@ -455,7 +536,7 @@ export class ReleaseRun {
     const s = this.socks[e.sock];
     this.H.push(this.segs, { from: -1, to: e.sock, time: this.jiffies, ...seg, dropped: 0, wire: -1, line: e.line });
     const flags = this.cstring(seg.flags);
-    return this.call('machine_build_segment', [this.scratch.seg, s.rport, s.lport, flags, seg.seq >>> 0, seg.ack >>> 0, seg.win >>> 0, seg.len >>> 0]) as number;
+    return this.call('machine_build_segment', [this.scratch.seg, s.rport, this.port(s.sk), flags, seg.seq >>> 0, seg.ack >>> 0, seg.win >>> 0, seg.len >>> 0]) as number;
   }
 
   private callEvent(e: BoundEvent, fn: string, arg: number, seg?: BoundSeg): number {

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { Node as TSNode } from 'web-tree-sitter';
 import { nodeCParser } from '../../../src/host/node';
+import { KERNEL_UNITS, MACHINE_UNITS, RELEASE_INSIDE } from '../../../src/engine/release/image';
 import type { CParse } from '../../../src/engine/compile';
 import { writtenSockFields, type Outcome } from '../protocol';
 
@@ -38,12 +39,13 @@ export interface ReleaseInputs {
 export const INPUTS: ReleaseInputs = {
   release: join(ROOT, 'src', 'kernel', 'linux-1.2.13'),
   machine: join(ROOT, 'src', 'kernel', 'machine'),
-  kernel: ['net/inet/timer.c', 'net/inet/skbuff.c'],
-  machineFiles: ['absent.c', 'absent_functions.c', 'bitops.c', 'byteorder.c', 'clock.c', 'kmalloc.c', 'net.c', 'printk.c', 'string.c', 'system.c', 'usercopy.c', 'af_inet_entries.c', 'ip_entries.c', 'sock_entries.c', 'tcp_entries.c', 'timers.c', 'world.c'],
+  // the debugger's own lists (src/engine/release/image.ts): every side builds the same units
+  kernel: [...KERNEL_UNITS],
+  machineFiles: [...MACHINE_UNITS],
   driver: join(here, 'driver.c'),
   record: join(here, 'record.c'),
   asm: join(here, 'asm.c'),
-  releaseInside: ['af_inet_entries.c', 'ip_entries.c', 'sock_entries.c', 'tcp_entries.c', 'timers.c'],
+  releaseInside: [...RELEASE_INSIDE],
 };
 
 /** The seven release files the build compiles (two directly, five inside machine files). */
