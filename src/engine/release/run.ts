@@ -215,7 +215,7 @@ export class ReleaseRun {
 
   private setup(): void {
     const H = this.H;
-    const self = this;
+    const { sks, rports, delays } = this;
     for (const b of this.bound.socks) {
       const sk = this.call(b.plain ? 'machine_plain_socket' : 'machine_socket', [b.index]) as number;
       if (!sk) throw new CError(this.lineLoc(1), `inet_create made no sock for ${b.name}${this.faultText() ? `: ${this.faultText()}` : ''}`);
@@ -228,13 +228,13 @@ export class ReleaseRun {
         index: i,
         peer: b.peer,
         get sk() {
-          return self.sks[i];
+          return sks[i];
         },
         get rport() {
-          return self.rports[i];
+          return rports[i];
         },
         get delay() {
-          return self.delays[i];
+          return delays[i];
         },
       });
       H.push(this.drops, []);
