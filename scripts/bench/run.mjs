@@ -331,6 +331,73 @@ section('10. C front end: preprocess and parse the release\'s seven files (scrip
   for (const [k, x] of Object.entries(R.front.rows)) say(`   ${k.padEnd(8)} cold: preprocess ${f(x.cold.pp.median, 0)} ms + parse ${f(x.cold.parse.median, 0)} ms CPU (whole load ${f(x.cold.wall.median, 0)} ms wall); warm: ${f(x.warm.pp.median, 0)} + ${f(x.warm.parse.median, 0)} ms CPU`);
 });
 
+// ---- 11. the release engine ----
+
+// a bundle as the extension's are built (esbuild inlines the engine's const enums: under tsx each
+// `Op.STMT` in the machine's loop would be a module getter call); the test harness it shares finds
+// its files from its own folder, so each test file's __dirname is its real one
+await build({
+  entryPoints: [join(root, 'scripts', 'bench', 'release.ts')],
+  outfile: join(benchDir, 'release.js'),
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  logLevel: 'warning',
+  define: { 'import.meta.url': '__importMetaUrl' },
+  banner: { js: "const __importMetaUrl = require('url').pathToFileURL(__filename).href;" },
+  plugins: [
+    {
+      name: 'real-dirname',
+      setup(b) {
+        b.onLoad({ filter: /[\\/]test[\\/].*\.ts$/ }, (args) => ({ contents: readFileSync(args.path, 'utf8').replace(/\b__dirname\b/g, JSON.stringify(dirname(args.path))), loader: 'ts' }));
+      },
+    },
+  ],
+});
+
+/** Runs scripts/bench/release.ts's bundle in a fresh process. */
+function release(args, nodeFlags = []) {
+  const r = sh(process.execPath, [...nodeFlags, join(benchDir, 'release.js'), ...args], { env: { ...process.env, BENCH_ROOT: root }, timeout: 900_000 });
+  const last = r.stdout.trim().split('\n').pop();
+  if (r.status !== 0 || !last) throw new Error(`release ${args.join(' ')} failed (${r.status}): ${r.stderr.slice(-2000)}`);
+  return JSON.parse(last);
+}
+
+const REPEATS = quick ? 2 : 20;
+section(`11. the release engine: first launch, the differential cases ${REPEATS} times through the driver's main (scripts/bench/release.ts)`, () => {
+  const procs = quick ? 1 : 3;
+  const launches = [];
+  for (let i = 0; i < procs; i++) launches.push(release(['launch', '3']));
+  const pick = (xs, k) => spread(xs.map((x) => x[k]));
+  const cold = launches.map((x) => x.cold);
+  const warm = launches.flatMap((x) => x.warm);
+  const keys = ['preprocessMs', 'parseMs', 'declareMs', 'globalsMs', 'firstCallMs', 'launchMs', 'fieldsMs'];
+  R.release = { procs, repeats: REPEATS, cold: {}, warm: {}, firstCallStatements: cold[0].firstCallStatements };
+  for (const k of keys) {
+    R.release.cold[k] = pick(cold, k);
+    R.release.warm[k] = pick(warm, k);
+  }
+  for (const w of ['cold', 'warm']) {
+    const x = R.release[w];
+    say(`   ${w} launch ${f(x.launchMs.median, 0)} ms (min ${f(x.launchMs.min, 0)}, max ${f(x.launchMs.max, 0)}): preprocess ${f(x.preprocessMs.median, 0)}, parse ${f(x.parseMs.median, 0)}, declare + lay out ${f(x.declareMs.median, 0)}, globals ${f(x.globalsMs.median, 0)}, first call ${f(x.firstCallMs.median, 0)} ms (${R.release.firstCallStatements} statements, bodies compiled as reached)`);
+  }
+  for (const h of ['on', 'off']) {
+    const xs = [];
+    for (let i = 0; i < procs; i++) xs.push(release(['run', h, String(REPEATS)], ['--expose-gc', '--max-old-space-size=8192']));
+    R.release[h] = { ...pick(xs, 'perSecond'), perCpu: pick(xs, 'perCpuSecond'), statements: xs[0].statements, cases: xs[0].cases, runMs: pick(xs, 'runMs'), cpuMs: pick(xs, 'cpuMs'), stores: xs[0].stores, writes: xs[0].writes };
+    if (h === 'on') {
+      R.release.bytes = { counted: spread(xs.map((x) => x.bytesPerStop.counted)), heap: spread(xs.map((x) => x.bytesPerStop.heap)), arrays: spread(xs.map((x) => x.bytesPerStop.arrays)) };
+      R.release.goto = { stops: xs[0].goto.stops, random: spread(xs.flatMap((x) => x.goto.random)), back: spread(xs.flatMap((x) => x.goto.back)), zero: spread(xs.flatMap((x) => x.goto.zero)), step: spread(xs.flatMap((x) => x.goto.step)) };
+    }
+    say(`   history ${h.padEnd(3)}: ${M(R.release[h].median)} M statements/s (${M(R.release[h].perCpu.median)} M per CPU second; min ${M(R.release[h].min)}, max ${M(R.release[h].max)}; ${procs} runs) — ${xs[0].statements} statements, ${xs[0].cases} cases in ${f(R.release[h].runMs.median, 0)} ms`);
+  }
+  const b = R.release.bytes;
+  say(`   history: ${f(b.heap.median + b.arrays.median, 1)} B/stop held after gc (${f(b.heap.median, 1)} heap + ${f(b.arrays.median, 1)} typed arrays; the logs' own count ${f(b.counted.median, 1)} B)`);
+  const g = R.release.goto;
+  say(`   goto over ${g.stops.toLocaleString('en')} stops: random earlier ${f(g.random.median)} ms (max ${f(g.random.max)}), back to the end ${f(g.back.median)} ms, to stop 0 ${f(g.zero.median)} ms (max ${f(g.zero.max)}), one stop back ${f(g.step.median, 3)} ms`);
+});
+
 // ---- 9. socket counts ----
 
 /** Bundles scripts/bench/sockets.ts of the tree at `dir` into `out` (a wrapper requires it, so the CLI's main guard stays off). */
@@ -464,6 +531,15 @@ function report() {
   if (R.activate) row(7, 'activate()', `${f(R.activate.activate.median)} ms (+ ${f(R.activate.require.median)} ms require)`, '', undefined);
   if (R.firstLaunch) row(7, 'first launch (wasm + parse + compile)', `${f(R.firstLaunch.median, 0)} ms`, '', undefined);
   if (R.vsixBytes) row(7, 'VSIX', `${(R.vsixBytes / 1024).toFixed(0)} KiB`, '', undefined);
+  if (R.release) {
+    const x = R.release;
+    row(11, 'release engine: throughput, history on', `${M(x.on.median)} M statements/s`, '≥ 5 M/s', x.on.median >= 5e6);
+    row(11, 'release engine: throughput, history off', `${M(x.off.median)} M statements/s`, '', undefined);
+    row(11, 'release engine: history per stop', `${f(x.bytes.heap.median + x.bytes.arrays.median, 1)} B`, '≤ 64 B (aim 32)', x.bytes.heap.median + x.bytes.arrays.median <= 64);
+    row(11, 'release engine: first launch (preprocess, parse, load, first call), cold', `${f(x.cold.launchMs.median, 0)} ms`, '≤ 500 ms', x.cold.launchMs.median <= 500);
+    row(11, 'release engine: launch again in the same process (warm)', `${f(x.warm.launchMs.median, 0)} ms`, '', undefined);
+    row(11, `release engine: goto(random earlier stop) at ${x.goto.stops.toLocaleString('en')} stops`, `${f(x.goto.random.median)} ms (goto(0): ${f(x.goto.zero.median)} ms)`, '', undefined);
+  }
   if (R.front?.rows.session) {
     const x = R.front.rows.session;
     row(10, 'front end, first load in a process: preprocess + parse of the 7 release files', `${f(x.cold.pp.median + x.cold.parse.median, 0)} ms CPU (${f(x.cold.pp.median, 0)} + ${f(x.cold.parse.median, 0)})`, 'well under 500 ms (with compile)', x.cold.pp.median + x.cold.parse.median < 400);
@@ -569,7 +645,31 @@ function report() {
     P('');
     P('Reading: **separate** and **session** read every file through the bounded, confined reader (src/host/node.ts `KernelReader`: real path, open without blocking, fstat, capped read), **before** with a bare readFileSync; without a session each of the seven files reads its ~90 headers again, which is what separate pays over before. The session reads each file once and plays back each header\'s recorded directives instead of lexing it again, but a header\'s text is still macro-expanded and written out for each file that includes it, and that is most of the preprocessor\'s time: with the session the preprocessor costs what it did before (now through the bounded reader). Parsing: each tree after the first reuses the previous file\'s, which takes warm parsing from about 190 to about 115 ms; cold, tree-sitter\'s first parse pays for V8 compiling the grammar\'s wasm to optimised code in the background (under `node --liftoff-only` the cold parse takes about half the CPU time, but that flag is process-wide and cannot be set in the extension host). Cold, the preprocessor\'s first file runs before V8 has compiled it.', '');
   }
-  P('## Reproducing', '', '```sh', 'npm run bench            # about ' + Math.ceil(R.seconds / 60) + ' min here; rewrites BENCHMARKS.md', 'node scripts/bench/run.mjs --quick   # smaller sizes, a smoke run', 'node scripts/bench/run.mjs --only 9 --before /tmp/before   # section 9 alone, with a built clone of an earlier commit', 'node scripts/bench/run.mjs --only 10   # the C front end alone', '```', '');
+  if (R.release) {
+    const X = R.release;
+    P('## 11. The release engine', '');
+    P(`\`scripts/bench/release.ts\`: the engine the project is moving to (src/engine/front, src/engine/cmachine, src/engine/memory) on what test/differential/release/ runs: the seven unmodified 1.2.13 files, the machine layer (src/kernel/machine/) and the differential driver, compiled by the project's compiler and run on its byte memory, main reading the driver's protocol. ${X.procs} fresh processes per row. The machine: 2 cores shared with other sessions' builds and tests, so the spreads are wide; wall-clock figures.`, '');
+    P(`First launch: a fresh process (tree-sitter's wasm loaded first, not counted) preprocesses every unit, \`Kernel.load\`s them (tree-sitter parse, declare and lay out, globals initialised) and runs main over one case (${X.firstCallStatements.toLocaleString('en')} statements; each function body compiles when first reached); warm: the same again 3 times in that process. The driver's fields header (the test harness's, ${f(X.cold.fieldsMs.median, 0)} ms cold, not something a launch does) is left out.`, '');
+    P('| | launch | preprocess | parse | declare + lay out | globals | first call |', '| --- | --- | --- | --- | --- | --- | --- |');
+    for (const w of ['cold', 'warm']) {
+      const x = X[w];
+      const c = (k) => `${f(x[k].median, 0)} ms (${f(x[k].min, 0)}–${f(x[k].max, 0)})`;
+      P(`| ${w} | ${c('launchMs')} | ${c('preprocessMs')} | ${c('parseMs')} | ${c('declareMs')} | ${c('globalsMs')} | ${c('firstCallMs')} |`);
+    }
+    P('', `Target ≤ 500 ms: ${verdict(X.cold.launchMs.median <= 500)}.`, '');
+    P(`Throughput: the ${X.on.cases.toLocaleString('en')} cases (every example, scenarios.txt, the oracle's own, ${X.repeats} times over) in one run of main: ${X.on.statements.toLocaleString('en')} kernel and machine-layer C statements, a stop recorded at each (\`Machine.runStops\`), with history on (every store logged in the byte memory's typed-array log, every stop kept) and off.`, '');
+    P('| history | statements/s (median, wall clock) | min–max | per CPU second | run time | CPU time | stores logged |', '| --- | --- | --- | --- | --- | --- | --- |');
+    for (const h of ['on', 'off']) {
+      const x = X[h];
+      P(`| ${h} | ${M(x.median)} M | ${M(x.min)}–${M(x.max)} M | ${M(x.perCpu.median)} M | ${f(x.runMs.median, 0)} ms | ${f(x.cpuMs.median, 0)} ms | ${(h === 'on' ? x.stores : 0).toLocaleString('en')} |`);
+    }
+    P('', `Target ≥ 5 M statements/s with history on: ${verdict(X.on.median >= 5e6)} (${M(X.on.median)} M/s; section 1's old engine on its own workload: ${t?.on ? M(t.on.median) + ' M/s' : 'not run'}).`, '');
+    const b = X.bytes;
+    P(`History held per stop (\`node --expose-gc\`, heap used and typed-array bytes after gc() before and after the run, divided by the stops): **${f(b.heap.median + b.arrays.median, 1)} B** (${f(b.heap.median, 1)} on the JS heap, ${f(b.arrays.median, 1)} in typed arrays; the logs' own count of their bytes ${f(b.counted.median, 1)} B). Target ≤ 64 B: ${verdict(b.heap.median + b.arrays.median <= 64)}.`, '');
+    const g = X.goto;
+    P(`Time travel at the end of that run (${g.stops.toLocaleString('en')} stops), \`History.goto\`, 21 times per process: to a random earlier stop ${f(g.random.median)} ms (p10–p90 ${f(g.random.p10)}–${f(g.random.p90)}), back to the end ${f(g.back.median)} ms, to stop 0 ${f(g.zero.median)} ms (max ${f(g.zero.max)}), one stop back ${f(g.step.median, 3)} ms.`, '');
+  }
+  P('## Reproducing', '', '```sh', 'npm run bench            # about ' + Math.ceil(R.seconds / 60) + ' min here; rewrites BENCHMARKS.md', 'node scripts/bench/run.mjs --quick   # smaller sizes, a smoke run', 'node scripts/bench/run.mjs --only 9 --before /tmp/before   # section 9 alone, with a built clone of an earlier commit', 'node scripts/bench/run.mjs --only 10   # the C front end alone', 'node scripts/bench/run.mjs --only 11   # the release engine alone', '```', '');
   P('The engine options the benchmarks use: `new Run({ …, history: false })` records no history (no undo log, only the current stop; for batch runs), and `run.runFast(maxStops?, until?)` moves forward like repeated `forward()` calls without building a Stop object per stop (src/engine/run.ts).', '');
   return lines.join('\n');
 }

@@ -890,49 +890,7 @@ export class Kernel {
     this.unitOf[index] = st;
     const loc = this.loc(node, st);
     const end = this.loc(node.lastChild ?? node, st);
-    const fn = {
-      kind: 'c',
-      name: f.name,
-      type: f.type,
-      file: loc.file,
-      loc,
-      firstLine: loc.line,
-      lastLine: end.line,
-      index,
-    } as unknown as CFunction & { frameSize: number };
-    // the body compiles on first use: code, nslots and vars become plain properties then
-    let compiling = false;
-    const compile = (): void => {
-      if (compiling) throw new CError(loc, `internal: ${f.name} is compiled while compiling itself`);
-      compiling = true;
-      let out;
-      try {
-        out = new FnCompiler(this, st, { entry: f, fn }, st.scope).body(node);
-      } catch (e) {
-        // a body that does not compile is refused when called (its message at the construct)
-        const err = e instanceof CError ? e : new CError(loc, `internal error compiling ${f.name}: ${(e as Error).stack}`);
-        out = refusalBody(fn, err);
-        compiling = false;
-        Object.defineProperty(fn, 'code', { value: out.code, writable: true, enumerable: true, configurable: true });
-        Object.defineProperty(fn, 'nslots', { value: out.nslots, writable: true, enumerable: true, configurable: true });
-        Object.defineProperty(fn, 'vars', { value: out.vars, writable: true, enumerable: true, configurable: true });
-        throw err;
-      }
-      compiling = false;
-      Object.defineProperty(fn, 'code', { value: out.code, writable: true, enumerable: true, configurable: true });
-      Object.defineProperty(fn, 'nslots', { value: out.nslots, writable: true, enumerable: true, configurable: true });
-      Object.defineProperty(fn, 'vars', { value: out.vars, writable: true, enumerable: true, configurable: true });
-    };
-    for (const prop of ['code', 'nslots', 'vars']) {
-      Object.defineProperty(fn, prop, {
-        configurable: true,
-        enumerable: true,
-        get() {
-          compile();
-          return (fn as unknown as Record<string, unknown>)[prop];
-        },
-      });
-    }
+    const fn = new LazyFunction(f.name, f.type, loc, end.line, index, () => new FnCompiler(this, st, { entry: f, fn }, st.scope).body(node)) as unknown as CFunction;
     this.functions.push(fn);
     return fn;
   }
@@ -1094,6 +1052,80 @@ function rawMemory(mem: Memory): Memory {
   raw.copy = (d, s, n) => raw.write(d, mem.read(s, n));
   raw.fill = (a, b, n) => raw.write(a, new Uint8Array(n).fill(b));
   return raw;
+}
+
+/**
+ * A C function whose body compiles on first use of `code`, `nslots` or `vars` (a body that does
+ * not compile becomes a refusal body, its message at the construct, thrown on that first use and
+ * whenever it is called). Every property is set in the constructor, so all functions share one
+ * shape and the machine's `fr.fn.code` at each call and return stays a monomorphic load.
+ */
+class LazyFunction {
+  readonly kind = 'c';
+  readonly file: string;
+  readonly firstLine: number;
+  /** set by the body's compiler */
+  varargsSlot: number | undefined = undefined;
+  frameSize: number | undefined = undefined;
+  baseSlot: number | undefined = undefined;
+  private _code: Instr[] | undefined = undefined;
+  private _nslots = 0;
+  private _vars: VarInfo[] = [];
+  private compiling = false;
+  constructor(
+    readonly name: string,
+    readonly type: FnT,
+    readonly loc: Loc,
+    readonly lastLine: number,
+    readonly index: number,
+    private compileBody: (() => { code: Instr[]; nslots: number; vars: VarInfo[] }) | undefined,
+  ) {
+    this.file = loc.file;
+    this.firstLine = loc.line;
+  }
+  private compile(): void {
+    if (this.compiling) throw new CError(this.loc, `internal: ${this.name} is compiled while compiling itself`);
+    this.compiling = true;
+    let out;
+    try {
+      out = this.compileBody!();
+    } catch (e) {
+      const err = e instanceof CError ? e : new CError(this.loc, `internal error compiling ${this.name}: ${(e as Error).stack}`);
+      this.compiling = false;
+      this.settle(refusalBody(this as unknown as CFunction, err));
+      throw err;
+    }
+    this.compiling = false;
+    this.settle(out);
+  }
+  private settle(out: { code: Instr[]; nslots: number; vars: VarInfo[] }): void {
+    this._code = out.code;
+    this._nslots = out.nslots;
+    this._vars = out.vars;
+    this.compileBody = undefined;
+  }
+  get code(): Instr[] {
+    if (this._code === undefined) this.compile();
+    return this._code!;
+  }
+  set code(v: Instr[]) {
+    this._code = v;
+    this.compileBody = undefined;
+  }
+  get nslots(): number {
+    if (this._code === undefined) this.compile();
+    return this._nslots;
+  }
+  set nslots(v: number) {
+    this._nslots = v;
+  }
+  get vars(): VarInfo[] {
+    if (this._code === undefined) this.compile();
+    return this._vars;
+  }
+  set vars(v: VarInfo[]) {
+    this._vars = v;
+  }
 }
 
 export class LoadError extends Error {
