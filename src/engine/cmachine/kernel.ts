@@ -11,6 +11,7 @@ import type { Node as TSNode, Tree } from 'web-tree-sitter';
 import { CError, formatLoc, type CFunction, type Frame, type Instr, type Loc, type NativeFunction, type VarInfo } from '../code';
 import type { History } from '../history';
 import type { SourceMap } from '../front/sourcemap';
+import { editsBetween } from '../front/reuse';
 import { Memory, type BlockKind, type MemoryOptions } from '../memory/memory';
 import type { AsmNativeDef, NativeDef } from './native';
 import { RUN, type RunState } from './runstate';
@@ -46,7 +47,8 @@ import {
   type RecT,
 } from './types';
 
-export type CParse = (text: string) => Tree;
+/** Parses C text; given an earlier tree edited to match the text (`old`), it may reuse what the edits left alone. */
+export type CParse = (text: string, old?: Tree) => Tree;
 
 /** One translation unit: preprocessed text and its source map (none: the text is the source). */
 export interface Unit {
@@ -77,6 +79,8 @@ export interface KernelOptions {
   reserve?: number;
   /** compile every function body at load (default: on first call or first address use) */
   eager?: boolean;
+  /** false: each unit parsed from scratch; by default each reuses the previous unit's tree where their texts agree (the headers they share) */
+  reuseTrees?: boolean;
 }
 
 
@@ -210,10 +214,12 @@ export class Kernel {
     };
     const errors: CError[] = [];
     let strBytes = 0;
+    let prev: { text: string; tree: Tree } | undefined;
     for (const u of this.opts.units) {
       // gcc treats __signed__ as signed; the same length keeps every offset of the source map
       const text = u.text.replace(/\b__signed__\b/g, 'signed    ');
-      const tree = this.opts.parse(text);
+      const tree = this.parseUnit(text, prev);
+      prev = { text, tree };
       lap('parse');
       const st: UnitState = { unit: u, tree, scope: new Scope() };
       if (!u.map) {
@@ -256,6 +262,27 @@ export class Kernel {
     lap('bodies');
     if (this.opts.history) this.run0 = this.newRun(this.opts.history);
     return this;
+  }
+
+  /**
+   * A unit's tree: with `prev` (the unit parsed before), a copy of its tree edited to this text
+   * (src/engine/front/reuse.ts) is reparsed, so the headers both include are not parsed again;
+   * tree-sitter gives the tree a fresh parse gives. Reuse pays when most of the text is kept.
+   */
+  private parseUnit(text: string, prev: { text: string; tree: Tree } | undefined): Tree {
+    if (prev && this.opts.reuseTrees !== false) {
+      const { edits, kept } = editsBetween(prev.text, text);
+      if (kept > text.length / 4) {
+        const old = prev.tree.copy();
+        try {
+          for (const e of edits) old.edit(e);
+          return this.opts.parse(text, old);
+        } finally {
+          old.delete();
+        }
+      }
+    }
+    return this.opts.parse(text);
   }
 
   private imageAlloc(size: number, align: number, kind: BlockKind, label: string): number {

@@ -5,7 +5,7 @@
 // few libc calls the driver makes are natives here (libc/ holds their prototypes); the string
 // functions are the machine layer's, as in the gcc link. Both sides' stdout must be identical.
 
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CError, UNPLACED } from '../../../src/engine/code';
@@ -13,11 +13,12 @@ import { History } from '../../../src/engine/history';
 import { Machine } from '../../../src/engine/machine';
 import type { Program } from '../../../src/engine/compile';
 import { Kernel, type CParse } from '../../../src/engine/cmachine/kernel';
-import { RELEASE_DEFINES, preprocessUnits } from '../../../src/engine/cmachine/load';
+import { RELEASE_DEFINES, preprocessUnits, type UnitCache } from '../../../src/engine/cmachine/load';
 import { i386Asm } from '../../../src/engine/world/cpu';
 import type { NativeDef } from '../../../src/engine/cmachine/native';
 import type { Memory } from '../../../src/engine/memory/memory';
 import type { PPHost } from '../../../src/engine/front/preprocess';
+import { textHash } from '../../../src/engine/front/cache';
 import { nodeCParser } from '../../../src/host/node';
 import { INPUTS, releaseFields, type ReleaseInputs } from './gcc';
 
@@ -205,14 +206,18 @@ export interface ReleaseKernel {
 
 /**
  * Preprocesses and loads the release, the machine layer and the driver (`history`: the first run's
- * History, not recording by default); main reads `protocol` as stdin. `parse` defaults to tree-sitter's.
+ * History, not recording by default); main reads `protocol` as stdin. `parse` defaults to tree-sitter's;
+ * `cache`: a persistent cache of the preprocessed units.
  */
-export async function releaseKernel(protocol: string, inputs: ReleaseInputs = INPUTS, H: History = new History({ record: false }), parse?: CParse): Promise<ReleaseKernel> {
+export async function releaseKernel(protocol: string, inputs: ReleaseInputs = INPUTS, H: History = new History({ record: false }), parse?: CParse, cache?: UnitCache): Promise<ReleaseKernel> {
   const t0 = performance.now();
-  const dir = mkdtempSync(join(tmpdir(), 'tcd-rel-int-'));
+  const header = (await releaseFields(inputs)).header;
+  // with a cache the header's path is part of what the entries depend on: a folder named by its text, kept
+  const dir = cache ? join(tmpdir(), `tcd-rel-fields-${textHash(header)}`) : mkdtempSync(join(tmpdir(), 'tcd-rel-int-'));
   try {
     const fields = join(dir, 'fields.h');
-    writeFileSync(fields, (await releaseFields(inputs)).header);
+    if (cache) mkdirSync(dir, { recursive: true });
+    writeFileSync(fields, header);
     const t1 = performance.now();
     const aliasAsm = (p: string): string => p.replace(/\/include\/asm\//, '/include/asm-i386/');
     const host: PPHost = {
@@ -224,8 +229,8 @@ export async function releaseKernel(protocol: string, inputs: ReleaseInputs = IN
     const release = inputs.kernel.map((f) => join(inputs.release, f));
     const machine = inputs.machineFiles.map((f) => join(inputs.machine, f));
     const inside = new Set(inputs.releaseInside.map((f) => join(inputs.machine, f)));
-    const kernelUnits = preprocessUnits([...release, ...machine, inputs.record], host, { includePaths: [...kernelIncludes, inputs.machine], defines: { ...defines, FIELDS_H: JSON.stringify(fields) } }, (p) => machine.includes(p) && !inside.has(p));
-    const driverUnits = preprocessUnits([inputs.driver], host, { includePaths: [LIBC, inputs.machine], defines: { __i386__: '1', __linux__: '1', __GNUC__: '2' } });
+    const kernelUnits = preprocessUnits([...release, ...machine, inputs.record], host, { includePaths: [...kernelIncludes, inputs.machine], defines: { ...defines, FIELDS_H: JSON.stringify(fields) } }, (p) => machine.includes(p) && !inside.has(p), cache);
+    const driverUnits = preprocessUnits([inputs.driver], host, { includePaths: [LIBC, inputs.machine], defines: { __i386__: '1', __linux__: '1', __GNUC__: '2' } }, undefined, cache);
     const out: string[] = [];
     const err: string[] = [];
     const treeParse = parse ?? (await nodeCParser());
@@ -240,7 +245,7 @@ export async function releaseKernel(protocol: string, inputs: ReleaseInputs = IN
     }).load();
     return { k, H, out, err, timing: { fieldsMs: t1 - t0, preprocessMs: t2 - t1, loadMs: performance.now() - t2 } };
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    if (!cache) rmSync(dir, { recursive: true, force: true });
   }
 }
 
