@@ -14,8 +14,11 @@ import { build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const quick = process.argv.includes('--quick');
-// --only 9: run section 9 alone and replace its part of BENCHMARKS.md (the rest is kept)
+// --only 9 (or --only 1,11): run those sections alone and replace their parts of BENCHMARKS.md and
+// their rows of the summary (the rest is kept)
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+const onlyList = only ? only.split(',') : [];
+const wants = (n) => !only || onlyList.includes(n);
 // --before DIR (or BENCH_BEFORE=DIR): a clone of an earlier commit, built (dist/), measured in section 9 too
 const beforeDir = process.argv.includes('--before') ? process.argv[process.argv.indexOf('--before') + 1] : process.env.BENCH_BEFORE;
 const tmp = mkdtempSync(join(tmpdir(), 'tcp-bench-'));
@@ -54,7 +57,7 @@ function engine(args, nodeFlags = []) {
 }
 
 function section(name, fn) {
-  if (only && !name.startsWith(`${only}.`)) return;
+  if (only && !onlyList.some((o) => name.startsWith(`${o}.`))) return;
   const t = Date.now();
   say(`\n== ${name}`);
   try {
@@ -287,7 +290,7 @@ section('7. start-up: activate(), first launch, VSIX', () => {
 
 /** the commit whose src/engine/front/ is measured as "before" in section 10 (before the loader, its session cache and tree reuse) */
 const FRONT_BEFORE = '03b4416';
-if (!only || only === '10') {
+if (wants('10')) {
   await bundle(join(root, 'scripts', 'bench', 'front.ts'), join(benchDir, 'front.js'));
   await bundle(join(root, 'scripts', 'bench', 'front-before.ts'), join(benchDir, 'front-before.js'));
 }
@@ -435,7 +438,7 @@ async function socketsBundle(dir, out) {
 
 const SOCKETS = [10, 100, 1000];
 const ACTIVE_PAIRS = 2;
-if (!only || only === '9') {
+if (wants('9')) {
   if (only) {
     const b = sh(process.execPath, [join(root, 'scripts', 'build.mjs')]);
     if (b.status !== 0) problems.push(`build failed: ${b.stderr.slice(-300)}`);
@@ -508,14 +511,31 @@ if (only) {
   const old = existsSync(join(root, 'BENCHMARKS.md')) ? readFileSync(join(root, 'BENCHMARKS.md'), 'utf8') : '# Benchmarks\n\n## Reproducing\n';
   const mine = report().split('\n');
   const at = (ls, re) => ls.findIndex((l) => re.test(l));
-  const head = new RegExp(`^## ${only}\\. `);
-  const from = at(mine, head);
-  const to = from < 0 ? -1 : mine.findIndex((l, i) => i > from && l.startsWith('## '));
-  const part = mine.slice(from, to < 0 ? undefined : to);
   const ls = old.split('\n');
-  const i = at(ls, head);
-  const j = i < 0 ? at(ls, /^## Reproducing/) : ls.findIndex((l, k) => k > i && l.startsWith('## '));
-  ls.splice(i < 0 ? (j < 0 ? ls.length : j) : i, i < 0 ? 0 : (j < 0 ? ls.length : j) - i, ...part);
+  for (const o of onlyList) {
+    const head = new RegExp(`^## ${o}\\. `);
+    const from = at(mine, head);
+    const to = from < 0 ? -1 : mine.findIndex((l, i) => i > from && l.startsWith('## '));
+    const part = mine.slice(from, to < 0 ? undefined : to);
+    const i = at(ls, head);
+    const j = i < 0 ? at(ls, /^## Reproducing/) : ls.findIndex((l, k) => k > i && l.startsWith('## '));
+    ls.splice(i < 0 ? (j < 0 ? ls.length : j) : i, i < 0 ? 0 : (j < 0 ? ls.length : j) - i, ...part);
+    // the section's rows of the summary: the old ones out, the new ones in (after the rows of lower sections)
+    const row = new RegExp(`^\\| ${o} \\| `);
+    const rows = mine.filter((l) => row.test(l));
+    const sum = at(ls, /^## Summary/);
+    if (sum < 0 || !rows.length) continue;
+    for (let k = ls.length - 1; k > sum; k--) if (row.test(ls[k]) && !ls.slice(sum, k).some((l, q) => q > 0 && l.startsWith('## '))) ls.splice(k, 1);
+    let end = sum + 1;
+    while (end < ls.length && !ls[end].startsWith('## ')) end++;
+    let put = sum + 1;
+    for (let k = sum + 1; k < end; k++) {
+      const m = /^\| (\d+) \| /.exec(ls[k]);
+      if (m && Number(m[1]) <= Number(o)) put = k + 1;
+      else if (ls[k].startsWith('| --- ')) put = k + 1;
+    }
+    ls.splice(put, 0, ...rows);
+  }
   writeFileSync(join(root, 'BENCHMARKS.md'), ls.join('\n'));
 } else writeFileSync(join(root, 'BENCHMARKS.md'), report());
 rmSync(tmp, { recursive: true, force: true });
@@ -674,7 +694,7 @@ function report() {
   if (R.release) {
     const X = R.release;
     P('## 11. The release engine', '');
-    P(`\`scripts/bench/release.ts\`: the engine the project is moving to (src/engine/front, src/engine/cmachine, src/engine/memory) on what test/differential/release/ runs: the seven unmodified 1.2.13 files, the machine layer (src/kernel/machine/) and the differential driver, compiled by the project's compiler and run on its byte memory, main reading the driver's protocol. ${X.procs} fresh processes per row. The machine: 2 cores shared with other sessions' builds and tests, so the spreads are wide; wall-clock figures.`, '');
+    P(`\`scripts/bench/release.ts\`: the engine the project is moving to (src/engine/front, src/engine/cmachine, src/engine/memory) on what test/differential/release/ runs: the seven unmodified 1.2.13 files, the machine layer (src/kernel/machine/) and the differential driver, compiled by the project's compiler and run on its byte memory, main reading the driver's protocol. ${X.procs} fresh processes per row. Measured ${R.machine.date.slice(0, 16).replace('T', ' ')} UTC, load average ${f(R.machine.load[0], 1)} at the start and ${f(R.machine.loadEnd?.[0] ?? NaN, 1)} at the end on 2 cores shared with other sessions' builds and tests: the wall-clock figures carry much noise (the spreads show it); the per-CPU-second throughput less.`, '');
     P(`First launch: a fresh process (tree-sitter's wasm loaded first, not counted) preprocesses every unit, \`Kernel.load\`s them (tree-sitter parse, declare and lay out, globals initialised) and runs main over one case (${X.firstCallStatements.toLocaleString('en')} statements; each function body compiles when first reached); warm: the same again 3 times in that process. The driver's fields header (the test harness's, ${f(X.cold.fieldsMs.median, 0)} ms cold, not something a launch does) is left out.`, '');
     P('| | launch | preprocess | parse | declare + lay out | globals | first call |', '| --- | --- | --- | --- | --- | --- | --- |');
     const label = { cold: 'cold (fresh process, no cache)', cached: `fresh process, preprocessed units cached (${X.cacheHits} of ${X.cacheUnits} hits)`, warm: 'warm (again in the same process)' };
