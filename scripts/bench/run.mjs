@@ -386,7 +386,7 @@ section(`11. the release engine: first launch, the differential cases ${REPEATS}
   const pick = (xs, k) => spread(xs.map((x) => x[k]));
   const cold = launches.map((x) => x.cold);
   const warm = launches.flatMap((x) => x.warm);
-  const keys = ['preprocessMs', 'parseMs', 'declareMs', 'globalsMs', 'firstCallMs', 'launchMs', 'fieldsMs'];
+  const keys = ['preprocessMs', 'parseMs', 'declareMs', 'globalsMs', 'firstCallMs', 'launchMs', 'fieldsMs', 'newRunMs'];
   R.release = { procs, repeats: REPEATS, cold: {}, warm: {}, cached: {}, cacheHits: cached[0].cacheHits, cacheUnits: cached[0].cacheHits + cached[0].cacheMisses, firstCallStatements: cold[0].firstCallStatements };
   for (const k of keys) {
     R.release.cold[k] = pick(cold, k);
@@ -715,6 +715,7 @@ function report() {
       const B = X.before;
       P(`Before (the release engine of commit ${process.env.BENCH_RELEASE_BEFORE_COMMIT ?? 'an earlier commit'}, the same driver, measured in this run): cold launch ${f(B.cold.median, 0)} ms (preprocess ${f(B.preprocess.median, 0)}, parse ${f(B.parse.median, 0)}), warm ${f(B.warm.median, 0)} ms; history on ${M(B.on.median)} M statements/s (${M(B.on.perCpu.median)} M per CPU second), off ${M(B.off.median)} M (${M(B.off.perCpu.median)} M); ${f(B.bytes.median, 1)} B of history per stop.`, '');
     }
+    if (X.warm.newRunMs?.n) P(`\`Kernel.newRun\` (another run of the same compile, as each run of an example makes: a Memory holding the load image, one allocation of its extent and only its non-zero 4 KiB pages copied): ${f(X.warm.newRunMs.median, 2)} ms (${f(X.warm.newRunMs.min, 2)}–${f(X.warm.newRunMs.max, 2)}).`, '');
     const b = X.bytes;
     P(`History held per stop (\`node --expose-gc\`, heap used and typed-array bytes after gc() before and after the run, divided by the stops): **${f(b.heap.median + b.arrays.median, 1)} B** (${f(b.heap.median, 1)} on the JS heap, ${f(b.arrays.median, 1)} in typed arrays; the logs' own count of their bytes ${f(b.counted.median, 1)} B). Target ≤ 64 B: ${verdict(b.heap.median + b.arrays.median <= 64)}.`, '');
     P('Where the time goes (CPU profiles of this bundle, `node --cpu-prof`): with history on, besides the machine\'s loop (`runStops`) and the compiled closures, each stop\'s record (`recordStop`, four Int32 per stop) and the frame-slot writes, which go to the History\'s three-column log of JavaScript cells and values (8,673,274 of them in this run against 1,256,274 byte stores in the memory\'s typed-array log) and keep each call\'s frame alive, so the collector copies them: that log, not the byte memory, is what separates history on from off. A jump walks every entry between the two stops (no checkpoints), so it grows with the distance: tens of ms across 11 M stops. At launch, tree-sitter\'s parse is mostly its wasm allocator (`dlmalloc`) and declaring the units walks every top-level node through web-tree-sitter\'s JS wrappers; the first call compiles each body it reaches.', '');

@@ -297,11 +297,13 @@ export class Kernel {
    */
   newRun(H: History, opts: MemoryOptions = this.opts.memory ?? {}): CRun {
     const mem = new Memory(H, opts);
+    // one allocation of the image's extent (not doublings), then only its non-zero pages copied
+    mem.reserveBytes(this.image.top);
     for (const b of this.plan) {
       const a = mem.alloc(b.size, b.align, b.kind, b.label);
       if (a !== b.start) throw new Error(`internal: block ${b.label} at 0x${a.toString(16)}, the image has it at 0x${b.start.toString(16)}`);
     }
-    mem.bytes.set(this.image.bytes.subarray(0, this.image.top));
+    mem.copyNonZero(this.image.bytes, this.image.top);
     const run = new CRun(this, mem, H, this.stackBase);
     H.set(run.sp, 0, this.stackTop);
     this.runs.push(new WeakRef(run));
