@@ -14,8 +14,11 @@ import { build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const quick = process.argv.includes('--quick');
-// --only 9: run section 9 alone and replace its part of BENCHMARKS.md (the rest is kept)
+// --only 9 (or --only 1,11): run those sections alone and replace their parts of BENCHMARKS.md and
+// their rows of the summary (the rest is kept)
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+const onlyList = only ? only.split(',') : [];
+const wants = (n) => !only || onlyList.includes(n);
 // --before DIR (or BENCH_BEFORE=DIR): a clone of an earlier commit, built (dist/), measured in section 9 too
 const beforeDir = process.argv.includes('--before') ? process.argv[process.argv.indexOf('--before') + 1] : process.env.BENCH_BEFORE;
 const tmp = mkdtempSync(join(tmpdir(), 'tcp-bench-'));
@@ -54,7 +57,7 @@ function engine(args, nodeFlags = []) {
 }
 
 function section(name, fn) {
-  if (only && !name.startsWith(`${only}.`)) return;
+  if (only && !onlyList.some((o) => name.startsWith(`${o}.`))) return;
   const t = Date.now();
   say(`\n== ${name}`);
   try {
@@ -287,7 +290,7 @@ section('7. start-up: activate(), first launch, VSIX', () => {
 
 /** the commit whose src/engine/front/ is measured as "before" in section 10 (before the loader, its session cache and tree reuse) */
 const FRONT_BEFORE = '03b4416';
-if (!only || only === '10') {
+if (wants('10')) {
   await bundle(join(root, 'scripts', 'bench', 'front.ts'), join(benchDir, 'front.js'));
   await bundle(join(root, 'scripts', 'bench', 'front-before.ts'), join(benchDir, 'front-before.js'));
 }
@@ -331,6 +334,98 @@ section('10. C front end: preprocess and parse the release\'s seven files (scrip
   for (const [k, x] of Object.entries(R.front.rows)) say(`   ${k.padEnd(8)} cold: preprocess ${f(x.cold.pp.median, 0)} ms + parse ${f(x.cold.parse.median, 0)} ms CPU (whole load ${f(x.cold.wall.median, 0)} ms wall); warm: ${f(x.warm.pp.median, 0)} + ${f(x.warm.parse.median, 0)} ms CPU`);
 });
 
+// ---- 11. the release engine ----
+
+// a bundle as the extension's are built (esbuild inlines the engine's const enums: under tsx each
+// `Op.STMT` in the machine's loop would be a module getter call); the test harness it shares finds
+// its files from its own folder, so each test file's __dirname is its real one
+await build({
+  entryPoints: [join(root, 'scripts', 'bench', 'release.ts')],
+  outfile: join(benchDir, 'release.js'),
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  logLevel: 'warning',
+  define: { 'import.meta.url': '__importMetaUrl' },
+  banner: { js: "const __importMetaUrl = require('url').pathToFileURL(__filename).href;" },
+  plugins: [
+    {
+      name: 'real-dirname',
+      setup(b) {
+        b.onLoad({ filter: /[\\/]test[\\/].*\.ts$/ }, (args) => ({ contents: readFileSync(args.path, 'utf8').replace(/\b__dirname\b/g, JSON.stringify(dirname(args.path))), loader: 'ts' }));
+      },
+    },
+  ],
+});
+
+// --release-before FILE: a bundle of scripts/bench/release.ts built in a clone of an earlier commit, measured beside this tree's in section 11
+const releaseBefore = process.argv.includes('--release-before') ? process.argv[process.argv.indexOf('--release-before') + 1] : undefined;
+
+/** Runs scripts/bench/release.ts's bundle in a fresh process (`env`: more variables, BENCH_PP_CACHE; `bundle`: another build of it). */
+function release(args, nodeFlags = [], env = {}, bundle = join(benchDir, 'release.js')) {
+  const r = sh(process.execPath, [...nodeFlags, bundle, ...args], { env: { ...process.env, BENCH_ROOT: root, ...env }, timeout: 900_000 });
+  const last = r.stdout.trim().split('\n').pop();
+  if (r.status !== 0 || !last) throw new Error(`release ${args.join(' ')} failed (${r.status}): ${r.stderr.slice(-2000)}`);
+  return JSON.parse(last);
+}
+
+const REPEATS = quick ? 2 : 10;
+section(`11. the release engine: first launch, the differential cases ${REPEATS} times through the driver's main (scripts/bench/release.ts)`, () => {
+  const procs = quick ? 1 : 3;
+  const launches = [];
+  const cached = [];
+  for (let i = 0; i < procs; i++) {
+    launches.push(release(['launch', '3']));
+    // a fresh process whose preprocessed units are in the persistent cache (filled by the process before it)
+    const dir = join(tmp, `pp-cache-${i}`);
+    release(['launch', '0'], [], { BENCH_PP_CACHE: dir });
+    cached.push(release(['launch', '0'], [], { BENCH_PP_CACHE: dir }).cold);
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const pick = (xs, k) => spread(xs.map((x) => x[k]));
+  const cold = launches.map((x) => x.cold);
+  const warm = launches.flatMap((x) => x.warm);
+  const keys = ['preprocessMs', 'parseMs', 'declareMs', 'globalsMs', 'firstCallMs', 'launchMs', 'fieldsMs', 'newRunMs'];
+  R.release = { procs, repeats: REPEATS, cold: {}, warm: {}, cached: {}, cacheHits: cached[0].cacheHits, cacheUnits: cached[0].cacheHits + cached[0].cacheMisses, firstCallStatements: cold[0].firstCallStatements };
+  for (const k of keys) {
+    R.release.cold[k] = pick(cold, k);
+    R.release.warm[k] = pick(warm, k);
+    R.release.cached[k] = pick(cached, k);
+  }
+  for (const w of ['cold', 'cached', 'warm']) {
+    const x = R.release[w];
+    say(`   ${w} launch ${f(x.launchMs.median, 0)} ms (min ${f(x.launchMs.min, 0)}, max ${f(x.launchMs.max, 0)}): preprocess ${f(x.preprocessMs.median, 0)}, parse ${f(x.parseMs.median, 0)}, declare + lay out ${f(x.declareMs.median, 0)}, globals ${f(x.globalsMs.median, 0)}, first call ${f(x.firstCallMs.median, 0)} ms (${R.release.firstCallStatements} statements, bodies compiled as reached)`);
+  }
+  if (releaseBefore) {
+    const b = [];
+    for (let i = 0; i < procs; i++) b.push(release(['launch', '3'], [], {}, releaseBefore));
+    R.release.before = { cold: pick(b.map((x) => x.cold), 'launchMs'), warm: pick(b.flatMap((x) => x.warm), 'launchMs'), parse: pick(b.map((x) => x.cold), 'parseMs'), preprocess: pick(b.map((x) => x.cold), 'preprocessMs') };
+    for (const h of ['on', 'off']) {
+      const xs = [];
+      for (let i = 0; i < procs; i++) xs.push(release(['run', h, String(REPEATS)], ['--expose-gc', '--max-old-space-size=8192'], {}, releaseBefore));
+      R.release.before[h] = { ...pick(xs, 'perSecond'), perCpu: pick(xs, 'perCpuSecond') };
+      if (h === 'on') R.release.before.bytes = spread(xs.map((x) => x.bytesPerStop.heap + x.bytesPerStop.arrays));
+    }
+    const x = R.release.before;
+    say(`   before (${releaseBefore}): cold launch ${f(x.cold.median, 0)} ms, warm ${f(x.warm.median, 0)} ms; history on ${M(x.on.median)} M statements/s (${M(x.on.perCpu.median)} per CPU s), off ${M(x.off.median)} M (${M(x.off.perCpu.median)}); ${f(x.bytes.median, 1)} B/stop`);
+  }
+  for (const h of ['on', 'off']) {
+    const xs = [];
+    for (let i = 0; i < procs; i++) xs.push(release(['run', h, String(REPEATS)], ['--expose-gc', '--max-old-space-size=8192']));
+    R.release[h] = { ...pick(xs, 'perSecond'), perCpu: pick(xs, 'perCpuSecond'), statements: xs[0].statements, cases: xs[0].cases, runMs: pick(xs, 'runMs'), cpuMs: pick(xs, 'cpuMs'), stores: xs[0].stores, writes: xs[0].writes };
+    if (h === 'on') {
+      R.release.bytes = { counted: spread(xs.map((x) => x.bytesPerStop.counted)), heap: spread(xs.map((x) => x.bytesPerStop.heap)), arrays: spread(xs.map((x) => x.bytesPerStop.arrays)) };
+      R.release.goto = { stops: xs[0].goto.stops, random: spread(xs.flatMap((x) => x.goto.random)), back: spread(xs.flatMap((x) => x.goto.back)), zero: spread(xs.flatMap((x) => x.goto.zero)), step: spread(xs.flatMap((x) => x.goto.step)) };
+    }
+    say(`   history ${h.padEnd(3)}: ${M(R.release[h].median)} M statements/s (${M(R.release[h].perCpu.median)} M per CPU second; min ${M(R.release[h].min)}, max ${M(R.release[h].max)}; ${procs} runs) — ${xs[0].statements} statements, ${xs[0].cases} cases in ${f(R.release[h].runMs.median, 0)} ms`);
+  }
+  const b = R.release.bytes;
+  say(`   history: ${f(b.heap.median + b.arrays.median, 1)} B/stop held after gc (${f(b.heap.median, 1)} heap + ${f(b.arrays.median, 1)} typed arrays; the logs' own count ${f(b.counted.median, 1)} B)`);
+  const g = R.release.goto;
+  say(`   goto over ${g.stops.toLocaleString('en')} stops: random earlier ${f(g.random.median)} ms (max ${f(g.random.max)}), back to the end ${f(g.back.median)} ms, to stop 0 ${f(g.zero.median)} ms (max ${f(g.zero.max)}), one stop back ${f(g.step.median, 3)} ms`);
+});
+
 // ---- 9. socket counts ----
 
 /** Bundles scripts/bench/sockets.ts of the tree at `dir` into `out` (a wrapper requires it, so the CLI's main guard stays off). */
@@ -343,7 +438,7 @@ async function socketsBundle(dir, out) {
 
 const SOCKETS = [10, 100, 1000];
 const ACTIVE_PAIRS = 2;
-if (!only || only === '9') {
+if (wants('9')) {
   if (only) {
     const b = sh(process.execPath, [join(root, 'scripts', 'build.mjs')]);
     if (b.status !== 0) problems.push(`build failed: ${b.stderr.slice(-300)}`);
@@ -416,14 +511,31 @@ if (only) {
   const old = existsSync(join(root, 'BENCHMARKS.md')) ? readFileSync(join(root, 'BENCHMARKS.md'), 'utf8') : '# Benchmarks\n\n## Reproducing\n';
   const mine = report().split('\n');
   const at = (ls, re) => ls.findIndex((l) => re.test(l));
-  const head = new RegExp(`^## ${only}\\. `);
-  const from = at(mine, head);
-  const to = from < 0 ? -1 : mine.findIndex((l, i) => i > from && l.startsWith('## '));
-  const part = mine.slice(from, to < 0 ? undefined : to);
   const ls = old.split('\n');
-  const i = at(ls, head);
-  const j = i < 0 ? at(ls, /^## Reproducing/) : ls.findIndex((l, k) => k > i && l.startsWith('## '));
-  ls.splice(i < 0 ? (j < 0 ? ls.length : j) : i, i < 0 ? 0 : (j < 0 ? ls.length : j) - i, ...part);
+  for (const o of onlyList) {
+    const head = new RegExp(`^## ${o}\\. `);
+    const from = at(mine, head);
+    const to = from < 0 ? -1 : mine.findIndex((l, i) => i > from && l.startsWith('## '));
+    const part = mine.slice(from, to < 0 ? undefined : to);
+    const i = at(ls, head);
+    const j = i < 0 ? at(ls, /^## Reproducing/) : ls.findIndex((l, k) => k > i && l.startsWith('## '));
+    ls.splice(i < 0 ? (j < 0 ? ls.length : j) : i, i < 0 ? 0 : (j < 0 ? ls.length : j) - i, ...part);
+    // the section's rows of the summary: the old ones out, the new ones in (after the rows of lower sections)
+    const row = new RegExp(`^\\| ${o} \\| `);
+    const rows = mine.filter((l) => row.test(l));
+    const sum = at(ls, /^## Summary/);
+    if (sum < 0 || !rows.length) continue;
+    for (let k = ls.length - 1; k > sum; k--) if (row.test(ls[k]) && !ls.slice(sum, k).some((l, q) => q > 0 && l.startsWith('## '))) ls.splice(k, 1);
+    let end = sum + 1;
+    while (end < ls.length && !ls[end].startsWith('## ')) end++;
+    let put = sum + 1;
+    for (let k = sum + 1; k < end; k++) {
+      const m = /^\| (\d+) \| /.exec(ls[k]);
+      if (m && Number(m[1]) <= Number(o)) put = k + 1;
+      else if (ls[k].startsWith('| --- ')) put = k + 1;
+    }
+    ls.splice(put, 0, ...rows);
+  }
   writeFileSync(join(root, 'BENCHMARKS.md'), ls.join('\n'));
 } else writeFileSync(join(root, 'BENCHMARKS.md'), report());
 rmSync(tmp, { recursive: true, force: true });
@@ -464,6 +576,16 @@ function report() {
   if (R.activate) row(7, 'activate()', `${f(R.activate.activate.median)} ms (+ ${f(R.activate.require.median)} ms require)`, '', undefined);
   if (R.firstLaunch) row(7, 'first launch (wasm + parse + compile)', `${f(R.firstLaunch.median, 0)} ms`, '', undefined);
   if (R.vsixBytes) row(7, 'VSIX', `${(R.vsixBytes / 1024).toFixed(0)} KiB`, '', undefined);
+  if (R.release) {
+    const x = R.release;
+    row(11, 'release engine: throughput, history on', `${M(x.on.median)} M statements/s`, '≥ 5 M/s', x.on.median >= 5e6);
+    row(11, 'release engine: throughput, history off', `${M(x.off.median)} M statements/s`, '', undefined);
+    row(11, 'release engine: history per stop', `${f(x.bytes.heap.median + x.bytes.arrays.median, 1)} B`, '≤ 64 B (aim 32)', x.bytes.heap.median + x.bytes.arrays.median <= 64);
+    row(11, 'release engine: first launch (preprocess, parse, load, first call), cold', `${f(x.cold.launchMs.median, 0)} ms`, '≤ 500 ms', x.cold.launchMs.median <= 500);
+    row(11, 'release engine: first launch with the preprocessing cache filled', `${f(x.cached.launchMs.median, 0)} ms`, '≤ 500 ms', x.cached.launchMs.median <= 500);
+    row(11, 'release engine: launch again in the same process (warm)', `${f(x.warm.launchMs.median, 0)} ms`, '', undefined);
+    row(11, `release engine: goto(random earlier stop) at ${x.goto.stops.toLocaleString('en')} stops`, `${f(x.goto.random.median)} ms (goto(0): ${f(x.goto.zero.median)} ms)`, '', undefined);
+  }
   if (R.front?.rows.session) {
     const x = R.front.rows.session;
     row(10, 'front end, first load in a process: preprocess + parse of the 7 release files', `${f(x.cold.pp.median + x.cold.parse.median, 0)} ms CPU (${f(x.cold.pp.median, 0)} + ${f(x.cold.parse.median, 0)})`, 'well under 500 ms (with compile)', x.cold.pp.median + x.cold.parse.median < 400);
@@ -569,7 +691,38 @@ function report() {
     P('');
     P('Reading: **separate** and **session** read every file through the bounded, confined reader (src/host/node.ts `KernelReader`: real path, open without blocking, fstat, capped read), **before** with a bare readFileSync; without a session each of the seven files reads its ~90 headers again, which is what separate pays over before. The session reads each file once and plays back each header\'s recorded directives instead of lexing it again, but a header\'s text is still macro-expanded and written out for each file that includes it, and that is most of the preprocessor\'s time: with the session the preprocessor costs what it did before (now through the bounded reader). Parsing: each tree after the first reuses the previous file\'s, which takes warm parsing from about 190 to about 115 ms; cold, tree-sitter\'s first parse pays for V8 compiling the grammar\'s wasm to optimised code in the background (under `node --liftoff-only` the cold parse takes about half the CPU time, but that flag is process-wide and cannot be set in the extension host). Cold, the preprocessor\'s first file runs before V8 has compiled it.', '');
   }
-  P('## Reproducing', '', '```sh', 'npm run bench            # about ' + Math.ceil(R.seconds / 60) + ' min here; rewrites BENCHMARKS.md', 'node scripts/bench/run.mjs --quick   # smaller sizes, a smoke run', 'node scripts/bench/run.mjs --only 9 --before /tmp/before   # section 9 alone, with a built clone of an earlier commit', 'node scripts/bench/run.mjs --only 10   # the C front end alone', '```', '');
+  if (R.release) {
+    const X = R.release;
+    P('## 11. The release engine', '');
+    P(`\`scripts/bench/release.ts\`: the engine the project is moving to (src/engine/front, src/engine/cmachine, src/engine/memory) on what test/differential/release/ runs: the seven unmodified 1.2.13 files, the machine layer (src/kernel/machine/) and the differential driver, compiled by the project's compiler and run on its byte memory, main reading the driver's protocol. ${X.procs} fresh processes per row. Measured ${R.machine.date.slice(0, 16).replace('T', ' ')} UTC, load average ${f(R.machine.load[0], 1)} at the start and ${f(R.machine.loadEnd?.[0] ?? NaN, 1)} at the end on 2 cores shared with other sessions' builds and tests: the wall-clock figures carry much noise (the spreads show it); the per-CPU-second throughput less.`, '');
+    P(`First launch: a fresh process (tree-sitter's wasm loaded first, not counted) preprocesses every unit, \`Kernel.load\`s them (tree-sitter parse, declare and lay out, globals initialised) and runs main over one case (${X.firstCallStatements.toLocaleString('en')} statements; each function body compiles when first reached); warm: the same again 3 times in that process. The driver's fields header (the test harness's, ${f(X.cold.fieldsMs.median, 0)} ms cold, not something a launch does) is left out.`, '');
+    P('| | launch | preprocess | parse | declare + lay out | globals | first call |', '| --- | --- | --- | --- | --- | --- | --- |');
+    const label = { cold: 'cold (fresh process, no cache)', cached: `fresh process, preprocessed units cached (${X.cacheHits} of ${X.cacheUnits} hits)`, warm: 'warm (again in the same process)' };
+    for (const w of ['cold', 'cached', 'warm']) {
+      const x = X[w];
+      const c = (k) => `${f(x[k].median, 0)} ms (${f(x[k].min, 0)}–${f(x[k].max, 0)})`;
+      P(`| ${label[w]} | ${c('launchMs')} | ${c('preprocessMs')} | ${c('parseMs')} | ${c('declareMs')} | ${c('globalsMs')} | ${c('firstCallMs')} |`);
+    }
+    P('', `Target ≤ 500 ms: ${verdict(X.cold.launchMs.median <= 500)} (${f(X.cached.launchMs.median, 0)} ms with the preprocessing cache). The cache (src/engine/front/cache.ts, used by \`preprocessUnits\` when given a store) keeps each unit's preprocessed text, source map and diagnostics with every include probe and file read the preprocessor made (each file's text hashed); an entry is used only when every probe and read answers the same now, so an edited header or a file shadowing another on the include path is a miss, never a stale hit. The bench's store is a folder (one file per entry, like TCP_CLOSE_CACHE). Parsing: each unit's tree reuses the previous unit's where their texts agree (the headers they share), as the front end's loader does. What remains is tree-sitter's parse (its first parse in a process also pays for V8 compiling the grammar's wasm), declaring the ${X.cacheUnits} units from their trees, and compiling the bodies the first call reaches.`, '');
+    P(`Throughput: the ${X.on.cases.toLocaleString('en')} cases (every example, scenarios.txt, the oracle's own, ${X.repeats} times over) in one run of main: ${X.on.statements.toLocaleString('en')} kernel and machine-layer C statements, a stop recorded at each (\`Machine.runStops\`), with history on (every store logged in the byte memory's typed-array log, every stop kept) and off.`, '');
+    P('| history | statements/s (median, wall clock) | min–max | per CPU second | run time | CPU time | stores logged |', '| --- | --- | --- | --- | --- | --- | --- |');
+    for (const h of ['on', 'off']) {
+      const x = X[h];
+      P(`| ${h} | ${M(x.median)} M | ${M(x.min)}–${M(x.max)} M | ${M(x.perCpu.median)} M | ${f(x.runMs.median, 0)} ms | ${f(x.cpuMs.median, 0)} ms | ${(h === 'on' ? x.stores : 0).toLocaleString('en')} |`);
+    }
+    P('', `Target ≥ 5 M statements/s with history on: ${verdict(X.on.median >= 5e6)} (${M(X.on.median)} M/s; section 1's old engine on its own workload: ${t?.on ? M(t.on.median) + ' M/s' : 'not run'}).`, '');
+    if (X.before) {
+      const B = X.before;
+      P(`Before (the release engine of commit ${process.env.BENCH_RELEASE_BEFORE_COMMIT ?? 'an earlier commit'}, the same driver, measured in this run): cold launch ${f(B.cold.median, 0)} ms (preprocess ${f(B.preprocess.median, 0)}, parse ${f(B.parse.median, 0)}), warm ${f(B.warm.median, 0)} ms; history on ${M(B.on.median)} M statements/s (${M(B.on.perCpu.median)} M per CPU second), off ${M(B.off.median)} M (${M(B.off.perCpu.median)} M); ${f(B.bytes.median, 1)} B of history per stop.`, '');
+    }
+    if (X.warm.newRunMs?.n) P(`\`Kernel.newRun\` (another run of the same compile, as each run of an example makes: a Memory holding the load image, one allocation of its extent and only its non-zero 4 KiB pages copied): ${f(X.warm.newRunMs.median, 2)} ms (${f(X.warm.newRunMs.min, 2)}–${f(X.warm.newRunMs.max, 2)}).`, '');
+    const b = X.bytes;
+    P(`History held per stop (\`node --expose-gc\`, heap used and typed-array bytes after gc() before and after the run, divided by the stops): **${f(b.heap.median + b.arrays.median, 1)} B** (${f(b.heap.median, 1)} on the JS heap, ${f(b.arrays.median, 1)} in typed arrays; the logs' own count of their bytes ${f(b.counted.median, 1)} B). Target ≤ 64 B: ${verdict(b.heap.median + b.arrays.median <= 64)}.`, '');
+    P('Where the time goes (CPU profiles of this bundle, `node --cpu-prof`): with history on, besides the machine\'s loop (`runStops`) and the compiled closures, each stop\'s record (`recordStop`, four Int32 per stop) and the frame-slot writes, which go to the History\'s three-column log of JavaScript cells and values (8,673,274 of them in this run against 1,256,274 byte stores in the memory\'s typed-array log) and keep each call\'s frame alive, so the collector copies them: that log, not the byte memory, is what separates history on from off. A jump walks every entry between the two stops (no checkpoints), so it grows with the distance: tens of ms across 11 M stops. At launch, tree-sitter\'s parse is mostly its wasm allocator (`dlmalloc`) and declaring the units walks every top-level node through web-tree-sitter\'s JS wrappers; the first call compiles each body it reaches.', '');
+    const g = X.goto;
+    P(`Time travel at the end of that run (${g.stops.toLocaleString('en')} stops), \`History.goto\`, 21 times per process: to a random earlier stop ${f(g.random.median)} ms (p10–p90 ${f(g.random.p10)}–${f(g.random.p90)}), back to the end ${f(g.back.median)} ms, to stop 0 ${f(g.zero.median)} ms (max ${f(g.zero.max)}), one stop back ${f(g.step.median, 3)} ms.`, '');
+  }
+  P('## Reproducing', '', '```sh', 'npm run bench            # about ' + Math.ceil(R.seconds / 60) + ' min here; rewrites BENCHMARKS.md', 'node scripts/bench/run.mjs --quick   # smaller sizes, a smoke run', 'node scripts/bench/run.mjs --only 9 --before /tmp/before   # section 9 alone, with a built clone of an earlier commit', 'node scripts/bench/run.mjs --only 10   # the C front end alone', 'node scripts/bench/run.mjs --only 11   # the release engine alone', 'node scripts/bench/run.mjs --only 1,11 --release-before FILE   # sections 1 and 11, with scripts/bench/release.ts bundled in a clone of an earlier commit', '```', '');
   P('The engine options the benchmarks use: `new Run({ …, history: false })` records no history (no undo log, only the current stop; for batch runs), and `run.runFast(maxStops?, until?)` moves forward like repeated `forward()` calls without building a Stop object per stop (src/engine/run.ts).', '');
   return lines.join('\n');
 }

@@ -11,6 +11,7 @@ import type { Node as TSNode, Tree } from 'web-tree-sitter';
 import { CError, formatLoc, type CFunction, type Frame, type Instr, type Loc, type NativeFunction, type VarInfo } from '../code';
 import type { History } from '../history';
 import type { SourceMap } from '../front/sourcemap';
+import { editsBetween } from '../front/reuse';
 import { Memory, type BlockKind, type MemoryOptions } from '../memory/memory';
 import type { AsmNativeDef, NativeDef } from './native';
 import { RUN, type RunState } from './runstate';
@@ -46,7 +47,8 @@ import {
   type RecT,
 } from './types';
 
-export type CParse = (text: string) => Tree;
+/** Parses C text; given an earlier tree edited to match the text (`old`), it may reuse what the edits left alone. */
+export type CParse = (text: string, old?: Tree) => Tree;
 
 /** One translation unit: preprocessed text and its source map (none: the text is the source). */
 export interface Unit {
@@ -79,6 +81,8 @@ export interface KernelOptions {
   eager?: boolean;
   /** functions defined in these files run without stopping (the machine layer's, under the release's) */
   hidden?: (file: string) => boolean;
+  /** false: each unit parsed from scratch; by default each reuses the previous unit's tree where their texts agree (the headers they share) */
+  reuseTrees?: boolean;
 }
 
 
@@ -212,10 +216,12 @@ export class Kernel {
     };
     const errors: CError[] = [];
     let strBytes = 0;
+    let prev: { text: string; tree: Tree } | undefined;
     for (const u of this.opts.units) {
       // gcc treats __signed__ as signed; the same length keeps every offset of the source map
       const text = u.text.replace(/\b__signed__\b/g, 'signed    ');
-      const tree = this.opts.parse(text);
+      const tree = this.parseUnit(text, prev);
+      prev = { text, tree };
       lap('parse');
       const st: UnitState = { unit: u, tree, scope: new Scope() };
       if (!u.map) {
@@ -260,6 +266,27 @@ export class Kernel {
     return this;
   }
 
+  /**
+   * A unit's tree: with `prev` (the unit parsed before), a copy of its tree edited to this text
+   * (src/engine/front/reuse.ts) is reparsed, so the headers both include are not parsed again;
+   * tree-sitter gives the tree a fresh parse gives. Reuse pays when most of the text is kept.
+   */
+  private parseUnit(text: string, prev: { text: string; tree: Tree } | undefined): Tree {
+    if (prev && this.opts.reuseTrees !== false) {
+      const { edits, kept } = editsBetween(prev.text, text);
+      if (kept > text.length / 4) {
+        const old = prev.tree.copy();
+        try {
+          for (const e of edits) old.edit(e);
+          return this.opts.parse(text, old);
+        } finally {
+          old.delete();
+        }
+      }
+    }
+    return this.opts.parse(text);
+  }
+
   private imageAlloc(size: number, align: number, kind: BlockKind, label: string): number {
     const start = this.image.alloc(size, align, kind, label);
     this.plan.push({ size, align, kind, label, start });
@@ -272,11 +299,13 @@ export class Kernel {
    */
   newRun(H: History, opts: MemoryOptions = this.opts.memory ?? {}): CRun {
     const mem = new Memory(H, opts);
+    // one allocation of the image's extent (not doublings), then only its non-zero pages copied
+    mem.reserveBytes(this.image.top);
     for (const b of this.plan) {
       const a = mem.alloc(b.size, b.align, b.kind, b.label);
       if (a !== b.start) throw new Error(`internal: block ${b.label} at 0x${a.toString(16)}, the image has it at 0x${b.start.toString(16)}`);
     }
-    mem.bytes.set(this.image.bytes.subarray(0, this.image.top));
+    mem.copyNonZero(this.image.bytes, this.image.top);
     const run = new CRun(this, mem, H, this.stackBase);
     H.set(run.sp, 0, this.stackTop);
     this.runs.push(new WeakRef(run));
@@ -897,50 +926,8 @@ export class Kernel {
     this.unitOf[index] = st;
     const loc = this.loc(node, st);
     const end = this.loc(node.lastChild ?? node, st);
-    const fn = {
-      kind: 'c',
-      name: f.name,
-      type: f.type,
-      file: loc.file,
-      loc,
-      firstLine: loc.line,
-      lastLine: end.line,
-      index,
-      ...(this.opts.hidden?.(loc.file) ? { hidden: true } : {}),
-    } as unknown as CFunction & { frameSize: number };
-    // the body compiles on first use: code, nslots and vars become plain properties then
-    let compiling = false;
-    const compile = (): void => {
-      if (compiling) throw new CError(loc, `internal: ${f.name} is compiled while compiling itself`);
-      compiling = true;
-      let out;
-      try {
-        out = new FnCompiler(this, st, { entry: f, fn }, st.scope).body(node);
-      } catch (e) {
-        // a body that does not compile is refused when called (its message at the construct)
-        const err = e instanceof CError ? e : new CError(loc, `internal error compiling ${f.name}: ${(e as Error).stack}`);
-        out = refusalBody(fn, err);
-        compiling = false;
-        Object.defineProperty(fn, 'code', { value: out.code, writable: true, enumerable: true, configurable: true });
-        Object.defineProperty(fn, 'nslots', { value: out.nslots, writable: true, enumerable: true, configurable: true });
-        Object.defineProperty(fn, 'vars', { value: out.vars, writable: true, enumerable: true, configurable: true });
-        throw err;
-      }
-      compiling = false;
-      Object.defineProperty(fn, 'code', { value: out.code, writable: true, enumerable: true, configurable: true });
-      Object.defineProperty(fn, 'nslots', { value: out.nslots, writable: true, enumerable: true, configurable: true });
-      Object.defineProperty(fn, 'vars', { value: out.vars, writable: true, enumerable: true, configurable: true });
-    };
-    for (const prop of ['code', 'nslots', 'vars']) {
-      Object.defineProperty(fn, prop, {
-        configurable: true,
-        enumerable: true,
-        get() {
-          compile();
-          return (fn as unknown as Record<string, unknown>)[prop];
-        },
-      });
-    }
+    const fn = new LazyFunction(f.name, f.type, loc, end.line, index, () => new FnCompiler(this, st, { entry: f, fn }, st.scope).body(node)) as unknown as CFunction;
+    if (this.opts.hidden?.(loc.file)) fn.hidden = true;
     this.functions.push(fn);
     return fn;
   }
@@ -1103,6 +1090,82 @@ function rawMemory(mem: Memory): Memory {
   raw.copy = (d, s, n) => raw.write(d, mem.read(s, n));
   raw.fill = (a, b, n) => raw.write(a, new Uint8Array(n).fill(b));
   return raw;
+}
+
+/**
+ * A C function whose body compiles on first use of `code`, `nslots` or `vars` (a body that does
+ * not compile becomes a refusal body, its message at the construct, thrown on that first use and
+ * whenever it is called). Every property is set in the constructor, so all functions share one
+ * shape and the machine's `fr.fn.code` at each call and return stays a monomorphic load.
+ */
+class LazyFunction {
+  readonly kind = 'c';
+  readonly file: string;
+  readonly firstLine: number;
+  /** its statements run without stopping (KernelOptions.hidden) */
+  hidden = false;
+  /** set by the body's compiler */
+  varargsSlot: number | undefined = undefined;
+  frameSize: number | undefined = undefined;
+  baseSlot: number | undefined = undefined;
+  private _code: Instr[] | undefined = undefined;
+  private _nslots = 0;
+  private _vars: VarInfo[] = [];
+  private compiling = false;
+  constructor(
+    readonly name: string,
+    readonly type: FnT,
+    readonly loc: Loc,
+    readonly lastLine: number,
+    readonly index: number,
+    private compileBody: (() => { code: Instr[]; nslots: number; vars: VarInfo[] }) | undefined,
+  ) {
+    this.file = loc.file;
+    this.firstLine = loc.line;
+  }
+  private compile(): void {
+    if (this.compiling) throw new CError(this.loc, `internal: ${this.name} is compiled while compiling itself`);
+    this.compiling = true;
+    let out;
+    try {
+      out = this.compileBody!();
+    } catch (e) {
+      const err = e instanceof CError ? e : new CError(this.loc, `internal error compiling ${this.name}: ${(e as Error).stack}`);
+      this.compiling = false;
+      this.settle(refusalBody(this as unknown as CFunction, err));
+      throw err;
+    }
+    this.compiling = false;
+    this.settle(out);
+  }
+  private settle(out: { code: Instr[]; nslots: number; vars: VarInfo[] }): void {
+    this._code = out.code;
+    this._nslots = out.nslots;
+    this._vars = out.vars;
+    this.compileBody = undefined;
+  }
+  get code(): Instr[] {
+    if (this._code === undefined) this.compile();
+    return this._code!;
+  }
+  set code(v: Instr[]) {
+    this._code = v;
+    this.compileBody = undefined;
+  }
+  get nslots(): number {
+    if (this._code === undefined) this.compile();
+    return this._nslots;
+  }
+  set nslots(v: number) {
+    this._nslots = v;
+  }
+  get vars(): VarInfo[] {
+    if (this._code === undefined) this.compile();
+    return this._vars;
+  }
+  set vars(v: VarInfo[]) {
+    this._vars = v;
+  }
 }
 
 export class LoadError extends Error {

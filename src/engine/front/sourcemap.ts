@@ -55,6 +55,21 @@ export class SourceMap {
     } else e[at + S_FILE] = -1;
   }
 
+  /** the entries as a flat array (a copy; `SourceMap.fromEntries` makes the map again) */
+  entries(): Int32Array {
+    return this.e.slice(0, this.n * STRIDE);
+  }
+
+  /** A map from a file table and `entries()`'s array (for a cache). */
+  static fromEntries(files: string[], entries: Int32Array<ArrayBuffer>): SourceMap {
+    if (entries.length % STRIDE) throw new Error(`source map: ${entries.length} values is not a whole number of entries`);
+    const m = new SourceMap();
+    m.files = files;
+    m.e = entries.length ? entries : new Int32Array(STRIDE);
+    m.n = entries.length / STRIDE;
+    return m;
+  }
+
   /** the index of the token at or before `offset` of the output, or -1 */
   private tokenAt(offset: number): number {
     const e = this.e;

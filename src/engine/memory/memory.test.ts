@@ -190,3 +190,18 @@ test('with history off, stores go straight to memory and nothing is logged', () 
   assert.equal(m.u32(a), 9);
   assert.equal(m.stores, 0);
 });
+
+test('copyNonZero copies every non-zero byte of an image, wherever it lies in a page, and nothing past the end', () => {
+  const src = new Uint8Array(5 * 4096 + 64);
+  src[0] = 1; // first byte of page 0
+  src[2 * 4096 - 1] = 2; // last byte of page 1
+  src[3 * 4096 + 1234] = 3; // inside page 3 (page 2 and 4 stay zero)
+  const end = 5 * 4096 + 7; // a tail that is not a whole word
+  src[end - 1] = 4;
+  src[end] = 5; // past the end: not copied
+  const mem = new Memory(new History({ record: false }));
+  mem.reserveBytes(src.length);
+  mem.copyNonZero(src, end);
+  assert.deepEqual([...mem.bytes.subarray(0, end)], [...src.subarray(0, end)]);
+  assert.equal(mem.bytes[end], 0);
+});

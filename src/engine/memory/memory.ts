@@ -164,6 +164,31 @@ export class Memory implements AttachedLog {
     return -1;
   }
 
+  /** Makes room for `end` bytes now, in one step (before laying out blocks whose extent is known: a run's copy of a load image). */
+  reserveBytes(end: number): void {
+    if (end > this.bytes.length && end <= this.limit) this.grow(end);
+  }
+
+  /**
+   * Copies `src[0, end)` into these bytes (which must be zero there, as a new memory's are),
+   * skipping the 4 KiB pages of `src` that are all zero: a load image is mostly zeroed arenas,
+   * whose pages then are never touched here.
+   */
+  copyNonZero(src: Uint8Array, end: number): void {
+    const dst = this.bytes;
+    const words = new Int32Array(src.buffer, src.byteOffset, src.byteLength >> 2);
+    const PAGE = 4096;
+    for (let p = 0; p < end; p += PAGE) {
+      const q = Math.min(p + PAGE, end);
+      let w = p >> 2;
+      const wEnd = q >> 2;
+      while (w < wEnd && words[w] === 0) w++;
+      let nonZero = w < wEnd;
+      for (let b = wEnd << 2; !nonZero && b < q; b++) nonZero = src[b] !== 0;
+      if (nonZero) dst.set(src.subarray(p, q), p);
+    }
+  }
+
   private grow(end: number): void {
     let n = this.bytes.length;
     while (n < end) n *= 2;

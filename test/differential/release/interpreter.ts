@@ -5,19 +5,20 @@
 // few libc calls the driver makes are natives here (libc/ holds their prototypes); the string
 // functions are the machine layer's, as in the gcc link. Both sides' stdout must be identical.
 
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CError, UNPLACED } from '../../../src/engine/code';
 import { History } from '../../../src/engine/history';
 import { Machine } from '../../../src/engine/machine';
 import type { Program } from '../../../src/engine/compile';
-import { Kernel } from '../../../src/engine/cmachine/kernel';
-import { RELEASE_DEFINES, preprocessUnits } from '../../../src/engine/cmachine/load';
+import { Kernel, type CParse } from '../../../src/engine/cmachine/kernel';
+import { RELEASE_DEFINES, preprocessUnits, type UnitCache } from '../../../src/engine/cmachine/load';
 import { i386Asm } from '../../../src/engine/world/cpu';
 import type { NativeDef } from '../../../src/engine/cmachine/native';
 import type { Memory } from '../../../src/engine/memory/memory';
 import type { PPHost } from '../../../src/engine/front/preprocess';
+import { textHash } from '../../../src/engine/front/cache';
 import { nodeCParser } from '../../../src/host/node';
 import { INPUTS, releaseFields, type ReleaseInputs } from './gcc';
 
@@ -193,13 +194,31 @@ export interface InterpreterRun {
   runMs: number;
 }
 
-/** Compiles the release, the machine layer and the driver with the project's compiler and runs main over `protocol`. */
-export async function interpreterRun(protocol: string, inputs: ReleaseInputs = INPUTS): Promise<InterpreterRun> {
+/** The release, the machine layer and the driver compiled by the project's compiler, with main's stdin `protocol` and its stdout/stderr collected. */
+export interface ReleaseKernel {
+  k: Kernel;
+  H: History;
+  out: string[];
+  err: string[];
+  /** milliseconds: the fields header (gcc's side needs it too), preprocessing every unit, Kernel.load */
+  timing: { fieldsMs: number; preprocessMs: number; loadMs: number };
+}
+
+/**
+ * Preprocesses and loads the release, the machine layer and the driver (`history`: the first run's
+ * History, not recording by default); main reads `protocol` as stdin. `parse` defaults to tree-sitter's;
+ * `cache`: a persistent cache of the preprocessed units.
+ */
+export async function releaseKernel(protocol: string, inputs: ReleaseInputs = INPUTS, H: History = new History({ record: false }), parse?: CParse, cache?: UnitCache): Promise<ReleaseKernel> {
   const t0 = performance.now();
-  const dir = mkdtempSync(join(tmpdir(), 'tcd-rel-int-'));
+  const header = (await releaseFields(inputs)).header;
+  // with a cache the header's path is part of what the entries depend on: a folder named by its text, kept
+  const dir = cache ? join(tmpdir(), `tcd-rel-fields-${textHash(header)}`) : mkdtempSync(join(tmpdir(), 'tcd-rel-int-'));
   try {
     const fields = join(dir, 'fields.h');
-    writeFileSync(fields, (await releaseFields(inputs)).header);
+    if (cache) mkdirSync(dir, { recursive: true });
+    writeFileSync(fields, header);
+    const t1 = performance.now();
     const aliasAsm = (p: string): string => p.replace(/\/include\/asm\//, '/include/asm-i386/');
     const host: PPHost = {
       exists: (p) => existsSync(aliasAsm(p)) && statSync(aliasAsm(p)).isFile(),
@@ -210,43 +229,62 @@ export async function interpreterRun(protocol: string, inputs: ReleaseInputs = I
     const release = inputs.kernel.map((f) => join(inputs.release, f));
     const machine = inputs.machineFiles.map((f) => join(inputs.machine, f));
     const inside = new Set(inputs.releaseInside.map((f) => join(inputs.machine, f)));
-    const kernelUnits = preprocessUnits([...release, ...machine, inputs.record], host, { includePaths: [...kernelIncludes, inputs.machine], defines: { ...defines, FIELDS_H: JSON.stringify(fields) } }, (p) => machine.includes(p) && !inside.has(p));
-    const driverUnits = preprocessUnits([inputs.driver], host, { includePaths: [LIBC, inputs.machine], defines: { __i386__: '1', __linux__: '1', __GNUC__: '2' } });
+    const kernelUnits = preprocessUnits([...release, ...machine, inputs.record], host, { includePaths: [...kernelIncludes, inputs.machine], defines: { ...defines, FIELDS_H: JSON.stringify(fields) } }, (p) => machine.includes(p) && !inside.has(p), cache);
+    const driverUnits = preprocessUnits([inputs.driver], host, { includePaths: [LIBC, inputs.machine], defines: { __i386__: '1', __linux__: '1', __GNUC__: '2' } }, undefined, cache);
     const out: string[] = [];
     const err: string[] = [];
-    const H = new History({ record: false });
-    const parse = await nodeCParser();
+    const treeParse = parse ?? (await nodeCParser());
+    const t2 = performance.now();
     const k: Kernel = new Kernel({
       units: [...kernelUnits, ...driverUnits],
-      parse,
+      parse: treeParse,
       history: H,
       natives: libcNatives(protocol, out, err),
       asm: i386Asm(() => k.addressOf('machine_eflags')),
       memory: { limit: 256 << 20 },
     }).load();
-    const t1 = performance.now();
-    const m = new Machine(k as unknown as Program, H);
-    m.budget = Number.MAX_SAFE_INTEGER;
+    return { k, H, out, err, timing: { fieldsMs: t1 - t0, preprocessMs: t2 - t1, loadMs: performance.now() - t2 } };
+  } finally {
+    if (!cache) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Runs main of a loaded release kernel to its end (or its exit()); returns its status. */
+export function runMain(k: Kernel, m: Machine): number {
+  k.enter(m, k.cfunction('main'), []);
+  try {
+    while (m.runStops(false, 1 << 30) !== 'returned');
+    return (m.lastReturn as number) | 0;
+  } catch (e) {
+    if (e instanceof Exit) return e.status;
+    throw e;
+  }
+}
+
+/** Compiles the release, the machine layer and the driver with the project's compiler and runs main over `protocol`. */
+export async function interpreterRun(protocol: string, inputs: ReleaseInputs = INPUTS): Promise<InterpreterRun> {
+  const t0 = performance.now();
+  const { k, H, out, err } = await releaseKernel(protocol, inputs);
+  const t1 = performance.now();
+  const m = new Machine(k as unknown as Program, H);
+  m.budget = Number.MAX_SAFE_INTEGER;
+  let status: number;
+  if (process.env.TRACE_FN) {
     k.enter(m, k.cfunction('main'), []);
-    let status = 0;
+    let last = '';
+    let skip = false;
     try {
-      if (process.env.TRACE_FN) {
-        let last = '';
-        let skip = false;
-        while (m.advance(skip) === 'statement') {
-          skip = true;
-          const name = m.top!.fn.name;
-          if (name !== last && name === process.env.TRACE_FN) console.error('enter', name, m.stack().map((f) => `${f.fn.name}:${f.loc.line}`).join(' < '));
-          last = name;
-        }
-      } else while (m.runStops(false, 1 << 30) !== 'returned');
+      while (m.advance(skip) === 'statement') {
+        skip = true;
+        const name = m.top!.fn.name;
+        if (name !== last && name === process.env.TRACE_FN) console.error('enter', name, m.stack().map((f) => `${f.fn.name}:${f.loc.line}`).join(' < '));
+        last = name;
+      }
       status = (m.lastReturn as number) | 0;
     } catch (e) {
-      if (e instanceof Exit) status = e.status;
-      else throw e;
+      if (!(e instanceof Exit)) throw e;
+      status = e.status;
     }
-    return { stdout: out.join(''), stderr: err.join(''), status, statements: m.executed, loadMs: t1 - t0, runMs: performance.now() - t1 };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  } else status = runMain(k, m);
+  return { stdout: out.join(''), stderr: err.join(''), status, statements: m.executed, loadMs: t1 - t0, runMs: performance.now() - t1 };
 }

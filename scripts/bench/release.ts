@@ -1,0 +1,197 @@
+// The release engine (src/engine/front, src/engine/cmachine, src/engine/memory on the unmodified
+// 1.2.13 files, the machine layer and the differential driver, as test/differential/release/
+// runs them), one fresh process per measurement; scripts/bench/run.mjs runs this file's bundle and
+// reads the JSON line it prints. Prints; asserts nothing.
+//
+//   release launch [ROUNDS]        first launch in this process (wasm, preprocess, parse, declare +
+//                                  lay out + globals, the first call: main over one case), then
+//                                  ROUNDS more (warm: the JIT warm, the same process)
+//   release run on|off REPEATS     the differential cases (every example, scenarios.txt, the
+//                                  oracle's own) REPEATS times through the driver's main: kernel
+//                                  statements/s with a stop recorded per statement, history on
+//                                  (every store logged, every stop kept) or off; with on, the
+//                                  history's bytes per stop (heap and typed arrays after gc()
+//                                  when run with --expose-gc) and jumps in time (goto) over the run
+
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { UnitCache } from '../../src/engine/cmachine/load';
+import { History } from '../../src/engine/history';
+import { Machine } from '../../src/engine/machine';
+import type { Program } from '../../src/engine/compile';
+import { loadRun } from '../../src/host/load';
+import { INPUTS as REDUCED } from '../../test/differential/gcc';
+import { serialise } from '../../test/differential/protocol';
+import { releaseCases } from '../../test/differential/release/cases';
+import { releaseKernel, runMain } from '../../test/differential/release/interpreter';
+import { nodeCParser } from '../../src/host/node';
+
+const ROOT = process.env.BENCH_ROOT ?? join(__dirname, '..', '..');
+
+/** this process's CPU time (every thread), in ms */
+const cpu = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+/** The differential cases as the driver's protocol text, and their count. */
+async function protocolOfCases(): Promise<{ text: string; cases: number }> {
+  const run = await loadRun({ scenarioPath: join(ROOT, 'examples', 'passive-close.tcpscenario'), kernelPath: REDUCED.kernel });
+  const cases = releaseCases(run);
+  return { text: serialise(cases), cases: cases.length };
+}
+
+/** BENCH_PP_CACHE=DIR: the preprocessed units cached in DIR (a file per entry), as a launch would in its storage folder. */
+function dirCache(): UnitCache | undefined {
+  const dir = process.env.BENCH_PP_CACHE;
+  if (!dir) return undefined;
+  mkdirSync(dir, { recursive: true });
+  const file = (k: string) => join(dir, k.replace(/[^\w.-]/g, '_'));
+  return {
+    store: {
+      get: (k) => (existsSync(file(k)) ? new Uint8Array(readFileSync(file(k))) : undefined),
+      set: (k, v) => writeFileSync(file(k), v),
+    },
+  };
+}
+
+async function launch(rounds: number): Promise<void> {
+  const proto = await protocolOfCases();
+  // one case: the first call a launch makes runs a few hundred statements, not the whole list
+  const first = proto.text.split(/(?=^case )/m)[0];
+  const t = performance.now();
+  const parse = await nodeCParser();
+  const wasmMs = performance.now() - t;
+  const out: Record<string, number>[] = [];
+  for (let r = 0; r <= rounds; r++) {
+    const t0 = performance.now();
+    const c0 = cpu();
+    const H = new History();
+    const cache = dirCache();
+    const { k, out: stdout, timing } = await releaseKernel(first, undefined, H, parse, cache);
+    const t1 = performance.now();
+    const m = new Machine(k as unknown as Program, H);
+    m.budget = Number.MAX_SAFE_INTEGER;
+    const status = runMain(k, m);
+    const t2 = performance.now();
+    if (status !== 0 || !stdout.join('').startsWith('{')) throw new Error(`main ended with ${status}: ${stdout.join('').slice(0, 200)}`);
+    // another run of the same compile (what each launch of an example makes): its memory with the load image
+    const n0 = performance.now();
+    for (let i = 0; i < 10; i++) k.newRun(new History());
+    const newRunMs = (performance.now() - n0) / 10;
+    out.push({
+      // the driver's fields header (the test harness's, not a launch's: it parses the seven files for the sock fields they write)
+      fieldsMs: timing.fieldsMs,
+      preprocessMs: timing.preprocessMs,
+      // Kernel.load: parse, declare and lay out, globals
+      loadMs: timing.loadMs,
+      parseMs: k.timing.parse ?? 0,
+      declareMs: k.timing.declare ?? 0,
+      globalsMs: k.timing.globals ?? 0,
+      firstCallMs: t2 - t1,
+      firstCallStatements: m.executed,
+      // a launch: preprocess, load, first call (the harness's fields header left out)
+      launchMs: t2 - t0 - timing.fieldsMs,
+      cpuMs: cpu() - c0,
+      newRunMs,
+      imageBytes: k.image.top,
+      cacheHits: cache?.hits ?? 0,
+      cacheMisses: cache?.misses ?? 0,
+    });
+  }
+  console.log(JSON.stringify({ mode: 'launch', wasmMs, cold: out[0], warm: out.slice(1) }));
+}
+
+const gc = (globalThis as { gc?: () => void }).gc;
+const heap = (): { heap: number; arrays: number } => {
+  gc?.();
+  gc?.();
+  const u = process.memoryUsage();
+  return { heap: u.heapUsed, arrays: u.arrayBuffers };
+};
+
+async function run(record: boolean, repeats: number): Promise<void> {
+  const proto = await protocolOfCases();
+  const text = proto.text.repeat(repeats);
+  const H = new History({ record });
+  const t0 = performance.now();
+  const { k, out } = await releaseKernel(text, undefined, H);
+  const loadMs = performance.now() - t0;
+  const m = new Machine(k as unknown as Program, H);
+  m.budget = Number.MAX_SAFE_INTEGER;
+  const before = heap();
+  const c0 = cpu();
+  const t1 = performance.now();
+  const status = runMain(k, m);
+  const runMs = performance.now() - t1;
+  const cpuMs = cpu() - c0;
+  const after = heap();
+  const records = out.join('').trim().split('\n').length;
+  if (status !== 0 || records !== proto.cases * repeats) throw new Error(`main ended with ${status} after ${records} of ${proto.cases * repeats} records`);
+  const stops = H.stopCount;
+  const result: Record<string, unknown> = {
+    mode: 'run',
+    record,
+    cases: proto.cases * repeats,
+    statements: m.executed,
+    stops,
+    loadMs,
+    runMs,
+    cpuMs,
+    perSecond: m.executed / (runMs / 1000),
+    // per second of this process's CPU time (steadier than the wall clock on a shared machine)
+    perCpuSecond: m.executed / (cpuMs / 1000),
+    stores: k.mem.stores,
+    writes: H.writeCount,
+  };
+  if (record) {
+    result.bytesPerStop = {
+      // what the history's own accounting says it holds (logs and stop records)
+      counted: (H.approximateBytes() + k.mem.approximateBytes()) / stops,
+      // what the process holds more after the run (only meaningful under --expose-gc)
+      heap: gc ? (after.heap - before.heap) / stops : undefined,
+      arrays: gc ? (after.arrays - before.arrays) / stops : undefined,
+    };
+    // jumps: from the end to random earlier stops and back, to stop 0 and back
+    let seed = 12345;
+    const rnd = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const end = stops - 1;
+    const time = (fn: () => void): number => {
+      const t = performance.now();
+      fn();
+      return performance.now() - t;
+    };
+    const random: number[] = [];
+    const back: number[] = [];
+    const zero: number[] = [];
+    const step: number[] = [];
+    for (let i = 0; i < 21; i++) {
+      random.push(time(() => H.goto(rnd(end))));
+      back.push(time(() => H.goto(end)));
+      zero.push(time(() => H.goto(0)));
+      H.goto(end);
+      step.push(time(() => H.goto(end - 1)));
+      H.goto(end);
+    }
+    result.goto = { stops, random, back, zero, step };
+  }
+  console.log(JSON.stringify(result));
+}
+
+async function main(): Promise<void> {
+  const [mode = 'launch', a = '5', b = '20'] = process.argv.slice(2);
+  if (mode === 'launch') await launch(Number(a));
+  else if (mode === 'run') await run(a === 'on', Number(b));
+  else throw new Error(`release: unknown mode ${mode}`);
+}
+
+main().then(
+  () => process.stdout.write('', () => process.exit(0)),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);
