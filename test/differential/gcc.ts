@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { nodeCParser } from '../../src/host/node';
 import { isInt } from '../../src/engine/ctypes';
 import { parseScenario } from '../../src/scenario/parse';
-import { formatDiagnostic } from '../../src/scenario/ast';
+import { formatDiagnostic, type Scenario } from '../../src/scenario/ast';
 import type { Run } from '../../src/engine/run';
 import { reportOf, type Report } from './interpreter';
 import { scenarioCase, writtenSockFields, type Outcome, type PCase } from './protocol';
@@ -62,22 +62,24 @@ export function gccOutcomes(protocol: string, header: string): Outcome[] {
 }
 
 /** Every example of examples/ as a protocol case named examples/FILE. */
-export function exampleCases(run: Run): PCase[] {
+/** Every example, parsed, by name (`examples/FILE`). */
+export function exampleScenarios(): { name: string; sc: Scenario }[] {
   const dir = join(ROOT, 'examples');
   return readdirSync(dir)
     .filter((f) => f.endsWith('.tcpscenario'))
     .sort()
-    .map((f) => {
-      const sc = parseScenario(readFileSync(join(dir, f), 'utf8'), join(dir, f));
-      return scenarioCase(`examples/${f}`, sc, (n) => run.prog.constants.get(n));
-    });
+    .map((f) => ({ name: `examples/${f}`, sc: parseScenario(readFileSync(join(dir, f), 'utf8'), join(dir, f)) }));
 }
 
-/** The multi-event cases of scenarios.txt: scenarios separated by `=== NAME` lines. */
-export function scenarioFileCases(run: Run): PCase[] {
+export function exampleCases(run: Run): PCase[] {
+  return exampleScenarios().map(({ name, sc }) => scenarioCase(name, sc, (n) => run.prog.constants.get(n)));
+}
+
+/** The multi-event scenarios of scenarios.txt (separated by `=== NAME` lines), parsed, by name (`scenarios.txt:LINE:NAME`). */
+export function scenarioFileScenarios(): { name: string; sc: Scenario }[] {
   const file = join(here, 'scenarios.txt');
   const lines = readFileSync(file, 'utf8').split('\n');
-  const out: PCase[] = [];
+  const out: { name: string; sc: Scenario }[] = [];
   let name = '';
   let start = 0;
   const flush = (end: number) => {
@@ -87,7 +89,7 @@ export function scenarioFileCases(run: Run): PCase[] {
     const sc = parseScenario(text, file);
     const errors = sc.diagnostics.filter((d) => d.severity === 'error');
     if (errors.length) throw new Error(errors.map(formatDiagnostic).join('\n'));
-    out.push(scenarioCase(`scenarios.txt:${start}:${name}`, sc, (n) => run.prog.constants.get(n)));
+    out.push({ name: `scenarios.txt:${start}:${name}`, sc });
   };
   lines.forEach((l, i) => {
     const m = /^=== (\S+)/.exec(l);
@@ -98,5 +100,10 @@ export function scenarioFileCases(run: Run): PCase[] {
   });
   flush(lines.length);
   return out;
+}
+
+/** The multi-event cases of scenarios.txt. */
+export function scenarioFileCases(run: Run): PCase[] {
+  return scenarioFileScenarios().map(({ name, sc }) => scenarioCase(name, sc, (n) => run.prog.constants.get(n)));
 }
 

@@ -69,7 +69,6 @@ export interface BoundScenario {
   events: BoundEvent[];
 }
 
-const STATES = /^TCP_(ESTABLISHED|SYN_SENT|SYN_RECV|FIN_WAIT1|FIN_WAIT2|TIME_WAIT|CLOSE|CLOSE_WAIT|LAST_ACK|LISTEN|CLOSING)$/;
 const flagsOf = (f: { syn: boolean; fin: boolean; rst: boolean; psh: boolean; ack: boolean }) => (f.syn ? 'S' : '') + (f.fin ? 'F' : '') + (f.rst ? 'R' : '') + (f.psh ? 'P' : '') + (f.ack ? '.' : '') || '-';
 /** the functions `call` may name (machine/tcp_entries.c's table and the driver's own) */
 export const CALLABLE = ['tcp_close_state', 'tcp_send_fin', 'tcp_send_partial', 'tcp_close_pending', 'tcp_time_wait', 'tcp_close', 'release_sock', 'inet_release', 'tcp_ack', 'tcp_fin', 'tcp_data', 'tcp_rcv'];
@@ -254,12 +253,4 @@ export function bindScenario(sc: Scenario, kernel: Kernel, constant: (name: stri
     }
   }
   return { bound: { file: sc.file, socks, events }, diagnostics };
-}
-
-/** The name of a TCP state (TCP_CLOSE_WAIT) or timer reason (TIME_WRITE), else the number. */
-export function constantName(kernel: Kernel, constant: (n: string) => number | undefined, v: number, prefix: 'TCP_' | 'TIME_'): string {
-  if (prefix === 'TCP_') {
-    for (const [k, c] of kernel.constants) if (c === v && STATES.test(k)) return k;
-  } else for (const k of ['TIME_WRITE', 'TIME_CLOSE', 'TIME_KEEPOPEN', 'TIME_DESTROY', 'TIME_DONE', 'TIME_PROBE0']) if (constant(k) === v) return k;
-  return String(v);
 }

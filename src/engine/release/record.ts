@@ -47,7 +47,6 @@ export function runRecord(run: ReleaseRun, name: string, fields: readonly string
   };
   const sock = rec('sock');
   const skb = rec('sk_buff');
-  const tl = rec('timer_list');
   const tcp = rec('tcphdr');
   const off = (r: RecT, f: string) => {
     const x = r.byName.get(f);
@@ -102,7 +101,7 @@ export function runRecord(run: ReleaseRun, name: string, fields: readonly string
     for (const n of fields) f[n] = run.field(s.sk, n);
     const timer = (which: 'timer' | 'retransmit_timer', reason: string) => {
       const t = s.sk + off(sock, which);
-      return { pending: run.timerPending(t) ? 1 : 0, reason: run.field(s.sk, reason), expires: mem.u32(t + off(tl, 'expires')) };
+      return { pending: run.timerPending(t) ? 1 : 0, reason: run.field(s.sk, reason), expires: run.timerExpires(t) };
     };
     const sendHead: SkbRecord[] = [];
     for (let x = mem.u32(s.sk + off(sock, 'send_head')); x && sendHead.length < 1000; x = mem.u32(x + off(skb, 'link3'))) sendHead.push(skbRecord(x, false));

@@ -17,6 +17,7 @@ import type { RecT } from '../cmachine/types';
 import { History } from '../history';
 import { Machine } from '../machine';
 import { machineArena, type HeapLookup } from '../cvalues/heap';
+import { TCP_STATES, TIMER_REASONS } from '../cvalues/constants';
 import type { BoundEvent, BoundScenario, BoundSeg } from './bind';
 import type { ReleaseImage } from './image';
 
@@ -344,8 +345,7 @@ export class ReleaseRun {
     const head = this.image.kernel.addressOf('timers.c:timer_head');
     const first = mem.u32(head);
     if (first === head) return undefined;
-    const tl = this.image.kernel.records.get('timer_list')!;
-    const expires = mem.u32(first + tl.byName.get('expires')!.offset);
+    const expires = this.timerExpires(first);
     for (const s of this.socks) {
       if (first === this.fieldAddr(s.sk, 'timer')) return { tick: (expires + 1) >>> 0, socket: s.name, which: 'timer' };
       if (first === this.fieldAddr(s.sk, 'retransmit_timer')) return { tick: (expires + 1) >>> 0, socket: s.name, which: 'retransmit_timer' };
@@ -583,7 +583,7 @@ export class ReleaseRun {
         const reason = this.field(s.sk, f.timer === 'timer' ? 'timeout' : 'ip_xmit_timeout');
         const actual = pending ? this.reasonName(reason) : 'none';
         const want = f.want === 'none' ? 'none' : this.reasonName(f.want);
-        const expires = this.run.mem.u32(t + this.image.kernel.records.get('timer_list')!.byName.get('expires')!.offset);
+        const expires = this.timerExpires(t);
         if (actual !== want) bad.push(`${f.name} is ${actual}${pending ? ` (expires at ${expires})` : ''}, expected ${want}`);
         continue;
       }
@@ -617,14 +617,14 @@ export class ReleaseRun {
     return `${this.socks[e.sock].name} did not send ${text}: ${sent.length ? `it sent ${sent.join(', ')}` : 'it sent nothing since the last match'}`;
   }
 
+  /** The TCP state's name (TCP_CLOSE_WAIT), else the number. */
   stateName(v: number): string {
-    for (const [k, c] of this.image.kernel.constants) if (c === v && /^TCP_(ESTABLISHED|SYN_SENT|SYN_RECV|FIN_WAIT1|FIN_WAIT2|TIME_WAIT|CLOSE|CLOSE_WAIT|LAST_ACK|LISTEN|CLOSING)$/.test(k)) return k;
-    return String(v);
+    return TCP_STATES.names.find((k) => this.image.constant(k) === v) ?? String(v);
   }
 
+  /** The timer reason's name (TIME_WRITE), else the number. */
   reasonName(v: number): string {
-    for (const k of ['TIME_WRITE', 'TIME_CLOSE', 'TIME_KEEPOPEN', 'TIME_DESTROY', 'TIME_DONE', 'TIME_PROBE0']) if (this.image.constant(k) === v) return k;
-    return String(v);
+    return TIMER_REASONS.names.find((k) => this.image.constant(k) === v) ?? String(v);
   }
 
   // ---- moving ----

@@ -3,12 +3,10 @@
 // release.test.ts (gcc's build against what the release must do) and interpreter.test.ts (the
 // interpreter against gcc's build) run the same list.
 
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { formatDiagnostic, type Scenario } from '../../../src/scenario/ast';
 import { parseScenario } from '../../../src/scenario/parse';
 import type { Run } from '../../../src/engine/run';
-import { exampleCases, scenarioFileCases } from '../gcc';
+import { exampleScenarios, scenarioFileScenarios } from '../gcc';
 import { scenarioCase, type PCase } from '../protocol';
 
 /** Cases written here for what the examples do not show on their own: each a scenario text. */
@@ -148,43 +146,27 @@ export const OWN: Record<string, string> = {
 /** Every case the oracle runs: the examples, scenarios.txt, and OWN. */
 export function releaseCases(run: Run): PCase[] {
   const resolve = (n: string) => run.prog.constants.get(n);
-  const own = Object.entries(OWN).map(([name, text]) => {
-    const sc = parseScenario(text, `${name}.tcpscenario`);
-    const errors = sc.diagnostics.filter((d) => d.severity === 'error');
-    if (errors.length) throw new Error(errors.map(formatDiagnostic).join('\n'));
-    return scenarioCase(name, sc, resolve);
-  });
-  return [...exampleCases(run), ...scenarioFileCases(run), ...own];
+  return releaseScenarios().map(({ name, sc }) => scenarioCase(name, sc, resolve));
 }
 
+/** The paths at which gcc's record `a` and `b` (the `other` side's) differ (at most `max`). */
+export function differences(a: unknown, b: unknown, other: string, path = '', out: string[] = [], max = 8): string[] {
+  if (out.length >= max) return out;
+  if (typeof a !== 'object' || a === null || typeof b !== 'object' || b === null) {
+    if (JSON.stringify(a) !== JSON.stringify(b)) out.push(`${path || '.'}: gcc ${JSON.stringify(a)}, ${other} ${JSON.stringify(b)}`);
+    return out;
+  }
+  for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) differences((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], other, `${path}.${k}`, out, max);
+  return out;
+}
 
 /** The same cases as scenarios (every example, every scenarios.txt case, OWN), for the product's run. */
 export function releaseScenarios(): { name: string; sc: Scenario }[] {
-  const root = join(__dirname, '..', '..', '..');
-  const out: { name: string; sc: Scenario }[] = [];
-  const parsed = (name: string, text: string, file: string) => {
-    const sc = parseScenario(text, file);
+  const own = Object.entries(OWN).map(([name, text]) => ({ name, sc: parseScenario(text, `${name}.tcpscenario`) }));
+  const all = [...exampleScenarios(), ...scenarioFileScenarios(), ...own];
+  for (const { sc } of all) {
     const errors = sc.diagnostics.filter((d) => d.severity === 'error');
     if (errors.length) throw new Error(errors.map(formatDiagnostic).join('\n'));
-    out.push({ name, sc });
-  };
-  const dir = join(root, 'examples');
-  for (const f of readdirSync(dir).filter((x) => x.endsWith('.tcpscenario')).sort()) parsed(`examples/${f}`, readFileSync(join(dir, f), 'utf8'), join(dir, f));
-  const file = join(__dirname, '..', 'scenarios.txt');
-  const lines = readFileSync(file, 'utf8').split('\n');
-  let name = '';
-  let start = 0;
-  const flush = (end: number) => {
-    if (name) parsed(`scenarios.txt:${start}:${name}`, lines.map((l, i) => (i >= start && i < end ? l : '')).join('\n'), file);
-  };
-  lines.forEach((l, i) => {
-    const m = /^=== (\S+)/.exec(l);
-    if (!m) return;
-    flush(i);
-    name = m[1];
-    start = i + 1;
-  });
-  flush(lines.length);
-  for (const [n, text] of Object.entries(OWN)) parsed(n, text, `${n}.tcpscenario`);
-  return out;
+  }
+  return all;
 }

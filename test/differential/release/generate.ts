@@ -7,17 +7,7 @@
 // silent) followed by shutdowns, writes, reads and closes, and waits long enough for every timer to
 // fire.
 
-/** A small deterministic generator (mulberry32), so a failing case is named by its seed. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../../robust/common';
 
 const STATES = ['TCP_ESTABLISHED', 'TCP_CLOSE_WAIT', 'TCP_FIN_WAIT1', 'TCP_FIN_WAIT2', 'TCP_LAST_ACK', 'TCP_CLOSING', 'TCP_TIME_WAIT', 'TCP_SYN_RECV'];
 

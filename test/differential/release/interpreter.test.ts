@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { loadRun } from '../../../src/host/load';
 import { INPUTS as REDUCED } from '../gcc';
 import { serialise, type PCase } from '../protocol';
-import { releaseCases } from './cases';
+import { differences, releaseCases } from './cases';
 import { buildRelease, checkToolchain, releaseFields } from './gcc';
 import { interpreterRun, type InterpreterRun } from './interpreter';
 
@@ -34,17 +34,6 @@ before(async () => {
   ours = await interpreterRun(protocol);
 });
 
-/** The paths at which two JSON values differ (at most `max`). */
-function differences(a: unknown, b: unknown, path = '', out: string[] = [], max = 8): string[] {
-  if (out.length >= max) return out;
-  if (typeof a !== 'object' || a === null || typeof b !== 'object' || b === null) {
-    if (JSON.stringify(a) !== JSON.stringify(b)) out.push(`${path || '.'}: gcc ${JSON.stringify(a)}, interpreter ${JSON.stringify(b)}`);
-    return out;
-  }
-  for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) differences((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${path}.${k}`, out, max);
-  return out;
-}
-
 test('the interpreter runs the release, the machine layer and the driver to the end, as gcc does', (t) => {
   assert.equal(ours.status, 0, ours.stderr);
   assert.equal(ours.stderr, '');
@@ -61,7 +50,7 @@ test('every case ends with the same record on both sides', () => {
     const g = JSON.parse(gcc[i]);
     const o = JSON.parse(lines[i] ?? '{}');
     assert.equal(o.case, g.case);
-    const d = differences(g, o);
+    const d = differences(g, o, 'interpreter');
     if (d.length) differ.push(`${g.case}:\n    ${d.join('\n    ')}`);
   }
   assert.deepEqual(differ, [], `records that differ:\n${differ.join('\n')}`);

@@ -14,7 +14,7 @@ import { runRecord } from '../../../src/engine/release/record';
 import { ReleaseRun } from '../../../src/engine/release/run';
 import { INPUTS as REDUCED } from '../gcc';
 import { serialise, type PCase } from '../protocol';
-import { releaseCases, releaseScenarios } from './cases';
+import { differences, releaseCases, releaseScenarios } from './cases';
 import { buildRelease, checkToolchain, releaseFields } from './gcc';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -38,16 +38,6 @@ before(async () => {
   image = await loadReleaseKernel();
 });
 
-function differences(a: unknown, b: unknown, path = '', out: string[] = [], max = 8): string[] {
-  if (out.length >= max) return out;
-  if (typeof a !== 'object' || a === null || typeof b !== 'object' || b === null) {
-    if (JSON.stringify(a) !== JSON.stringify(b)) out.push(`${path || '.'}: gcc ${JSON.stringify(a)}, ours ${JSON.stringify(b)}`);
-    return out;
-  }
-  for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) differences((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${path}.${k}`, out, max);
-  return out;
-}
-
 test('every case, run as the debugger runs it on the release, ends with gcc\'s record', (t) => {
   const scenarios = releaseScenarios();
   assert.equal(scenarios.length, cases.length);
@@ -63,7 +53,7 @@ test('every case, run as the debugger runs it on the release, ends with gcc\'s r
     run.runFast();
     stops += run.stopCount;
     const mine = runRecord(run, name, ints);
-    const d = differences(gcc[i], JSON.parse(JSON.stringify(mine)));
+    const d = differences(gcc[i], JSON.parse(JSON.stringify(mine)), 'ours');
     if (d.length) differ.push(`${name}:\n  ${d.join('\n  ')}`);
   }
   t.diagnostic(`load ${image.loadMs.toFixed(0)} ms; ${scenarios.length} cases, ${stops} stops in ${(performance.now() - t0).toFixed(0)} ms`);
