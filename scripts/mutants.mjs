@@ -53,7 +53,7 @@ const TESTS = {
   'src/engine/inspect.ts': DEBUG,
   'src/engine/world.ts': ['test/examples.test.ts', ...DEBUG],
   // the Chromium tests that read the snapshot's data (the rest only paint it): a whole panel run takes minutes on a busy machine
-  'src/debug/snapshot.ts': ['src/panel/check.test.ts', 'test/debug/history.test.ts', 'test/panel/panel.test.ts@written by|writer|segments|timers|CLOSE_WAIT|two sockets'],
+  'src/debug/snapshot.ts': ['src/common/check.test.ts', 'test/debug/history.test.ts', 'test/panel/panel.test.ts@written by|writer|segments|timers|CLOSE_WAIT|two sockets'],
   'src/language/': languageTests,
 };
 function testsFor(file) {

@@ -39,10 +39,19 @@ test('after a time: sockets and the keywords that start an event', () => {
   assert.deepEqual(labels('0 '), ['server', 'client', 'expect', 'drop', 'set', 'wait']);
   assert.deepEqual(labels('+20ms  se'), ['server', 'client', 'expect', 'drop', 'set', 'wait']);
   assert.equal(completionsAt('+20ms  se', SOCKETS).from, 7);
-  assert.deepEqual(labels('0 server '), ['<', '>', 'close', 'call', 'wait']);
+  assert.deepEqual(labels('0 server '), ['<', '>', 'close', 'call', 'wait', 'listen', 'connect', 'accept', 'shutdown', 'write', 'read']);
   assert.deepEqual(labels('0 expect '), SOCKETS);
   assert.deepEqual(labels('0 drop client '), ['>']);
   assert.deepEqual(labels('0 wait '), []);
+});
+
+test("the socket layer's calls: connect and accept name a socket, shutdown a direction, listen takes backlog=", () => {
+  assert.deepEqual(labels('0 client connect '), ['server']);
+  assert.deepEqual(labels('0 server accept '), ['client']);
+  assert.deepEqual(labels('0 client shutdown '), ['rd', 'wr', 'rdwr']);
+  assert.deepEqual(inserts('0 server listen 80 '), ['backlog=']);
+  assert.deepEqual(labels('0 server listen '), [], 'the port is a number: nothing to offer');
+  assert.deepEqual(labels('0 client write '), []);
 });
 
 test('flags after < and >, with or without a space, then segment fields', () => {

@@ -14,7 +14,8 @@ import {
   valuesFor,
   type GlossaryEntry,
 } from './glossary';
-import { lineTokens, roleAt, type AssignmentContext } from './lineContext';
+import { ACTION_WORDS, lineTokens, roleAt, type AssignmentContext } from './lineContext';
+import { SHUTDOWN_HOWS } from '../scenario/parse';
 
 export type CandidateKind =
   | 'keyword'
@@ -82,6 +83,8 @@ function assignmentNames(context: AssignmentContext, fn: string | undefined): Ca
       return fieldCandidates(SEGMENT_FIELDS);
     case 'close':
       return fieldCandidates([lookupOption('timeout')!]);
+    case 'listen':
+      return fieldCandidates([lookupOption('backlog')!]);
     case 'call': {
       const params = (fn && lookupFunction(fn)?.params) || [];
       return [
@@ -140,7 +143,7 @@ export function completionsAt(prefix: string, declared: readonly string[]): Comp
   switch (role.kind) {
     case 'keyword':
       if (index === 0) return { from, items: keywords('socket', 'link') };
-      return index === 1 ? { from, items: [...keywords('expect', 'drop', 'set', 'wait'), ...sockets(declared)] } : { from, items: keywords('close', 'call', 'wait') };
+      return index === 1 ? { from, items: [...keywords('expect', 'drop', 'set', 'wait'), ...sockets(declared)] } : { from, items: keywords(...ACTION_WORDS) };
     case 'unknown':
       return index === 0 ? { from, items: keywords('socket', 'link') } : none;
     case 'time':
@@ -148,11 +151,14 @@ export function completionsAt(prefix: string, declared: readonly string[]): Comp
     case 'eventHead':
       return { from, items: [...sockets(declared), ...keywords('expect', 'drop', 'set', 'wait')] };
     case 'action':
-      return { from, items: keywords('<', '>', 'close', 'call', 'wait') };
+      return { from, items: keywords('<', '>', ...ACTION_WORDS) };
+    case 'how':
+      return { from, items: SHUTDOWN_HOWS.map((h) => ({ label: h, kind: 'keyword' as const })) };
     case 'socketDecl':
       return none;
     case 'socket':
-      return { from, items: sockets(declared, words[0] === 'link' && index === 2 ? words[1] : undefined) };
+      // a socket is not linked to, connected to or accepted into itself
+      return { from, items: sockets(declared, (words[0] === 'link' && index === 2) || index === 3 ? words[1] : undefined) };
     case 'state':
       return { from, items: fromEntries(STATES, 'state') };
     case 'direction':

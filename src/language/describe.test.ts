@@ -11,6 +11,9 @@ const DOC = [
   '+0     expect server state=8 timer=TIME_CLOSE timer.expires=6204 retransmit_timer=none',
   '+0     server call tcp_close_state dead=1',
   '+0     expect ghost state=CLOSE_WAIT',
+  '+0     server listen 80 backlog=2',
+  '+0     client connect server',
+  '+0     client shutdown wr',
 ].join('\n');
 
 function hover(line: number, word: string, nth = 0): HoverModel | undefined {
@@ -62,6 +65,15 @@ test('sockets, keywords, functions and call arguments', () => {
   assert.deepEqual(names(hover(5, 'tcp_close_state')), ['function:tcp_close_state']);
   assert.deepEqual(names(hover(5, 'dead')), [DESCRIBE_MESSAGES.argument]);
   assert.deepEqual(names(hover(1, 'delay')), ['option:delay']);
+});
+
+test("the socket layer's calls: each keyword, listen's backlog, connect's peer, shutdown's direction", () => {
+  assert.deepEqual(names(hover(7, 'listen')), ['keyword:listen']);
+  assert.deepEqual(names(hover(7, 'backlog')), ['option:backlog']);
+  assert.deepEqual(names(hover(8, 'connect')), ['keyword:connect']);
+  assert.deepEqual(names(hover(8, 'server')), [DESCRIBE_MESSAGES.socket, 'state:TCP_ESTABLISHED']);
+  assert.deepEqual(names(hover(9, 'shutdown')), ['keyword:shutdown']);
+  assert.deepEqual(names(hover(9, 'wr')), ['keyword:shutdown'], 'the direction explains shutdown');
 });
 
 test('nothing on blanks and comments', () => {

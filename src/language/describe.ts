@@ -97,6 +97,8 @@ function sectionsFor(
       return flagSections(word);
     case 'function':
       return entry(lookupFunction(word));
+    case 'how':
+      return entry(lookupKeyword('shutdown'));
     case 'assignment': {
       if (side === 'name') {
         switch (role.context) {
@@ -108,7 +110,7 @@ function sectionsFor(
           case 'segment':
             return entry(lookupSegmentField(word));
           case 'close':
-            return entry(lookupOption(word));
+          case 'listen':
           case 'link':
             return entry(lookupOption(word));
           case 'call':

@@ -124,6 +124,7 @@ export const OPTIONS: readonly GlossaryEntry[] = [
   e('option', 'listener', "Queues this socket as a connection not yet accepted on the named listening socket's receive_queue: what tcp_close_pending closes."),
   e('option', 'partial', 'Gives the socket a partly filled segment of N bytes (sk->partial), which tcp_send_partial sends on close().'),
   e('option', 'delay', "The link's one-way delay: every segment one socket sends reaches the other after it."),
+  e('option', 'backlog', "listen(2)'s backlog: how many connections not yet accepted the listening socket queues (inet_listen sets sk->max_ack_backlog, at most 128). Default 5."),
   e('option', 'timeout', 'The timeout argument of tcp_close(sk, timeout). close() always passes 0; with 1 the socket simply goes to CLOSE, without a FIN.'),
 ];
 
@@ -147,6 +148,12 @@ export const KEYWORDS: readonly GlossaryEntry[] = [
   e('keyword', 'wait', 'Only lets time pass: timers that fall due fire.'),
   e('keyword', 'close', 'The application calls close(): tcp_close(sk, 0).'),
   e('keyword', 'call', "Hands arguments straight to a kernel function: SOCK call FUNC [FLAGS fields] [name=value]. The struct sock * parameter gets the socket, struct sk_buff * and struct tcphdr * the segment, integer parameters the name=value given."),
+  e('keyword', 'listen', 'listen(2) on a socket from nothing (socket NAME CLOSED): SOCK listen PORT [backlog=N] binds it to PORT (inet_bind), then inet_listen makes it TCP_LISTEN. The release kernel only.'),
+  e('keyword', 'connect', "connect(2), non-blocking: SOCK connect [PEER] goes through inet_connect to tcp_connect, which sends the SYN to PEER's port, or to the scripted peer when no PEER is named. The release kernel only."),
+  e('keyword', 'accept', 'accept(2), non-blocking, on a listening socket: SOCK accept [CHILD] goes through inet_accept to tcp_accept, which takes the first connection of its queue; CHILD, declared socket CHILD CLOSED, names the new socket. The release kernel only.'),
+  e('keyword', 'shutdown', 'shutdown(2): SOCK shutdown rd|wr|rdwr; inet_shutdown adds the directions to sk->shutdown, then for wr and rdwr tcp_shutdown sends a FIN when tcp_close_state says one is due. The release kernel only.'),
+  e('keyword', 'write', 'write(2) of N bytes, non-blocking: SOCK write N goes through inet_write to tcp_write, which queues or sends them as segments. The release kernel only.'),
+  e('keyword', 'read', 'read(2) of at most N bytes, non-blocking: SOCK read N goes through inet_read to tcp_read, which copies from the receive queue and may open the window. The release kernel only.'),
   e('keyword', '<', 'A segment arrives from the scripted peer, through tcp_rcv: SOCK < FLAGS fields.'),
   e('keyword', '>', 'Expectation: the socket sent this segment (the first not yet matched that has these flags and fields).'),
 ];

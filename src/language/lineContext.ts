@@ -1,9 +1,10 @@
 // What each word of a scenario line is (a socket, a state, a field, flags...): pure, shared by hover, completion and the CodeLens.
 import { lexLine, splitLines, type Token } from '../scenario/lexer';
 import { looksLikeTime } from '../scenario/time';
+import { SOCKET_LAYER_ACTIONS } from '../scenario/ast';
 
 /** Where an assignment (`name=value`) stands: it decides what `name` can be. */
-export type AssignmentContext = 'declaration' | 'link' | 'expect' | 'set' | 'segment' | 'call' | 'close';
+export type AssignmentContext = 'declaration' | 'link' | 'expect' | 'set' | 'segment' | 'call' | 'close' | 'listen';
 
 export type Role =
   | { kind: 'keyword' }
@@ -19,7 +20,9 @@ export type Role =
   | { kind: 'function' }
   /** after `call FUNC`: flags, or already an argument */
   | { kind: 'flagsOrAssignment' }
-  /** right after the socket of an event: <, >, close, call or wait */
+  /** after `shutdown`: which directions (rd, wr, rdwr) */
+  | { kind: 'how' }
+  /** right after the socket of an event: <, >, close, call, wait, or a socket-layer call (listen, connect...) */
   | { kind: 'action' }
   /** right after the time: a socket, or expect, drop, set, wait */
   | { kind: 'eventHead' }
@@ -75,6 +78,13 @@ export function roleAt(words: readonly string[], i: number): Role {
       return i === 3 ? { kind: 'flags' } : { kind: 'assignment', context: 'segment' };
     case 'close':
       return { kind: 'assignment', context: 'close' };
+    case 'listen':
+      return i === 3 && !isAssign ? { kind: 'unknown' } : { kind: 'assignment', context: 'listen' };
+    case 'connect':
+    case 'accept':
+      return i === 3 ? { kind: 'socket' } : { kind: 'unknown' };
+    case 'shutdown':
+      return i === 3 ? { kind: 'how' } : { kind: 'unknown' };
     case 'call': {
       if (i === 3) return { kind: 'function' };
       const fn = words[3];
@@ -85,8 +95,11 @@ export function roleAt(words: readonly string[], i: number): Role {
   return { kind: 'unknown' };
 }
 
+/** The words an event's action may be: the close path's, then the socket layer's (the release kernel's). */
+export const ACTION_WORDS: readonly string[] = ['close', 'call', 'wait', ...SOCKET_LAYER_ACTIONS];
+
 function isActionWord(w: string): boolean {
-  return w === 'close' || w === 'call' || w === 'wait';
+  return ACTION_WORDS.includes(w);
 }
 
 /** The words of a line (comments dropped), as the parser sees them; columns are 1-based. */
