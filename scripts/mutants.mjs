@@ -9,6 +9,7 @@
 //   npm run mutants -- --per-file=N     N generated mutants per file (default: each file's `sample`)
 //   npm run mutants -- --only=A,B       the mutants whose id contains A or B
 //   npm run mutants -- --list           list the mutants, run nothing
+//   npm run mutants -- --check          run nothing: exit 1 if a mutant is stale or a covering test file is gone
 //
 // Each mutant is an exact text and its replacement in one file; a mutant whose text is not found
 // exactly once is reported as "stale" (the source moved on: update the table). The generated set
@@ -247,6 +248,24 @@ function failingTests(out) {
   return [...new Set(names)].slice(0, 3).join('; ');
 }
 
+/**
+ * `--check`: runs no test, only says whether the check can still run: each mutant's text is found
+ * exactly once in its file, and every test file named to cover it exists (npm test runs this, so
+ * a moved file or an edited line shows at once, not when someone next runs the mutants).
+ */
+function check(mutants) {
+  const problems = [];
+  for (const m of mutants) {
+    const text = readFileSync(join(root, m.file), 'utf8');
+    const n = m.wholeLine ? (text.split('\n')[m.line - 1] === m.from ? 1 : 0) : text.split(m.from).length - 1;
+    if (n !== 1) problems.push(`${m.id}: its text is found ${n} times in ${m.file}`);
+    for (const t of testsFor(m.file)) if (!existsSync(join(root, t.split('@')[0]))) problems.push(`${m.id}: the covering test ${t.split('@')[0]} does not exist`);
+  }
+  for (const p of [...new Set(problems)]) console.log(`[mutants] ${p}`);
+  console.log(`[mutants] --check: ${mutants.length} mutants, ${problems.length ? `${new Set(problems).size} problems` : 'every text found once and every covering test present'}`);
+  return problems.length ? 1 : 0;
+}
+
 async function main() {
   let mutants = flag('table') ? [...TABLE] : flag('no-table') ? generated() : [...TABLE, ...generated()];
   if (ONLY) mutants = mutants.filter((m) => ONLY.split(',').some((o) => m.id.includes(o)));
@@ -255,6 +274,7 @@ async function main() {
     console.log(`${mutants.length} mutants`);
     return 0;
   }
+  if (flag('check')) return check(mutants);
   const { base, tree } = copyTree();
   const cleanup = () => rmSync(base, { recursive: true, force: true });
   for (const sig of ['SIGINT', 'SIGTERM']) {
