@@ -9,6 +9,7 @@ import { parseScenario } from '../scenario/parse';
 import { bindScenario } from '../engine/release/bind';
 import type { ReleaseImage } from '../engine/release/image';
 import { ReleaseRun } from '../engine/release/run';
+import { runRecord } from '../engine/release/record';
 import { stopProblem } from '../common/check';
 import type { StopSnapshot } from '../common/protocol';
 import { ReleaseSnapshotBuilder } from './releaseSnapshot';
@@ -80,6 +81,18 @@ for (const file of ['examples/passive-close.tcpscenario', 'examples/four-way.tcp
       prev = snap;
     }
     assert.ok(sawCloseWait, 'the server reaches CLOSE_WAIT');
+    // at the end, against the CLI's record of the run (read by its own code)
+    const last = prev!;
+    const names = Object.keys(last.sockets.server.fields);
+    const rec = runRecord(run, file, names);
+    for (const r of rec.sockets) {
+      assert.deepEqual(last.sockets[r.name].fields, r.fields, r.name);
+      for (const k of ['timer', 'retransmit_timer'] as const) assert.equal(last.sockets[r.name][k]?.expires, r.timers[k].pending ? r.timers[k].expires : undefined, `${r.name} ${k}`);
+    }
+    assert.deepEqual(
+      last.segments.map((x) => [x.from, x.to, x.time, x.flags, x.seq, x.ack, x.len]),
+      rec.segments.map((x) => [x.from, x.to, x.time, x.flags, x.seq, x.ack, x.len]),
+    );
     assert.ok(sawTimer, 'a retransmit timer is pending at some stop');
     if (file.includes('passive')) assert.equal(run.failures.length, 0, JSON.stringify(run.failures));
     // every transition names a release line; the server's moves are the passive close's
