@@ -1,0 +1,105 @@
+// The panel's snapshots from the release run: fields read from memory, their writers from the
+// memory store log, segments and timers as the run recorded them, all valid for the panel.
+
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { loadReleaseKernel } from '../host/node';
+import { parseScenario } from '../scenario/parse';
+import { bindScenario } from '../engine/release/bind';
+import type { ReleaseImage } from '../engine/release/image';
+import { ReleaseRun } from '../engine/release/run';
+import { runRecord } from '../engine/release/record';
+import { stopProblem } from '../common/check';
+import type { StopSnapshot } from '../common/protocol';
+import { ReleaseSnapshotBuilder } from './releaseSnapshot';
+
+let image: ReleaseImage;
+before(async () => {
+  image = await loadReleaseKernel();
+});
+
+const TCP_C = readFileSync('src/kernel/linux-1.2.13/net/inet/tcp.c', 'utf8').split('\n');
+/** the tcp.c line of tcp_fin's move to CLOSE_WAIT, from the source text */
+const CLOSE_WAIT_LINE = TCP_C.findIndex((l) => l.includes('tcp_set_state(sk,TCP_CLOSE_WAIT)')) + 1;
+
+function start(file: string): { run: ReleaseRun; b: ReleaseSnapshotBuilder } {
+  const text = readFileSync(file, 'utf8');
+  const sc = parseScenario(text, file);
+  const { bound, diagnostics } = bindScenario(sc, image.kernel, image.constant);
+  assert.deepEqual(diagnostics, []);
+  const run = new ReleaseRun(image, bound);
+  return { run, b: new ReleaseSnapshotBuilder(run, text) };
+}
+
+for (const file of ['examples/passive-close.tcpscenario', 'examples/four-way.tcpscenario']) {
+  test(`${file}: CLOSE_WAIT's writer, step back, segments, transitions, timers`, () => {
+    assert.ok(CLOSE_WAIT_LINE > 0);
+    const { run, b } = start(file);
+    let prev: StopSnapshot | undefined;
+    let sawCloseWait = false;
+    let sawTimer = false;
+    const transitions: StopSnapshot['transitions'] = [];
+    for (let n = 0; n < 200_000 && !run.finished; n++) {
+      const before = run.stopInfo(run.stopIndex);
+      run.forward();
+      const snap = b.build(prev);
+      assert.equal(stopProblem(snap), undefined, `stop ${snap.index}`);
+      transitions.push(...snap.transitions);
+      const server = snap.sockets.server;
+      if (!sawCloseWait && server.fields.state === image.constant('TCP_CLOSE_WAIT')) {
+        sawCloseWait = true;
+        assert.equal(server.display.state, `TCP_CLOSE_WAIT (${image.constant('TCP_CLOSE_WAIT')})`);
+        // the state was stored in the step of the statement just before this stop
+        const w = server.writers.state;
+        assert.ok(w, 'a writer');
+        assert.equal(w.stop, before.index);
+        assert.match(w.file, /tcp\.c$/);
+        // tcp_set_state stores it; the transition is taken by tcp_fin's call at that tcp.c line
+        assert.equal(w.fn, 'tcp_set_state');
+        assert.deepEqual(snap.transitions.map((t) => [t.socket, t.to, t.fn, t.line]), [['server', 'TCP_CLOSE_WAIT', 'tcp_fin', CLOSE_WAIT_LINE]]);
+        // a step back: the state is the earlier one, and so is its writer
+        run.backward();
+        const back = b.build(snap);
+        assert.notEqual(back.sockets.server.fields.state, server.fields.state);
+        const wb = back.sockets.server.writers.state;
+        assert.ok(!wb || wb.stop < w.stop);
+        run.forward();
+      }
+      for (const s of Object.values(snap.sockets)) {
+        const name = Object.keys(snap.sockets).find((k) => snap.sockets[k] === s)!;
+        const sk = run.socks.find((x) => x.name === name)!.sk;
+        if (s.retransmit_timer) {
+          sawTimer = true;
+          assert.equal(s.retransmit_timer.expires, run.timerExpires(run.timerAddress(sk, 'retransmit_timer')));
+        }
+      }
+      assert.deepEqual(
+        snap.segments.map((s) => [s.flags, s.seq, s.ack, s.len, s.dropped]),
+        run.segs.map((s) => [s.flags, s.seq, s.ack, s.len, !!s.dropped]),
+      );
+      prev = snap;
+    }
+    assert.ok(sawCloseWait, 'the server reaches CLOSE_WAIT');
+    // at the end, against the CLI's record of the run (read by its own code)
+    const last = prev!;
+    const names = Object.keys(last.sockets.server.fields);
+    const rec = runRecord(run, file, names);
+    for (const r of rec.sockets) {
+      assert.deepEqual(last.sockets[r.name].fields, r.fields, r.name);
+      for (const k of ['timer', 'retransmit_timer'] as const) assert.equal(last.sockets[r.name][k]?.expires, r.timers[k].pending ? r.timers[k].expires : undefined, `${r.name} ${k}`);
+    }
+    assert.deepEqual(
+      last.segments.map((x) => [x.from, x.to, x.time, x.flags, x.seq, x.ack, x.len]),
+      rec.segments.map((x) => [x.from, x.to, x.time, x.flags, x.seq, x.ack, x.len]),
+    );
+    assert.ok(sawTimer, 'a retransmit timer is pending at some stop');
+    if (file.includes('passive')) assert.equal(run.failures.length, 0, JSON.stringify(run.failures));
+    // every transition names a release line; the server's moves are the passive close's
+    for (const t of transitions) assert.ok(t.fn && t.line, JSON.stringify(t));
+    assert.deepEqual(
+      transitions.filter((t) => t.socket === 'server').map((t) => t.to),
+      ['TCP_CLOSE_WAIT', 'TCP_LAST_ACK', 'TCP_CLOSE'],
+    );
+  });
+}
