@@ -57,3 +57,27 @@ test('breakpoint locations in the scenario are its event lines', async () => {
   const one = await c.dc.customRequest('breakpointLocations', { source: { path: PASSIVE }, line: events[2], endLine: events[3] });
   assert.deepEqual(one.body.breakpoints.map((b: { line: number }) => b.line), [events[2], events[3]]);
 });
+
+test('breakpoint locations in the kernel C are its statement lines: in tcp_fin, not its comments, braces or blank lines', async () => {
+  await c.launch({ scenario: PASSIVE });
+  const text = readFileSync(KERNEL, 'utf8').split('\n');
+  // tcp_fin's definition (not its prototype nor the header comment that quotes it): 1-based first and last lines
+  const def = text.findIndex((l, i) => /^static int tcp_fin\(/.test(l) && text[i + 1]?.trim() === '{');
+  const end = text.findIndex((l, k) => k > def && l === '}');
+  assert.ok(def >= 0 && end > def);
+  const [first, last] = [def + 1, end + 1];
+  const lineIn = (stmt: string) => text.findIndex((l, k) => k > def && k < end && l.includes(stmt)) + 1;
+  const at = async (line: number, endLine: number) =>
+    ((await c.dc.customRequest('breakpointLocations', { source: { path: KERNEL }, line, endLine })).body.breakpoints as { line: number }[]).map((b) => b.line);
+  const lines = await at(first, last);
+  for (const stmt of ['sk->fin_seq = th->seq + skb->len + th->syn + th->fin;', 'tcp_set_state(sk,TCP_CLOSE_WAIT);', 'tcp_set_state(sk,TCP_CLOSING);', 'sk->shutdown|=SHUTDOWN_MASK;']) {
+    assert.ok(lineIn(stmt) > 0 && lines.includes(lineIn(stmt)), `no breakpoint location on ${stmt}`);
+  }
+  for (const l of lines) {
+    const src = text[l - 1].trim();
+    assert.ok(l >= first && l <= last, `line ${l} is outside the range asked`);
+    assert.ok(src !== '' && src !== '{' && src !== '}' && !src.startsWith('*') && !src.startsWith('/*'), `line ${l} holds no statement: ${JSON.stringify(src)}`);
+  }
+  const comment = lineIn('move to CLOSE_WAIT, tcp_data() already handled');
+  assert.deepEqual(await at(comment - 1, comment + 2), [], 'a comment block holds no location');
+});
