@@ -226,6 +226,19 @@ test('a data breakpoint on server state fires forward and in reverse', async () 
   assert.equal(none.body.dataId, null);
 });
 
+test('a data breakpoint with a condition stops only at a change the condition holds for', async () => {
+  await c.launch({ scenario: PASSIVE });
+  const sock = await c.scope((await c.top(T)).id, 'Socket');
+  const info = await c.dc.dataBreakpointInfoRequest({ variablesReference: sock.variablesReference, name: 'state' });
+  const set = await c.dc.setDataBreakpointsRequest({ breakpoints: [{ dataId: info.body.dataId!, condition: 'sk->state == TCP_LAST_ACK' }] });
+  assert.equal(set.body.breakpoints[0].verified, true);
+  // ESTABLISHED → CLOSE_WAIT comes first: the condition is false there, so the run goes on to LAST_ACK
+  const s = await c.step('continue');
+  assert.equal(s.body.reason, 'data breakpoint');
+  assert.equal(s.body.description, 'server.state: TCP_CLOSE_WAIT (8) → TCP_LAST_ACK (9)');
+  assert.equal(await stateOf(), 'TCP_LAST_ACK (9)');
+});
+
 test('evaluate C expressions in a frame; errors are clear', async () => {
   await atCloseWait();
   const f = await c.top(T);
