@@ -50,7 +50,7 @@ const DEBUG = ['test/debug/session.test.ts', 'test/debug/history.test.ts', 'test
 const TESTS = {
   'src/debug/control.ts': DEBUG,
   'src/engine/history.ts': ['src/engine/fastpath.test.ts', ...DEBUG],
-  'src/engine/run.ts': ['src/engine/fastpath.test.ts', ...DEBUG],
+  'src/engine/run.ts': ['src/engine/fastpath.test.ts', 'src/engine/hits.test.ts', ...DEBUG],
   'src/engine/inspect.ts': DEBUG,
   'src/engine/world.ts': ['test/examples.test.ts', ...DEBUG],
   // the Chromium tests that read the snapshot's data (the rest only paint it): a whole panel run takes minutes on a busy machine
