@@ -4,6 +4,8 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadRun } from '../host/load';
 import { ensureStops, hitAt } from './hits';
@@ -32,4 +34,30 @@ test('hit counts equal a count from scratch, before and after a what-if that cha
   ensureStops(run, 1_000_000);
   assert.notEqual(run.stopCount, end + 1, 'the what-if changed the run (its length)');
   for (let n = 0; n < run.stopCount; n++) assert.equal(hitAt(run, n), counted(run, n), `stop ${n} on the new branch`);
+});
+
+test('a what-if at a fault stop keeps the fault: the new stop is still an error, with the same message', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'whatif-fault-'));
+  try {
+    const kernel = join(dir, 'tcp.c');
+    const shipped = readFileSync(join(__dirname, '..', 'kernel', 'tcp.c'), 'utf8');
+    const edited = shipped.replace('{\n\tsk->fin_seq = th->seq + skb->len + th->syn + th->fin;', '{\n\tth = 0;\n\tsk->fin_seq = th->seq + skb->len + th->syn + th->fin;');
+    assert.notEqual(edited, shipped, 'tcp_fin was edited');
+    writeFileSync(kernel, edited);
+    copyFileSync(join(__dirname, '..', 'kernel', 'tcp.h'), join(dir, 'tcp.h'));
+    const run = await loadRun({ scenarioPath: PASSIVE, kernelPath: kernel });
+    let s = run.stopInfo(run.stopIndex);
+    while (s.kind !== 'error' && s.kind !== 'end') s = run.forward();
+    assert.equal(s.kind, 'error');
+    assert.match(s.message ?? '', /'th' is NULL/);
+    const sk = run.world.sockets.get('server')!.sk;
+    const after = run.write(sk.f, sk.type.byName.get('rto')!.index, 600);
+    assert.equal(after.index, s.index + 1, 'the what-if is a new stop at the same place');
+    assert.equal(after.kind, 'error');
+    assert.equal(after.message, s.message);
+    run.backward();
+    assert.equal(run.stopInfo(run.stopIndex).message, s.message, 'the stop before the what-if keeps it too');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
