@@ -62,6 +62,12 @@ test('hover: Markdown for the word under the cursor, with its range', () => {
   assert.match(h.contents.value, /\*\*\.\*\*/);
   assert.deepEqual([h.range.start.character, h.range.end.character], [11, 13]);
   assert.equal(vscode.registered.hover[0].provideHover(doc, pos(1, 0)), undefined);
+  // a kernel constant's heading gives its value; a field, which has none, shows no '= ' part
+  const states = vscode.textDocument('/tmp/hover-values.tcpscenario', 'socket server TCP_CLOSE_WAIT write_seq=5000\n');
+  assert.match(vscode.registered.hover[0].provideHover(states, pos(0, 16)).contents.value, /^\*\*TCP\\_CLOSE\\_WAIT\*\* = 8 · /);
+  const field = vscode.registered.hover[0].provideHover(states, pos(0, 32)).contents.value;
+  assert.match(field, /^\*\*write\\_seq\*\* · /);
+  assert.doesNotMatch(field, /= undefined/);
 });
 
 test('completion: items replace the word being typed, fields re-open the list', () => {

@@ -76,6 +76,14 @@ test("the socket layer's calls: each keyword, listen's backlog, connect's peer, 
   assert.deepEqual(names(hover(9, 'wr')), ['keyword:shutdown'], 'the direction explains shutdown');
 });
 
+test('a time word that does not parse explains nothing (the diagnostics say what is wrong with it)', () => {
+  for (const bad of ['+5parsecs', '12', '1.5.5s']) {
+    const text = `socket a TCP_ESTABLISHED\n${bad} a close\n`;
+    assert.deepEqual(describeAt(text, 1, 1)?.sections ?? [], [], bad);
+  }
+  assert.ok(describeAt('socket a TCP_ESTABLISHED\n+50ms a close\n', 1, 1)?.sections.length, 'a good one does');
+});
+
 test('nothing on blanks and comments', () => {
   assert.equal(describeAt(DOC, 0, DOC.split('\n')[0].indexOf('comment')), undefined);
   assert.equal(describeAt(DOC, 2, 3), undefined);
