@@ -6,7 +6,8 @@ import type { ReleaseRun, SegRec } from '../engine/release/run';
 import type { RecT } from '../engine/cmachine/types';
 import type { SegmentSnapshot, SocketSnapshot, StopSnapshot } from '../common/protocol';
 import { KEY_FIELDS } from '../engine/inspect';
-import { MAX_EVENTS, MAX_SEGMENTS, MAX_SOCKETS } from './snapshot';
+import { FAMILIES, KernelConstants } from '../engine/cvalues';
+import { MAX_EVENTS, MAX_SEGMENTS, MAX_SOCKETS, stopHeader } from './snapshot';
 
 type Writer = SocketSnapshot['writers'][string];
 
@@ -16,6 +17,7 @@ export class ReleaseSnapshotBuilder {
   /** struct sock's integer fields shown: KEY_FIELDS first, then the rest in declaration order */
   private readonly names: string[];
   private readonly lines: string[];
+  private readonly constants: KernelConstants;
 
   constructor(
     private readonly run: ReleaseRun,
@@ -25,6 +27,7 @@ export class ReleaseSnapshotBuilder {
     const ints = this.sock.fields.filter((f) => f.type.k === 'int').map((f) => f.name);
     this.names = [...KEY_FIELDS.filter((n) => ints.includes(n)), ...ints.filter((n) => !KEY_FIELDS.includes(n))];
     this.lines = scenarioText.split('\n');
+    this.constants = new KernelConstants(run.image.kernel);
   }
 
   build(prev: StopSnapshot | undefined): StopSnapshot {
@@ -62,15 +65,7 @@ export class ReleaseSnapshotBuilder {
       }
     }
     const snap: StopSnapshot = {
-      index: stop.index,
-      stopCount: run.stopCount,
-      kind: stop.kind,
-      clock: stop.clock,
-      socket: stop.socket,
-      fn: stop.fn?.name,
-      file: stop.loc?.file,
-      line: stop.loc?.line,
-      message: stop.message,
+      ...stopHeader(stop, run.stopCount),
       sockets,
       changed,
       segments: this.segments(),
@@ -105,15 +100,11 @@ export class ReleaseSnapshotBuilder {
     return { reason: run.reasonName(run.field(sk, reason)), expires: run.timerExpires(t) };
   }
 
+  /** `TCP_CLOSE_WAIT (8)`, `RCV_SHUTDOWN|SEND_SHUTDOWN (3)`: the constants' names for a field of a family (the values layer's), else the number. */
   private displayField(name: string, v: number): string {
-    const run = this.run;
-    if (name === 'state') return `${run.stateName(v)} (${v})`;
-    if (name === 'timeout' || name === 'ip_xmit_timeout') return v ? `${run.reasonName(v)} (${v})` : '0';
-    if (name === 'shutdown') {
-      const bits = [...(v & 1 ? ['RCV_SHUTDOWN'] : []), ...(v & 2 ? ['SEND_SHUTDOWN'] : [])];
-      return bits.length ? `${bits.join('|')} (${v})` : '0';
-    }
-    return String(v);
+    const family = FAMILIES.get(`sock.${name}`);
+    const names = family && this.constants.nameOf(v, family);
+    return names ? `${names} (${v})` : String(v);
   }
 
   /**

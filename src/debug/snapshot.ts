@@ -21,6 +21,14 @@ export const MAX_SOCKETS = 16;
 /** Farther apart than this many logged writes, two snapshots are compared socket by socket. */
 const LOG_LIMIT = 100_000;
 
+/** What a stop of either engine says of itself, as the snapshot carries it. */
+export function stopHeader(
+  stop: { index: number; kind: StopSnapshot['kind']; clock: number; socket: string; fn?: { name: string }; loc?: { file: string; line: number }; message?: string },
+  stopCount: number,
+): Pick<StopSnapshot, 'index' | 'stopCount' | 'kind' | 'clock' | 'socket' | 'fn' | 'file' | 'line' | 'message'> {
+  return { index: stop.index, stopCount, kind: stop.kind, clock: stop.clock, socket: stop.socket, fn: stop.fn?.name, file: stop.loc?.file, line: stop.loc?.line, message: stop.message };
+}
+
 /** Builds the snapshots of one run, keeping what a step did not change. */
 export class SnapshotBuilder {
   private readonly changes: SocketChanges;
@@ -79,15 +87,7 @@ export class SnapshotBuilder {
       }
     }
     const snap: StopSnapshot = {
-      index: stop.index,
-      stopCount: run.stopCount,
-      kind: stop.kind,
-      clock: stop.clock,
-      socket: stop.socket,
-      fn: stop.fn?.name,
-      file: stop.loc?.file,
-      line: stop.loc?.line,
-      message: stop.message,
+      ...stopHeader(stop, run.stopCount),
       sockets,
       changed,
       segments: this.segments(),

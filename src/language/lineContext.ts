@@ -1,7 +1,7 @@
 // What each word of a scenario line is (a socket, a state, a field, flags...): pure, shared by hover, completion and the CodeLens.
 import { lexLine, splitLines, type Token } from '../scenario/lexer';
 import { looksLikeTime } from '../scenario/time';
-import { SOCKET_LAYER_ACTIONS } from '../scenario/ast';
+import { ACTIONS } from '../scenario/parse';
 
 /** Where an assignment (`name=value`) stands: it decides what `name` can be. */
 export type AssignmentContext = 'declaration' | 'link' | 'expect' | 'set' | 'segment' | 'call' | 'close' | 'listen';
@@ -96,7 +96,7 @@ export function roleAt(words: readonly string[], i: number): Role {
 }
 
 /** The words an event's action may be: the close path's, then the socket layer's (the release kernel's). */
-export const ACTION_WORDS: readonly string[] = ['close', 'call', 'wait', ...SOCKET_LAYER_ACTIONS];
+export const ACTION_WORDS: readonly string[] = ACTIONS.filter((a) => a !== '<' && a !== '>');
 
 function isActionWord(w: string): boolean {
   return ACTION_WORDS.includes(w);

@@ -35,7 +35,7 @@ export function isKeyword(word: string): boolean {
 
 const EXPECTED_TIME = `expected a time such as ${TIME_EXAMPLES} at the start of an event`;
 /** What may follow a socket name in an event (kept short: a file of bad lines repeats it a hundred times). */
-const ACTIONS = ['<', '>', 'close', 'call', 'wait', 'listen', 'connect', 'accept', 'shutdown', 'write', 'read'] as const;
+export const ACTIONS = ['<', '>', 'close', 'call', 'wait', 'listen', 'connect', 'accept', 'shutdown', 'write', 'read'] as const;
 const ACTION_LIST = `(${ACTIONS.join(' ')})`;
 /** shutdown(2)'s directions, as `SOCK shutdown HOW` writes them. */
 export const SHUTDOWN_HOWS = ['rd', 'wr', 'rdwr'] as const;
