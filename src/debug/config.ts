@@ -3,12 +3,17 @@
 
 export type StepBy = 'line' | 'event';
 
+/** Which kernel C a session runs: the unmodified 1.2.13 release, or the reduced port of tcp.c. */
+export type KernelKind = 'release' | 'reduced';
+
 /** What a `launch` request of type `tcp-close` carries. */
 export interface LaunchArguments {
   /** the .tcpscenario file to run */
   scenario: string;
-  /** an edited copy of tcp.c to run instead of the shipped one */
+  /** an edited copy of tcp.c to run instead of the shipped one (the reduced port) */
   kernelSource?: string;
+  /** the kernel C run (default 'reduced' until the release carries every view) */
+  kernel?: KernelKind;
   /** stop at the scenario's first event (default true) */
   stopOnEntry?: boolean;
   /** 'line': step through the kernel C; 'event': next/step in go from scenario event to event */
@@ -29,6 +34,13 @@ export const LAUNCH_SCHEMA = {
     kernelSource: {
       type: 'string',
       description: 'An edited copy of tcp.c to run instead of the shipped Linux 1.2 source (tcp.h is looked up beside it).',
+    },
+    kernel: {
+      type: 'string',
+      enum: ['reduced', 'release'],
+      enumDescriptions: ['The reduced port of tcp.c (src/kernel/tcp.c), as the debugger has run it so far.', 'The unmodified Linux 1.2.13 networking code (tcp.c, sock.c, af_inet.c, timer.c, skbuff.c) on the machine layer.'],
+      description: 'Which kernel C the scenario runs on.',
+      default: 'reduced',
     },
     stopOnEntry: {
       type: 'boolean',
@@ -56,8 +68,10 @@ export function checkLaunchArguments(a: unknown): LaunchArguments | string {
   const o = a as Record<string, unknown>;
   if (typeof o.scenario !== 'string' || !o.scenario) return "launch: 'scenario' must name a .tcpscenario file";
   if (o.kernelSource !== undefined && typeof o.kernelSource !== 'string') return "launch: 'kernelSource' must be a path to a tcp.c";
+  if (o.kernel !== undefined && o.kernel !== 'release' && o.kernel !== 'reduced') return "launch: 'kernel' must be 'release' or 'reduced'";
+  if (o.kernel === 'release' && o.kernelSource !== undefined) return "launch: 'kernelSource' (an edited tcp.c) runs on the reduced port: leave out 'kernel', or set it to 'reduced'";
   if (o.stopOnEntry !== undefined && typeof o.stopOnEntry !== 'boolean') return "launch: 'stopOnEntry' must be true or false";
   if (o.stepBy !== undefined && o.stepBy !== 'line' && o.stepBy !== 'event') return "launch: 'stepBy' must be 'line' or 'event'";
   if (o.stepBudget !== undefined && !(typeof o.stepBudget === 'number' && Number.isInteger(o.stepBudget) && o.stepBudget >= 1)) return "launch: 'stepBudget' must be a whole number of statements, 1 or more";
-  return { scenario: o.scenario, kernelSource: o.kernelSource as string | undefined, stopOnEntry: o.stopOnEntry as boolean | undefined, stepBy: o.stepBy as StepBy | undefined, stepBudget: o.stepBudget as number | undefined };
+  return { scenario: o.scenario, kernelSource: o.kernelSource as string | undefined, kernel: o.kernel as KernelKind | undefined, stopOnEntry: o.stopOnEntry as boolean | undefined, stepBy: o.stepBy as StepBy | undefined, stepBudget: o.stepBudget as number | undefined };
 }

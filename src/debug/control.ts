@@ -1,23 +1,20 @@
-// Stepping and breakpoints over a Run, in the kernel's terms and without protocol types: next,
-// step in/out, continue, their reverse, stepping by scenario event, and line, function, scenario,
-// data and exception breakpoints (conditions, hit counts, logpoints).
+// Stepping and breakpoints over a Debuggee (either engine's run), in the kernel's terms and
+// without protocol types: next, step in/out, continue, their reverse, stepping by scenario event,
+// and line, function, scenario, data and exception breakpoints (conditions, hit counts, logpoints).
 
 import { resolve } from 'node:path';
 import { CError, Op, type CFunction, type Frame } from '../engine/code';
-import type { CompiledExpression } from '../engine/compile';
-import { type CStruct, isInt, type CType } from '../engine/ctypes';
-import { displayField } from '../engine/inspect';
-import type { Run, Stop } from '../engine/run';
 import type { StepBy } from './config';
-import { errorText, formatValue, topScope, truthy } from './values';
+import type { Debuggee, StopLike, Watch } from './debuggee';
+import { errorText } from './values';
 
 export type MotionKind = 'continue' | 'next' | 'stepIn' | 'stepOut' | 'stepBack' | 'reverseContinue' | 'stepToNextEvent';
 
 export type StopReason = 'entry' | 'step' | 'breakpoint' | 'function breakpoint' | 'data breakpoint' | 'exception' | 'pause' | 'goto';
 
 /** Why and where a motion stopped. */
-export interface StopReport {
-  stop: Stop;
+export interface StopReport<S extends StopLike = StopLike> {
+  stop: S;
   reason: StopReason;
   /** a sentence for the user (the breakpoint, the changed field, why the run cannot go on) */
   description?: string;
@@ -27,7 +24,7 @@ export interface StopReport {
 }
 
 /** The end of a motion: a stop, or 'finished' when asked to go forward past the scenario's end. */
-export type Outcome = { kind: 'stopped'; report: StopReport } | { kind: 'finished' };
+export type Outcome<S extends StopLike = StopLike> = { kind: 'stopped'; report: StopReport<S> } | { kind: 'finished' };
 
 export interface LineBreakpointSpec {
   line: number;
@@ -56,13 +53,9 @@ interface Breakpoint extends Conditions {
 }
 
 /** A watched integer or pointer: a data breakpoint, with its condition and hit count if any. */
-interface DataWatch extends Conditions {
+interface DataWatch extends Conditions, Watch {
   id: number;
   dataId: string;
-  label: string;
-  cells: any[];
-  index: number;
-  show: (v: unknown) => string;
 }
 
 /** A condition (a read-only C expression) and a hit count, as breakpoints of every kind have them. */
@@ -71,34 +64,29 @@ interface Conditions {
   hit?: HitTest;
   hits: number;
   /** the condition compiled per (function, instruction), or the error compiling it */
-  compiled: Map<string, CompiledExpression | CError>;
+  compiled: Map<string, (() => boolean) | CError>;
 }
-
-/** What a data breakpoint may watch: a socket's field, or a field of a struct reached by pointer. */
-export type DataTarget = { kind: 'socket'; socket: string; field: string } | { kind: 'struct'; struct: CStruct; field: string };
 
 /** Statements between yields, so a long continue can be paused and the session stays responsive. */
 const CHUNK = 2000;
 
-export class Controller {
+export class Controller<S extends StopLike = StopLike> {
   stepBy: StepBy = 'line';
   /** the `expectation` exception filter: stop when an expect or `>` line fails */
   stopOnFailure = true;
   /** set while a motion runs: stop at the next stop */
   pauseRequested = false;
   /** logpoint output */
-  onLog: (text: string, stop: Stop) => void = () => {};
+  onLog: (text: string, stop: S) => void = () => {};
 
   private readonly byFile = new Map<string, Breakpoint[]>();
   private fnBreakpoints: Breakpoint[] = [];
   private watches: DataWatch[] = [];
   private nextId = 1;
-  /** structs named by data breakpoint ids (`struct#ID:field`) */
-  private readonly structs = new Map<number, CStruct>();
   private readonly scenarioFile: string;
 
-  constructor(readonly run: Run) {
-    this.scenarioFile = resolve(run.scenario.file);
+  constructor(readonly run: Debuggee<S>) {
+    this.scenarioFile = resolve(run.scenarioFile);
   }
 
   // ---- breakpoints ----
@@ -109,7 +97,7 @@ export class Controller {
     const out: BreakpointResult[] = [];
     const list: Breakpoint[] = [];
     const scenario = file === this.scenarioFile;
-    const kernel = this.run.prog.files.has(file);
+    const kernel = this.run.isKernelFile(file);
     for (const spec of specs) {
       const id = this.nextId++;
       if (!scenario && !kernel) {
@@ -148,11 +136,11 @@ export class Controller {
 
   /** A C line: itself if it holds a statement, else the next line that does in the same function. */
   private placeKernelLine(file: string, line: number): { line: number; fn: CFunction; pc: number; note: string } | string {
-    const fn = this.run.prog.functions.find((f) => f.file === file && f.firstLine <= line && line <= f.lastLine);
+    const fn = this.run.functions.find((f) => f.file === file && f.firstLine <= line && line <= f.lastLine);
     if (!fn) return `line ${line} is outside every function: no statement runs there`;
     let best: { line: number; pc: number } | undefined;
     fn.code.forEach((ins, pc) => {
-      if (ins.op === Op.STMT && ins.loc.line >= line && (!best || ins.loc.line < best.line)) best = { line: ins.loc.line, pc };
+      if (ins.op === Op.STMT && ins.loc.file === file && ins.loc.line >= line && (!best || ins.loc.line < best.line)) best = { line: ins.loc.line, pc };
     });
     if (!best) return `no statement of ${fn.name}() runs on or after line ${line}`;
     return { line: best.line, fn, pc: best.pc, note: `moved from line ${line} (no statement there) to line ${best.line}, the next statement of ${fn.name}()` };
@@ -160,10 +148,10 @@ export class Controller {
 
   /** A scenario line: an event's line, else the next event's line. */
   private placeScenarioLine(line: number): { line: number; fn: null; pc: number; note: string } | string {
-    const events = this.run.scenario.events;
-    const e = events.find((x) => x.line === line) ?? events.find((x) => x.line > line);
-    if (!e) return `no scenario event on or after line ${line}`;
-    return { line: e.line, fn: null, pc: 0, note: `moved from line ${line} (no event there) to line ${e.line}, the next event` };
+    const events = this.run.eventLines;
+    const e = events.find((x) => x === line) ?? events.find((x) => x > line);
+    if (e === undefined) return `no scenario event on or after line ${line}`;
+    return { line: e, fn: null, pc: 0, note: `moved from line ${line} (no event there) to line ${e}, the next event` };
   }
 
   setFunctionBreakpoints(specs: { name: string; condition?: string; hitCondition?: string }[]): BreakpointResult[] {
@@ -171,12 +159,11 @@ export class Controller {
     this.fnBreakpoints = [];
     for (const spec of specs) {
       const id = this.nextId++;
-      const fn = this.run.prog.fnByName.get(spec.name.trim());
-      if (!fn || fn.kind !== 'c') {
-        out.push({ id, verified: false, message: fn ? `${spec.name} is a native primitive of the simulator, not kernel C` : `the kernel source has no function '${spec.name}'` });
+      const c = this.run.cfunction(spec.name.trim());
+      if (typeof c === 'string') {
+        out.push({ id, verified: false, message: c });
         continue;
       }
-      const c = fn as CFunction;
       const pc = firstStatement(c);
       const line = c.code[pc].loc.line;
       const bp: Breakpoint = { id, kind: 'function', file: c.file, line, fnName: c.name, hits: 0, compiled: new Map() };
@@ -191,34 +178,20 @@ export class Controller {
   /** Executable lines in [line, endLine] of a file, for the breakpointLocations request. */
   breakpointLocations(path: string, line: number, endLine = line): number[] {
     const file = resolve(path);
-    if (file === this.scenarioFile) return this.run.scenario.events.map((e) => e.line).filter((l) => l >= line && l <= endLine);
-    const lines = this.run.prog.executableLines.get(file);
-    if (!lines) return [];
-    return [...lines].filter((l) => l >= line && l <= endLine).sort((a, b) => a - b);
+    if (file === this.scenarioFile) return this.run.eventLines.filter((l) => l >= line && l <= endLine);
+    return (this.run.executableLines(file) ?? []).filter((l) => l >= line && l <= endLine);
   }
 
   // ---- data breakpoints ----
 
-  /** The id a data breakpoint on this field would have, or why there can be none. */
-  dataInfo(target: DataTarget): { dataId: string; description: string } | { reason: string } {
-    const st = target.kind === 'socket' ? this.run.world.sockets.get(target.socket)?.sk : target.struct;
-    if (!st) return { reason: `no socket named '${(target as { socket: string }).socket}'` };
-    const fl = st.type.byName.get(target.field);
-    if (!fl) return { reason: `struct ${st.type.name} has no field '${target.field}'` };
-    if (fl.type.k === 'struct') return { reason: `${target.field} is a struct: watch one of its fields` };
-    if (target.kind === 'socket') return { dataId: `${target.socket}:${target.field}`, description: `${target.socket}.${target.field}` };
-    this.structs.set(st.id, st);
-    const owner = this.run.world.byStruct.get(st);
-    return { dataId: `struct#${st.id}:${target.field}`, description: owner ? `${owner.name}.${target.field}` : `(struct ${st.type.name} #${st.id}).${target.field}` };
-  }
-
+  /** Data breakpoints by id (the model's dataInfo gave them): each watches one value. */
   setDataBreakpoints(specs: { dataId: string; condition?: string; hitCondition?: string }[]): BreakpointResult[] {
     this.watches = [];
     return specs.map((spec) => {
       const id = this.nextId++;
-      const w = this.resolveDataId(spec.dataId);
+      const w = this.run.watch(spec.dataId);
       if (typeof w === 'string') return { id, verified: false, message: w };
-      const watch: DataWatch = { id, ...w, hits: 0, compiled: new Map() };
+      const watch: DataWatch = { id, dataId: spec.dataId, label: w.label, read: () => w.read(), show: (v) => w.show(v), hits: 0, compiled: new Map() };
       const messages: string[] = [];
       // the frame a condition is read in is the one that changed the value: compiled when it does
       this.addConditions(watch, spec, undefined, 0, messages);
@@ -227,34 +200,10 @@ export class Controller {
     });
   }
 
-  private resolveDataId(dataId: string): Omit<DataWatch, 'id' | keyof Conditions> | string {
-    const m = /^(?:struct#(\d+)|([^:#]+)):(\w+)$/.exec(dataId);
-    if (!m) return `'${dataId}' is not a data breakpoint id of this debugger`;
-    const field = m[3];
-    let st: CStruct | undefined;
-    let label: string;
-    if (m[1]) {
-      st = this.structs.get(Number(m[1]));
-      if (!st) return `the struct of '${dataId}' is not known in this run`;
-      const owner = this.run.world.byStruct.get(st);
-      label = owner ? `${owner.name}.${field}` : `(struct ${st.type.name} #${st.id}).${field}`;
-    } else {
-      st = this.run.world.sockets.get(m[2])?.sk;
-      if (!st) return `no socket named '${m[2]}'`;
-      label = `${m[2]}.${field}`;
-    }
-    const fl = st.type.byName.get(field);
-    if (!fl || fl.type.k === 'struct') return `struct ${st.type.name} has no scalar field '${field}'`;
-    const t: CType = fl.type;
-    const onSock = this.run.world.byStruct.has(st);
-    const show = (v: unknown) => (onSock && isInt(t) && typeof v === 'number' ? displayField(this.run, field, v) : formatValue(this.run, t, v));
-    return { dataId, label, cells: st.f, index: fl.index, show };
-  }
-
   // ---- moving ----
 
   /** The stop to report when the session starts: entry, or a breakpoint on the first event. */
-  entry(stopOnEntry: boolean): Outcome | undefined {
+  entry(stopOnEntry: boolean): Outcome<S> | undefined {
     const s = this.run.stopInfo(this.run.stopIndex);
     if (stopOnEntry) return stopped(s, 'entry');
     const hit = this.breakpointsAt(s, true);
@@ -265,7 +214,7 @@ export class Controller {
    * A motion, run by the caller in chunks (each `next()` of the generator runs up to CHUNK stops;
    * its return value is the outcome). Breakpoints, data breakpoints and exceptions stop every motion.
    */
-  *move(kind: MotionKind): Generator<void, Outcome> {
+  *move(kind: MotionKind): Generator<void, Outcome<S>> {
     this.pauseRequested = false;
     const run = this.run;
     const start = run.stopInfo(run.stopIndex);
@@ -279,7 +228,7 @@ export class Controller {
     const target = this.targetOf(kind, start);
     let count = 0;
     for (;;) {
-      const before = this.watches.map((w) => w.cells[w.index]);
+      const before = this.watches.map((w) => w.read());
       const s = backward ? run.backward() : run.forward();
       const hit = this.exceptionAt(s) ?? this.watchHit(s, before, backward) ?? this.breakpointsAt(s, !backward);
       if (hit) return { kind: 'stopped', report: hit };
@@ -295,17 +244,17 @@ export class Controller {
   }
 
   /** The depth (C frames), the top frame and the line of the current stop. */
-  private place(s: Stop): { depth: number; frame?: Frame; line: number } {
-    const frames = this.run.machine.frames;
+  private place(s: S): { depth: number; frame?: Frame; line: number } {
+    const frames = this.run.frames;
     return { depth: frames.length, frame: frames[frames.length - 1], line: s.kind === 'statement' ? s.loc!.line : -1 };
   }
 
   /** When a motion that is not stopped by a breakpoint ends. */
-  private targetOf(kind: MotionKind, start: Stop): (s: Stop) => boolean {
+  private targetOf(kind: MotionKind, start: S): (s: S) => boolean {
     const p0 = this.place(start);
     const byEvent = this.stepBy === 'event';
-    const notStatement = (s: Stop) => s.kind !== 'statement';
-    const frameAt = (depth: number) => this.run.machine.frames[depth - 1];
+    const notStatement = (s: S) => s.kind !== 'statement';
+    const frameAt = (depth: number) => this.run.frames[depth - 1];
     switch (kind) {
       case 'continue':
       case 'reverseContinue':
@@ -351,7 +300,7 @@ export class Controller {
     }
   }
 
-  private exceptionAt(s: Stop): StopReport | undefined {
+  private exceptionAt(s: S): StopReport<S> | undefined {
     if (s.kind === 'error') return { stop: s, reason: 'exception', description: `fault: ${s.message}`, text: s.message };
     if (s.kind === 'failure' && this.stopOnFailure) return { stop: s, reason: 'exception', description: `expectation failed: ${s.message}`, text: s.message };
     return undefined;
@@ -362,12 +311,12 @@ export class Controller {
    * report is the stop right after the statement that wrote it (where the change is first
    * visible); backward, it is the stop of the statement that wrote it (the value before it ran).
    */
-  private watchHit(s: Stop, before: unknown[], backward: boolean): StopReport | undefined {
+  private watchHit(s: S, before: unknown[], backward: boolean): StopReport<S> | undefined {
     const ids: number[] = [];
     const what: string[] = [];
     const notes: string[] = [];
     this.watches.forEach((w, i) => {
-      const now = w.cells[w.index];
+      const now = w.read();
       if (now === before[i]) return;
       // the condition is read at the stop where the change is seen, in its top frame
       if (w.condition) {
@@ -386,12 +335,12 @@ export class Controller {
   }
 
   /** Line, function and scenario breakpoints that hold at stop `s` (logpoints log and do not stop). */
-  private breakpointsAt(s: Stop, forward: boolean): StopReport | undefined {
+  private breakpointsAt(s: S, forward: boolean): StopReport<S> | undefined {
     const cands: Breakpoint[] = [];
     if (s.kind === 'statement') {
       const list = this.byFile.get(s.loc!.file);
       if (list?.length && this.firstOfLine(s)) for (const b of list) if (b.line === s.loc!.line) cands.push(b);
-      if (this.fnBreakpoints.length && this.run.machine.pc === firstStatement(s.fn!)) for (const b of this.fnBreakpoints) if (b.fnName === s.fn!.name) cands.push(b);
+      if (this.fnBreakpoints.length && this.run.pc === firstStatement(s.fn!)) for (const b of this.fnBreakpoints) if (b.fnName === s.fn!.name) cands.push(b);
     } else if (s.kind === 'event' && s.item?.kind === 'event') {
       const line = s.item.event.line;
       for (const b of this.byFile.get(this.scenarioFile) ?? []) if (b.line === line) cands.push(b);
@@ -426,18 +375,18 @@ export class Controller {
   }
 
   /** Is this stop the first of its line (so a breakpoint fires once per visit of the line)? */
-  private firstOfLine(s: Stop): boolean {
+  private firstOfLine(s: S): boolean {
     if (s.index === 0) return true;
     const prev = this.run.lineOf(s.index - 1);
     return prev.file !== s.loc!.file || prev.line !== s.loc!.line || prev.fn !== s.fn!.name;
   }
 
-  private compile(b: Conditions, fn: CFunction | null, pc: number): CompiledExpression | CError {
+  private compile(b: Conditions, fn: CFunction | null, pc: number): (() => boolean) | CError {
     const key = `${fn?.index ?? -1}:${pc}`;
     let c = b.compiled.get(key);
     if (!c) {
       try {
-        c = this.run.prog.compileExpression!(b.condition!, fn, pc, false);
+        c = this.run.condition(b.condition!, fn, pc);
       } catch (e) {
         c = e instanceof CError ? e : new CError({ file: '<expression>', line: 1, column: 1, endLine: 1, endColumn: 1 }, errorText(e));
       }
@@ -448,11 +397,11 @@ export class Controller {
 
   /** The breakpoint's condition in the top frame: true/false, or the error's text. */
   private test(b: Conditions): boolean | string {
-    const at = topScope(this.run);
+    const at = this.run.top();
     const c = this.compile(b, at.fn, at.pc);
     if (c instanceof CError) return c.detail;
     try {
-      return truthy(c.ev(at.frame));
+      return c();
     } catch (e) {
       return errorText(e);
     }
@@ -460,12 +409,9 @@ export class Controller {
 
   /** A logpoint's message with each `{expr}` replaced by its value in the top frame. */
   interpolate(message: string): string {
-    const at = topScope(this.run);
     return message.replace(/\{([^{}]+)\}/g, (_, expr: string) => {
       try {
-        const c = this.run.prog.compileExpression!(expr, at.fn, at.pc, false);
-        const v = c.ev(at.frame);
-        return formatValue(this.run, c.t, v);
+        return this.run.show(expr);
       } catch (e) {
         return `<${expr}: ${errorText(e)}>`;
       }
@@ -473,11 +419,11 @@ export class Controller {
   }
 }
 
-function stopped(stop: Stop, reason: StopReason, description?: string, text?: string): Outcome {
+function stopped<S extends StopLike>(stop: S, reason: StopReason, description?: string, text?: string): Outcome<S> {
   return { kind: 'stopped', report: { stop, reason, description, text } };
 }
 
-function describeStep(s: Stop): string | undefined {
+function describeStep(s: StopLike): string | undefined {
   if (s.kind === 'end') return 'end of the scenario';
   if (s.kind === 'failure') return `expectation failed: ${s.message}`;
   return undefined;

@@ -1,5 +1,6 @@
-// The debug adapter session: translates Debug Adapter Protocol requests into calls on a Run (the
-// engine) and its Controller (stepping and breakpoints), and stops back into DAP events.
+// The debug adapter session: translates Debug Adapter Protocol requests into calls on a model of
+// the engine it runs (model.ts: the 1.2.13 release, or the reduced port) and its Controller
+// (stepping and breakpoints), and stops back into DAP events.
 
 import { basename, resolve } from 'node:path';
 import {
@@ -9,7 +10,6 @@ import {
   InvalidatedEvent,
   LoggingDebugSession,
   OutputEvent,
-  Scope,
   Source,
   StackFrame,
   StoppedEvent,
@@ -17,32 +17,22 @@ import {
   Thread,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { printable, type CFunction, type Frame } from '../engine/code';
-import { CStruct, isInt, typeName, type CType } from '../engine/ctypes';
-import { KEY_FIELDS, displayField, displayTimer, socketView } from '../engine/inspect';
-import { RunSetupError, type Run, type Stop } from '../engine/run';
-import { segmentText } from '../engine/world';
-import type { StopEventBody, StopSnapshot } from '../common/protocol';
+import { printable } from '../engine/code';
+import { RunSetupError } from '../engine/run';
 import { CUSTOM_REQUESTS, STOP_EVENT } from '../common/ids';
-import { HZ, secondsValue } from '../common/clock';
-import { loadRun } from '../host/load';
+import { loadReleaseRun, loadRun } from '../host/load';
 import { readText } from '../host/read';
-import { buildSnapshot } from './snapshot';
 import { Refs } from './refs';
-import { ensureStops, hitAt } from '../engine/hits';
 import { checkLaunchArguments, type LaunchArguments } from './config';
 import { Controller, type BreakpointResult, type MotionKind, type Outcome, type StopReport } from './control';
-import { assign, errorText, evaluate, formatValue, globalScope, writeInt, type Scope as EvalScope } from './values';
+import type { StopLike } from './debuggee';
+import type { CFrameView, Container, SessionModel } from './model';
+import { ReducedModel } from './reducedModel';
+import { ReleaseModel } from './releaseModel';
+import { errorText } from './values';
 
 /** A stack frame: a C activation, the agenda item at the bottom, or an idle socket. */
-type FrameRef = { kind: 'c'; frame: Frame; pc: number; socket: string } | { kind: 'item'; socket: string } | { kind: 'idle'; socket: string };
-
-/** Something with children in the Variables view. */
-type Container =
-  | { kind: 'locals'; frame: Frame; pc: number }
-  | { kind: 'socket'; socket: string; at: EvalScope }
-  | { kind: 'clock' }
-  | { kind: 'struct'; value: CStruct; at: EvalScope };
+type FrameRef = { kind: 'c'; view: CFrameView; socket: string } | { kind: 'item'; socket: string } | { kind: 'idle'; socket: string };
 
 /** Requests the adapter does not advertise (no capability says it answers them). */
 const NOT_SUPPORTED = new Set(['attach', 'source', 'completions', 'stepInTargets', 'gotoTargets', 'goto', 'loadedSources', 'readMemory', 'writeMemory', 'disassemble', 'setExpression', 'modules', 'setInstructionBreakpoints', 'locations', 'restartFrame', 'cancel']);
@@ -56,7 +46,7 @@ class StaleReference extends Error {}
 export const EXCEPTION_FILTER = 'expectation';
 
 export class TcpCloseSession extends LoggingDebugSession {
-  private run: Run | undefined;
+  private model: SessionModel | undefined;
   private ctl: Controller | undefined;
   private args: LaunchArguments | undefined;
   private motion: Generator<void, Outcome> | undefined;
@@ -71,7 +61,6 @@ export class TcpCloseSession extends LoggingDebugSession {
   private fnRequest: DebugProtocol.SetFunctionBreakpointsArguments | undefined;
   private dataRequest: DebugProtocol.SetDataBreakpointsArguments | undefined;
   private filters: string[] = [EXCEPTION_FILTER];
-  private prevSnapshot: StopSnapshot | undefined;
   /** kernel files run from one path (dist/kernel/tcp.c) but opened by the user at another with the same text */
   private aliases = new Map<string, string>();
 
@@ -122,23 +111,23 @@ export class TcpCloseSession extends LoggingDebugSession {
     }
   }
 
-  private need(): { run: Run; ctl: Controller } {
-    if (!this.run || !this.ctl) throw new Error('no scenario is running: launch one first');
-    return { run: this.run, ctl: this.ctl };
+  private need(): { model: SessionModel; ctl: Controller } {
+    if (!this.model || !this.ctl) throw new Error('no scenario is running: launch one first');
+    return { model: this.model, ctl: this.ctl };
   }
 
   /** A client path as the run knows it: a copy of a kernel file with the same text is that file. */
   private fromClient(path: string): string {
     const file = resolve(this.convertClientPathToDebugger(path));
-    const run = this.run;
-    if (!run || run.prog.files.has(file) || file === resolve(run.scenario.file)) return file;
+    const model = this.model;
+    if (!model || model.kernelFiles.has(file) || file === model.debuggee.scenarioFile) return file;
     let text: string | undefined;
     try {
       text = readText(file, 'kernel source');
     } catch {
       return file;
     }
-    for (const [k, t] of run.prog.files) {
+    for (const [k, t] of model.kernelFiles) {
       if (t === text) {
         this.aliases.set(k, file);
         return k;
@@ -186,7 +175,7 @@ export class TcpCloseSession extends LoggingDebugSession {
   private launching = false;
 
   protected override async launchRequest(response: DebugProtocol.LaunchResponse, raw: DebugProtocol.LaunchRequestArguments): Promise<void> {
-    if (this.launching || this.run) {
+    if (this.launching || this.model) {
       // the first launch keeps its run and gets its answer; this one is told why not
       return this.fail(response, this.launching ? 'a launch is already in progress in this session: one launch per session (restart to run again)' : 'this session already runs a scenario: restart it, or start another session', 1005);
     }
@@ -212,7 +201,12 @@ export class TcpCloseSession extends LoggingDebugSession {
     const args = this.args!;
     this.disposeRun();
     try {
-      this.run = await loadRun({ scenarioPath: args.scenario, kernelPath: args.kernelSource, stepBudget: args.stepBudget });
+      if (args.kernel === 'release') {
+        const { run, text } = await loadReleaseRun({ scenarioPath: args.scenario, stepBudget: args.stepBudget });
+        this.model = new ReleaseModel(run, text);
+      } else {
+        this.model = new ReducedModel(await loadRun({ scenarioPath: args.scenario, kernelPath: args.kernelSource, stepBudget: args.stepBudget }));
+      }
     } catch (e) {
       if (!(e instanceof RunSetupError)) throw e;
       const lines = [...e.diagnostics.map((d) => `${d.file}:${d.range.start.line}:${d.range.start.column}: ${d.message}`), ...e.kernelErrors.map((k) => `${k.loc.file}:${k.loc.line}:${k.loc.column}: ${k.detail}`)];
@@ -221,12 +215,11 @@ export class TcpCloseSession extends LoggingDebugSession {
       this.sendEvent(new TerminatedEvent());
       return false;
     }
-    const ctl = new Controller(this.run);
+    const ctl = new Controller(this.model.debuggee);
     ctl.stepBy = args.stepBy ?? 'line';
     ctl.stopOnFailure = this.filters.includes(EXCEPTION_FILTER);
     ctl.onLog = (text) => this.sendEvent(new OutputEvent(text + '\n', 'console'));
     this.ctl = ctl;
-    this.prevSnapshot = undefined;
     // breakpoints set before a restart apply to the new run
     this.aliases.clear();
     for (const req of this.lineRequests.values()) this.placeBreakpoints(this.fromClient(req.source.path!), this.lineSpecs(req));
@@ -270,8 +263,8 @@ export class TcpCloseSession extends LoggingDebugSession {
   }
 
   private disposeRun(): void {
-    this.run?.dispose();
-    this.run = undefined;
+    this.model?.dispose();
+    this.model = undefined;
     this.ctl = undefined;
   }
 
@@ -299,10 +292,10 @@ export class TcpCloseSession extends LoggingDebugSession {
 
   protected override pauseRequest(response: DebugProtocol.PauseResponse): void {
     this.guard(response, () => {
-      const { run, ctl } = this.need();
+      const { model, ctl } = this.need();
       this.sendResponse(response);
       if (this.motion) ctl.pauseRequested = true;
-      else this.finish({ kind: 'stopped', report: { stop: run.stopInfo(run.stopIndex), reason: 'pause' } });
+      else this.finish({ kind: 'stopped', report: { stop: model.debuggee.stopInfo(model.debuggee.stopIndex), reason: 'pause' } });
     });
   }
 
@@ -334,8 +327,8 @@ export class TcpCloseSession extends LoggingDebugSession {
       } catch (e) {
         this.motion = undefined;
         this.sendEvent(new OutputEvent(`internal error while running: ${(e as Error).stack ?? e}\n`, 'stderr'));
-        const run = this.run!;
-        this.finish({ kind: 'stopped', report: { stop: run.stopInfo(run.stopIndex), reason: 'exception', description: 'internal error of the debugger', text: errorText(e) } });
+        const d = this.model!.debuggee;
+        this.finish({ kind: 'stopped', report: { stop: d.stopInfo(d.stopIndex), reason: 'exception', description: 'internal error of the debugger', text: errorText(e) } });
         return;
       }
       if (!r.done) return void setImmediate(tick);
@@ -366,23 +359,17 @@ export class TcpCloseSession extends LoggingDebugSession {
 
   /** The `tcpClose/stop` event for the panel: where we are, the sockets, what changed. */
   private sendSnapshot(): void {
-    const run = this.run!;
-    const snap = buildSnapshot(run, this.prevSnapshot);
-    this.prevSnapshot = snap;
-    const body: StopEventBody = { ...snap, item: itemName(run, run.stopInfo(run.stopIndex)) };
-    const at = run.lineOf(run.stopIndex);
-    if (at.file && at.line > 0) body.moment = { file: at.file, line: at.line, hit: hitAt(run, run.stopIndex) };
-    this.sendEvent(new Event(STOP_EVENT, body));
+    this.sendEvent(new Event(STOP_EVENT, this.model!.stopEvent()));
   }
 
   /** The panel's timeline: move to any stop already recorded. */
   private gotoStop(response: DebugProtocol.Response, args: unknown): void {
     this.guard(response, () => {
-      const { run } = this.need();
+      const { model } = this.need();
       const n = (args as { stop?: unknown })?.stop;
-      if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n >= run.stopCount) throw new Error(`gotoStop: stop must be a whole number from 0 to ${run.stopCount - 1}`);
+      if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n >= model.stopCount) throw new Error(`gotoStop: stop must be a whole number from 0 to ${model.stopCount - 1}`);
       if (this.motion) throw new Error('the run is moving: pause first');
-      const stop = run.goto(n);
+      const stop = model.debuggee.goto(n);
       this.sendResponse(response);
       this.movedByRequest();
       this.finish({ kind: 'stopped', report: { stop, reason: 'goto', description: `went to stop ${n}` } });
@@ -400,13 +387,13 @@ export class TcpCloseSession extends LoggingDebugSession {
   /** Walkthroughs: move to stop `stop`, running the scenario forward when it is not recorded yet (to the end at most). */
   private runToStop(response: DebugProtocol.Response, args: unknown): void {
     this.guard(response, () => {
-      const { run } = this.need();
+      const { model } = this.need();
       const n = (args as { stop?: unknown })?.stop;
       if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) throw new Error('runToStop: stop must be a whole number >= 0');
       if (this.motion) throw new Error('the run is moving: pause first');
-      ensureStops(run, n);
-      const target = Math.min(n, run.stopCount - 1);
-      const stop = run.goto(target);
+      model.ensureStops(n);
+      const target = Math.min(n, model.stopCount - 1);
+      const stop = model.debuggee.goto(target);
       response.body = { stop: target };
       this.sendResponse(response);
       this.movedByRequest();
@@ -495,12 +482,10 @@ export class TcpCloseSession extends LoggingDebugSession {
 
   protected override dataBreakpointInfoRequest(response: DebugProtocol.DataBreakpointInfoResponse, args: DebugProtocol.DataBreakpointInfoArguments): void {
     this.guard(response, () => {
-      const { ctl } = this.need();
+      const { model } = this.need();
       if (typeof args?.name !== 'string') throw new Error('dataBreakpointInfo: name is required');
       const c = typeof args.variablesReference === 'number' ? this.vars.get(args.variablesReference) : undefined;
-      let info: ReturnType<Controller['dataInfo']> = { reason: 'data breakpoints watch fields of a socket or of a struct (expand a pointer), not locals or expressions' };
-      if (c?.kind === 'socket') info = ctl.dataInfo({ kind: 'socket', socket: c.socket, field: args.name });
-      else if (c?.kind === 'struct') info = ctl.dataInfo({ kind: 'struct', struct: c.value, field: args.name });
+      const info = model.dataInfo(c, args.name);
       response.body = 'dataId' in info ? { dataId: info.dataId, description: info.description, accessTypes: ['write'], canPersist: false } : { dataId: null, description: info.reason };
       this.sendResponse(response);
     });
@@ -518,10 +503,12 @@ export class TcpCloseSession extends LoggingDebugSession {
 
   protected override exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse): void {
     this.guard(response, () => {
-      const { run } = this.need();
-      const s = run.stopInfo(run.stopIndex);
+      const { model } = this.need();
+      const d = model.debuggee;
+      const s = d.stopInfo(d.stopIndex);
       if (s.kind !== 'failure' && s.kind !== 'error') throw new Error('not stopped on an exception');
       const failure = s.kind === 'failure';
+      const errorLoc = model.errorLoc(s);
       response.body = {
         exceptionId: failure ? 'expectation' : 'fault',
         description: s.message ?? (failure ? 'an expectation failed' : 'a fault in the kernel C'),
@@ -529,7 +516,7 @@ export class TcpCloseSession extends LoggingDebugSession {
         details: {
           message: s.message,
           typeName: failure ? 'failed expectation' : 'fault in the kernel C',
-          stackTrace: failure ? `${run.scenario.file}:${s.item?.kind === 'event' ? s.item.event.line : '?'}` : s.errorLoc ? `${s.errorLoc.file}:${s.errorLoc.line}:${s.errorLoc.column}` : undefined,
+          stackTrace: failure ? `${d.scenarioFile}:${s.item?.kind === 'event' ? s.item.event.line : '?'}` : errorLoc ? `${errorLoc.file}:${errorLoc.line}:${errorLoc.column}` : undefined,
         },
       };
       this.sendResponse(response);
@@ -538,18 +525,18 @@ export class TcpCloseSession extends LoggingDebugSession {
 
   // ---- threads, stack, variables ----
 
-  private threadOf(s: Stop): number {
-    const run = this.run!;
-    let ids = this.threadIds.get(run);
-    if (!ids) this.threadIds.set(run, (ids = new Map(run.socketOrder.map((n, i) => [n, i + 1]))));
+  private threadOf(s: StopLike): number {
+    const model = this.model!;
+    let ids = this.threadIds.get(model);
+    if (!ids) this.threadIds.set(model, (ids = new Map(model.socketOrder.map((n, i) => [n, i + 1]))));
     return ids.get(s.socket || s.item?.socket || '') ?? 1;
   }
   /** a socket's thread id, by run (a stop's thread is found at once, whatever the number of sockets) */
-  private readonly threadIds = new WeakMap<Run, Map<string, number>>();
+  private readonly threadIds = new WeakMap<SessionModel, Map<string, number>>();
 
   protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
     this.guard(response, () => {
-      const order = this.run?.socketOrder ?? [];
+      const order = this.model?.socketOrder ?? [];
       response.body = { threads: order.length ? order.map((n, i) => new Thread(i + 1, n)) : [new Thread(1, 'scenario')] };
       this.sendResponse(response);
     });
@@ -557,29 +544,29 @@ export class TcpCloseSession extends LoggingDebugSession {
 
   protected override stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): void {
     this.guard(response, () => {
-      const { run } = this.need();
+      const { model } = this.need();
+      const d = model.debuggee;
       if (typeof args?.threadId !== 'number') throw new Error('stackTrace: threadId must be a number');
-      const s = run.stopInfo(run.stopIndex);
-      const order = run.socketOrder;
+      const s = d.stopInfo(d.stopIndex);
+      const order = model.socketOrder;
       const socket = order[args.threadId - 1] ?? (order.length ? undefined : '');
       if (socket === undefined) throw new Error(`no thread ${args.threadId}`);
       const frames: DebugProtocol.StackFrame[] = [];
-      const scenarioSource = new Source(basename(run.scenario.file), this.convertDebuggerPathToClient(run.scenario.file));
+      const scenarioSource = new Source(basename(d.scenarioFile), this.convertDebuggerPathToClient(d.scenarioFile));
       if (args.threadId !== this.threadOf(s)) {
-        const decl = run.scenario.sockets.find((d) => d.name === socket);
-        frames.push(new StackFrame(this.frames.create({ kind: 'idle', socket }), 'idle', scenarioSource, this.convertDebuggerLineToClient(decl?.range.start.line ?? 1), 1));
+        frames.push(new StackFrame(this.frames.create({ kind: 'idle', socket }), 'idle', scenarioSource, this.convertDebuggerLineToClient(model.socketLine(socket)), 1));
       } else {
         const owner = s.socket || socket;
-        run.machine.stack().forEach((f, i) => {
-          const frame = run.machine.frames[run.machine.frames.length - 1 - i];
-          const id = this.frames.create({ kind: 'c', frame, pc: f.pc, socket: owner });
-          const loc = i === 0 && s.kind === 'error' && s.errorLoc ? s.errorLoc : f.loc;
-          const sf = new StackFrame(id, f.fn.name, this.source(loc.file), this.convertDebuggerLineToClient(loc.line), this.convertDebuggerColumnToClient(loc.column)) as DebugProtocol.StackFrame;
+        const errorLoc = model.errorLoc(s);
+        model.cFrames().forEach((view, i) => {
+          const id = this.frames.create({ kind: 'c', view, socket: owner });
+          const loc = i === 0 && errorLoc ? errorLoc : view.loc;
+          const sf = new StackFrame(id, view.name, this.source(loc.file), this.convertDebuggerLineToClient(loc.line), this.convertDebuggerColumnToClient(loc.column)) as DebugProtocol.StackFrame;
           sf.endLine = this.convertDebuggerLineToClient(loc.endLine);
           sf.endColumn = this.convertDebuggerColumnToClient(loc.endColumn);
           frames.push(sf);
         });
-        frames.push(this.itemFrame(run, s, owner, scenarioSource));
+        frames.push(this.itemFrame(model, s, owner, scenarioSource));
       }
       const start = typeof args.startFrame === 'number' ? args.startFrame : 0;
       const levels = typeof args.levels === 'number' && args.levels > 0 ? args.levels : frames.length;
@@ -589,14 +576,11 @@ export class TcpCloseSession extends LoggingDebugSession {
   }
 
   /** The bottom frame: the scenario event, timer or delivery being handled. */
-  private itemFrame(run: Run, s: Stop, socket: string, scenarioSource: Source): DebugProtocol.StackFrame {
+  private itemFrame(model: SessionModel, s: StopLike, socket: string, scenarioSource: Source): DebugProtocol.StackFrame {
     const id = this.frames.create({ kind: 'item', socket });
     const it = s.item;
-    const name = itemName(run, s);
-    if (s.kind === 'end' || !it) {
-      const last = run.scenario.events[run.scenario.events.length - 1]?.line ?? 1;
-      return new StackFrame(id, name, scenarioSource, this.convertDebuggerLineToClient(last), 1);
-    }
+    const name = model.itemName(s);
+    if (s.kind === 'end' || !it) return new StackFrame(id, name, scenarioSource, this.convertDebuggerLineToClient(model.lastLine), 1);
     if (it.kind === 'event') return new StackFrame(id, name, scenarioSource, this.convertDebuggerLineToClient(it.event.line), 1);
     const f = new StackFrame(id, name) as DebugProtocol.StackFrame;
     f.line = 0;
@@ -605,114 +589,48 @@ export class TcpCloseSession extends LoggingDebugSession {
     return f;
   }
 
-  /** The scope to evaluate in for a frame id (none: the top C frame, or globals). */
-  private scopeOf(frameId: number | undefined): EvalScope {
-    const run = this.run!;
-    if (frameId === undefined) {
-      const top = run.machine.top;
-      return top ? { fn: top.fn, pc: run.machine.pc, frame: top } : globalScope();
-    }
+  /** The C frame to evaluate in for a frame id (none: the top C frame; null: file scope). */
+  private scopeOf(frameId: number | undefined): CFrameView | null {
+    const model = this.model!;
+    if (frameId === undefined) return model.cFrames()[0] ?? null;
+    const ref = this.frameRef(frameId);
+    return ref.kind === 'c' ? ref.view : null;
+  }
+
+  private frameRef(frameId: number): FrameRef {
     const ref = this.frames.get(frameId);
     if (!ref) throw this.frames.isStale(frameId) ? new StaleReference(`frame ${frameId} belongs to an earlier stop`) : new Error(`no frame ${frameId}`);
-    return ref.kind === 'c' ? { fn: ref.frame.fn, pc: ref.pc, frame: ref.frame } : globalScope();
+    return ref;
   }
 
   protected override scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): void {
     this.guard(response, () => {
-      const { run } = this.need();
+      const { model } = this.need();
       if (typeof args?.frameId !== 'number') throw new Error('scopes: frameId must be a number');
-      const ref = this.frames.get(args.frameId);
-      if (!ref) throw this.frames.isStale(args.frameId) ? new StaleReference(`frame ${args.frameId} belongs to an earlier stop`) : new Error(`no frame ${args.frameId}`);
-      const at = this.scopeOf(args.frameId);
-      const scopes: DebugProtocol.Scope[] = [];
-      if (ref.kind === 'c') scopes.push(new Scope('Locals', this.vars.create({ kind: 'locals', frame: ref.frame, pc: ref.pc }), false));
-      const own = run.world.sockets.has(ref.socket) ? ref.socket : run.socketOrder[0];
-      if (own) scopes.push(new Scope('Socket', this.vars.create({ kind: 'socket', socket: own, at }), false));
-      for (const name of run.socketOrder) if (name !== own) scopes.push(new Scope(`Socket ${name}`, this.vars.create({ kind: 'socket', socket: name, at }), false));
-      scopes.push(new Scope('Clock', this.vars.create({ kind: 'clock' }), false));
-      response.body = { scopes };
+      const ref = this.frameRef(args.frameId);
+      response.body = { scopes: model.scopes(ref.kind === 'c' ? ref.view : null, ref.socket, this.vars) };
       this.sendResponse(response);
     });
   }
 
   protected override variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): void {
     this.guard(response, () => {
-      const { run } = this.need();
+      const { model } = this.need();
       if (typeof args?.variablesReference !== 'number') throw new Error('variables: variablesReference must be a number');
       const c = this.vars.get(args.variablesReference);
       if (!c) throw this.vars.isStale(args.variablesReference) ? new StaleReference(`variables ${args.variablesReference} belong to an earlier stop`) : new Error(`no variables ${args.variablesReference}`);
-      response.body = { variables: this.children(run, c) };
+      response.body = { variables: model.variables(c, this.vars, args) };
       this.sendResponse(response);
     });
   }
 
-  private children(run: Run, c: Container): DebugProtocol.Variable[] {
-    switch (c.kind) {
-      case 'locals': {
-        const at: EvalScope = { fn: c.frame.fn, pc: c.pc, frame: c.frame };
-        return visibleLocals(c.frame.fn, c.pc).map((v) => ({ ...this.variable(run, v.name, v.type, c.frame.s[v.slot], at), evaluateName: v.name }));
-      }
-      case 'socket': {
-        const info = run.world.sockets.get(c.socket)!;
-        const sk = info.sk;
-        const view = socketView(run, info);
-        const fields = [...KEY_FIELDS.map((n) => sk.type.byName.get(n)!).filter(Boolean), ...sk.type.fields.filter((f) => !KEY_FIELDS.includes(f.name))];
-        return fields.map((fl) => {
-          const v = sk.f[fl.index];
-          if (fl.name === 'timer' || fl.name === 'retransmit_timer') {
-            return { name: fl.name, value: displayTimer(view[fl.name], run.world.jiffies), type: typeName(fl.type), variablesReference: this.vars.create({ kind: 'struct', value: v, at: c.at }) };
-          }
-          if (isInt(fl.type)) return { name: fl.name, value: displayField(run, fl.name, v), type: typeName(fl.type), variablesReference: 0 };
-          return this.variable(run, fl.name, fl.type, v, c.at);
-        });
-      }
-      case 'clock': {
-        const j = run.world.jiffies;
-        return [
-          { name: 'jiffies', value: String(j), type: 'unsigned long', variablesReference: 0, evaluateName: 'jiffies' },
-          { name: 'seconds', value: secondsValue(j), variablesReference: 0 },
-          { name: 'HZ', value: String(HZ), variablesReference: 0 },
-        ];
-      }
-      case 'struct': {
-        const st = c.value;
-        const owner = run.world.byStruct.get(st);
-        return st.type.fields.map((fl) => {
-          const v = st.f[fl.index];
-          if (owner && isInt(fl.type)) return { name: fl.name, value: displayField(run, fl.name, v), type: typeName(fl.type), variablesReference: 0 };
-          return this.variable(run, fl.name, fl.type, v, c.at);
-        });
-      }
-    }
-  }
-
-  private variable(run: Run, name: string, t: CType, v: unknown, at: EvalScope): DebugProtocol.Variable {
-    const expandable = v instanceof CStruct;
-    return { name, value: formatValue(run, t, v), type: typeName(t), variablesReference: expandable ? this.vars.create({ kind: 'struct', value: v as CStruct, at }) : 0 };
-  }
-
   protected override setVariableRequest(response: DebugProtocol.SetVariableResponse, args: DebugProtocol.SetVariableArguments): void {
     this.guard(response, () => {
-      const { run } = this.need();
+      const { model } = this.need();
       if (typeof args?.variablesReference !== 'number' || typeof args.name !== 'string' || typeof args.value !== 'string') throw new Error('setVariable: variablesReference, name and value are required');
       const c = this.vars.get(args.variablesReference);
       if (!c) throw new Error(`no variables ${args.variablesReference}`);
-      let place: { cells: any[]; index: number; type: CType; bits?: number; field?: string; onSock?: boolean };
-      let at: EvalScope;
-      if (c.kind === 'locals') {
-        const v = visibleLocals(c.frame.fn, c.pc).find((x) => x.name === args.name);
-        if (!v) throw new Error(`no local '${args.name}' here`);
-        place = { cells: c.frame.s, index: v.slot, type: v.type };
-        at = { fn: c.frame.fn, pc: c.pc, frame: c.frame };
-      } else if (c.kind === 'socket' || c.kind === 'struct') {
-        const st = c.kind === 'socket' ? run.world.sockets.get(c.socket)!.sk : c.value;
-        const fl = st.type.byName.get(args.name);
-        if (!fl) throw new Error(`struct ${st.type.name} has no field '${args.name}'`);
-        place = { cells: st.f, index: fl.index, type: fl.type, bits: fl.bits, field: fl.name, onSock: run.world.byStruct.has(st) };
-        at = c.at;
-      } else throw new Error('the clock cannot be changed here: add a wait to the scenario');
-      const v = writeInt(run, place, args.value, at);
-      response.body = { value: place.onSock && place.field ? displayField(run, place.field, v) : formatValue(run, place.type, v) };
+      response.body = { value: model.setVariable(c, args.name, args.value, { hex: !!args.format?.hex }) };
       this.sendResponse(response);
       this.changed();
     });
@@ -726,40 +644,18 @@ export class TcpCloseSession extends LoggingDebugSession {
 
   protected override evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {
     this.guard(response, () => {
-      const { run } = this.need();
+      const { model } = this.need();
       if (typeof args?.expression !== 'string') throw new Error('evaluate: expression must be a string');
       const at = this.scopeOf(typeof args.frameId === 'number' ? args.frameId : undefined);
       const text = args.expression.trim();
       try {
-        if (args.context === 'repl') {
-          const w = assign(run, text, at);
-          if (w) {
-            response.body = { result: formatValue(run, w.type, w.value), type: typeName(w.type), variablesReference: 0 };
-            this.sendResponse(response);
-            this.changed();
-            return;
-          }
-        }
-        const { value, type } = evaluate(run, text, at);
-        response.body = { result: formatValue(run, type, value), type: typeName(type), variablesReference: value instanceof CStruct ? this.vars.create({ kind: 'struct', value, at }) : 0 };
+        const r = model.evaluate(text, at, args.context === 'repl', this.vars, { hex: !!args.format?.hex });
+        response.body = { result: r.result, type: r.type, variablesReference: r.variablesReference };
         this.sendResponse(response);
+        if (r.changed) this.changed();
       } catch (e) {
         this.fail(response, `cannot evaluate '${text}': ${errorText(e)}`, 1004);
       }
     });
   }
-}
-
-/** What the run is handling: `scenario: server close`, `timer: sk->timer (TIME_CLOSE)`, a segment's arrival. */
-export function itemName(run: Run, s: Stop): string {
-  const it = s.item;
-  if (s.kind === 'end' || !it) return 'end of scenario';
-  if (it.kind === 'event') return `scenario: ${(run.scenarioLines[it.event.line - 1] ?? '').replace(/#.*$/, '').trim().replace(/^\S+\s+/, '')}`;
-  if (it.kind === 'timer') return `timer: sk->${it.which} (${run.constantName(it.reason, 'TIME_')})`;
-  return `segment from ${it.seg.from}: ${segmentText(it.seg)}`;
-}
-
-/** The locals and parameters of `fn` whose names are in scope at instruction `pc`. */
-function visibleLocals(fn: CFunction, pc: number) {
-  return fn.vars.filter((v) => v.from <= pc && pc < v.to);
 }

@@ -2,7 +2,22 @@
 // stop, and where the n-th run of a line is. Notes tied to "the second time this line runs" and
 // walkthrough steps are found this way, so they follow execution rather than stop numbers.
 
-import type { Run } from './run';
+import type { History } from './history';
+
+/** What a run of either engine (the reduced Run, the release's ReleaseRun) shows of its stops. */
+export interface HitRun {
+  readonly H: History;
+  /** counts the branches of history (a what-if in the past) */
+  readonly generation: number;
+  readonly stopIndex: number;
+  readonly stopCount: number;
+  readonly finished: boolean;
+  readonly scenarioFile: string;
+  lineOf(n: number): { file?: string; line: number };
+  goto(n: number): unknown;
+  forward(): unknown;
+}
+type Run = HitRun;
 
 /** Is stop `k` a C statement (rather than a scenario event, failure or end)? */
 function isStatement(run: Run, k: number): boolean {
@@ -66,7 +81,7 @@ export function ensureStops(run: Run, n: number): boolean {
  * scenario line's event), running the scenario further when needed; undefined if it never does.
  */
 export function stopOfHit(run: Run, file: string, line: number, hit: number, opts: { statement?: boolean; maxStops?: number } = {}): number | undefined {
-  const statement = opts.statement ?? file !== run.scenario.file;
+  const statement = opts.statement ?? file !== run.scenarioFile;
   const max = opts.maxStops ?? 1_000_000;
   let hits = 0;
   for (let k = 0; k < max; k++) {

@@ -765,6 +765,11 @@ export class Run {
   }
 
   /** The line a stop is at, without moving there (for timelines and transcripts). */
+  /** the scenario's path (as given) */
+  get scenarioFile(): string {
+    return this.scenario.file;
+  }
+
   lineOf(n: number): { fn?: string; file?: string; line: number } {
     const { code, pc } = this.H.stopAt(n);
     if (code >= 0) {

@@ -697,9 +697,29 @@ export class ReleaseRun {
   whatIf(change: () => void): ReleaseStop {
     this.branch();
     change();
+    return this.recordAgain();
+  }
+
+  /** After a change made at the current stop (once branch() forgot the future): a new stop at the same place records it. */
+  recordAgain(): ReleaseStop {
     const { code, pc } = this.H.stopAt(this.H.currentStop);
     if (code === CODE_ERROR) this.errors.set(this.H.stopCount, this.errors.get(this.H.currentStop)!);
     return this.stopInfo(this.H.recordStop(code, pc));
+  }
+
+  /** The scenario's path. */
+  get scenarioFile(): string {
+    return this.bound.file;
+  }
+
+  /** The function, file and line of stop `n`: a statement's, else the scenario line of its event (0 for a timer or a delivery). */
+  lineOf(n: number): { fn?: string; file?: string; line: number } {
+    const { code, pc } = this.H.stopAt(n);
+    if (code >= 0) {
+      const fn = this.image.kernel.functions[code] as unknown as CFunction;
+      return { fn: fn.name, file: fn.code[pc].loc.file, line: fn.code[pc].loc.line };
+    }
+    return { file: this.bound.file, line: code === CODE_ERROR ? 0 : pc };
   }
 
   get stopIndex(): number {

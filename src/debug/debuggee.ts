@@ -1,0 +1,69 @@
+// What the controller (control.ts) steps through and breaks on, in one shape for both engines:
+// the reduced port's Run (reducedModel.ts) and the 1.2.13 release's ReleaseRun (releaseModel.ts).
+// The controller only moves between recorded stops, compares C frames by identity, and asks
+// for a condition's truth or a watched value at the current stop; each engine answers from its
+// own memory.
+
+import type { CFunction, Frame, Loc } from '../engine/code';
+
+export type StopKindLike = 'statement' | 'event' | 'failure' | 'error' | 'end';
+
+/** A stop as the controller reads it (the reduced Stop and the release's ReleaseStop both are one). */
+export interface StopLike {
+  index: number;
+  kind: StopKindLike;
+  /** the socket whose code runs (the thread) */
+  socket: string;
+  /** the agenda item being handled: a scenario event (with its line), a timer, a segment's arrival */
+  item?: { kind: 'event'; event: { line: number }; socket: string } | { kind: 'timer' | 'delivery'; socket: string };
+  fn?: CFunction;
+  loc?: Loc;
+  message?: string;
+}
+
+/** A data breakpoint's watched value: read at every stop, shown when it changes. */
+export interface Watch {
+  label: string;
+  read(): unknown;
+  show(v: unknown): string;
+}
+
+/** What a data breakpoint may watch (the session finds it in the Variables view). */
+export type DataInfo = { dataId: string; description: string } | { reason: string };
+
+export interface Debuggee<S extends StopLike = StopLike> {
+  readonly stopIndex: number;
+  stopInfo(n: number): S;
+  forward(): S;
+  backward(): S;
+  goto(n: number): S;
+  /** the C frames, outermost first; a frame object is the same one for as long as it lives */
+  readonly frames: readonly Frame[];
+  /** the top frame's instruction */
+  readonly pc: number;
+  /** the function, file and line of stop `n` (a scenario line for an event stop) */
+  lineOf(n: number): { fn?: string; file?: string; line: number };
+  /** the scenario's absolute path and its events' lines, in order */
+  readonly scenarioFile: string;
+  readonly eventLines: readonly number[];
+  /** the kernel C functions one can stop in (the machine layer's are not) */
+  readonly functions: readonly CFunction[];
+  /** is `file` (absolute) one of the kernel C files being run? */
+  isKernelFile(file: string): boolean;
+  /** a kernel C function one can break in, or why `name` is none */
+  cfunction(name: string): CFunction | string;
+  /** the lines of `file` that hold a statement, ascending (undefined: not a kernel file) */
+  executableLines(file: string): readonly number[] | undefined;
+  /** the top frame's function and instruction (null: no C runs at this stop) */
+  top(): { fn: CFunction | null; pc: number };
+  /**
+   * `text` compiled as a read-only C expression in `fn` at `pc` (null: file scope); its result
+   * tests it at the current stop, in the top frame. Throws a CError when it does not compile; the
+   * test throws when it cannot be read.
+   */
+  condition(text: string, fn: CFunction | null, pc: number): () => boolean;
+  /** `text`'s value in the top frame, as the Variables view shows it (a logpoint's `{expr}`); throws */
+  show(text: string): string;
+  /** the watch a data breakpoint id names, or why there is none */
+  watch(dataId: string): Watch | string;
+}

@@ -1,0 +1,70 @@
+// What the DAP session (session.ts) asks of the engine it runs, beyond moving: the call stack's C
+// frames, the Variables view's scopes and children, evaluate and setVariable, data breakpoints,
+// exceptions and the panel's stop event. The session keeps the protocol (ids, paths, lines,
+// events); a model keeps one engine's values. reducedModel.ts runs the reduced port,
+// releaseModel.ts the unmodified 1.2.13 release.
+
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import type { Frame, Loc } from '../engine/code';
+import type { StopEventBody } from '../common/protocol';
+import type { DataInfo, Debuggee, StopLike } from './debuggee';
+import type { Refs } from './refs';
+
+/** A C activation of the current stop, as the Call Stack shows it. */
+export interface CFrameView {
+  frame: Frame;
+  /** its instruction: the machine's pc for the top frame, the call's for a caller */
+  pc: number;
+  name: string;
+  loc: Loc;
+}
+
+/** A handle the Variables view expands (each model has its own kinds). */
+export type Container = unknown;
+
+/** What evaluate answers. */
+export interface Evaluated {
+  result: string;
+  type?: string;
+  variablesReference: number;
+  /** a what-if assignment changed the run: the views are refreshed */
+  changed?: boolean;
+}
+
+/** evaluate's and setVariable's value format (DAP's ValueFormat). */
+export interface Format {
+  hex?: boolean;
+}
+
+export interface SessionModel {
+  readonly debuggee: Debuggee;
+  /** the sockets, as threads, in the scenario's order */
+  readonly socketOrder: readonly string[];
+  /** the kernel C files run, by absolute path, with their text (a copy opened elsewhere is found by its text) */
+  readonly kernelFiles: ReadonlyMap<string, string>;
+  readonly stopCount: number;
+  /** the C frames of the current stop, top first (the machine layer's left out) */
+  cFrames(): CFrameView[];
+  /** where the fault of an error stop is */
+  errorLoc(s: StopLike): Loc | undefined;
+  /** what the stop's agenda item is (`scenario: server close`, `timer: …`), the bottom frame's name */
+  itemName(s: StopLike): string;
+  /** the scenario line that declares a socket */
+  socketLine(socket: string): number;
+  /** the scenario's last event's line */
+  readonly lastLine: number;
+  /** the Variables view's scopes for a frame (null: the agenda item's or an idle socket's) */
+  scopes(at: CFrameView | null, socket: string, vars: Refs<Container>): DebugProtocol.Scope[];
+  variables(c: Container, vars: Refs<Container>, args: DebugProtocol.VariablesArguments): DebugProtocol.Variable[];
+  /** a what-if write of `value` to `name` in `c`; returns the value as now shown */
+  setVariable(c: Container, name: string, value: string, format: Format): string;
+  /** a read-only C expression at a frame (null: file scope), or, in the REPL, an assignment */
+  evaluate(text: string, at: CFrameView | null, repl: boolean, vars: Refs<Container>, format: Format): Evaluated;
+  /** the data breakpoint on `name` in `c` */
+  dataInfo(c: Container | undefined, name: string): DataInfo;
+  /** the panel's stop event body at the current stop */
+  stopEvent(): StopEventBody;
+  /** records stops until stop `n` exists (walkthroughs), keeping the current one */
+  ensureStops(n: number): void;
+  dispose(): void;
+}

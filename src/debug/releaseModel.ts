@@ -1,0 +1,365 @@
+// The session's model of the unmodified 1.2.13 release (src/engine/release/: a ReleaseRun over the
+// kernel's byte memory): frames and variables come from the values layer (src/engine/cvalues),
+// the machine layer's C is left out of the call stack (it never stops), the stop event is the
+// ReleaseSnapshotBuilder's, and a what-if write forgets the future and records a new stop.
+
+import { resolve } from 'node:path';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { Scope } from '@vscode/debugadapter';
+import { Op, type CFunction, type Frame, type Loc } from '../engine/code';
+import type { ReleaseRun, ReleaseStop } from '../engine/release/run';
+import { RUN } from '../engine/cmachine/runstate';
+import { KEY_FIELDS } from '../engine/inspect';
+import { ensureStops, hitAt } from '../engine/hits';
+import { evaluate, frameVariables, machineArena, setValue, Values, type CValue, type WriteHooks } from '../engine/cvalues';
+import type { StopEventBody, StopSnapshot } from '../common/protocol';
+import { HZ, secondsValue } from '../common/clock';
+import { ReleaseSnapshotBuilder } from './releaseSnapshot';
+import type { Refs } from './refs';
+import type { DataInfo, Debuggee, Watch } from './debuggee';
+import type { CFrameView, Container, Evaluated, Format, SessionModel } from './model';
+import { splitAssignment } from './values';
+
+/** Something with children in the Variables view. */
+type Box = { kind: 'locals'; view: CFrameView } | { kind: 'value'; v: CValue } | { kind: 'clock' };
+
+/** The values of a run, in decimal and in hex (DAP's ValueFormat), made on first use. */
+class ValueReaders {
+  private readonly made = new Map<boolean, Values>();
+  constructor(private readonly run: ReleaseRun) {}
+  get(hex = false): Values {
+    let v = this.made.get(hex);
+    if (!v) {
+      const k = this.run.image.kernel;
+      v = new Values(k, this.run.run, { hex, heap: machineArena(k, () => this.run.run.mem), expandFreed: true });
+      this.made.set(hex, v);
+    }
+    return v;
+  }
+}
+
+/** The release run as the controller steps it. */
+export class ReleaseDebuggee implements Debuggee<ReleaseStop> {
+  readonly scenarioFile: string;
+  readonly eventLines: readonly number[];
+  readonly functions: readonly CFunction[];
+  private readonly lines = new Map<string, number[]>();
+  /** the values data breakpoints watch, by id */
+  private readonly watched = new Map<string, CValue>();
+
+  constructor(
+    readonly run: ReleaseRun,
+    private readonly values: ValueReaders,
+  ) {
+    this.scenarioFile = resolve(run.scenarioFile);
+    this.eventLines = run.bound.events.map((e) => e.line);
+    this.functions = (run.image.kernel.functions as unknown as CFunction[]).filter((f) => !f.hidden);
+    for (const f of this.functions) {
+      for (const ins of f.code) {
+        if (ins.op !== Op.STMT || !ins.loc) continue;
+        let l = this.lines.get(ins.loc.file);
+        if (!l) this.lines.set(ins.loc.file, (l = []));
+        l.push(ins.loc.line);
+      }
+    }
+    for (const [k, l] of this.lines) this.lines.set(k, [...new Set(l)].sort((a, b) => a - b));
+  }
+
+  get stopIndex(): number {
+    return this.run.stopIndex;
+  }
+  stopInfo(n: number): ReleaseStop {
+    return this.run.stopInfo(n);
+  }
+  forward(): ReleaseStop {
+    return this.run.forward();
+  }
+  backward(): ReleaseStop {
+    return this.run.backward();
+  }
+  goto(n: number): ReleaseStop {
+    return this.run.goto(n);
+  }
+  get frames(): readonly Frame[] {
+    return this.run.machine.frames;
+  }
+  get pc(): number {
+    return this.run.machine.pc;
+  }
+  lineOf(n: number): { fn?: string; file?: string; line: number } {
+    return this.run.lineOf(n);
+  }
+  isKernelFile(file: string): boolean {
+    return this.lines.has(file);
+  }
+  cfunction(name: string): CFunction | string {
+    const fn = this.functions.find((f) => f.name === name);
+    if (fn) return fn;
+    const any = this.run.image.kernel.fnByName.get(name);
+    if (any && any.kind === 'c') return `${name}() is the machine layer's (src/kernel/machine/): its C runs without stopping`;
+    return any ? `${name} is a native of the machine layer, not kernel C` : `the kernel has no function '${name}'`;
+  }
+  executableLines(file: string): readonly number[] | undefined {
+    return this.lines.get(file);
+  }
+  top(): { fn: CFunction | null; pc: number } {
+    const fr = this.run.machine.top;
+    return fr ? { fn: fr.fn, pc: this.run.machine.pc } : { fn: null, pc: 0 };
+  }
+  /** The top frame, or a frame of no function for file scope. */
+  private frame(): Frame {
+    return this.run.machine.top ?? ({ fn: null, s: [0, this.run.run] } as unknown as Frame);
+  }
+  condition(text: string, fn: CFunction | null, pc: number): () => boolean {
+    const c = this.run.image.kernel.compileExpression(text, fn, pc);
+    const H = this.run.H;
+    return () => {
+      const fr = this.frame();
+      if (fr.s[RUN] !== this.run.run) throw new Error('the frame belongs to another run');
+      H.seal();
+      try {
+        const v = c.ev(fr);
+        return typeof v === 'bigint' ? v !== 0n : !!v;
+      } finally {
+        H.unseal();
+      }
+    };
+  }
+  show(text: string): string {
+    const fr = this.run.machine.top ?? null;
+    return evaluate(this.values.get(), this.run.run, text, fr, fr ? this.run.machine.pc : 0).value;
+  }
+
+  /** The id of a data breakpoint on `v` (a scalar in memory), or why there can be none. */
+  dataInfo(v: CValue | undefined, name: string): DataInfo {
+    if (!v) return { reason: `no value '${name}' here` };
+    if (v.place.k !== 'memory' || v.address === undefined || !v.size) return { reason: `${name} is not kept in memory (a register-like local or a computed value): watch a field of a struct` };
+    if (v.expand.k === 'record' && v.place.t.k !== 'ptr') return { reason: `${name} is a struct: watch one of its fields` };
+    if (v.place.t.k === 'array') return { reason: `${name} is an array: watch one of its elements` };
+    const label = v.evaluateName ?? v.name;
+    const bits = v.place.bits ? `:${v.place.bits.offset}+${v.place.bits.width}` : '';
+    const dataId = `mem#0x${v.address.toString(16)}/${v.size}${bits}:${label}`;
+    this.watched.set(dataId, v);
+    return { dataId, description: `${label} (${v.size} bytes at 0x${v.address.toString(16)})` };
+  }
+
+  watch(dataId: string): Watch | string {
+    const v = this.watched.get(dataId);
+    if (!v) return /^mem#/.test(dataId) ? `the value of '${dataId}' is not known in this run` : `'${dataId}' is not a data breakpoint id of this debugger`;
+    const values = this.values.get();
+    const label = v.evaluateName ?? v.name;
+    // the value as shown when each bit pattern was current (a later read of memory shows the new one)
+    const shown = new Map<string, string>();
+    return {
+      label,
+      read: () => {
+        const now = values.reread(v);
+        const key = now.value;
+        if (!shown.has(key)) shown.set(key, key);
+        return key;
+      },
+      show: (x) => shown.get(String(x)) ?? String(x),
+    };
+  }
+}
+
+export class ReleaseModel implements SessionModel {
+  readonly debuggee: ReleaseDebuggee;
+  readonly socketOrder: readonly string[];
+  readonly kernelFiles: ReadonlyMap<string, string>;
+  private readonly values: ValueReaders;
+  private readonly snapshots: ReleaseSnapshotBuilder;
+  private readonly lines: string[];
+  private prev: StopSnapshot | undefined;
+
+  constructor(
+    readonly run: ReleaseRun,
+    scenarioText: string,
+  ) {
+    this.values = new ValueReaders(run);
+    this.debuggee = new ReleaseDebuggee(run, this.values);
+    this.socketOrder = run.bound.socks.map((s) => s.name);
+    const files = new Map<string, string>();
+    for (const [k, t] of run.image.texts) if (!k.startsWith(`${run.image.machine}/`)) files.set(k, t);
+    this.kernelFiles = files;
+    this.snapshots = new ReleaseSnapshotBuilder(run, scenarioText);
+    this.lines = scenarioText.split(/\r?\n/);
+  }
+
+  get stopCount(): number {
+    return this.run.stopCount;
+  }
+  get lastLine(): number {
+    const ev = this.run.bound.events;
+    return ev[ev.length - 1]?.line ?? 1;
+  }
+
+  cFrames(): CFrameView[] {
+    const m = this.run.machine;
+    const out: CFrameView[] = [];
+    for (let i = m.frames.length - 1; i >= 0; i--) {
+      const frame = m.frames[i];
+      if (frame.fn.hidden) continue;
+      const pc = i === m.frames.length - 1 ? m.pc : (frame.s[0] as number);
+      const loc = frame.fn.code[pc]?.loc;
+      if (loc) out.push({ frame, pc, name: frame.fn.name, loc });
+    }
+    return out;
+  }
+
+  errorLoc(s: ReleaseStop): Loc | undefined {
+    return s.kind === 'error' ? s.loc : undefined;
+  }
+
+  itemName(s: ReleaseStop): string {
+    const it = s.item;
+    if (s.kind === 'end' || !it) return 'end of scenario';
+    if (it.kind === 'event') return `scenario: ${(this.lines[it.event.line - 1] ?? '').replace(/#.*$/, '').trim().replace(/^\S+\s+/, '')}`;
+    if (it.kind === 'timer') {
+      if (!it.which) return `timer: jiffy ${it.time}`;
+      const sock = this.run.socks.find((x) => x.name === it.socket);
+      const reason = sock ? this.run.reasonName(this.run.field(sock.sk, it.which === 'timer' ? 'timeout' : 'ip_xmit_timeout')) : '?';
+      return `timer: sk->${it.which} (${reason})`;
+    }
+    const seg = this.run.segs[this.run.segmentOfDelivery(it.seg)];
+    if (!seg) return 'segment arrives';
+    const from = seg.from < 0 ? 'peer' : (this.run.socks[seg.from]?.name ?? 'peer');
+    return `segment from ${from}: ${seg.flags} seq=${seg.seq} ack=${seg.ack} len=${seg.len} win=${seg.win}`;
+  }
+
+  socketLine(socket: string): number {
+    const re = new RegExp(`^\\s*socket\\s+${socket.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`);
+    const i = this.lines.findIndex((l) => re.test(l));
+    return i < 0 ? 1 : i + 1;
+  }
+
+  // ---- the Variables view ----
+
+  private sockValue(name: string): CValue | undefined {
+    const s = this.run.socks.find((x) => x.name === name);
+    if (!s?.sk) return undefined;
+    const sock = this.run.image.kernel.records.get('sock')!;
+    return this.values.get().at(name, sock, s.sk, `*(struct sock *)0x${s.sk.toString(16)}`);
+  }
+
+  scopes(at: CFrameView | null, socket: string, vars: Refs<Container>): DebugProtocol.Scope[] {
+    const out: DebugProtocol.Scope[] = [];
+    const box = (b: Box) => vars.create(b);
+    if (at) out.push(new Scope('Locals', box({ kind: 'locals', view: at }), false));
+    const names = this.socketOrder.filter((n) => this.sockValue(n));
+    const own = names.includes(socket) ? socket : names[0];
+    if (own) out.push(new Scope('Socket', box({ kind: 'value', v: this.sockValue(own)! }), false));
+    for (const name of names) if (name !== own) out.push(new Scope(`Socket ${name}`, box({ kind: 'value', v: this.sockValue(name)! }), false));
+    out.push(new Scope('Clock', box({ kind: 'clock' }), false));
+    return out;
+  }
+
+  /** The values a container holds, read now (the run may have moved since it was made: the ids are per stop). */
+  private childrenOf(b: Box, format: Format, start?: number, count?: number): CValue[] {
+    const values = this.values.get(format.hex);
+    if (b.kind === 'locals') {
+      const { args, locals } = frameVariables(values, b.view.frame, b.view.pc);
+      return [...args, ...locals];
+    }
+    if (b.kind === 'value') {
+      const kids = values.children(values.reread(b.v), start, count);
+      // a sock's key fields first, as the panel shows them
+      if (b.v.place.k === 'memory' && b.v.expand.k === 'record' && b.v.expand.r.tag === 'sock' && start === undefined) {
+        const key = (n: string) => KEY_FIELDS.indexOf(n);
+        return [...kids.filter((c) => key(c.name) >= 0).sort((x, y) => key(x.name) - key(y.name)), ...kids.filter((c) => key(c.name) < 0)];
+      }
+      return kids;
+    }
+    return [];
+  }
+
+  private variable(v: CValue, vars: Refs<Container>): DebugProtocol.Variable {
+    const expandable = v.expand.k !== 'none';
+    const out: DebugProtocol.Variable = { name: v.name, value: v.problem && !v.value ? `<${v.problem}>` : v.value, type: v.type, variablesReference: expandable ? vars.create({ kind: 'value', v } satisfies Box) : 0 };
+    if (v.evaluateName) out.evaluateName = v.evaluateName;
+    if (v.named) out.namedVariables = v.named;
+    if (v.indexed) out.indexedVariables = v.indexed;
+    if (v.address !== undefined) out.memoryReference = `0x${v.address.toString(16)}`;
+    return out;
+  }
+
+  variables(container: Container, vars: Refs<Container>, args: DebugProtocol.VariablesArguments): DebugProtocol.Variable[] {
+    const b = container as Box;
+    if (b.kind === 'clock') {
+      const j = this.run.jiffies;
+      return [
+        { name: 'jiffies', value: String(j), type: 'unsigned long', variablesReference: 0, evaluateName: 'jiffies' },
+        { name: 'seconds', value: secondsValue(j), variablesReference: 0 },
+        { name: 'HZ', value: String(HZ), variablesReference: 0 },
+      ];
+    }
+    const start = typeof args.start === 'number' ? args.start : undefined;
+    const count = typeof args.count === 'number' && args.count > 0 ? args.count : undefined;
+    return this.childrenOf(b, { hex: !!args.format?.hex }, start, count).map((v) => this.variable(v, vars));
+  }
+
+  /** The write hooks of a what-if: the future is forgotten, and a new stop at this place records the change. */
+  private hooks(): WriteHooks {
+    return { branch: () => this.run.branch(), record: () => void this.run.recordAgain() };
+  }
+
+  setVariable(container: Container, name: string, value: string, format: Format): string {
+    const b = container as Box;
+    if (b.kind === 'clock') throw new Error('the clock cannot be changed here: add a wait to the scenario');
+    const v = this.childrenOf(b, format).find((c) => c.name === name) ?? (b.kind === 'value' ? this.values.get(format.hex).child(this.values.get().reread(b.v), name) : undefined);
+    if (!v) throw new Error(`no variable '${name}' here`);
+    return setValue(this.values.get(format.hex), v, value, this.run.H, this.hooks()).value;
+  }
+
+  evaluate(text: string, at: CFrameView | null, repl: boolean, vars: Refs<Container>, format: Format): Evaluated {
+    const values = this.values.get(format.hex);
+    const frame = at?.frame ?? null;
+    const pc = at?.pc ?? 0;
+    if (repl) {
+      const parts = splitAssignment(text);
+      if (parts) {
+        const target = evaluate(values, this.run.run, parts.lhs, frame, pc);
+        const written = setValue(values, target, rhsText(values, parts.rhs, frame, pc, this.run), this.run.H, this.hooks());
+        return { result: written.value, type: written.type, variablesReference: 0, changed: true };
+      }
+    }
+    const v = evaluate(values, this.run.run, text, frame, pc);
+    const shown = this.variable(v, vars);
+    return { result: shown.value, type: v.type, variablesReference: shown.variablesReference };
+  }
+
+  dataInfo(container: Container | undefined, name: string): DataInfo {
+    const b = container as Box | undefined;
+    if (!b || b.kind === 'clock') return { reason: 'data breakpoints watch values kept in memory: a field of a socket or of a struct, or a global' };
+    return this.debuggee.dataInfo(this.childrenOf(b, {}).find((c) => c.name === name), name);
+  }
+
+  stopEvent(): StopEventBody {
+    const run = this.run;
+    const snap = this.snapshots.build(this.prev);
+    this.prev = snap;
+    const body: StopEventBody = { ...snap, item: this.itemName(run.stopInfo(run.stopIndex)) };
+    const at = run.lineOf(run.stopIndex);
+    if (at.file && at.line > 0) body.moment = { file: at.file, line: at.line, hit: hitAt(run, run.stopIndex) };
+    return body;
+  }
+
+  ensureStops(n: number): void {
+    ensureStops(this.run, n);
+  }
+
+  dispose(): void {}
+}
+
+/**
+ * The right-hand side of a REPL assignment as setValue reads it: a number or a constant's name as
+ * it is, else (`sk->rto * 2`) the expression's integer value in the frame.
+ */
+function rhsText(values: Values, rhs: string, frame: Frame | null, pc: number, run: ReleaseRun): string {
+  if (/^\s*(-?(0[xX][0-9a-fA-F]+|\d+)|[A-Za-z_]\w*)(\s*\|\s*[A-Za-z_]\w*)*\s*$/.test(rhs)) return rhs;
+  const v = evaluate(values, run.run, rhs, frame, pc);
+  const r = values.read(v.place);
+  if (!r.ok) throw new Error(`'${rhs}' cannot be read: ${r.why}`);
+  if (typeof r.v !== 'number' && typeof r.v !== 'bigint') throw new Error(`'${rhs}' is not an integer`);
+  return String(r.v);
+}
