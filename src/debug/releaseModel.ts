@@ -46,6 +46,7 @@ export class ReleaseDebuggee implements Debuggee<ReleaseStop> {
   private readonly lines = new Map<string, number[]>();
   /** the values data breakpoints watch, by id */
   private readonly watched = new Map<string, CValue>();
+  private readonly labels = new Map<string, string>();
 
   constructor(
     readonly run: ReleaseRun,
@@ -54,15 +55,6 @@ export class ReleaseDebuggee implements Debuggee<ReleaseStop> {
     this.scenarioFile = resolve(run.scenarioFile);
     this.eventLines = run.bound.events.map((e) => e.line);
     this.functions = (run.image.kernel.functions as unknown as CFunction[]).filter((f) => !f.hidden);
-    for (const f of this.functions) {
-      for (const ins of f.code) {
-        if (ins.op !== Op.STMT || !ins.loc) continue;
-        let l = this.lines.get(ins.loc.file);
-        if (!l) this.lines.set(ins.loc.file, (l = []));
-        l.push(ins.loc.line);
-      }
-    }
-    for (const [k, l] of this.lines) this.lines.set(k, [...new Set(l)].sort((a, b) => a - b));
   }
 
   get stopIndex(): number {
@@ -90,7 +82,7 @@ export class ReleaseDebuggee implements Debuggee<ReleaseStop> {
     return this.run.lineOf(n);
   }
   isKernelFile(file: string): boolean {
-    return this.lines.has(file);
+    return this.run.image.texts.has(file) && !file.startsWith(`${this.run.image.machine}/`);
   }
   cfunction(name: string): CFunction | string {
     const fn = this.functions.find((f) => f.name === name);
@@ -99,8 +91,20 @@ export class ReleaseDebuggee implements Debuggee<ReleaseStop> {
     if (any && any.kind === 'c') return `${name}() is the machine layer's (src/kernel/machine/): its C runs without stopping`;
     return any ? `${name} is a native of the machine layer, not kernel C` : `the kernel has no function '${name}'`;
   }
+  /** Computed per file when first asked (a function's code is compiled when first needed). */
   executableLines(file: string): readonly number[] | undefined {
-    return this.lines.get(file);
+    if (!this.isKernelFile(file)) return undefined;
+    let lines = this.lines.get(file);
+    if (!lines) {
+      const all = new Set<number>();
+      for (const f of this.functions) {
+        if (f.file !== file) continue;
+        for (const ins of f.code) if (ins.op === Op.STMT && ins.loc.file === file) all.add(ins.loc.line);
+      }
+      lines = [...all].sort((a, b) => a - b);
+      this.lines.set(file, lines);
+    }
+    return lines;
   }
   top(): { fn: CFunction | null; pc: number } {
     const fr = this.run.machine.top;
@@ -131,15 +135,15 @@ export class ReleaseDebuggee implements Debuggee<ReleaseStop> {
   }
 
   /** The id of a data breakpoint on `v` (a scalar in memory), or why there can be none. */
-  dataInfo(v: CValue | undefined, name: string): DataInfo {
+  dataInfo(v: CValue | undefined, name: string, label = v?.evaluateName ?? name): DataInfo {
     if (!v) return { reason: `no value '${name}' here` };
     if (v.place.k !== 'memory' || v.address === undefined || !v.size) return { reason: `${name} is not kept in memory (a register-like local or a computed value): watch a field of a struct` };
     if (v.expand.k === 'record' && v.place.t.k !== 'ptr') return { reason: `${name} is a struct: watch one of its fields` };
     if (v.place.t.k === 'array') return { reason: `${name} is an array: watch one of its elements` };
-    const label = v.evaluateName ?? v.name;
     const bits = v.place.bits ? `:${v.place.bits.offset}+${v.place.bits.width}` : '';
     const dataId = `mem#0x${v.address.toString(16)}/${v.size}${bits}:${label}`;
     this.watched.set(dataId, v);
+    this.labels.set(dataId, label);
     return { dataId, description: `${label} (${v.size} bytes at 0x${v.address.toString(16)})` };
   }
 
@@ -147,7 +151,7 @@ export class ReleaseDebuggee implements Debuggee<ReleaseStop> {
     const v = this.watched.get(dataId);
     if (!v) return /^mem#/.test(dataId) ? `the value of '${dataId}' is not known in this run` : `'${dataId}' is not a data breakpoint id of this debugger`;
     const values = this.values.get();
-    const label = v.evaluateName ?? v.name;
+    const label = this.labels.get(dataId) ?? v.name;
     // the value as shown when each bit pattern was current (a later read of memory shows the new one)
     const shown = new Map<string, string>();
     return {
@@ -331,7 +335,9 @@ export class ReleaseModel implements SessionModel {
   dataInfo(container: Container | undefined, name: string): DataInfo {
     const b = container as Box | undefined;
     if (!b || b.kind === 'clock') return { reason: 'data breakpoints watch values kept in memory: a field of a socket or of a struct, or a global' };
-    return this.debuggee.dataInfo(this.childrenOf(b, {}).find((c) => c.name === name), name);
+    // a socket's field is named after the socket (server.state), anything else by its C expression
+    const sock = b.kind === 'value' && this.socketOrder.includes(b.v.name) ? b.v.name : undefined;
+    return this.debuggee.dataInfo(this.childrenOf(b, {}).find((c) => c.name === name), name, sock ? `${sock}.${name}` : undefined);
   }
 
   stopEvent(): StopEventBody {

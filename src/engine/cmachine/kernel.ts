@@ -926,7 +926,7 @@ export class Kernel {
     this.unitOf[index] = st;
     const loc = this.loc(node, st);
     const end = this.loc(node.lastChild ?? node, st);
-    const fn = new LazyFunction(f.name, f.type, loc, end.line, index, () => new FnCompiler(this, st, { entry: f, fn }, st.scope).body(node)) as unknown as CFunction;
+    const fn = new LazyFunction(f.name, f.type, loc, end.endLine, index, () => new FnCompiler(this, st, { entry: f, fn }, st.scope).body(node)) as unknown as CFunction;
     if (this.opts.hidden?.(loc.file)) fn.hidden = true;
     this.functions.push(fn);
     return fn;

@@ -1,0 +1,153 @@
+// The debug session on the unmodified 1.2.13 release (launch attribute `kernel: "release"`), over
+// a real DAP client whose every message is checked against the protocol's schema: the stops are
+// at the release tcp.c's own lines, the machine layer never shows in the call stack, and
+// breakpoints, stepping (back too), the Variables view, evaluate, what-if writes and data
+// breakpoints read the kernel's byte memory.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { type Client, PASSIVE, ROOT, clientPerTest } from './harness';
+import { checkLaunchArguments } from '../../src/debug/config';
+
+let c: Client;
+clientPerTest(
+  (x) => (c = x),
+  () => c,
+);
+
+const TCP_C = join(ROOT, 'src', 'kernel', 'linux-1.2.13', 'net', 'inet', 'tcp.c');
+const text = readFileSync(TCP_C, 'utf8').split('\n');
+/** The 1-based line of the release tcp.c that holds `s` (exactly once). */
+function line(s: string): number {
+  const hits = text.flatMap((l, i) => (l.includes(s) ? [i + 1] : []));
+  assert.equal(hits.length, 1, `'${s}' is in the release tcp.c ${hits.length} times`);
+  return hits[0];
+}
+const FIN_DEF = line('static int tcp_fin(struct sk_buff *skb, struct sock *sk, struct tcphdr *th)');
+const FIN_SEQ = line('sk->fin_seq = th->seq + skb->len + th->syn + th->fin;');
+const DEAD_TEST = FIN_SEQ + 2; // `if (!sk->dead)`
+const T = 1;
+const release = { scenario: PASSIVE, kernel: 'release' };
+
+async function varsOf(ref: number): Promise<DebugProtocol.Variable[]> {
+  return (await c.dc.variablesRequest({ variablesReference: ref })).body.variables;
+}
+async function scopeVars(name: string): Promise<Record<string, DebugProtocol.Variable>> {
+  const top = await c.top(T);
+  const s = await c.scope(top.id, name);
+  return Object.fromEntries((await varsOf(s.variablesReference)).map((v) => [v.name, v]));
+}
+
+test('on the release: the entry stop is the scenario, and a function breakpoint stops at tcp_fin\'s first line of the real tcp.c', async () => {
+  const entry = await c.launch(release, (dc) => dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'tcp_fin' }] }));
+  assert.equal(entry.body.reason, 'entry');
+  const threads = (await c.dc.threadsRequest()).body.threads.map((t) => t.name);
+  assert.deepEqual(threads, ['server']);
+  c.skipPending();
+  const hit = await c.step('continue');
+  assert.equal(hit.body.reason, 'function breakpoint');
+  const frames = await c.frames(hit.body.threadId!);
+  assert.equal(frames[0].name, 'tcp_fin');
+  assert.equal(frames[0].source?.path, TCP_C);
+  assert.equal(frames[0].line, FIN_SEQ, 'the first statement of the release tcp_fin');
+  // the callers are the release's own (tcp_data, tcp_rcv, then the IP layer): no machine_* frame
+  const names = frames.map((f) => f.name);
+  assert.equal(names[1], 'tcp_data');
+  assert.ok(names.includes('tcp_rcv'), names.join(' < '));
+  assert.ok(!names.some((n) => n.startsWith('machine_')), `a machine layer frame shows: ${names.join(' < ')}`);
+  assert.equal(names[names.length - 1], 'scenario: server < F. seq=1000 ack=5000');
+  // the stop event reads the release's memory, and names the release file as the moment
+  const ev = await c.next('tcpClose/stop');
+  assert.equal(ev.body.moment.file, TCP_C);
+  assert.equal(ev.body.moment.line, FIN_SEQ);
+  assert.equal(ev.body.sockets.server.display.state, 'TCP_ESTABLISHED (1)');
+});
+
+test('on the release: locals and the socket read byte memory; next, step out and step back move through the real lines', async () => {
+  await c.launch(release, (dc) => dc.setBreakpointsRequest({ source: { path: TCP_C }, breakpoints: [{ line: FIN_SEQ }] }));
+  c.skipPending();
+  assert.equal((await c.step('continue')).body.reason, 'breakpoint');
+  const locals = await scopeVars('Locals');
+  assert.deepEqual(Object.keys(locals), ['skb', 'sk', 'th']);
+  assert.match(locals.sk.type ?? '', /struct sock \*/);
+  const fields = Object.fromEntries((await varsOf(locals.sk.variablesReference)).map((v) => [v.name, v.value]));
+  assert.equal(fields.state, 'TCP_ESTABLISHED (1)');
+  const before = (await scopeVars('Socket')).fin_seq.value;
+  await c.step('next');
+  assert.equal((await c.top(T)).line, DEAD_TEST, 'next goes to the next statement of the release text');
+  const after = (await scopeVars('Socket')).fin_seq.value;
+  assert.notEqual(after, before, 'fin_seq was stored by the line stepped over');
+  const seq = await c.dc.evaluateRequest({ expression: 'th->seq + skb->len + th->syn + th->fin', frameId: (await c.top(T)).id, context: 'watch' });
+  assert.equal(seq.body.result, after);
+  await c.step('stepOut');
+  assert.equal((await c.top(T)).name, 'tcp_data');
+  assert.equal((await c.top(T)).source?.path, TCP_C);
+  // step back over the call to tcp_fin is a reverse next: the breakpoint inside stops it, with the value before the store
+  c.skipPending();
+  const back = await c.step('stepBack');
+  assert.equal(back.body.reason, 'breakpoint');
+  const at = await c.top(T);
+  assert.deepEqual([at.name, at.line], ['tcp_fin', FIN_SEQ]);
+  assert.equal((await scopeVars('Socket')).fin_seq.value, before);
+  const start = await c.step('reverseContinue');
+  assert.match(start.body.description ?? '', /start of the scenario/);
+  assert.equal((await c.top(T)).name, 'scenario: server < F. seq=1000 ack=5000');
+});
+
+test('on the release: a condition, a what-if write, and a data breakpoint on a socket field', async () => {
+  // tcp_fin's line runs once for the server; a false condition never stops there
+  await c.launch(release, (dc) => dc.setBreakpointsRequest({ source: { path: TCP_C }, breakpoints: [{ line: FIN_SEQ, condition: 'sk->state == TCP_CLOSE' }, { line: DEAD_TEST, condition: 'sk->state == TCP_ESTABLISHED' }] }));
+  c.skipPending();
+  const hit = await c.step('continue');
+  assert.equal(hit.body.reason, 'breakpoint');
+  assert.equal((await c.top(T)).line, DEAD_TEST);
+  // what-if: the socket's state, set through the Variables view, and read back by an expression
+  const top = await c.top(T);
+  const sockScope = await c.scope(top.id, 'Socket');
+  const set = await c.dc.setVariableRequest({ variablesReference: sockScope.variablesReference, name: 'state', value: 'TCP_FIN_WAIT2' });
+  assert.equal(set.body.value, 'TCP_FIN_WAIT2 (5)');
+  const st = await c.dc.evaluateRequest({ expression: 'sk->state', frameId: (await c.top(T)).id, context: 'hover' });
+  assert.equal(st.body.result, 'TCP_FIN_WAIT2 (5)');
+  // a data breakpoint on server.state: tcp_fin's FIN_WAIT2 case moves it to TIME_WAIT
+  const sock = await c.scope((await c.top(T)).id, 'Socket');
+  const info = await c.dc.dataBreakpointInfoRequest({ variablesReference: sock.variablesReference, name: 'state' });
+  assert.ok(info.body.dataId, info.body.description);
+  assert.match(info.body.description, /^server\.state/);
+  const placed = await c.dc.setDataBreakpointsRequest({ breakpoints: [{ dataId: info.body.dataId! }] });
+  assert.equal(placed.body.breakpoints[0].verified, true);
+  c.skipPending();
+  const changed = await c.step('continue');
+  assert.equal(changed.body.reason, 'data breakpoint');
+  assert.match(changed.body.description ?? '', /server\.state: TCP_FIN_WAIT2 \(5\) → TCP_TIME_WAIT \(6\)/);
+  // the REPL assigns too (an expression on the right), and going back shows the value before it
+  const rto = Number((await c.dc.evaluateRequest({ expression: 'sk->rto', context: 'repl' })).body.result);
+  assert.ok(rto > 0, `rto ${rto}`);
+  const w = await c.dc.evaluateRequest({ expression: 'sk->rto = sk->rto * 2 + 1', context: 'repl' });
+  assert.equal(w.body.result, String(rto * 2 + 1));
+  assert.equal((await c.dc.evaluateRequest({ expression: 'sk->rto', context: 'watch' })).body.result, String(rto * 2 + 1));
+  c.skipPending();
+  await c.step('stepBack');
+  assert.equal((await c.dc.evaluateRequest({ expression: 'sk->rto', context: 'watch' })).body.result, String(rto));
+  // an expression that calls is refused without changing anything
+  await assert.rejects(c.dc.evaluateRequest({ expression: 'tcp_set_state(sk, TCP_CLOSE)', frameId: (await c.top(T)).id, context: 'hover' }), /not allowed|cannot/);
+});
+
+test('on the release: breakpoint placement follows the release text, and kernelSource is refused with it', async () => {
+  await c.launch(release);
+  const r = await c.dc.setBreakpointsRequest({ source: { path: TCP_C }, breakpoints: [{ line: FIN_DEF }, { line: FIN_SEQ + 1 }] });
+  // the definition line and the blank line after the first statement move to the next statement
+  assert.deepEqual(r.body.breakpoints.map((b) => [b.verified, b.line]), [
+    [true, FIN_SEQ],
+    [true, DEAD_TEST],
+  ]);
+  const locs = await c.dc.customRequest('breakpointLocations', { source: { path: TCP_C }, line: FIN_DEF, endLine: DEAD_TEST });
+  assert.deepEqual(locs.body.breakpoints.map((b: { line: number }) => b.line), [FIN_SEQ, DEAD_TEST]);
+  const machine = await c.dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'machine_close' }] });
+  assert.equal(machine.body.breakpoints[0].verified, false);
+  assert.match(machine.body.breakpoints[0].message ?? '', /machine layer/);
+  assert.match(String(checkLaunchArguments({ ...release, kernelSource: TCP_C })), /runs on the reduced port/);
+  assert.match(String(checkLaunchArguments({ ...release, kernel: 'real' })), /'kernel' must be 'release' or 'reduced'/);
+});
