@@ -139,8 +139,9 @@ export class Controller<S extends StopLike = StopLike> {
     const fn = this.run.functions.find((f) => f.file === file && f.firstLine <= line && line <= f.lastLine);
     if (!fn) return `line ${line} is outside every function: no statement runs there`;
     let best: { line: number; pc: number } | undefined;
+    const lines = new Set(this.run.executableLines(file));
     fn.code.forEach((ins, pc) => {
-      if (ins.op === Op.STMT && ins.loc.file === file && ins.loc.line >= line && (!best || ins.loc.line < best.line)) best = { line: ins.loc.line, pc };
+      if (ins.op === Op.STMT && ins.loc.file === file && lines.has(ins.loc.line) && ins.loc.line >= line && (!best || ins.loc.line < best.line)) best = { line: ins.loc.line, pc };
     });
     if (!best) return `no statement of ${fn.name}() runs on or after line ${line}`;
     return { line: best.line, fn, pc: best.pc, note: `moved from line ${line} (no statement there) to line ${best.line}, the next statement of ${fn.name}()` };

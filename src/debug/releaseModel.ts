@@ -6,12 +6,12 @@
 import { resolve } from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { Scope } from '@vscode/debugadapter';
-import { Op, type CFunction, type Frame, type Loc } from '../engine/code';
+import { Op, type CFunction, type Frame, type Instr, type Loc } from '../engine/code';
 import type { ReleaseRun, ReleaseStop } from '../engine/release/run';
 import { RUN } from '../engine/cmachine/runstate';
-import { KEY_FIELDS } from '../engine/inspect';
+import { KEY_FIELDS, displayTimer } from '../engine/inspect';
 import { ensureStops, hitAt } from '../engine/hits';
-import { evaluate, frameVariables, machineArena, setValue, Values, type CValue, type WriteHooks } from '../engine/cvalues';
+import { compileReadOnly, evaluate, frameVariables, machineArena, setValue, Values, type CValue, type WriteHooks } from '../engine/cvalues';
 import type { StopEventBody, StopSnapshot } from '../common/protocol';
 import { HZ, secondsValue } from '../common/clock';
 import { ReleaseSnapshotBuilder } from './releaseSnapshot';
@@ -23,6 +23,16 @@ import { splitAssignment } from './values';
 /** Something with children in the Variables view. */
 type Box = { kind: 'locals'; view: CFrameView } | { kind: 'value'; v: CValue } | { kind: 'clock' };
 
+/**
+ * Can execution arrive at instruction `pc`? Every statement can, but for the implicit return the
+ * compiler puts at a function's closing brace: after a final `return`, nothing falls through to it,
+ * unless a jump goes there (`if (x) return 1; }`).
+ */
+function reachable(code: readonly Instr[], pc: number): boolean {
+  if (pc === 0 || code[pc - 1].op !== Op.RET) return true;
+  return code.some((i) => i.target === pc || (i.cases !== undefined && [...i.cases.values()].includes(pc)));
+}
+
 /** The values of a run, in decimal and in hex (DAP's ValueFormat), made on first use. */
 class ValueReaders {
   private readonly made = new Map<boolean, Values>();
@@ -31,7 +41,8 @@ class ValueReaders {
     let v = this.made.get(hex);
     if (!v) {
       const k = this.run.image.kernel;
-      v = new Values(k, this.run.run, { hex, heap: machineArena(k, () => this.run.run.mem), expandFreed: true });
+      const socks = this.run.socks;
+      v = new Values(k, this.run.run, { hex, heap: machineArena(k, () => this.run.run.mem), expandFreed: true, names: (a) => socks.find((s) => s.sk === a)?.name });
       this.made.set(hex, v);
     }
     return v;
@@ -99,7 +110,10 @@ export class ReleaseDebuggee implements Debuggee<ReleaseStop> {
       const all = new Set<number>();
       for (const f of this.functions) {
         if (f.file !== file) continue;
-        for (const ins of f.code) if (ins.op === Op.STMT && ins.loc.file === file) all.add(ins.loc.line);
+        const code = f.code;
+        code.forEach((ins, pc) => {
+          if (ins.op === Op.STMT && ins.loc.file === file && reachable(code, pc)) all.add(ins.loc.line);
+        });
       }
       lines = [...all].sort((a, b) => a - b);
       this.lines.set(file, lines);
@@ -115,7 +129,7 @@ export class ReleaseDebuggee implements Debuggee<ReleaseStop> {
     return this.run.machine.top ?? ({ fn: null, s: [0, this.run.run] } as unknown as Frame);
   }
   condition(text: string, fn: CFunction | null, pc: number): () => boolean {
-    const c = this.run.image.kernel.compileExpression(text, fn, pc);
+    const c = compileReadOnly(this.run.image.kernel, text, fn, pc);
     const H = this.run.H;
     return () => {
       const fr = this.frame();
@@ -267,14 +281,24 @@ export class ReleaseModel implements SessionModel {
     }
     if (b.kind === 'value') {
       const kids = values.children(values.reread(b.v), start, count);
-      // a sock's key fields first, as the panel shows them
-      if (b.v.place.k === 'memory' && b.v.expand.k === 'record' && b.v.expand.r.tag === 'sock' && start === undefined) {
+      // a sock's key fields first, as the panel shows them, and its timers summed up
+      if (b.v.expand.k === 'record' && b.v.expand.r.tag === 'sock' && start === undefined) {
+        const sk = b.v.expand.addr;
         const key = (n: string) => KEY_FIELDS.indexOf(n);
-        return [...kids.filter((c) => key(c.name) >= 0).sort((x, y) => key(x.name) - key(y.name)), ...kids.filter((c) => key(c.name) < 0)];
+        const shown = kids.map((c) => (c.name === 'timer' || c.name === 'retransmit_timer' ? { ...c, value: this.timerText(sk, c.name) } : c));
+        return [...shown.filter((c) => key(c.name) >= 0).sort((x, y) => key(x.name) - key(y.name)), ...shown.filter((c) => key(c.name) < 0)];
       }
       return kids;
     }
     return [];
+  }
+
+  /** `TIME_WRITE, expires at 302 (in 300 jiffies = 3.00 s)`, or `not pending`: one of a sock's two timers. */
+  private timerText(sk: number, which: 'timer' | 'retransmit_timer'): string {
+    const run = this.run;
+    const t = run.timerAddress(sk, which);
+    if (!run.timerPending(t)) return displayTimer(null, run.jiffies);
+    return displayTimer({ reason: run.reasonName(run.field(sk, which === 'timer' ? 'timeout' : 'ip_xmit_timeout')), expires: run.timerExpires(t) }, run.jiffies);
   }
 
   private variable(v: CValue, vars: Refs<Container>): DebugProtocol.Variable {
@@ -311,8 +335,11 @@ export class ReleaseModel implements SessionModel {
     const b = container as Box;
     if (b.kind === 'clock') throw new Error('the clock cannot be changed here: add a wait to the scenario');
     const v = this.childrenOf(b, format).find((c) => c.name === name) ?? (b.kind === 'value' ? this.values.get(format.hex).child(this.values.get().reread(b.v), name) : undefined);
-    if (!v) throw new Error(`no variable '${name}' here`);
-    return setValue(this.values.get(format.hex), v, value, this.run.H, this.hooks()).value;
+    if (!v) throw new Error(b.kind === 'locals' ? `no local '${name}' here` : `${b.v.type} has no field '${name}'`);
+    // the value may be an expression (`sk->rto * 2`), read in the frame of the locals, else the top one
+    const at = b.kind === 'locals' ? b.view : this.cFrames()[0];
+    const text = rhsText(this.values.get(), value, at?.frame ?? null, at?.pc ?? 0, this.run);
+    return setValue(this.values.get(format.hex), v, text, this.run.H, this.hooks()).value;
   }
 
   evaluate(text: string, at: CFrameView | null, repl: boolean, vars: Refs<Container>, format: Format): Evaluated {

@@ -9,11 +9,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { type Client, PASSIVE, ROOT, clientPerTest } from './harness';
+import { type Client, PASSIVE, ROOT, clientPerTest, connect } from './harness';
 import { checkLaunchArguments } from '../../src/debug/config';
 
 let c: Client;
-clientPerTest(
+const server = clientPerTest(
   (x) => (c = x),
   () => c,
 );
@@ -107,6 +107,10 @@ test('on the release: a condition, a what-if write, and a data breakpoint on a s
   // what-if: the socket's state, set through the Variables view, and read back by an expression
   const top = await c.top(T);
   const sockScope = await c.scope(top.id, 'Socket');
+  // an expression is a value too, read in the top frame
+  const rto0 = Number((await c.dc.evaluateRequest({ expression: 'sk->rto', context: 'watch' })).body.result);
+  const plusOne = await c.dc.setVariableRequest({ variablesReference: sockScope.variablesReference, name: 'rto', value: 'sk->rto + 1' });
+  assert.equal(plusOne.body.value, String(rto0 + 1));
   const set = await c.dc.setVariableRequest({ variablesReference: sockScope.variablesReference, name: 'state', value: 'TCP_FIN_WAIT2' });
   assert.equal(set.body.value, 'TCP_FIN_WAIT2 (5)');
   const st = await c.dc.evaluateRequest({ expression: 'sk->state', frameId: (await c.top(T)).id, context: 'hover' });
@@ -150,4 +154,50 @@ test('on the release: breakpoint placement follows the release text, and kernelS
   assert.match(machine.body.breakpoints[0].message ?? '', /machine layer/);
   assert.match(String(checkLaunchArguments({ ...release, kernelSource: TCP_C })), /runs on the reduced port/);
   assert.match(String(checkLaunchArguments({ ...release, kernel: 'real' })), /'kernel' must be 'release' or 'reduced'/);
+});
+
+/** Continues (running `onStop` at each stop) to the end; the end's sockets, segments and stop count. */
+async function continueToEnd(onStop?: (s: DebugProtocol.StoppedEvent) => Promise<void>): Promise<{ states: Record<string, number>; segments: number; stopCount: number }> {
+  for (let i = 0; i < 200; i++) {
+    const snap = (await c.next('tcpClose/stop')).body;
+    if (snap.kind === 'end') return { states: Object.fromEntries(Object.entries(snap.sockets).map(([k, v]) => [k, (v as { fields: { state: number } }).fields.state])), segments: snap.segments.length, stopCount: snap.stopCount };
+    const s = c.events.filter((e) => e.event === 'stopped').at(-1) as DebugProtocol.StoppedEvent;
+    if (onStop) await onStop(s);
+    c.skipPending();
+    await c.dc.continueRequest({ threadId: s.body.threadId ?? 1 });
+  }
+  throw new Error('the scenario did not end within 200 stops');
+}
+
+test('on the release: no evaluation runs kernel code (hovers, watches, the REPL, conditions, logpoints, setVariable values), and the run ends as without them', async () => {
+  await c.launch({ ...release, stopOnEntry: false });
+  const want = await continueToEnd();
+  assert.ok(want.segments >= 3 && want.stopCount > 100, JSON.stringify(want));
+  await c.close();
+  c = await connect(server.port);
+  let verdict: DebugProtocol.SetFunctionBreakpointsResponse | undefined;
+  await c.launch({ ...release, stopOnEntry: false }, async (dc) => {
+    verdict = await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'tcp_ack', condition: 'del_timer(&sk->retransmit_timer) && 0' }] });
+    await dc.setBreakpointsRequest({ source: { path: TCP_C }, breakpoints: [{ line: FIN_SEQ, logMessage: 'fin {printk("x")} {sk->state}' }] });
+  });
+  assert.match(verdict!.body.breakpoints[0].message ?? '', /calling del_timer\(\) is not allowed here: evaluating an expression cannot run kernel code/);
+  let inAck = 0;
+  const end = await continueToEnd(async (s) => {
+    const top = await c.top(s.body.threadId!);
+    if (top.name !== 'tcp_ack') return;
+    inAck++;
+    // the condition that cannot be compiled stops with its reason, and runs nothing
+    assert.match(s.body.description ?? '', /could not be evaluated: calling del_timer\(\) is not allowed here/);
+    for (const context of ['watch', 'hover', 'repl', 'clipboard', 'variables']) {
+      await assert.rejects(c.dc.evaluateRequest({ expression: 'del_timer(&sk->retransmit_timer)', frameId: top.id, context }), /calling del_timer\(\) is not allowed here/);
+    }
+    await assert.rejects(c.dc.evaluateRequest({ expression: 'sk->rto = tcp_ack(sk, th, saddr, len)', frameId: top.id, context: 'repl' }), /calling tcp_ack\(\) is not allowed here/);
+    await assert.rejects(c.dc.evaluateRequest({ expression: 'sk->rto++', frameId: top.id, context: 'watch' }), /not allowed/);
+    const sock = await c.scope(top.id, 'Socket');
+    await assert.rejects(c.dc.setVariableRequest({ variablesReference: sock.variablesReference, name: 'rto', value: 'del_timer(&sk->timer)' }), /calling del_timer\(\) is not allowed here/);
+  });
+  assert.ok(inAck >= 2, `stopped in tcp_ack ${inAck} times`);
+  const logs = c.events.filter((e) => e.event === 'output' && /^fin /.test(e.body.output)).map((e) => e.body.output);
+  assert.deepEqual(logs, ['fin <printk("x"): calling printk() is not allowed here: evaluating an expression cannot run kernel code> TCP_ESTABLISHED (1)\n']);
+  assert.deepEqual(end, want, 'the same end: states, segments, number of stops');
 });

@@ -5,6 +5,7 @@
 
 import { CError, ReadOnlyRefusal, type CFunction, type Frame } from '../code';
 import type { History } from '../history';
+import type { Kernel } from '../cmachine/kernel';
 import { MemoryFault } from '../memory/memory';
 import { RUN, type RunState } from '../cmachine/runstate';
 import { INT, type CT } from '../cmachine/types';
@@ -28,7 +29,7 @@ export function evaluate(values: Values, run: RunState, text: string, frame: Fra
   if (frame && frame.s[RUN] !== run) throw new EvaluationError('the frame belongs to another run');
   let c: ReturnType<typeof values.kernel.compileExpression>;
   try {
-    c = values.kernel.compileExpression(text, fn, pc);
+    c = compileReadOnly(values.kernel, text, fn, pc);
   } catch (e) {
     throw new EvaluationError(message(e));
   }
@@ -51,6 +52,24 @@ export function evaluate(values: Values, run: RunState, text: string, frame: Fra
   const value = values.make(name, place, text.trim(), memberFamily(values, text, fn, pc));
   // a computed value has no place to set; a place the expression names can be read, not written here
   return value;
+}
+
+/** What the compiler says of a call where no code may run (an expression is compiled as a constant one). */
+const CALL_IN_CONSTANT = 'a function call in a constant expression';
+
+/**
+ * `text` compiled as an expression the debugger evaluates (a hover, a watch, a breakpoint's
+ * condition) in `fn`'s scope at `pc`. A call is refused as it is compiled, named: evaluating cannot
+ * run kernel code.
+ */
+export function compileReadOnly(kernel: Kernel, text: string, fn: CFunction | null, pc: number): ReturnType<Kernel['compileExpression']> {
+  try {
+    return kernel.compileExpression(text, fn, pc);
+  } catch (e) {
+    if (!(e instanceof CError) || e.detail !== CALL_IN_CONSTANT) throw e;
+    const name = /^\s*([A-Za-z_]\w*)\s*\(/.exec(text.slice(e.loc.column - 1, e.loc.endColumn - 1))?.[1];
+    throw new CError(e.loc, `${name ? `calling ${name}()` : 'a function call'} is not allowed here: evaluating an expression cannot run kernel code`);
+  }
 }
 
 function message(e: unknown): string {

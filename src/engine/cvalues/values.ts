@@ -76,6 +76,8 @@ export interface ValueOptions {
    * Default false: only live memory expands.
    */
   expandFreed?: boolean;
+  /** names the caller gives objects at their addresses (a scenario's sockets): a pointer to one shows it */
+  names?: (addr: number) => string | undefined;
 }
 
 const hex = (a: number): string => `0x${(a >>> 0).toString(16)}`;
@@ -269,6 +271,8 @@ export class Values {
 
   /** ` <tcp_prot>` / ` <tcp_prot+8>` for an address inside a global, else ''. */
   private symbolOf(addr: number): string {
+    const named = this.opts.names?.(addr);
+    if (named) return ` <${named}>`;
     const b = this.blockAt(addr);
     if (!b || b.kind !== 'global') return '';
     const off = addr - b.start;

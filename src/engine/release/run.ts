@@ -404,6 +404,8 @@ export class ReleaseRun {
       this.errors.set(n, new CError(this.lineLoc(last?.line ?? 1), `the step budget of ${this.machine.budget} statements is used up at jiffy ${this.jiffies} by timers and segments since the last scenario event, and the clock does not move: an endless exchange? The run is stopped here.`));
       return n;
     }
+    // the clock reads the item's time at its stop already (nothing runs in between)
+    if (item.kind !== 'timer' && item.time > this.jiffies) this.setJiffies(item.time);
     return this.H.recordStop(CODE_EVENT, item.kind === 'event' ? item.event.line : 0);
   }
 
