@@ -12,7 +12,7 @@ export interface LaunchArguments {
   scenario: string;
   /** an edited copy of tcp.c to run instead of the shipped one (the reduced port) */
   kernelSource?: string;
-  /** the kernel C run (default 'reduced' until the release carries every view) */
+  /** the kernel C run: the release, unless an edited copy of the reduced tcp.c is given (kernelSource) */
   kernel?: KernelKind;
   /** stop at the scenario's first event (default true) */
   stopOnEntry?: boolean;
@@ -37,10 +37,10 @@ export const LAUNCH_SCHEMA = {
     },
     kernel: {
       type: 'string',
-      enum: ['reduced', 'release'],
-      enumDescriptions: ['The reduced port of tcp.c (src/kernel/tcp.c), as the debugger has run it so far.', 'The unmodified Linux 1.2.13 networking code (tcp.c, sock.c, af_inet.c, timer.c, skbuff.c) on the machine layer.'],
+      enum: ['release', 'reduced'],
+      enumDescriptions: ['The unmodified Linux 1.2.13 networking code (tcp.c, sock.c, af_inet.c, timer.c, skbuff.c) on the machine layer.', 'The reduced port of tcp.c (src/kernel/tcp.c), as the debugger ran it before; kernelSource edits a copy of it.'],
       description: 'Which kernel C the scenario runs on.',
-      default: 'reduced',
+      default: 'release',
     },
     stopOnEntry: {
       type: 'boolean',
@@ -73,5 +73,6 @@ export function checkLaunchArguments(a: unknown): LaunchArguments | string {
   if (o.stopOnEntry !== undefined && typeof o.stopOnEntry !== 'boolean') return "launch: 'stopOnEntry' must be true or false";
   if (o.stepBy !== undefined && o.stepBy !== 'line' && o.stepBy !== 'event') return "launch: 'stepBy' must be 'line' or 'event'";
   if (o.stepBudget !== undefined && !(typeof o.stepBudget === 'number' && Number.isInteger(o.stepBudget) && o.stepBudget >= 1)) return "launch: 'stepBudget' must be a whole number of statements, 1 or more";
-  return { scenario: o.scenario, kernelSource: o.kernelSource as string | undefined, kernel: o.kernel as KernelKind | undefined, stopOnEntry: o.stopOnEntry as boolean | undefined, stepBy: o.stepBy as StepBy | undefined, stepBudget: o.stepBudget as number | undefined };
+  const kernel: KernelKind = (o.kernel as KernelKind | undefined) ?? (o.kernelSource !== undefined ? 'reduced' : 'release');
+  return { scenario: o.scenario, kernelSource: o.kernelSource as string | undefined, kernel, stopOnEntry: o.stopOnEntry as boolean | undefined, stepBy: o.stepBy as StepBy | undefined, stepBudget: o.stepBudget as number | undefined };
 }

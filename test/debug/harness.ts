@@ -13,7 +13,11 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import { TcpCloseSession } from '../../src/debug/session';
 
 export const ROOT = resolve(__dirname, '..', '..');
-export const KERNEL = join(ROOT, 'src', 'kernel', 'tcp.c');
+/** the release's tcp.c and tcp.h (what a session runs by default) */
+export const KERNEL = join(ROOT, 'src', 'kernel', 'linux-1.2.13', 'net', 'inet', 'tcp.c');
+export const TCP_H = join(ROOT, 'src', 'kernel', 'linux-1.2.13', 'net', 'inet', 'tcp.h');
+/** the reduced port's tcp.c (kernel: 'reduced', and the edited copies kernelSource names) */
+export const REDUCED_KERNEL = join(ROOT, 'src', 'kernel', 'tcp.c');
 export const PASSIVE = join(ROOT, 'examples', 'passive-close.tcpscenario');
 
 // ---- schema validation ----

@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { type Client, KERNEL, PASSIVE, closeWaitLine, connect, lineOf, tempScenario, clientPerTest } from './harness';
+import { type Client, KERNEL, PASSIVE, TCP_H, closeWaitLine, connect, lineOf, tempScenario, clientPerTest } from './harness';
 
 let c: Client;
 const server = clientPerTest(
@@ -16,7 +16,8 @@ const server = clientPerTest(
 );
 
 const T = 1; // the server socket's thread
-const AFTER_LINE = lineOf(KERNEL, 'return (long)(seq1-seq2) > 0;');
+/** after()'s return, in tcp.h (an inline function every sequence check calls) */
+const AFTER_LINE = lineOf(TCP_H, 'return (long)(seq1-seq2) > 0;');
 
 /** The panel's snapshot sent with the stop just reported. */
 async function snapshot(): Promise<any> {
@@ -36,7 +37,7 @@ async function breakpointStops(): Promise<number[]> {
 
 /** Every visit of after()'s return line in passive-close, under a hit condition (none: every visit). */
 async function visits(hitCondition?: string): Promise<number[]> {
-  await c.launch({ scenario: PASSIVE }, (dc) => dc.setBreakpointsRequest({ source: { path: KERNEL }, breakpoints: [{ line: AFTER_LINE, hitCondition }] }));
+  await c.launch({ scenario: PASSIVE }, (dc) => dc.setBreakpointsRequest({ source: { path: TCP_H }, breakpoints: [{ line: AFTER_LINE, hitCondition }] }));
   c.skipPending();
   return breakpointStops();
 }
@@ -157,13 +158,18 @@ async function failureOf(text: string): Promise<string | undefined> {
   return undefined;
 }
 
-test("a `>` line's win= is compared with the window the kernel sent (the reduced port sends 0)", async () => {
+test("a `>` line's win= is compared with the window the kernel sent", async () => {
   const scenario = (win: number) => `socket server TCP_ESTABLISHED write_seq=5000 acked_seq=1000
 0      server < F. seq=1000 ack=5000 win=16384
 +0     server > . ack=1001 win=${win}
 `;
-  assert.equal(await failureOf(scenario(0)), undefined);
+  // a window the kernel does not send fails, and the message says which it sent
+  const wrong = (await failureOf(scenario(512))) ?? '';
+  const m = /^server did not send \. ack=1001 win=512: it sent \. seq=5000 ack=1001 len=0 win=(\d+)$/.exec(wrong);
+  assert.ok(m, wrong);
+  assert.notEqual(Number(m[1]), 512);
+  // that window holds
   await c.close();
   c = await connect(server.port);
-  assert.match((await failureOf(scenario(512))) ?? '', /server did not send \. ack=1001 win=512: it sent \. seq=5000 ack=1001/);
+  assert.equal(await failureOf(scenario(Number(m[1]))), undefined);
 });

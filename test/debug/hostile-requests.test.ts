@@ -57,7 +57,8 @@ test('a pointer in a message is shown as a pointer, never as [object Object]', a
   const file = tempScenario('data.tcpscenario', 'socket server TCP_ESTABLISHED write_seq=5000 acked_seq=1000\n0 expect server timer.data=0\n+1s wait\n');
   const s = await c.launch({ scenario: file, stopOnEntry: false });
   assert.equal(s.body.reason, 'exception');
-  assert.equal(s.body.text, 'expect server: timer.data is (struct sock *) server, expected 0');
+  // timer_list.data is an unsigned long in 1.2.13 (it holds the sock's address, as a number)
+  assert.match(s.body.text ?? '', /^expect server: timer\.data is \d+, expected 0$/);
   assert.doesNotMatch(JSON.stringify(c.events), /object Object/);
 });
 

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Client, KERNEL, PASSIVE, clientPerTest, lineOf } from './harness';
+import { type Client, REDUCED_KERNEL as KERNEL, PASSIVE, clientPerTest, lineOf } from './harness';
 
 let c: Client;
 clientPerTest(

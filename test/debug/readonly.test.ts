@@ -1,13 +1,15 @@
 // Issue 12, High 1: hovers, watches, breakpoint conditions, logpoints and setVariable values leave
 // the run exactly as it was, even when they call native primitives (del_timer, printk...). Every
 // reproduction of the issue over a real DAP client, every message validated against the schema.
+// This file runs the reduced port (kernel: 'reduced'), whose primitives are natives with a policy
+// each; on the release no call runs at all (test/debug/release.test.ts).
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { type Client, KERNEL, ROOT, connect, clientPerTest } from './harness';
+import { type Client, REDUCED_KERNEL as KERNEL, ROOT, connect, clientPerTest } from './harness';
 
 const LOST_FIN = join(ROOT, 'examples', 'lost-fin.tcpscenario');
 const CLIENT = 1; // threads: client, server
@@ -41,7 +43,7 @@ async function continueToEnd(onStop?: (s: DebugProtocol.StoppedEvent) => Promise
 
 /** lost-fin without breakpoints: its end as the example promises (5 segments, both sockets CLOSE). */
 async function baseline(): Promise<EndState> {
-  await c.launch({ scenario: LOST_FIN, stopOnEntry: false });
+  await c.launch({ kernel: 'reduced', scenario: LOST_FIN, stopOnEntry: false });
   return continueToEnd();
 }
 
@@ -81,7 +83,7 @@ test('lost-fin without breakpoints: 5 segments, both sockets CLOSE', async () =>
 
 /** Runs to the first stop in tcp_ack where the client's retransmit timer is pending. */
 async function atPendingRetransmit(): Promise<DebugProtocol.StackFrame> {
-  await c.launch({ scenario: LOST_FIN, stopOnEntry: false }, (dc) => dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'tcp_ack' }] }));
+  await c.launch({ kernel: 'reduced', scenario: LOST_FIN, stopOnEntry: false }, (dc) => dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'tcp_ack' }] }));
   for (let i = 0; i < 20; i++) {
     const s = c.events.filter((e) => e.event === 'stopped').at(-1) as DebugProtocol.StoppedEvent;
     if (s.body.threadId === CLIENT && (await c.vars(CLIENT)).retransmit_timer !== 'not pending') {
@@ -123,7 +125,7 @@ test('a hover calling del_timer is refused, the timer stays pending; step back a
 test('a never-true condition calling del_timer on a function breakpoint leaves lost-fin as it is', async () => {
   const want = await expectedEnd();
   let verdict: DebugProtocol.SetFunctionBreakpointsResponse | undefined;
-  await c.launch({ scenario: LOST_FIN, stopOnEntry: false }, async (dc) => {
+  await c.launch({ kernel: 'reduced', scenario: LOST_FIN, stopOnEntry: false }, async (dc) => {
     verdict = await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'tcp_ack', condition: 'del_timer(&sk->retransmit_timer) && 0' }] });
   });
   assert.match(verdict!.body.breakpoints[0].message ?? '', /del_timer\(\) is not allowed here: it removes a pending timer/);
@@ -138,7 +140,7 @@ test('line conditions, logpoints, hit counts, watches, the REPL and setVariable 
   const flagLine = inTcpAck('int flag = 0;');
   const zappedLine = inTcpAck('if(sk->zapped)');
   const set = { r: undefined as DebugProtocol.SetBreakpointsResponse | undefined };
-  await c.launch({ scenario: LOST_FIN, stopOnEntry: false }, async (dc) => {
+  await c.launch({ kernel: 'reduced', scenario: LOST_FIN, stopOnEntry: false }, async (dc) => {
     set.r = await dc.setBreakpointsRequest({
       source: { path: KERNEL },
       breakpoints: [
@@ -191,7 +193,7 @@ test('setVariable and a REPL assignment are what-ifs: they change the run throug
 
 test('data breakpoints take a read-only condition and a hit count too', async () => {
   const want = await expectedEnd();
-  await c.launch({ scenario: LOST_FIN });
+  await c.launch({ kernel: 'reduced', scenario: LOST_FIN });
   const sock = await c.scope((await c.top(CLIENT)).id, 'Socket server');
   const info = await c.dc.dataBreakpointInfoRequest({ variablesReference: sock.variablesReference, name: 'state' });
   const set = await c.dc.setDataBreakpointsRequest({
