@@ -2,6 +2,8 @@
 // at a time. Anything outside the supported subset is refused here, with file:line:col.
 
 import type { Node as TSNode, Tree } from 'web-tree-sitter';
+import { MAX_NESTING, tooDeep } from './front/nesting';
+export { MAX_NESTING };
 import {
   CError,
   LoadErrors,
@@ -199,35 +201,6 @@ export function compileProgram(opts: CompileOptions): Program {
 }
 
 const C_SOURCE = /\.[ch]$/;
-
-/**
- * How deep C may nest: levels of the syntax tree (an expression of 3,000 terms `a + b + …`, 10^4
- * parentheses, blocks, ifs or `!`s would otherwise run the recursive compiler out of JavaScript
- * stack). The release's deepest file (include/linux/sched.h) nests 75 levels. Stated in the README.
- */
-export const MAX_NESTING = 256;
-
-/** The first node more than `max` levels below `root`, found without recursion (a tree cursor). */
-function tooDeep(root: TSNode, max: number): TSNode | undefined {
-  const c = root.walk();
-  try {
-    let depth = 0;
-    for (;;) {
-      if (depth > max) return c.currentNode;
-      if (c.gotoFirstChild()) {
-        depth++;
-        continue;
-      }
-      while (!c.gotoNextSibling()) {
-        if (depth === 0 || !c.gotoParent()) return undefined;
-        depth--;
-      }
-      if (depth === 0) return undefined; // a sibling of the root: outside it
-    }
-  } finally {
-    c.delete();
-  }
-}
 
 // A pointer converted to an integer (`(unsigned long) sk`, as timers keep their socket in
 // `timer->data`) stays the pointer: this memory has no addresses. It can be copied into another

@@ -6,6 +6,7 @@
 import { CError, ReadOnlyRefusal, type CFunction, type Frame } from '../code';
 import type { History } from '../history';
 import type { Kernel } from '../cmachine/kernel';
+import { MAX_NESTING, tooDeep } from '../front/nesting';
 import { MemoryFault } from '../memory/memory';
 import { RUN, type RunState } from '../cmachine/runstate';
 import { INT, type CT } from '../cmachine/types';
@@ -54,6 +55,9 @@ export function evaluate(values: Values, run: RunState, text: string, frame: Fra
   return value;
 }
 
+/** Levels of the syntax tree the function body around an expression adds (translation unit … parenthesized expression). */
+const WRAPPER_DEPTH = 6;
+
 /** What the compiler says of a call where no code may run (an expression is compiled as a constant one). */
 const CALL_IN_CONSTANT = 'a function call in a constant expression';
 
@@ -63,6 +67,18 @@ const CALL_IN_CONSTANT = 'a function call in a constant expression';
  * run kernel code.
  */
 export function compileReadOnly(kernel: Kernel, text: string, fn: CFunction | null, pc: number): ReturnType<Kernel['compileExpression']> {
+  // parsed as the compiler parses it (inside a function body: a bare expression is no C file)
+  const prefix = 'void __expression__(void) { (';
+  const tree = kernel.opts.parse(`${prefix}${text}\n); }`);
+  try {
+    const deep = tooDeep(tree.rootNode, MAX_NESTING + WRAPPER_DEPTH);
+    if (deep) {
+      const col = Math.max(1, deep.startIndex - prefix.length + 1);
+      throw new CError({ file: '<expression>', line: 1, column: col, endLine: 1, endColumn: col + 1 }, `the expression is nested too deeply: the debugger takes expressions nested up to ${MAX_NESTING} levels`);
+    }
+  } finally {
+    tree.delete();
+  }
   try {
     return kernel.compileExpression(text, fn, pc);
   } catch (e) {
