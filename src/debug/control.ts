@@ -271,7 +271,9 @@ export class Controller<S extends StopLike = StopLike> {
         };
       case 'stepOut':
         if (byEvent) return notStatement;
-        return (s) => s.kind !== 'statement' || this.place(s).depth < p0.depth;
+        // out: the frame has returned (to its caller, or, when the caller is the machine layer's
+        // hidden C, to whatever release statement runs next, even a new call at the same depth)
+        return (s) => s.kind !== 'statement' || this.place(s).depth < p0.depth || frameAt(p0.depth) !== p0.frame;
       case 'next':
       case 'stepBack': {
         if (byEvent) return notStatement;

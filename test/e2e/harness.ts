@@ -246,7 +246,7 @@ export async function nextStop(from: Here | null, what: string, ms = T(15_000)):
 }
 
 /** Presses a step key and waits for the next stop. */
-export async function stepKey(key: 'F10' | 'F11'): Promise<Here> {
+export async function stepKey(key: 'F10' | 'F11' | 'Shift+F11'): Promise<Here> {
   const before = await currentLine();
   await page.keyboard.press(key);
   return nextStop(before, key);
