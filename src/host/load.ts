@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { parseScenario } from '../scenario/parse';
 import { Run, RunSetupError } from '../engine/run';
 import { loadReleaseKernel, nodeCParser, readKernel, shippedKernelPath } from './node';
-import { bindScenario } from '../engine/release/bind';
+import { bindScenario, type BoundScenario } from '../engine/release/bind';
 import type { ReleaseImage } from '../engine/release/image';
 import { ReleaseRun } from '../engine/release/run';
 import { CError } from '../engine/code';
@@ -56,15 +56,27 @@ export function releaseImage(): Promise<ReleaseImage> {
   return image;
 }
 
-/** A run of the scenario on the unmodified 1.2.13 release (src/engine/release/). */
-export async function loadReleaseRun(opts: Omit<LoadOptions, 'kernelPath'>): Promise<{ run: ReleaseRun; text: string; file: string }> {
+/** The scenario bound to the release (its names resolved: states, fields, functions); throws RunSetupError with every problem. */
+async function bindOnRelease(opts: Omit<LoadOptions, 'kernelPath'>): Promise<{ img: ReleaseImage; bound: BoundScenario; text: string; file: string }> {
   const { file, text } = readScenario(opts);
   const scenario = parseScenario(text, file);
   const img = await releaseImage();
   const { bound, diagnostics } = bindScenario(scenario, img.kernel, img.constant);
   const errors = [...scenario.diagnostics.filter((d) => d.severity === 'error'), ...diagnostics].sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column);
   if (errors.length) throw new RunSetupError(errors);
+  return { img, bound, text, file };
+}
+
+/** A run of the scenario on the unmodified 1.2.13 release (src/engine/release/). */
+export async function loadReleaseRun(opts: Omit<LoadOptions, 'kernelPath'>): Promise<{ run: ReleaseRun; text: string; file: string }> {
+  const { img, bound, text, file } = await bindOnRelease(opts);
   return { run: new ReleaseRun(img, bound, { stepBudget: opts.stepBudget }), text, file };
+}
+
+/** The editor's check of a scenario: bound to the release as F5 runs it (the run is made, then dropped). */
+export async function checkOnRelease(opts: LoadOptions): Promise<{ dispose(): void }> {
+  await bindOnRelease(opts);
+  return { dispose: () => {} };
 }
 
 export async function loadRun(opts: LoadOptions): Promise<Run> {

@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import type { Diagnostic, Range } from '../scenario/ast';
 import { parseScenario } from '../scenario/parse';
-import { RunSetupError, type Run } from '../engine/run';
+import { RunSetupError } from '../engine/run';
 import type { LoadOptions } from '../host/load';
 import { locRange } from './ranges';
 
@@ -18,7 +18,8 @@ export interface Problem {
   source: 'scenario' | 'kernel';
 }
 
-export type Loader = (opts: LoadOptions) => Promise<Run>;
+/** Sets up a run of the scenario (binding its names to the kernel) and hands back something to dispose; throws RunSetupError. */
+export type Loader = (opts: LoadOptions) => Promise<{ dispose(): void }>;
 
 const FIRST_LINE: Range = { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
 
@@ -42,7 +43,7 @@ export async function checkScenario(text: string, path: string, load: Loader): P
   const problems: Problem[] = scenario.diagnostics.map((d) => ({ range: d.range, severity: d.severity, message: d.message, source: 'scenario' }));
   // the engine reports the parser's errors again, with its own: keep one of each
   const seen = new Set(scenario.diagnostics.map((d) => diagnosticKey(d)));
-  let run: Run | undefined;
+  let run: { dispose(): void } | undefined;
   try {
     run = await load({ scenarioPath: file, scenarioText: text });
   } catch (e) {

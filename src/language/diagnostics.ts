@@ -1,7 +1,7 @@
 // Problems view: the scenario parser's and the engine's diagnostics for open tcp-scenario documents, refreshed as the user types.
 import * as vscode from 'vscode';
 import type { Range } from '../scenario/ast';
-import { loadRun } from '../host/load';
+import { checkOnRelease } from '../host/load';
 import { CHECK_MESSAGES, checkScenario, type Loader, type Problem } from './checks';
 import { LANGUAGE_ID } from '../common/ids';
 import { toZeroBased } from './ranges';
@@ -24,7 +24,7 @@ function scenarioPath(doc: vscode.TextDocument): string {
   return doc.uri.scheme === 'file' ? doc.uri.fsPath : `${doc.uri.path.split('/').pop() || 'untitled'}.tcpscenario`;
 }
 
-export function registerDiagnostics(context: vscode.ExtensionContext, load: Loader = loadRun, delayMs = 200): void {
+export function registerDiagnostics(context: vscode.ExtensionContext, load: Loader = checkOnRelease, delayMs = 200): void {
   const collection = vscode.languages.createDiagnosticCollection(LANGUAGE_ID);
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
   /** a check's number per document: only the latest one may publish */
