@@ -2,7 +2,7 @@
 // whether running from the bundle (dist/) or from the sources (tests through tsx).
 
 import { loadReleaseImage, type ReleaseImage } from '../engine/release/image';
-import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { SourceFile } from '../engine/compile';
 import { loadFront, type FrontFile, type FrontOptions, type TreeParse } from '../engine/front/load';
@@ -61,6 +61,19 @@ export function kernelDir(): string {
 /** The shipped Linux 1.2.13 release (its root: include/, net/, kernel/). */
 export function releaseRoot(): string {
   return join(kernelDir(), 'linux-1.2.13');
+}
+
+/**
+ * The shipped kernel files a user reads and keeps notes on, by their name under kernelDir(): the
+ * release's (`linux-1.2.13/net/inet/tcp.c`…: the networking files, the timer list in kernel/sched.c,
+ * and the sk_buff and timer headers), then the reduced port's `tcp.c` and `tcp.h`.
+ */
+export function shippedKernelFiles(): { name: string; path: string }[] {
+  const dir = kernelDir();
+  const inet = join(dir, 'linux-1.2.13', 'net', 'inet');
+  const release = existsSync(inet) ? readdirSync(inet).filter((f) => C_SOURCE.test(f)).sort().map((f) => `linux-1.2.13/net/inet/${f}`) : [];
+  const names = [...release, 'linux-1.2.13/kernel/sched.c', 'linux-1.2.13/include/linux/skbuff.h', 'linux-1.2.13/include/linux/timer.h', 'tcp.c', 'tcp.h'];
+  return names.map((name) => ({ name, path: join(dir, ...name.split('/')) })).filter((f) => existsSync(f.path));
 }
 
 /** The machine layer's headers, searched before the release's own include/. */

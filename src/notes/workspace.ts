@@ -3,11 +3,11 @@
 // of documents, the debugger's current stop per session, and the reporting of file problems.
 
 import * as vscode from 'vscode';
-import { existsSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { readText } from '../host/read';
-import { basename, dirname, join, relative, sep } from 'node:path';
+import { basename, join, relative, sep } from 'node:path';
 import { userInfo } from 'node:os';
-import { shippedKernelPath } from '../host/node';
+import { kernelDir, shippedKernelFiles } from '../host/node';
 import { DEBUG_TYPE, STOP_EVENT } from '../common/ids';
 import type { StopEventBody } from '../common/protocol';
 import { formatParseError, KERNEL_PREFIX, NOTES_FILE, NoteStore, type Note, type NoteOp, type ParseError } from './store';
@@ -37,12 +37,9 @@ export class NotesWorkspace implements vscode.Disposable {
 
   constructor() {
     try {
-      const main = shippedKernelPath();
-      this.shippedDir = dirname(main);
-      for (const name of ['tcp.c', 'tcp.h']) {
-        const p = join(this.shippedDir, name);
-        if (existsSync(p)) this.shipped.push({ name, text: readText(p, 'kernel source') });
-      }
+      this.shippedDir = kernelDir();
+      // the release's files (kernel:linux-1.2.13/net/inet/tcp.c), then the reduced port's (kernel:tcp.c)
+      for (const f of shippedKernelFiles()) this.shipped.push({ name: f.name, text: readText(f.path, 'kernel source') });
     } catch {
       // no shipped kernel found: kernel notes are keyed by path like any file
     }
