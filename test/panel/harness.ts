@@ -7,8 +7,8 @@ import { readFileSync, existsSync, statSync } from 'node:fs';
 import { join, normalize, extname, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { loadRun } from '../../src/host/load';
-import { buildSnapshot } from '../../src/debug/snapshot';
+import { loadReleaseRun } from '../../src/host/load';
+import { ReleaseSnapshotBuilder } from '../../src/debug/releaseSnapshot';
 import { makeNonce, panelHtml } from '../../src/panel/html';
 import type { HostToWebview, StopSnapshot } from '../../src/common/protocol';
 
@@ -16,19 +16,17 @@ export const root = join(__dirname, '..', '..');
 
 /** Every stop of a scenario, forward from the start, each snapshot built against the previous one. */
 export async function recordSnapshots(scenarioPath: string, scenarioText?: string, max = 5000): Promise<StopSnapshot[]> {
-  const run = await loadRun({ scenarioPath: join(root, scenarioPath), scenarioText });
-  try {
-    let prev = buildSnapshot(run);
-    const all = [prev];
-    for (let i = 0; i < max && !run.finished; i++) {
-      run.forward();
-      prev = buildSnapshot(run, prev);
-      all.push(prev);
-    }
-    return all;
-  } finally {
-    run.dispose();
+  // the release, as the debugger runs it by default
+  const { run, text } = await loadReleaseRun({ scenarioPath: join(root, scenarioPath), scenarioText });
+  const builder = new ReleaseSnapshotBuilder(run, text);
+  let prev = builder.build(undefined);
+  const all = [prev];
+  for (let i = 0; i < max && !run.finished; i++) {
+    run.forward();
+    prev = builder.build(prev);
+    all.push(prev);
   }
+  return all;
 }
 
 const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf', '.map': 'application/json', '.html': 'text/html' };
