@@ -10,9 +10,9 @@ export type KernelKind = 'release' | 'reduced';
 export interface LaunchArguments {
   /** the .tcpscenario file to run */
   scenario: string;
-  /** an edited copy of tcp.c to run instead of the shipped one (the reduced port) */
+  /** an edited copy of a file to run instead of the shipped one: of the release's (kernel: 'release'), or of the reduced port's tcp.c */
   kernelSource?: string;
-  /** the kernel C run: the release, unless an edited copy of the reduced tcp.c is given (kernelSource) */
+  /** the kernel C run: the release by default; with kernelSource and no kernel, the one the copy is of (host/editedRelease.ts kernelOfCopy) */
   kernel?: KernelKind;
   /** stop at the scenario's first event (default true) */
   stopOnEntry?: boolean;
@@ -33,7 +33,7 @@ export const LAUNCH_SCHEMA = {
     },
     kernelSource: {
       type: 'string',
-      description: 'An edited copy of tcp.c to run instead of the shipped Linux 1.2 source (tcp.h is looked up beside it).',
+      description: "An edited copy of one of the release's files (tcp.c, sock.c, af_inet.c, ip.c or kernel/sched.c, keeping its name) to run in its place, or of the reduced port's tcp.c; includes are looked up beside it first.",
     },
     kernel: {
       type: 'string',
@@ -67,12 +67,10 @@ export function checkLaunchArguments(a: unknown): LaunchArguments | string {
   if (!a || typeof a !== 'object') return 'launch needs arguments: { "scenario": "path/to/file.tcpscenario" }';
   const o = a as Record<string, unknown>;
   if (typeof o.scenario !== 'string' || !o.scenario) return "launch: 'scenario' must name a .tcpscenario file";
-  if (o.kernelSource !== undefined && typeof o.kernelSource !== 'string') return "launch: 'kernelSource' must be a path to a tcp.c";
+  if (o.kernelSource !== undefined && typeof o.kernelSource !== 'string') return "launch: 'kernelSource' must be a path to an edited copy of a kernel file (tcp.c…)";
   if (o.kernel !== undefined && o.kernel !== 'release' && o.kernel !== 'reduced') return "launch: 'kernel' must be 'release' or 'reduced'";
-  if (o.kernel === 'release' && o.kernelSource !== undefined) return "launch: 'kernelSource' (an edited tcp.c) runs on the reduced port: leave out 'kernel', or set it to 'reduced'";
   if (o.stopOnEntry !== undefined && typeof o.stopOnEntry !== 'boolean') return "launch: 'stopOnEntry' must be true or false";
   if (o.stepBy !== undefined && o.stepBy !== 'line' && o.stepBy !== 'event') return "launch: 'stepBy' must be 'line' or 'event'";
   if (o.stepBudget !== undefined && !(typeof o.stepBudget === 'number' && Number.isInteger(o.stepBudget) && o.stepBudget >= 1)) return "launch: 'stepBudget' must be a whole number of statements, 1 or more";
-  const kernel: KernelKind = (o.kernel as KernelKind | undefined) ?? (o.kernelSource !== undefined ? 'reduced' : 'release');
-  return { scenario: o.scenario, kernelSource: o.kernelSource as string | undefined, kernel, stopOnEntry: o.stopOnEntry as boolean | undefined, stepBy: o.stepBy as StepBy | undefined, stepBudget: o.stepBudget as number | undefined };
+  return { scenario: o.scenario, kernelSource: o.kernelSource as string | undefined, kernel: o.kernel as KernelKind | undefined, stopOnEntry: o.stopOnEntry as boolean | undefined, stepBy: o.stepBy as StepBy | undefined, stepBudget: o.stepBudget as number | undefined };
 }

@@ -21,6 +21,7 @@ import { printable } from '../engine/code';
 import { RunSetupError } from '../engine/run';
 import { CUSTOM_REQUESTS, STOP_EVENT } from '../common/ids';
 import { loadReleaseRun, loadRun } from '../host/load';
+import { kernelOfCopy } from '../host/editedRelease';
 import { readText } from '../host/read';
 import { Refs } from './refs';
 import { checkLaunchArguments, type LaunchArguments } from './config';
@@ -201,8 +202,9 @@ export class TcpCloseSession extends LoggingDebugSession {
     const args = this.args!;
     this.disposeRun();
     try {
-      if (args.kernel === 'release') {
-        const { run, text } = await loadReleaseRun({ scenarioPath: args.scenario, stepBudget: args.stepBudget });
+      const kernel = args.kernel ?? (args.kernelSource ? kernelOfCopy(args.kernelSource) : 'release');
+      if (kernel === 'release') {
+        const { run, text } = await loadReleaseRun({ scenarioPath: args.scenario, kernelPath: args.kernelSource, stepBudget: args.stepBudget });
         this.model = new ReleaseModel(run, text);
       } else {
         this.model = new ReducedModel(await loadRun({ scenarioPath: args.scenario, kernelPath: args.kernelSource, stepBudget: args.stepBudget }));

@@ -10,6 +10,7 @@ import { ReleaseRun } from '../engine/release/run';
 import { CError } from '../engine/code';
 import { LoadError } from '../engine/cmachine/kernel';
 import { readError, readText } from './read';
+import { EditedCopyError, loadEditedRelease } from './editedRelease';
 import type { Diagnostic } from '../scenario/ast';
 
 /** A scenario read from disk must be named *.tcpscenario: any other file is refused by name, not quoted. */
@@ -56,19 +57,35 @@ export function releaseImage(): Promise<ReleaseImage> {
   return image;
 }
 
-/** The scenario bound to the release (its names resolved: states, fields, functions); throws RunSetupError with every problem. */
-async function bindOnRelease(opts: Omit<LoadOptions, 'kernelPath'>): Promise<{ img: ReleaseImage; bound: BoundScenario; text: string; file: string }> {
+/** The release image with an edited copy of one of its files in its place; its problems as a RunSetupError naming the copy. */
+async function editedImage(path: string): Promise<ReleaseImage> {
+  try {
+    return (await loadEditedRelease(path)).image;
+  } catch (e) {
+    if (e instanceof EditedCopyError) throw setupError(e.file, e.message);
+    if (e instanceof LoadError) throw new RunSetupError([], e.errors);
+    if (e instanceof CError) throw new RunSetupError([], [e]);
+    throw e;
+  }
+}
+
+/**
+ * The scenario bound to the release (its names resolved: states, fields, functions), or to the
+ * release with `kernelPath`, an edited copy of one of its files, in place; throws RunSetupError
+ * with every problem.
+ */
+async function bindOnRelease(opts: LoadOptions): Promise<{ img: ReleaseImage; bound: BoundScenario; text: string; file: string }> {
   const { file, text } = readScenario(opts);
   const scenario = parseScenario(text, file);
-  const img = await releaseImage();
+  const img = opts.kernelPath ? await editedImage(opts.kernelPath) : await releaseImage();
   const { bound, diagnostics } = bindScenario(scenario, img.kernel, img.constant);
   const errors = [...scenario.diagnostics.filter((d) => d.severity === 'error'), ...diagnostics].sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column);
   if (errors.length) throw new RunSetupError(errors);
   return { img, bound, text, file };
 }
 
-/** A run of the scenario on the unmodified 1.2.13 release (src/engine/release/). */
-export async function loadReleaseRun(opts: Omit<LoadOptions, 'kernelPath'>): Promise<{ run: ReleaseRun; text: string; file: string }> {
+/** A run of the scenario on the unmodified 1.2.13 release (src/engine/release/), or with `kernelPath`'s edited copy of one of its files. */
+export async function loadReleaseRun(opts: LoadOptions): Promise<{ run: ReleaseRun; text: string; file: string }> {
   const { img, bound, text, file } = await bindOnRelease(opts);
   return { run: new ReleaseRun(img, bound, { stepBudget: opts.stepBudget }), text, file };
 }

@@ -6,7 +6,8 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { type Client, PASSIVE, ROOT, clientPerTest, connect } from './harness';
@@ -139,7 +140,7 @@ test('on the release: a condition, a what-if write, and a data breakpoint on a s
   await assert.rejects(c.dc.evaluateRequest({ expression: 'tcp_set_state(sk, TCP_CLOSE)', frameId: (await c.top(T)).id, context: 'hover' }), /not allowed|cannot/);
 });
 
-test('on the release: breakpoint placement follows the release text, and kernelSource is refused with it', async () => {
+test('on the release: breakpoint placement follows the release text', async () => {
   await c.launch(release);
   const r = await c.dc.setBreakpointsRequest({ source: { path: TCP_C }, breakpoints: [{ line: FIN_DEF }, { line: FIN_SEQ + 1 }] });
   // the definition line and the blank line after the first statement move to the next statement
@@ -152,8 +153,45 @@ test('on the release: breakpoint placement follows the release text, and kernelS
   const machine = await c.dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'machine_close' }] });
   assert.equal(machine.body.breakpoints[0].verified, false);
   assert.match(machine.body.breakpoints[0].message ?? '', /machine layer/);
-  assert.match(String(checkLaunchArguments({ ...release, kernelSource: TCP_C })), /runs on the reduced port/);
   assert.match(String(checkLaunchArguments({ ...release, kernel: 'real' })), /'kernel' must be 'release' or 'reduced'/);
+});
+
+/** A copy of the release's tcp.c in a fresh folder, named `name`, with `edit` applied to its text. */
+function editedCopy(name: string, edit: (text: string) => string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'tcp-edited-'));
+  const file = join(dir, name);
+  writeFileSync(file, edit(readFileSync(TCP_C, 'utf8')));
+  return file;
+}
+
+test('on the release: an edited copy of tcp.c (kernelSource) runs in its place, and the stops are in the copy', async () => {
+  const FIN = 'sk->fin_seq = th->seq + skb->len + th->syn + th->fin;';
+  const copy = editedCopy('tcp.c', (t) => t.replace(FIN, FIN.replace(';', ' + 7;')));
+  // no `kernel`: a copy that is not the reduced port's is a release file's
+  await c.launch({ scenario: PASSIVE, kernelSource: copy }, (dc) => dc.setBreakpointsRequest({ source: { path: copy }, breakpoints: [{ line: FIN_SEQ }] }));
+  c.skipPending();
+  assert.equal((await c.step('continue')).body.reason, 'breakpoint');
+  const top = await c.top(T);
+  assert.deepEqual([top.name, top.source?.path, top.line], ['tcp_fin', copy, FIN_SEQ]);
+  await c.step('next');
+  assert.equal((await scopeVars('Socket')).fin_seq.value, '1008', 'the copy\'s line ran: 1000 + 0 + 0 + 1 + 7');
+  await c.close();
+  // a copy whose C cannot run: refused when it is reached (tcp_fin is compiled at its first call), at the copy's line
+  c = await connect(server.port);
+  const broken = editedCopy('tcp.c', (t) => t.replace(FIN, 'sk->fin_seq = no_such_name;'));
+  await c.launch({ scenario: PASSIVE, kernelSource: broken });
+  c.skipPending();
+  const fault = await c.step('continue');
+  assert.equal(fault.body.reason, 'exception');
+  assert.match(fault.body.text ?? '', /no_such_name/);
+  const info = await c.dc.exceptionInfoRequest({ threadId: fault.body.threadId! });
+  assert.match(info.body.details?.stackTrace ?? '', new RegExp(`^${broken.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:${FIN_SEQ}:\\d+$`));
+  await c.close();
+  // a copy under another name cannot say which file it replaces
+  c = await connect(server.port);
+  const renamed = editedCopy('my-tcp.c', (t) => t);
+  await c.dc.initializeRequest({ adapterID: 'tcp-close', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });
+  await assert.rejects(c.dc.launchRequest({ scenario: PASSIVE, kernel: 'release', kernelSource: renamed } as DebugProtocol.LaunchRequestArguments), /must keep its name \(tcp\.c, sock\.c/);
 });
 
 /** Continues (running `onStop` at each stop) to the end; the end's sockets, segments and stop count. */

@@ -1,0 +1,74 @@
+// An edited copy of one of the release's files, run in its place (kernelSource with kernel:
+// "release"): the image is loaded as the shipped one is, but the machine file that compiles that
+// release file (src/kernel/machine/tcp_entries.c compiles net/inet/tcp.c) includes the copy
+// instead, by its own path. So every stop, breakpoint and fault names the copy, and the shipped
+// files stay unchanged. Its `#include "x"` look in the copy's folder first (an edited tcp.h beside
+// it), then the release's folders. Only the files the machine layer compiles inside its own can be
+// replaced this way (timer.c and skbuff.c are units of their own).
+
+import { basename, dirname, join, resolve } from 'node:path';
+import { loadReleaseImage, RELEASE_INSIDE, type ReleaseImage } from '../engine/release/image';
+import type { PPHost } from '../engine/front/preprocess';
+import { KernelReader, machineDir, nodeCParser, releaseRoot } from './node';
+import { readError, readText } from './read';
+
+/** The release files an edited copy may stand for, by the copy's base name: their path in the release. */
+export const EDITABLE: Readonly<Record<string, string>> = {
+  'tcp.c': 'net/inet/tcp.c',
+  'sock.c': 'net/inet/sock.c',
+  'af_inet.c': 'net/inet/af_inet.c',
+  'ip.c': 'net/inet/ip.c',
+  'sched.c': 'kernel/sched.c',
+};
+
+/**
+ * Which kernel an edited copy named without `kernel` belongs to: the reduced port's tcp.c says so
+ * in its header and begins each function's comment with ` * reduced:`; anything else is taken for a
+ * copy of a release file.
+ */
+export function kernelOfCopy(path: string): 'release' | 'reduced' {
+  try {
+    return /this is a reduced port|^\s*\* reduced:/m.test(readText(resolve(path), 'kernel source')) ? 'reduced' : 'release';
+  } catch {
+    return 'release'; // the release's loader says why it cannot be read
+  }
+}
+
+/** A problem with the copy itself (named, read, or not one of the files above): the message says which. */
+export class EditedCopyError extends Error {
+  constructor(
+    readonly file: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The release image with `path` (an edited copy of tcp.c, sock.c, af_inet.c, ip.c or sched.c) in place of its release file. */
+export async function loadEditedRelease(path: string): Promise<{ image: ReleaseImage; replaces: string }> {
+  const file = resolve(path);
+  const rel = EDITABLE[basename(file)];
+  if (!rel) throw new EditedCopyError(file, `an edited copy of a release file must keep its name (${Object.keys(EDITABLE).join(', ')}), to say which file it replaces`);
+  try {
+    readText(file, 'kernel source');
+  } catch (e) {
+    throw new EditedCopyError(file, readError(e));
+  }
+  const release = resolve(releaseRoot());
+  const machine = resolve(machineDir());
+  const reader = new KernelReader([release, machine, dirname(file)]);
+  const inner = reader.ppHost('the kernel tree (the release, the machine layer and the edited copy\'s folder)');
+  const include = `"../linux-1.2.13/${rel}"`;
+  const compiling = RELEASE_INSIDE.map((f) => join(machine, f)).find((m) => (inner.read(m) as { text?: string }).text?.includes(include));
+  if (!compiling) throw new EditedCopyError(file, `no machine file compiles ${rel}: it cannot be replaced`);
+  const host: PPHost = {
+    exists: inner.exists,
+    read: (p) => {
+      const r = inner.read(p);
+      // the machine file that compiles the release file includes the copy instead
+      return p === compiling && 'text' in r ? { text: r.text.replace(include, JSON.stringify(file)) } : r;
+    },
+  };
+  const image = loadReleaseImage({ release, machine, host, parse: await nodeCParser() });
+  return { image, replaces: rel };
+}
