@@ -2,7 +2,6 @@
 // unmodified 1.2.13 release (ReleaseRun, the default) or the reduced port (Run, for an edited
 // tcp.c). Pure: no vscode, no I/O.
 
-import { basename } from 'node:path';
 import type { StopSnapshot } from '../common/protocol';
 import type { HitRun } from '../engine/hits';
 import type { Run } from '../engine/run';
@@ -140,6 +139,3 @@ export function releaseNotesRun(run: ReleaseRun, scenarioText: string): NotesRun
     dispose: () => undefined,
   };
 }
-
-/** The scenario file's name, for titles. */
-export const scenarioName = (run: NotesRun) => basename(run.scenarioFile);
