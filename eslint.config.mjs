@@ -48,7 +48,7 @@ const LAYERS = {
   panel: { paths: ['src/panel/'], allow: ['common', 'vscode', 'node', 'packages'] },
   workbench: { paths: ['src/workbench/'], allow: ['common', 'vscode'] },
   language: { paths: ['src/language/'], allow: ['workbench', 'host', 'engine', 'scenario', 'common', 'vscode', 'node', 'packages'] },
-  notes: { paths: ['src/notes/'], allow: ['src/debug/snapshot', 'workbench', 'host', 'engine', 'scenario', 'common', 'vscode', 'node', 'packages'] },
+  notes: { paths: ['src/notes/'], allow: ['src/debug/snapshot', 'src/debug/releaseSnapshot', 'workbench', 'host', 'engine', 'scenario', 'common', 'vscode', 'node', 'packages'] },
   cli: { paths: ['src/cli/'], allow: ['src/notes/cli', 'host', 'engine', 'scenario', 'common', 'node', 'packages'] },
   browser: { paths: ['media/'], allow: ['common'] },
   extension: { paths: ['src/extension.ts'], allow: ['common', 'scenario', 'engine', 'host', 'debug', 'panel', 'workbench', 'language', 'notes', 'vscode', 'node', 'packages'] },

@@ -77,6 +77,7 @@ test('the allowed directions pass', async () => {
     ['src/debug/probe.ts', '../host/load'],
     ['src/debug/probe.ts', '@vscode/debugadapter'],
     ['src/notes/probe.ts', '../debug/snapshot'],
+    ['src/notes/probe.ts', '../debug/releaseSnapshot'],
     ['src/notes/probe.ts', 'vscode'],
     ['src/panel/probe.ts', '../common/protocol'],
     ['src/cli/probe.ts', '../notes/cli'],

@@ -10,7 +10,8 @@ import { loadRun } from '../host/load';
 import { allViews, diffViews } from './inspect';
 import { SocketChanges } from './changes';
 
-const EXAMPLES = join(__dirname, '..', '..', 'examples');
+// the examples as the reduced port runs them (examples/ teach the release)
+const EXAMPLES = join(__dirname, '..', '..', 'test', 'fixtures', 'reduced-examples');
 const scenarios = readdirSync(EXAMPLES).filter((f) => f.endsWith('.tcpscenario'));
 const text = (cs: { socket: string; field: string; before: string; after: string }[]) => cs.map((c) => `${c.socket}.${c.field}: ${c.before} -> ${c.after}`);
 

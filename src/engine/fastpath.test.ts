@@ -11,7 +11,8 @@ import { parseScenario } from '../scenario/parse';
 import { History } from './history';
 import { Run } from './run';
 
-const FOUR_WAY = join(__dirname, '..', '..', 'examples', 'four-way.tcpscenario');
+// the reduced port's four-way close (examples/ teach the release)
+const FOUR_WAY = join(__dirname, '..', '..', 'test', 'fixtures', 'reduced-examples', 'four-way.tcpscenario');
 
 function fields(run: Run): string {
   return JSON.stringify([...run.world.sockets.values()].map((s) => s.sk.f.filter((x) => typeof x === 'number')));

@@ -6,7 +6,7 @@ import { readError, readText } from '../host/read';
 import { basename, dirname, resolve } from 'node:path';
 import { formatDiagnostic } from '../scenario/ast';
 import { RunSetupError } from '../engine/run';
-import { loadRun } from '../host/load';
+import { loadNotesRun } from './loadNotesRun';
 import { exportRun, exportWalkthrough } from './export';
 import { formatParseError } from './store';
 import { parseWalkthrough, WALKTHROUGH_SUFFIX } from './walkthroughFile';
@@ -60,11 +60,11 @@ export async function walkthroughCommand(argv: string[], io: CliIo = stdio): Pro
       }
       const w = r.walkthrough;
       const kernelPath = kernel ?? (w.kernel ? resolve(dirname(file), w.kernel) : undefined);
-      const run = await loadRun({ scenarioPath: resolve(dirname(file), w.scenario), kernelPath });
+      const run = await loadNotesRun({ scenarioPath: resolve(dirname(file), w.scenario), kernelPath });
       markdown = exportWalkthrough(run, w);
       run.dispose();
     } else {
-      const run = await loadRun({ scenarioPath: file, kernelPath: kernel });
+      const run = await loadNotesRun({ scenarioPath: file, kernelPath: kernel });
       markdown = exportRun(run, { every, title: `A run of ${basename(file)}` });
       run.dispose();
     }

@@ -1,16 +1,16 @@
-// Markdown export of a walkthrough or of a whole run (pure over a Run: no vscode, no I/O): for
+// Markdown export of a walkthrough or of a whole run (pure over a NotesRun, either engine's: no vscode, no I/O): for
 // each stop, where it is, the narration, the source around the line in a ```c block, the fields
 // this line changes and those changed since the previous step, and the segments so far. Made to
 // be read on GitHub, without VS Code.
 
 import { basename } from 'node:path';
 import { duration } from '../common/clock';
-import type { Run } from '../engine/run';
-import { segmentText } from '../engine/world';
-import { buildSnapshot } from '../debug/snapshot';
 import type { StopSnapshot } from '../common/protocol';
 import { ensureStops, hitAt } from '../engine/hits';
+import type { NotesRun } from './notesRun';
 import { locateStep, type Walkthrough } from './walkthroughFile';
+
+type Run = NotesRun;
 
 export interface ExportOptions {
   title: string;
@@ -45,14 +45,13 @@ export function excerpt(text: string, line: number, around = 2): string {
   return out.join('\n');
 }
 
-function describeItem(run: Run, snap: StopSnapshot): string {
+function describeItem(run: Run): string {
   const s = run.stopInfo(run.stopIndex);
   const it = s.item;
   if (s.kind === 'end' || !it) return 'the end of the scenario';
-  if (it.kind === 'event') return `scenario line ${it.event.line}: \`${(run.scenarioLines[it.event.line - 1] ?? '').replace(/#.*$/, '').trim()}\``;
-  if (it.kind === 'timer') return `${it.socket}'s \`sk->${it.which}\` fires (${run.constantName(it.reason, 'TIME_')})`;
-  void snap;
-  return `a segment from ${it.seg.from} arrives at ${it.socket}: \`${segmentText(it.seg)}\``;
+  if (it.kind === 'event') return `scenario line ${it.line}: \`${(run.scenarioLines[it.line - 1] ?? '').replace(/#.*$/, '').trim()}\``;
+  if (it.kind === 'timer') return `${it.socket}'s \`sk->${it.which}\` fires${it.reason ? ` (${it.reason})` : ''}`;
+  return `a segment from ${it.from} arrives at ${it.socket}: \`${it.segment}\``;
 }
 
 function changeTable(rows: StopSnapshot['changed']): string[] {
@@ -69,7 +68,7 @@ function changeTable(rows: StopSnapshot['changed']): string[] {
 export function effectEnd(run: Run, n: number, limit = 20_000): number | undefined {
   run.goto(n);
   const statement = run.H.stopAt(n).code >= 0;
-  const depth = statement ? run.machine.frames.length : 0;
+  const depth = statement ? run.depth : 0;
   let end: number | undefined;
   for (let k = n + 1; k <= n + limit; k++) {
     if (!ensureStops(run, k)) break;
@@ -78,7 +77,7 @@ export function effectEnd(run: Run, n: number, limit = 20_000): number | undefin
       break;
     }
     run.goto(k);
-    if (statement && run.machine.frames.length <= depth) {
+    if (statement && run.depth <= depth) {
       end = k;
       break;
     }
@@ -93,15 +92,15 @@ export function exportMarkdown(run: Run, steps: ExportStep[], opts: ExportOption
   const around = opts.around ?? 2;
   const out: string[] = [`# ${opts.title}`, ''];
   if (opts.description) out.push(opts.description.trim(), '');
-  out.push(`Scenario: \`${label(run.scenario.file)}\` — ${steps.length} step${steps.length === 1 ? '' : 's'}. Times are the scenario's clock (HZ = 100: one jiffy is 10 ms).`, '');
+  out.push(`Scenario: \`${label(run.scenarioFile)}\` — ${steps.length} step${steps.length === 1 ? '' : 's'}. Times are the scenario's clock (HZ = 100: one jiffy is 10 ms).`, '');
   let prev: StopSnapshot | undefined;
   run.goto(0);
-  prev = buildSnapshot(run);
+  prev = run.snapshot();
   steps.forEach((step, i) => {
     ensureStops(run, step.stop + 1);
     const n = Math.min(step.stop, run.stopCount - 1);
     run.goto(n);
-    const snap = buildSnapshot(run, prev);
+    const snap = run.snapshot(prev);
     const stop = run.stopInfo(n);
     const at = run.lineOf(n);
     const hit = hitAt(run, n);
@@ -111,23 +110,23 @@ export function exportMarkdown(run: Run, steps: ExportStep[], opts: ExportOption
         : stop.kind === 'end'
           ? 'end of the scenario'
           : stop.kind === 'failure'
-            ? `failed expectation — ${label(run.scenario.file)}:${at.line}`
+            ? `failed expectation — ${label(run.scenarioFile)}:${at.line}`
             : stop.kind === 'error'
               ? `fault in the C — ${stop.loc ? `${label(stop.loc.file)}:${stop.loc.line}` : ''}`
               : stop.item?.kind === 'timer'
                 ? `timer — ${stop.item.socket}'s \`sk->${stop.item.which}\` fires`
                 : stop.item && stop.item.kind !== 'event'
-                  ? `segment — from ${stop.item.seg.from} to ${stop.item.socket}`
-                  : `scenario event — ${label(run.scenario.file)}:${at.line}`;
+                  ? `segment — from ${stop.item.from} to ${stop.item.socket}`
+                  : `scenario event — ${label(run.scenarioFile)}:${at.line}`;
     out.push(`## ${i + 1}. ${where}`, '');
-    out.push(`*Stop ${n}, at ${duration(stop.clock)} (${stop.clock} jiffies)${stop.socket ? `, socket \`${stop.socket}\`` : ''}: ${describeItem(run, snap)}.*`, '');
+    out.push(`*Stop ${n}, at ${duration(stop.clock)} (${stop.clock} jiffies)${stop.socket ? `, socket \`${stop.socket}\`` : ''}: ${describeItem(run)}.*`, '');
     if (step.warning) out.push(`> **Note:** ${step.warning}`, '');
     if (step.narration?.trim()) out.push(step.narration.trim(), '');
     const notes = opts.notesAt && at.file ? opts.notesAt({ file: at.file, line: at.line, fn: at.fn, hit, stop: n }) : [];
     for (const note of notes) out.push(...note.trim().split('\n').map((l) => `> ${l}`.trimEnd()), '');
     if (stop.message) out.push(`**${stop.kind === 'failure' ? 'Failed' : 'Fault'}:** ${stop.message}`, '');
     if (stop.kind === 'statement' && stop.loc) {
-      out.push('```c', excerpt(run.prog.files.get(stop.loc.file) ?? '', stop.loc.line, around), '```', '');
+      out.push('```c', excerpt(run.source(stop.loc.file) ?? '', stop.loc.line, around), '```', '');
     } else if (stop.kind !== 'end' && at.line > 0) {
       out.push('```', excerpt(run.scenarioLines.join('\n'), at.line, around), '```', '');
     }
@@ -136,7 +135,7 @@ export function exportMarkdown(run: Run, steps: ExportStep[], opts: ExportOption
       const end = effectEnd(run, n);
       if (end !== undefined) {
         run.goto(end);
-        const next = buildSnapshot(run, snap);
+        const next = run.snapshot(snap);
         run.goto(n);
         const what = stop.kind === 'event' ? 'event' : 'line';
         if (next.changed.length) out.push(`**This ${what} changes**${stop.kind === 'statement' && end > n + 1 ? ' (with the functions it calls)' : ''}`, '', ...changeTable(next.changed), '');
@@ -182,12 +181,12 @@ export function runSteps(run: Run, every = false): ExportStep[] {
   ensureStops(run, Number.MAX_SAFE_INTEGER);
   const steps: ExportStep[] = [];
   run.goto(0);
-  let cur = buildSnapshot(run);
+  let cur = run.snapshot();
   for (let n = 0; n < run.stopCount; n++) {
     let keep = every || run.H.stopAt(n).code < 0;
     if (n + 1 < run.stopCount) {
       run.goto(n + 1);
-      const next = buildSnapshot(run, cur);
+      const next = run.snapshot(cur);
       if (next.changed.length || next.segments.length !== cur.segments.length) keep = true;
       cur = next;
     }
@@ -197,5 +196,5 @@ export function runSteps(run: Run, every = false): ExportStep[] {
 }
 
 export function exportRun(run: Run, opts: Partial<ExportOptions> & { every?: boolean } = {}): string {
-  return exportMarkdown(run, runSteps(run, opts.every), { title: opts.title ?? `A run of ${basename(run.scenario.file)}`, ...opts });
+  return exportMarkdown(run, runSteps(run, opts.every), { title: opts.title ?? `A run of ${basename(run.scenarioFile)}`, ...opts });
 }

@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { existsSync, writeFileSync } from 'node:fs';
 import { readError, readText } from '../host/read';
 import { basename, dirname, relative, resolve } from 'node:path';
-import { loadRun } from '../host/load';
+import { loadNotesRun } from './loadNotesRun';
 import { CUSTOM_REQUESTS, DEBUG_TYPE } from '../common/ids';
 import { exportRun, exportWalkthrough, walkthroughSteps } from './export';
 import { atomicWrite, formatParseError } from './store';
@@ -188,7 +188,7 @@ export class Walkthroughs implements vscode.Disposable {
     let stops: number[];
     let warnings: (string | undefined)[];
     try {
-      const run = await loadRun({ scenarioPath: scenario, kernelPath: kernelSource });
+      const run = await loadNotesRun({ scenarioPath: scenario, kernelPath: kernelSource });
       try {
         const steps = walkthroughSteps(run, w);
         stops = steps.map((s) => s.stop);
@@ -212,7 +212,9 @@ export class Walkthroughs implements vscode.Disposable {
       });
     });
     const config: vscode.DebugConfiguration = { type: DEBUG_TYPE, request: 'launch', name: w.title, scenario, stopOnEntry: true, stepBy: 'line' };
+    // the steps were found on the release unless the walkthrough names a kernel source (the reduced port)
     if (kernelSource) config.kernelSource = kernelSource;
+    else config.kernel = 'release';
     const ok = await vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(target) ?? vscode.workspace.workspaceFolders?.[0], config);
     if (!ok) return this.end();
     p.session = await started;
@@ -287,7 +289,7 @@ export class Walkthroughs implements vscode.Disposable {
     }
     const dir = dirname(target.fsPath);
     await this.write(target.fsPath.replace(/\.walkthrough\.json$/, '.walkthrough.md'), async () => {
-      const run = await loadRun({ scenarioPath: resolve(dir, w.scenario), kernelPath: w.kernel ? resolve(dir, w.kernel) : undefined });
+      const run = await loadNotesRun({ scenarioPath: resolve(dir, w.scenario), kernelPath: w.kernel ? resolve(dir, w.kernel) : undefined });
       try {
         return exportWalkthrough(run, w);
       } finally {
@@ -305,7 +307,7 @@ export class Walkthroughs implements vscode.Disposable {
     }
     const kernel = cur && cur.session.configuration.scenario === scenario ? (cur.session.configuration.kernelSource as string | undefined) : undefined;
     await this.write(scenario.replace(/\.tcpscenario$/, '') + '.run.md', async () => {
-      const run = await loadRun({ scenarioPath: scenario, kernelPath: kernel });
+      const run = await loadNotesRun({ scenarioPath: scenario, kernelPath: kernel });
       try {
         return exportRun(run, { title: vscode.l10n.t('A run of {0}', basename(scenario)) });
       } finally {

@@ -3,7 +3,7 @@
 // function and line; if the kernel C was edited and the stop moved, the step is found again as
 // "the hit-th time this line runs", the line itself re-anchored by its text.
 
-import type { Run } from '../engine/run';
+import type { NotesRun } from './notesRun';
 import { reattach, functionExtents } from './anchor';
 import { ensureStops, stopOfHit } from '../engine/hits';
 import { jsonErrorAt, lineColumn, type ParseError } from './store';
@@ -105,26 +105,25 @@ export interface LocatedStep {
 }
 
 /** Finds a walkthrough step in a run (the run may be extended; its current stop is kept). */
-export function locateStep(run: Run, step: WalkthroughStep): LocatedStep {
+export function locateStep(run: NotesRun, step: WalkthroughStep): LocatedStep {
   const matches = (k: number) => {
     if (k >= run.stopCount) return false;
     const at = run.lineOf(k);
     const stmt = run.H.stopAt(k).code >= 0;
-    return step.function ? stmt && at.fn === step.function && at.line === step.line : !stmt && at.file === run.scenario.file && at.line === step.line;
+    return step.function ? stmt && at.fn === step.function && at.line === step.line : !stmt && at.file === run.scenarioFile && at.line === step.line;
   };
   ensureStops(run, step.stop);
   if (matches(step.stop)) return { stop: step.stop, status: 'ok' };
   let file: string | undefined;
   let line: number | undefined;
   if (step.function) {
-    const fn = run.prog.fnByName.get(step.function);
-    if (fn && fn.kind === 'c') {
-      file = fn.file;
-      const text = run.prog.files.get(fn.file) ?? '';
+    file = run.functionFile(step.function);
+    if (file) {
+      const text = run.source(file) ?? '';
       line = reattach({ line: step.line, text: step.text, function: step.function, before: [], after: [] }, text, functionExtents(text)).line;
     }
   } else {
-    file = run.scenario.file;
+    file = run.scenarioFile;
     const text = run.scenarioLines.join('\n');
     line = reattach({ line: step.line, text: step.text, before: [], after: [] }, text, []).line;
   }

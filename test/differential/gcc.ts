@@ -61,18 +61,20 @@ export function gccOutcomes(protocol: string, header: string): Outcome[] {
   }
 }
 
-/** Every example of examples/ as a protocol case named examples/FILE. */
-/** Every example, parsed, by name (`examples/FILE`). */
-export function exampleScenarios(): { name: string; sc: Scenario }[] {
-  const dir = join(ROOT, 'examples');
+/** The examples as written for the reduced port (examples/ teach the release): what the reduced port's gcc build can run. */
+export const REDUCED_EXAMPLES = join(ROOT, 'test', 'fixtures', 'reduced-examples');
+
+/** Every example of `dir` (default examples/), parsed, by name (`examples/FILE`). */
+export function exampleScenarios(dir = join(ROOT, 'examples')): { name: string; sc: Scenario }[] {
   return readdirSync(dir)
     .filter((f) => f.endsWith('.tcpscenario'))
     .sort()
     .map((f) => ({ name: `examples/${f}`, sc: parseScenario(readFileSync(join(dir, f), 'utf8'), join(dir, f)) }));
 }
 
-export function exampleCases(run: Run): PCase[] {
-  return exampleScenarios().map(({ name, sc }) => scenarioCase(name, sc, (n) => run.prog.constants.get(n)));
+/** Every example of `dir` (default examples/) as a protocol case named examples/FILE. */
+export function exampleCases(run: Run, dir?: string): PCase[] {
+  return exampleScenarios(dir).map(({ name, sc }) => scenarioCase(name, sc, (n) => run.prog.constants.get(n)));
 }
 
 /** The multi-event scenarios of scenarios.txt (separated by `=== NAME` lines), parsed, by name (`scenarios.txt:LINE:NAME`). */

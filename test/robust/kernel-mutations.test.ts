@@ -21,10 +21,12 @@ import { ROOT, SEED, Tally, pick, rng, scaled } from './common';
 const KERNEL = join(ROOT, 'src', 'kernel', 'tcp.c');
 const HEADER = join(ROOT, 'src', 'kernel', 'tcp.h');
 const SHIPPED = readFileSync(KERNEL, 'utf8');
-const EXAMPLES = readdirSync(join(ROOT, 'examples'))
+// the mutants are of the reduced port: its examples are those written for it (examples/ teach the release)
+const REDUCED_EXAMPLES = join(ROOT, 'test', 'fixtures', 'reduced-examples');
+const EXAMPLES = readdirSync(REDUCED_EXAMPLES)
   .filter((f) => f.endsWith('.tcpscenario'))
   .sort()
-  .map((f) => join(ROOT, 'examples', f));
+  .map((f) => join(REDUCED_EXAMPLES, f));
 const BUDGET = 20_000;
 /** a run ends at its scenario's last event; a mutant that makes segments bounce (before() without its return) takes half a million stops to get there */
 const MAX_STOPS = 2_000_000;
@@ -293,7 +295,7 @@ test('thousands of small edits of tcp.c: each runs, stops at a fault or the budg
 
 test('an endless loop in any function the passive close runs stops at the step budget, in that function', async () => {
   const T = targets(SHIPPED);
-  const passive = join(ROOT, 'examples', 'passive-close.tcpscenario');
+  const passive = join(REDUCED_EXAMPLES, 'passive-close.tcpscenario');
   const tally = new Tally('endless loops (passive close)');
   for (const name of ['tcp_rcv', 'tcp_ack', 'tcp_data', 'tcp_fin', 'tcp_set_state', 'inet_release', 'tcp_close', 'tcp_close_state', 'tcp_send_fin', 'release_sock']) {
     for (const loop of LOOPS) {
@@ -334,7 +336,7 @@ test('regression: a kernel that includes itself is refused at the #include, not 
   const at = lines.findIndex((l) => l.startsWith('#include "tcp.h"'));
   assert.ok(at >= 0);
   lines.splice(at + 1, 0, '#include "tcp.c"');
-  const { outcome, messages } = await tryMutant({ kind: 'preprocessor', text: lines.join('\n'), line: at + 2, what: 'self-include' }, join(ROOT, 'examples', 'passive-close.tcpscenario'));
+  const { outcome, messages } = await tryMutant({ kind: 'preprocessor', text: lines.join('\n'), line: at + 2, what: 'self-include' }, join(REDUCED_EXAMPLES, 'passive-close.tcpscenario'));
   assert.equal(outcome, 'refused');
   assert.ok(messages.some((m) => m.startsWith(`${MAIN}:${at + 2}:10: `) && /nested too deeply/.test(m)), messages.join('\n'));
 });

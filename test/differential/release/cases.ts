@@ -20,6 +20,15 @@ export const OWN: Record<string, string> = {
     '0 client close',
     '60s wait',
   ].join('\n'),
+  'own:time-wait-at-60s': [
+    '# the active close of examples/active-close, up to the jiffy its TIME_WAIT is due (12.04 s + 60 s): still held',
+    'socket client TCP_ESTABLISHED write_seq=1000 acked_seq=5000',
+    '0 client close',
+    '40ms client < . seq=5000 ack=1001',
+    '2040ms client < F. seq=5000 ack=1001',
+    '12040ms client < F. seq=5000 ack=1001',
+    '72040ms wait',
+  ].join('\n'),
   'own:data-and-fin-lost': [
     '# data in flight and the FIN behind it are both lost: each is its own skb on send_head',
     'socket client TCP_ESTABLISHED write_seq=1100 sent_seq=1000 rcv_ack_seq=1000 partial=100',
