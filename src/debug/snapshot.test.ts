@@ -13,7 +13,8 @@ import type { Run } from '../engine/run';
 import type { StopSnapshot } from '../common/protocol';
 import { MAX_SOCKETS, SnapshotBuilder, socketSnapshot } from './snapshot';
 
-const EXAMPLES = join(__dirname, '..', '..', 'examples');
+/** the examples as written for the reduced port (this builder's engine), while it exists */
+const EXAMPLES = join(__dirname, '..', '..', 'test', 'fixtures', 'reduced-examples');
 
 /** The same stop built by a builder that has seen nothing (every socket read, changes by comparison). */
 const fresh = (run: Run, prev: StopSnapshot | undefined) => new SnapshotBuilder(run).build(prev);

@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { type Client, REDUCED_KERNEL as KERNEL, ROOT, connect, clientPerTest } from './harness';
 
-const LOST_FIN = join(ROOT, 'examples', 'lost-fin.tcpscenario');
+/** lost-fin as written for the reduced port (this file's engine), while it exists */
+const LOST_FIN = join(ROOT, 'test', 'fixtures', 'reduced-examples', 'lost-fin.tcpscenario');
 const CLIENT = 1; // threads: client, server
 
 let c: Client;

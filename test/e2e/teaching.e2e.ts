@@ -228,7 +228,8 @@ describe('reading and teaching in a real VS Code (code-server): narration, notes
     await step(t, 'narrate-tcp-close', async () => {
       // the toast of the first narration: away, so the second one is the only one
       await page.keyboard.press('Escape');
-      const here = await stepTo('sk->shutdown = SHUTDOWN_MASK;', /^0 client close$|^tcp_close\(/);
+      // close(): into inet_release (af_inet.c), then into sk->prot->close, which is tcp_close
+      const here = await stepTo('sk->shutdown = SHUTDOWN_MASK;', /^0 client close$|^tcp_close\(|->close\(sk/);
       assert.match(here.uri, /\/tcp\.c$/);
       assert.ok(here.frame.startsWith('tcp_close '), `not in tcp_close: ${JSON.stringify(here)}`);
       rec.push({ here, stop: await panelStop(here) });
@@ -258,7 +259,7 @@ describe('reading and teaching in a real VS Code (code-server): narration, notes
       await page.locator('.review-widget').getByRole('button', { name: nls['tcpCloseDebugger.addNote.title'] }).first().click({ timeout: T(10_000) });
       await until('the note in the notes file', () => !!noteWith(NOTE), readNotes);
       const n = noteWith(NOTE)!;
-      assert.equal(n.file, 'kernel:tcp.c');
+      assert.equal(n.file, 'kernel:linux-1.2.13/net/inet/tcp.c');
       assert.equal(n.line, rec[1].here.lineNo);
       assert.equal(n.function, 'tcp_close');
       assert.equal(n.text, 'sk->shutdown = SHUTDOWN_MASK;');
@@ -317,7 +318,7 @@ describe('reading and teaching in a real VS Code (code-server): narration, notes
       const rows = await quickPickRows('Kernel notes');
       const row = rows.find((r) => r.includes(EDITED));
       assert.ok(row, `no row for the note: ${JSON.stringify(rows)}`);
-      assert.ok(row.includes(`kernel:tcp.c:${rec[1].here.lineNo} — tcp_close`), `the row: ${row}`);
+      assert.ok(row.includes(`kernel:linux-1.2.13/net/inet/tcp.c:${rec[1].here.lineNo} — tcp_close`), `the row: ${row}`);
       assert.ok(row.includes(`Only at run 1 of this line in ${SCENARIO}`), `the row: ${row}`);
       assert.ok(row.includes(REPLY), `the row does not show the reply: ${row}`);
       await page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: EDITED }).first().click();
