@@ -9,6 +9,7 @@
 import { basename, dirname, join, resolve } from 'node:path';
 import { loadReleaseImage, RELEASE_INSIDE, type ReleaseImage } from '../engine/release/image';
 import type { PPHost } from '../engine/front/preprocess';
+import { MAX_NESTING, tooDeep } from '../engine/front/nesting';
 import { KernelReader, machineDir, nodeCParser, releaseRoot } from './node';
 import { readError, readText } from './read';
 
@@ -39,6 +40,8 @@ export class EditedCopyError extends Error {
   constructor(
     readonly file: string,
     message: string,
+    readonly line = 1,
+    readonly column = 1,
   ) {
     super(message);
   }
@@ -47,12 +50,23 @@ export class EditedCopyError extends Error {
 /** The release image with `path` (an edited copy of tcp.c, sock.c, af_inet.c, ip.c or sched.c) in place of its release file. */
 export async function loadEditedRelease(path: string): Promise<{ image: ReleaseImage; replaces: string }> {
   const file = resolve(path);
-  const rel = EDITABLE[basename(file)];
-  if (!rel) throw new EditedCopyError(file, `an edited copy of a release file must keep its name (${Object.keys(EDITABLE).join(', ')}), to say which file it replaces`);
+  // what is wrong with the file itself first (a FIFO, a device, a folder, too big), then its name
+  let text: string;
   try {
-    readText(file, 'kernel source');
+    text = readText(file, 'kernel source');
   } catch (e) {
     throw new EditedCopyError(file, readError(e));
+  }
+  const rel = EDITABLE[basename(file)];
+  if (!rel) throw new EditedCopyError(file, `an edited copy of a release file must keep its name (${Object.keys(EDITABLE).join(', ')}), to say which file it replaces`);
+  // the compiler recurses over the syntax tree: C nested deeper than it takes is refused here, where it is written
+  const parse = await nodeCParser();
+  const tree = parse(text);
+  try {
+    const deep = tooDeep(tree.rootNode, MAX_NESTING);
+    if (deep) throw new EditedCopyError(file, `nested too deeply: the interpreter takes C nested up to ${MAX_NESTING} levels (expressions, parentheses, blocks, ifs); simplify this`, deep.startPosition.row + 1, deep.startPosition.column + 1);
+  } finally {
+    tree.delete();
   }
   const release = resolve(releaseRoot());
   const machine = resolve(machineDir());
@@ -69,6 +83,6 @@ export async function loadEditedRelease(path: string): Promise<{ image: ReleaseI
       return p === compiling && 'text' in r ? { text: r.text.replace(include, JSON.stringify(file)) } : r;
     },
   };
-  const image = loadReleaseImage({ release, machine, host, parse: await nodeCParser() });
+  const image = loadReleaseImage({ release, machine, host, parse });
   return { image, replaces: rel };
 }

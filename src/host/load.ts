@@ -62,7 +62,10 @@ async function editedImage(path: string): Promise<ReleaseImage> {
   try {
     return (await loadEditedRelease(path)).image;
   } catch (e) {
-    if (e instanceof EditedCopyError) throw setupError(e.file, e.message);
+    if (e instanceof EditedCopyError) {
+      const at = { line: e.line, column: e.column };
+      throw new RunSetupError([{ file: e.file, range: { start: at, end: at }, severity: 'error', message: e.message }]);
+    }
     if (e instanceof LoadError) throw new RunSetupError([], e.errors);
     if (e instanceof CError) throw new RunSetupError([], [e]);
     throw e;

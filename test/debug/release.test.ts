@@ -187,6 +187,13 @@ test('on the release: an edited copy of tcp.c (kernelSource) runs in its place, 
   const info = await c.dc.exceptionInfoRequest({ threadId: fault.body.threadId! });
   assert.match(info.body.details?.stackTrace ?? '', new RegExp(`^${broken.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:${FIN_SEQ}:\\d+$`));
   await c.close();
+  // a copy nested deeper than the interpreter takes: refused at launch, where it is written
+  c = await connect(server.port);
+  const deep = editedCopy('tcp.c', (t) => `${t}\nint deep_fn(void) { return ${'('.repeat(5000)}1${')'.repeat(5000)}; }\n`);
+  const deepLine = readFileSync(deep, 'utf8').split('\n').length - 1;
+  await c.dc.initializeRequest({ adapterID: 'tcp-close', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });
+  await assert.rejects(c.dc.launchRequest({ scenario: PASSIVE, kernelSource: deep } as DebugProtocol.LaunchRequestArguments), (e: Error) => e.message.includes(`${deep}:${deepLine}:`) && /nested too deeply/.test(e.message) && !/RangeError/.test(e.message));
+  await c.close();
   // a copy under another name cannot say which file it replaces
   c = await connect(server.port);
   const renamed = editedCopy('my-tcp.c', (t) => t);
