@@ -7,6 +7,7 @@ import { RunSetupError, type Run, type Stop } from '../engine/run';
 import { endSocketJson } from '../engine/inspect';
 import { SocketChanges } from '../engine/changes';
 import { loadReleaseRun, loadRun } from '../host/load';
+import { kernelOfCopy } from '../host/editedRelease';
 import { releaseCoverage, releaseRunCommand } from './release';
 import { CError, formatLoc } from '../engine/code';
 import { segmentText } from '../engine/world';
@@ -15,7 +16,8 @@ import { walkthroughCommand, WALKTHROUGH_USAGE } from '../notes/cli';
 
 const USAGE = `usage:
   tcp-close-debugger run FILE.tcpscenario [--json] [--kernel tcp.c] [--budget N] [--quiet]
-      (the unmodified Linux 1.2.13 release; --kernel: the reduced port, or an edited copy of it)
+      (the unmodified Linux 1.2.13 release; --kernel: an edited copy of one of its files, keeping its
+       name (tcp.c, sock.c, af_inet.c, ip.c, sched.c), run in its place; or of the reduced port's tcp.c)
   tcp-close-debugger coverage FILE.tcpscenario... [--kernel tcp.c] [--all]
       (lines of the release's C the scenarios ran, per function and file; --kernel: the reduced port's)
 ${WALKTHROUGH_USAGE}
@@ -77,11 +79,11 @@ const pad = (s: string, n: number) => (s.length >= n ? s : s + ' '.repeat(n - s.
 
 async function runCommand(a: Args): Promise<number> {
   const out = (s: string) => process.stdout.write(s + '\n');
-  if (!a.kernel) {
-    // the default: the unmodified 1.2.13 release
+  if (!a.kernel || kernelOfCopy(a.kernel) === 'release') {
+    // the default: the unmodified 1.2.13 release (with --kernel, an edited copy of one of its files in its place)
     let r;
     try {
-      r = await loadReleaseRun({ scenarioPath: a.files[0], stepBudget: a.budget });
+      r = await loadReleaseRun({ scenarioPath: a.files[0], kernelPath: a.kernel, stepBudget: a.budget });
     } catch (e) {
       if (e instanceof CError) {
         process.stderr.write(`${formatLoc(e.loc)}: ${e.detail}\n`);

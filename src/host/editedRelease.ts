@@ -50,7 +50,8 @@ export class EditedCopyError extends Error {
 /** The release image with `path` (an edited copy of tcp.c, sock.c, af_inet.c, ip.c or sched.c) in place of its release file. */
 export async function loadEditedRelease(path: string): Promise<{ image: ReleaseImage; replaces: string }> {
   const file = resolve(path);
-  // what is wrong with the file itself first (a FIFO, a device, a folder, too big), then its name
+  // what is wrong with the file itself first (not C, a FIFO, a device, a folder, too big), then its name
+  if (!file.endsWith('.c')) throw new EditedCopyError(file, 'the kernel source must be a C file (.c): it is not read');
   let text: string;
   try {
     text = readText(file, 'kernel source');
