@@ -10,6 +10,7 @@ import { ReleaseRun } from '../engine/release/run';
 import { CError } from '../engine/code';
 import { LoadError } from '../engine/cmachine/kernel';
 import { readError, readText } from './read';
+import { defaultCacheStore } from './cachestore';
 import type { Diagnostic } from '../scenario/ast';
 
 /** A scenario read from disk must be named *.tcpscenario: any other file is refused by name, not quoted. */
@@ -45,9 +46,10 @@ function readScenario(opts: LoadOptions): { file: string; text: string } {
 
 let image: Promise<ReleaseImage> | undefined;
 
-/** The release image, loaded once per process (every run is made from it). */
+/** The release image, loaded once per process (every run is made from it); its preprocessed units cached on disk (src/host/cachestore.ts). */
 export function releaseImage(): Promise<ReleaseImage> {
-  image ??= loadReleaseKernel().catch((e) => {
+  const store = defaultCacheStore();
+  image ??= loadReleaseKernel({ cache: store && { store } }).catch((e) => {
     image = undefined;
     if (e instanceof LoadError) throw new RunSetupError([], e.errors);
     if (e instanceof CError) throw new RunSetupError([], [e]);
