@@ -23,7 +23,7 @@
 //                                  `next`, the request to its stopped event, and with the stack
 //                                  trace, scopes and variables an editor asks for at once
 
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { UnitCache } from '../../src/engine/cmachine/load';
 import { History } from '../../src/engine/history';
@@ -35,7 +35,7 @@ import { serialise } from '../../test/differential/protocol';
 import { releaseCases } from '../../test/differential/release/cases';
 import { releaseKernel, runMain } from '../../test/differential/release/interpreter';
 import { loadReleaseKernel, nodeCParser } from '../../src/host/node';
-import { defaultCacheStore } from '../../src/host/cachestore';
+import { defaultCacheStore, folderStore } from '../../src/host/cachestore';
 import type { PPCache } from '../../src/engine/front/cache';
 import { bindScenario } from '../../src/engine/release/bind';
 import { ReleaseRun } from '../../src/engine/release/run';
@@ -57,18 +57,10 @@ async function protocolOfCases(): Promise<{ text: string; cases: number }> {
   return { text: serialise(cases), cases: cases.length };
 }
 
-/** BENCH_PP_CACHE=DIR: the preprocessed units cached in DIR (a file per entry), as a launch would in its storage folder. */
+/** BENCH_PP_CACHE=DIR: the preprocessed units cached in DIR, in the disk store a launch uses (src/host/cachestore.ts). */
 function dirCache(): UnitCache | undefined {
   const dir = process.env.BENCH_PP_CACHE;
-  if (!dir) return undefined;
-  mkdirSync(dir, { recursive: true });
-  const file = (k: string) => join(dir, k.replace(/[^\w.-]/g, '_'));
-  return {
-    store: {
-      get: (k) => (existsSync(file(k)) ? new Uint8Array(readFileSync(file(k))) : undefined),
-      set: (k, v) => writeFileSync(file(k), v),
-    },
-  };
+  return dir ? { store: folderStore(dir) } : undefined;
 }
 
 async function launch(rounds: number): Promise<void> {

@@ -102,3 +102,41 @@ test('setSlot logs a write into a frame made before the last stop, not one made 
   assert.throws(() => H.setSlot(fresh, 1, 9, H.stopCount), /read-only/);
   H.unseal();
 });
+
+test('a stop record keeps any code and pc: packed when they fit, kept aside when not, forgotten with the future', () => {
+  const H = new History();
+  const cases: [number, number][] = [
+    [0, 0],
+    [-1, -1],
+    [-4, 0],
+    [-3, -1],
+    [32767, 65534],
+    [-32767, 12],
+    [-32768, -1],
+    [-32768, 0],
+    [40000, 3],
+    [5, 65535],
+    [7, 1 << 20],
+    [-2, -5],
+  ];
+  const cells = [0];
+  for (const [code, pc] of cases) {
+    H.set(cells, 0, code);
+    H.recordStop(code, pc);
+  }
+  cases.forEach(([code, pc], n) => {
+    assert.deepEqual(H.stopAt(n), { code, pc }, `stop ${n}`);
+    assert.deepEqual([H.codeAt(n), H.pcAt(n)], [code, pc], `stop ${n}`);
+  });
+  H.goto(3);
+  assert.equal(cells[0], -3);
+  H.truncate();
+  H.recordStop(1, 2);
+  assert.deepEqual(H.stopAt(4), { code: 1, pc: 2 }, 'a new stop where a wide one was');
+  assert.deepEqual(H.stopAt(3), { code: -3, pc: -1 });
+  const off = new History({ record: false });
+  off.recordStop(99999, 123456);
+  assert.deepEqual(off.stopAt(0), { code: 99999, pc: 123456 });
+  off.recordStop(1, 1);
+  assert.deepEqual(off.stopAt(1), { code: 1, pc: 1 });
+});

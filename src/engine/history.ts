@@ -33,6 +33,11 @@ const NULL = 1;
 const UNDEF = 2;
 const BOX = 3;
 const REF = 4;
+/** Int32 per stop record; a code and pc pack into one as code << 16 | pc + 1 when they fit, else WIDE. */
+const SR = 3;
+const CODE_LIMIT = 1 << 15;
+const PC_LIMIT = (1 << 16) - 1;
+const WIDE = -0x80000000;
 /** How many cells arrays the log remembers the numbers of (a call writes the caller's slots, the frame stack, the callee's slots). */
 const RECENT = 4;
 
@@ -98,10 +103,11 @@ export class History {
   /** number of log entries currently applied (entries past it are the redo future) */
   private applied = 0;
 
-  // One record per stop: where the log stood, and where execution was; four Int32 per stop
-  // (log position, code, pc, the attached log's position) in chunks of CHUNK stops (growing
-  // never copies).
-  private sr: Int32Array[] = [new Int32Array(4 * CHUNK)];
+  // One record per stop: where the log stood, and where execution was; three Int32 per stop
+  // (log position, the attached log's position, code and pc in one: `packStop`) in chunks of
+  // CHUNK stops (growing never copies). A code or pc too wide to pack is kept in `wide`.
+  private sr: Int32Array[] = [new Int32Array(SR * CHUNK)];
+  private readonly wide = new Map<number, { code: number; pc: number }>();
   /** the byte memory's log, if one is attached */
   private attached: AttachedLog | undefined;
   private stops = 0;
@@ -289,13 +295,16 @@ export class History {
     // without a log only the current stop is kept, in slot 0
     const k = this.recording ? n : 0;
     const c = k >> CHUNK_BITS;
-    if (c === this.sr.length) this.sr.push(new Int32Array(4 * CHUNK));
+    if (c === this.sr.length) this.sr.push(new Int32Array(SR * CHUNK));
     const r = this.sr[c];
-    const i = (k & CHUNK_MASK) * 4;
+    const i = (k & CHUNK_MASK) * SR;
     r[i] = this.applied;
-    r[i + 1] = code;
-    r[i + 2] = pc;
-    r[i + 3] = this.attached ? this.attached.position() : 0;
+    r[i + 1] = this.attached ? this.attached.position() : 0;
+    if (code > -CODE_LIMIT && code < CODE_LIMIT && pc >= -1 && pc < PC_LIMIT) r[i + 2] = (code << 16) | (pc + 1);
+    else {
+      r[i + 2] = WIDE;
+      this.wide.set(k, { code, pc });
+    }
     this.current = n;
     return this.stops++;
   }
@@ -309,26 +318,32 @@ export class History {
 
   /** Where the log stood at stop `n` (the number of writes applied). */
   private posAt(n: number): number {
-    return this.sr[n >> CHUNK_BITS][(n & CHUNK_MASK) * 4];
+    return this.sr[n >> CHUNK_BITS][(n & CHUNK_MASK) * SR];
+  }
+
+  /** Stop slot `k`'s code and pc, packed (WIDE: in `wide`). */
+  private packed(k: number): number {
+    return this.sr[k >> CHUNK_BITS][(k & CHUNK_MASK) * SR + 2];
   }
 
   stopAt(n: number): { code: number; pc: number } {
     const k = this.slot(n);
-    const r = this.sr[k >> CHUNK_BITS];
-    const i = (k & CHUNK_MASK) * 4;
-    return { code: r[i + 1], pc: r[i + 2] };
+    const p = this.packed(k);
+    return p === WIDE ? { ...this.wide.get(k)! } : { code: p >> 16, pc: (p & 0xffff) - 1 };
   }
 
   /** `stopAt(n).code` without building an object. */
   codeAt(n: number): number {
     const k = this.slot(n);
-    return this.sr[k >> CHUNK_BITS][(k & CHUNK_MASK) * 4 + 1];
+    const p = this.packed(k);
+    return p === WIDE ? this.wide.get(k)!.code : p >> 16;
   }
 
   /** `stopAt(n).pc` without building an object. */
   pcAt(n: number): number {
     const k = this.slot(n);
-    return this.sr[k >> CHUNK_BITS][(k & CHUNK_MASK) * 4 + 2];
+    const p = this.packed(k);
+    return p === WIDE ? this.wide.get(k)!.pc : (p & 0xffff) - 1;
   }
 
   /** Undo or redo writes until the world is as it was at stop `n`. */
@@ -340,7 +355,7 @@ export class History {
       return;
     }
     const target = this.posAt(n);
-    this.attached?.moveTo(this.sr[n >> CHUNK_BITS][(n & CHUNK_MASK) * 4 + 3]);
+    this.attached?.moveTo(this.sr[n >> CHUNK_BITS][(n & CHUNK_MASK) * SR + 1]);
     let a = this.applied;
     const cells = this.cellsOf;
     // a chunk at a time: its columns in locals; a number swapped with a number stays in the doubles
@@ -425,6 +440,7 @@ export class History {
     } else this.cpos = CHUNK; // at a chunk boundary: the next write starts a new chunk
     this.stops = this.current + 1;
     this.sr.length = ((this.stops - 1) >> CHUNK_BITS) + 1;
+    for (const k of this.wide.keys()) if (k >= this.stops) this.wide.delete(k);
     this.writerIndex = new WeakMap();
     this.attached?.truncate();
   }
@@ -432,7 +448,7 @@ export class History {
   /** The attached log's position at stop `n` (undefined without a log or an attached one). */
   attachedPosition(n: number): number | undefined {
     if (!this.recording || !this.attached || n < 0 || n >= this.stops) return undefined;
-    return this.sr[n >> CHUNK_BITS][(n & CHUNK_MASK) * 4 + 3];
+    return this.sr[n >> CHUNK_BITS][(n & CHUNK_MASK) * SR + 1];
   }
 
   /**
@@ -515,6 +531,6 @@ export class History {
   /** Rough retained size of the log and stop records in bytes (for benchmarks). */
   approximateBytes(): number {
     const boxed = this.wb.reduce((n, b) => n + (b ? b.size * 32 : 0), 0);
-    return this.wo.length * CHUNK * 17 + boxed + this.cellsOf.length * 16 + this.sr.length * CHUNK * 16;
+    return this.wo.length * CHUNK * 17 + boxed + this.cellsOf.length * 16 + this.sr.length * CHUNK * SR * 4 + this.wide.size * 48;
   }
 }
