@@ -268,6 +268,19 @@ export class History {
     }
   }
 
+  /** Undoes or redoes write `k` of chunk `c` into `o[i]`: the cell and the entry swap values (numbers stay in the doubles). */
+  private swapCell(o: Cells, i: number, c: number, k: number): void {
+    const cur = o[i];
+    const wv = this.wv[c];
+    if (this.wt[c][k] === NUM && typeof cur === 'number') {
+      o[i] = wv[k];
+      wv[k] = cur;
+    } else {
+      o[i] = this.valueAt(c, k);
+      this.put(c, k, cur);
+    }
+  }
+
   /** Makes the chunk holding entry `n` (a multiple of CHUNK, or after truncate) the current one. */
   private startChunk(n: number): void {
     const c = n >> CHUNK_BITS;
@@ -358,30 +371,20 @@ export class History {
     this.attached?.moveTo(this.sr[n >> CHUNK_BITS][(n & CHUNK_MASK) * SR + 1]);
     let a = this.applied;
     const cells = this.cellsOf;
-    // a chunk at a time: its columns in locals; a number swapped with a number stays in the doubles
+    // a chunk at a time (its cells and index columns in locals)
     while (a > target) {
       const c = (a - 1) >> CHUNK_BITS;
       const base = c << CHUNK_BITS;
       const wo = this.wo[c];
       const wi = this.wi[c];
-      const wv = this.wv[c];
-      const wt = this.wt[c];
       const stop = Math.max(target, base) - base;
       let k = a - base;
       while (k > stop) {
         k--;
         const o = cells[wo[k]];
         const i = wi[k];
-        if (i >= 0) {
-          const cur = o[i];
-          if (wt[k] === NUM && typeof cur === 'number') {
-            o[i] = wv[k];
-            wv[k] = cur;
-          } else {
-            o[i] = this.valueAt(c, k);
-            this.put(c, k, cur);
-          }
-        } else if (i === PUSH) o.pop();
+        if (i >= 0) this.swapCell(o, i, c, k);
+        else if (i === PUSH) o.pop();
         else o.push(this.valueAt(c, k));
       }
       a = base + k;
@@ -391,23 +394,13 @@ export class History {
       const base = c << CHUNK_BITS;
       const wo = this.wo[c];
       const wi = this.wi[c];
-      const wv = this.wv[c];
-      const wt = this.wt[c];
       const stop = Math.min(target - base, CHUNK);
       let k = a - base;
       while (k < stop) {
         const o = cells[wo[k]];
         const i = wi[k];
-        if (i >= 0) {
-          const old = o[i];
-          if (wt[k] === NUM && typeof old === 'number') {
-            o[i] = wv[k];
-            wv[k] = old;
-          } else {
-            o[i] = this.valueAt(c, k);
-            this.put(c, k, old);
-          }
-        } else if (i === PUSH) o.push(this.valueAt(c, k));
+        if (i >= 0) this.swapCell(o, i, c, k);
+        else if (i === PUSH) o.push(this.valueAt(c, k));
         else o.pop();
         k++;
       }
