@@ -1,7 +1,8 @@
 // The preprocessing cache's store on disk (src/engine/front/cache.ts's CacheStore): one file per
-// entry in a folder, under TCP_CLOSE_CACHE or the OS's cache folder, in a subfolder named by the
-// engine's version (the package's and the cache format's), so a new process's first launch skips
-// the preprocessor. An entry says itself which inputs it holds (each file read, by the hash of its
+// entry in a folder, under TCP_CLOSE_CACHE or the OS's cache folder's tcp-close-debugger/ (the
+// folder scripts/setup.mjs keeps Node 24 and code-server in), in a subfolder named by the
+// engine's version (preprocessed-<the package's version>-pp<the cache format's>), so a new
+// process's first launch skips the preprocessor. An entry says itself which inputs it holds (each file read, by the hash of its
 // text) and is used only when they all read the same now; the store only keeps bytes. Anything the
 // disk does wrong — a missing, unreadable, truncated, oversized or foreign file, a folder that
 // cannot be made or written — is a miss, never an error: the launch preprocesses instead.
@@ -41,12 +42,12 @@ function osCacheDir(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): string {
   return env.XDG_CACHE_HOME || join(home, '.cache');
 }
 
-/** The folder entries go to (undefined: the cache is off): TCP_CLOSE_CACHE, else the OS cache folder's tcp-close-debugger/; then the engine version. */
+/** The folder entries go to (undefined: the cache is off): TCP_CLOSE_CACHE, else the OS cache folder's tcp-close-debugger/; then preprocessed-<engine version>. */
 export function cacheDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string | undefined {
   const set = env.TCP_CLOSE_CACHE;
   if (set !== undefined && OFF.has(set.trim().toLowerCase())) return undefined;
   const base = set?.trim() ? set.trim() : join(osCacheDir(env, platform), 'tcp-close-debugger');
-  return join(base, engineVersion());
+  return join(base, `preprocessed-${engineVersion()}`);
 }
 
 /** A key as a file name: the cache's keys are `pp<version>-<16 hex>`; anything else is made safe. */
