@@ -14,8 +14,8 @@
 //                                  when run with --expose-gc) and jumps in time (goto) over the run
 //   release image                  the product's first launch in this process: the release image as
 //                                  the DAP session and the CLI load it (src/host/load.ts: the seven
-//                                  files and the machine layer, preprocessed through the cache on
-//                                  disk when TCP_CLOSE_CACHE names a folder), then a ReleaseRun of
+//                                  files and the machine layer, preprocessed through the disk store
+//                                  in BENCH_PP_CACHE when it names a folder), then a ReleaseRun of
 //                                  passive-close to its first C statement
 //   release dap [LAUNCHES]         DAP `next` round trips on passive-close with kernel: "release": an
 //                                  in-process adapter server over a socket and test/debug/harness.ts's
@@ -35,7 +35,7 @@ import { serialise } from '../../test/differential/protocol';
 import { releaseCases } from '../../test/differential/release/cases';
 import { releaseKernel, runMain } from '../../test/differential/release/interpreter';
 import { loadReleaseKernel, nodeCParser } from '../../src/host/node';
-import { defaultCacheStore, folderStore } from '../../src/host/cachestore';
+import { folderStore } from '../../src/host/cachestore';
 import type { PPCache } from '../../src/engine/front/cache';
 import { bindScenario } from '../../src/engine/release/bind';
 import { ReleaseRun } from '../../src/engine/release/run';
@@ -191,14 +191,13 @@ async function run(record: boolean, repeats: number): Promise<void> {
 
 const PASSIVE = join(ROOT, 'examples', 'passive-close.tcpscenario');
 
-/** The product's first launch: the release image (through the disk cache when TCP_CLOSE_CACHE is set), then a run to its first C statement. */
+/** The product's first launch: the release image (through the disk cache when BENCH_PP_CACHE names its folder), then a run to its first C statement. */
 async function image(): Promise<void> {
   const t0 = performance.now();
   const c0 = cpu();
   await nodeCParser();
   const t1 = performance.now();
-  const store = process.env.TCP_CLOSE_CACHE ? defaultCacheStore() : undefined;
-  const cache: PPCache | undefined = store && { store };
+  const cache: PPCache | undefined = dirCache();
   const img = await loadReleaseKernel({ cache });
   const t2 = performance.now();
   const text = readFileSync(PASSIVE, 'utf8');

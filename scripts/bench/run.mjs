@@ -397,9 +397,9 @@ section(`11. the release engine: first launch, the differential cases ${REPEATS}
   R.release.image = { cold: [], cached: [] };
   for (let i = 0; i < procs; i++) {
     const dir = join(tmp, `disk-cache-${i}`);
-    R.release.image.cold.push(release(['image'], [], { TCP_CLOSE_CACHE: 'off' }));
-    release(['image'], [], { TCP_CLOSE_CACHE: dir });
-    R.release.image.cached.push(release(['image'], [], { TCP_CLOSE_CACHE: dir }));
+    R.release.image.cold.push(release(['image']));
+    release(['image'], [], { BENCH_PP_CACHE: dir });
+    R.release.image.cached.push(release(['image'], [], { BENCH_PP_CACHE: dir }));
     rmSync(dir, { recursive: true, force: true });
   }
   for (const w of ['cold', 'cached']) {
@@ -610,7 +610,7 @@ function report() {
     row(11, 'release engine: launch again in the same process (warm)', `${f(x.warm.launchMs.median, 0)} ms`, '', undefined);
     if (x.image) {
       row(11, 'release engine: the product\'s first launch (image + first stop), no cache', `${f(x.image.cold.launchMs.median, 0)} ms`, '≤ 500 ms', x.image.cold.launchMs.median <= 500);
-      row(11, 'release engine: the product\'s first launch, disk cache (TCP_CLOSE_CACHE) filled', `${f(x.image.cached.launchMs.median, 0)} ms`, '≤ 500 ms', x.image.cached.launchMs.median <= 500);
+      row(11, 'release engine: the product\'s first launch, disk cache filled', `${f(x.image.cached.launchMs.median, 0)} ms`, '≤ 500 ms', x.image.cached.launchMs.median <= 500);
     }
     if (x.dap) row(11, 'release engine: DAP next round trip (kernel: release, passive-close)', `${f(x.dap.next.median, 3)} ms (with stack, scopes, variables ${f(x.dap.inspect.median, 3)} ms)`, '≤ 1 ms', x.dap.next.median <= 1);
     row(11, `release engine: goto(random earlier stop) at ${x.goto.stops.toLocaleString('en')} stops`, `${f(x.goto.random.median)} ms (goto(0): ${f(x.goto.zero.median)} ms)`, '', undefined);
@@ -735,12 +735,12 @@ function report() {
     P('', `Target ≤ 500 ms: ${verdict(X.cold.launchMs.median <= 500)} (${f(X.cached.launchMs.median, 0)} ms with the preprocessing cache). The cache (src/engine/front/cache.ts, used by \`preprocessUnits\` and the release image when given a store) keeps each unit's preprocessed text, source map and diagnostics with every include probe and file read the preprocessor made (each file's text hashed); an entry is used only when every probe and read answers the same now, so an edited header or a file shadowing another on the include path is a miss, never a stale hit. The bench's store is src/host/cachestore.ts's folder store, the one a launch uses. Parsing: each unit's tree reuses the previous unit's where their texts agree (the headers they share), as the front end's loader does. What remains is tree-sitter's parse (its first parse in a process also pays for V8 compiling the grammar's wasm), declaring the ${X.cacheUnits} units from their trees, and compiling the bodies the first call reaches.`, '');
     if (X.image) {
       const I = X.image;
-      P(`The product's first launch (\`release image\`: what the DAP session and the CLI do, src/host/load.ts: tree-sitter's wasm, the release image — the two release units and the seventeen machine units, which compile tcp.c, sock.c, af_inet.c, ip.c and sched.c inside them — preprocessed, parsed, declared, then a ReleaseRun of passive-close to its first C stop, \`${I.cold.firstStop}\`), fresh processes; the disk cache is src/host/cachestore.ts's (TCP_CLOSE_CACHE names its folder; by default the OS cache folder's tcp-close-debugger/, in a folder named by the engine version), filled by the process before:`, '');
+      P(`The product's first launch (\`release image\`: what the DAP session and the CLI do, src/host/load.ts: tree-sitter's wasm, the release image — the two release units and the seventeen machine units, which compile tcp.c, sock.c, af_inet.c, ip.c and sched.c inside them — preprocessed, parsed, declared, then a ReleaseRun of passive-close to its first C stop, \`${I.cold.firstStop}\`), fresh processes; the disk cache is src/host/cachestore.ts's folder store (a launch's is preprocessed-<engine version> under TCP_CLOSE_CACHE, by default the OS cache folder's tcp-close-debugger/; here a temporary folder), filled by the process before:`, '');
       P('| | launch | wasm | preprocess | parse | declare + lay out | globals | to the first stop | CPU |', '| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
       for (const w of ['cold', 'cached']) {
         const x = I[w];
         const c = (k) => `${f(x[k].median, 0)} ms (${f(x[k].min, 0)}–${f(x[k].max, 0)})`;
-        P(`| ${w === 'cold' ? 'no cache (TCP_CLOSE_CACHE=off)' : `disk cache (${x.hits} of ${x.units} units)`} | ${c('launchMs')} | ${c('wasmMs')} | ${c('preprocessMs')} | ${c('parseMs')} | ${c('declareMs')} | ${c('globalsMs')} | ${c('firstStopMs')} | ${c('cpuMs')} |`);
+        P(`| ${w === 'cold' ? 'no cache' : `disk cache (${x.hits} of ${x.units} units)`} | ${c('launchMs')} | ${c('wasmMs')} | ${c('preprocessMs')} | ${c('parseMs')} | ${c('declareMs')} | ${c('globalsMs')} | ${c('firstStopMs')} | ${c('cpuMs')} |`);
       }
       P('', `Target ≤ 500 ms: ${verdict(I.cached.launchMs.median <= 500)} (${f(I.cached.launchMs.median, 0)} ms with the disk cache, ${f(I.cold.launchMs.median, 0)} ms without). The cache takes the preprocessor out; what remains is tree-sitter's parse of the nineteen units and declaring them from their trees, then the first run's boot and the bodies it compiles.`, '');
     }

@@ -16,9 +16,6 @@ import { packageRoot } from './node';
 /** The most bytes one entry may have (the release's largest preprocessed unit is about 1 MiB). */
 export const ENTRY_CAP = 32 << 20;
 
-/** TCP_CLOSE_CACHE=off (or 0, none): no cache on disk. */
-const OFF = new Set(['off', '0', 'none', 'false']);
-
 /** The package's version from its package.json ('0' if unreadable): entries of another build are not read. */
 function packageVersion(): string {
   try {
@@ -42,11 +39,10 @@ function osCacheDir(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): string {
   return env.XDG_CACHE_HOME || join(home, '.cache');
 }
 
-/** The folder entries go to (undefined: the cache is off): TCP_CLOSE_CACHE, else the OS cache folder's tcp-close-debugger/; then preprocessed-<engine version>. */
-export function cacheDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string | undefined {
+/** The folder entries go to: TCP_CLOSE_CACHE (as scripts/setup.mjs reads it), else the OS cache folder's tcp-close-debugger/; then preprocessed-<engine version>. */
+export function cacheDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
   const set = env.TCP_CLOSE_CACHE;
-  if (set !== undefined && OFF.has(set.trim().toLowerCase())) return undefined;
-  const base = set?.trim() ? set.trim() : join(osCacheDir(env, platform), 'tcp-close-debugger');
+  const base = set ? set : join(osCacheDir(env, platform), 'tcp-close-debugger');
   return join(base, `preprocessed-${engineVersion()}`);
 }
 
@@ -109,8 +105,7 @@ export function folderStore(dir: string): CacheStore & { readonly dir: string } 
   };
 }
 
-/** The store a launch uses (TCP_CLOSE_CACHE or the OS cache folder), or undefined when the cache is off. */
-export function defaultCacheStore(env: NodeJS.ProcessEnv = process.env): CacheStore | undefined {
-  const dir = cacheDir(env);
-  return dir === undefined ? undefined : folderStore(dir);
+/** The store a launch uses (TCP_CLOSE_CACHE or the OS cache folder). */
+export function defaultCacheStore(env: NodeJS.ProcessEnv = process.env): CacheStore {
+  return folderStore(cacheDir(env));
 }

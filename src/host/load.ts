@@ -48,8 +48,7 @@ let image: Promise<ReleaseImage> | undefined;
 
 /** The release image, loaded once per process (every run is made from it); its preprocessed units cached on disk (src/host/cachestore.ts). */
 export function releaseImage(): Promise<ReleaseImage> {
-  const store = defaultCacheStore();
-  image ??= loadReleaseKernel({ cache: store && { store } }).catch((e) => {
+  image ??= loadReleaseKernel({ cache: { store: defaultCacheStore() } }).catch((e) => {
     image = undefined;
     if (e instanceof LoadError) throw new RunSetupError([], e.errors);
     if (e instanceof CError) throw new RunSetupError([], [e]);
