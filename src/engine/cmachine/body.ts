@@ -11,7 +11,6 @@ import { Scope } from './kernel';
 import { CFault, asFault, decodeString, parseIntLiteral } from './support';
 import { RUN, type RunState } from './runstate';
 import type { Memory } from '../memory/memory';
-import type { History } from '../history';
 import {
   CHAR,
   INT,
@@ -38,17 +37,6 @@ import {
 } from './types';
 
 type Bits = { w: number; bitOffset: number; signed: boolean };
-
-/**
- * Stores `v` in slot `i` of `fr` through the run's History, which logs it unless the frame was
- * made since the last stop (slot `born` holds the stop count at its making; -1: not known).
- */
-function setSlot(fr: Frame, born: number, i: number, v: unknown): void {
-  const s = fr.s;
-  const H: History = s[RUN].H;
-  if (born >= 0) H.setSlot(s, i, v, s[born]);
-  else H.set(s, i, v);
-}
 
 /** A compiled expression. For arrays, functions and structs `ev` yields the address. */
 export interface X {
@@ -84,8 +72,12 @@ export class FnCompiler {
   /** the slot holding the frame's memory base (set from a function's VarInfo for an expression) */
   BASE = -1;
   private SAVED = -1;
-  /** the slot holding the stop count when the frame was made (-1 in an expression compiled on its own: its writes are logged) */
-  private BORN = -1;
+  /**
+   * the slot holding the stop count when the frame was made (History.setSlot leaves a write into
+   * a frame made since the last stop unlogged); in an expression compiled on its own, the slot
+   * RUN, which never holds a count: its writes are logged
+   */
+  private BORN = RUN;
   private RETBUF = -1;
   private addressTaken = new Set<string>();
   private breaks: number[][] = [];
@@ -527,7 +519,7 @@ export class FnCompiler {
     if (lv.slot !== undefined) {
       const slot = lv.slot;
       const born = this.BORN;
-      return { t, ev: post ? (fr) => { const o = fr.s[slot]; setSlot(fr, born, slot, f(o, fr)); return o; } : (fr) => { const v = f(fr.s[slot], fr); setSlot(fr, born, slot, v); return v; }, node: n };
+      return { t, ev: post ? (fr) => { const o = fr.s[slot]; fr.s[RUN].H.setSlot(fr.s, slot, f(o, fr), fr.s[born]); return o; } : (fr) => { const v = f(fr.s[slot], fr); fr.s[RUN].H.setSlot(fr.s, slot, v, fr.s[born]); return v; }, node: n };
     }
     if (!lv.addr) throw this.err(n, `'${n.text}' changes something that is not an lvalue`);
     const A = lv.addr;
@@ -793,7 +785,7 @@ export class FnCompiler {
     const t = this.temp();
     const mark = this.code.length;
     const born = this.BORN;
-    this.exprInstr((fr) => setSlot(fr, born, t, ta(fr) ? 1 : 0), n);
+    this.exprInstr((fr) => fr.s[RUN].H.setSlot(fr.s, t, ta(fr) ? 1 : 0, fr.s[born]), n);
     const j = this.emit({ op: op === '&&' ? Op.JUMPF : Op.JUMPT, loc: this.loc(n), ev: (fr) => fr.s[t], target: -1 });
     const b = this.decay(this.expr(n.childForFieldName('right')!));
     const tb = this.truth(b, n);
@@ -801,7 +793,7 @@ export class FnCompiler {
       this.code.length = mark;
       return fold({ t: INT, ev: op === '&&' ? (fr) => (ta(fr) && tb(fr) ? 1 : 0) : (fr) => (ta(fr) || tb(fr) ? 1 : 0), node: n }, [a, b]);
     }
-    this.exprInstr((fr) => setSlot(fr, born, t, tb(fr) ? 1 : 0), n);
+    this.exprInstr((fr) => fr.s[RUN].H.setSlot(fr.s, t, tb(fr) ? 1 : 0, fr.s[born]), n);
     j.target = this.code.length;
     return { t: INT, ev: (fr) => fr.s[t], node: n };
   }
@@ -836,11 +828,11 @@ export class FnCompiler {
     const ct = this.temp();
     const mark = this.code.length;
     const born = this.BORN;
-    this.exprInstr((fr) => setSlot(fr, born, ct, c.ev(fr)), n);
+    this.exprInstr((fr) => fr.s[RUN].H.setSlot(fr.s, ct, c.ev(fr), fr.s[born]), n);
     const jf = this.emit({ op: Op.JUMPF, loc: this.loc(n), ev: (fr) => fr.s[ct], target: -1 });
     const a = thenNode ? this.decay(this.expr(thenNode)) : { ...c, ev: (fr: Frame) => fr.s[ct] };
     let convA: Ev = a.ev;
-    this.exprInstr((fr) => setSlot(fr, born, t, convA(fr)), n);
+    this.exprInstr((fr) => fr.s[RUN].H.setSlot(fr.s, t, convA(fr), fr.s[born]), n);
     const jend = this.emit({ op: Op.JUMP, loc: this.loc(n), target: -1 });
     const elseAt = this.code.length;
     const b = this.decay(this.expr(elseNode));
@@ -852,7 +844,7 @@ export class FnCompiler {
       if (c.cv !== undefined) return c.cv ? { ...a, t: rt, ev: convA, cv: a.cv !== undefined ? constOf(convA) : undefined } : { ...b, t: rt, ev: convB, cv: b.cv !== undefined ? constOf(convB) : undefined };
       return { t: rt, ev: (fr) => (tc(fr) ? convA(fr) : convB(fr)), node: n };
     }
-    this.exprInstr((fr) => setSlot(fr, born, t, convB(fr)), n);
+    this.exprInstr((fr) => fr.s[RUN].H.setSlot(fr.s, t, convB(fr), fr.s[born]), n);
     jf.target = elseAt;
     jend.target = this.code.length;
     return { t: rt, ev: (fr) => fr.s[t], node: n };
@@ -890,7 +882,7 @@ export class FnCompiler {
       if (lv.slot !== undefined) {
         const slot = lv.slot;
         const born = this.BORN;
-        return { t, ev: (fr) => { const v = ev(fr); setSlot(fr, born, slot, v); return v; }, node: n };
+        return { t, ev: (fr) => { const v = ev(fr); fr.s[RUN].H.setSlot(fr.s, slot, v, fr.s[born]); return v; }, node: n };
       }
       if (!lv.addr) throw this.err(n, `assignment to something that is not an lvalue`);
       const A = lv.addr;
@@ -957,7 +949,7 @@ export class FnCompiler {
         const t = this.temp();
         const ev = this.decay(x).ev;
         const born = this.BORN;
-        this.exprInstr((fr) => setSlot(fr, born, t, ev(fr)), c);
+        this.exprInstr((fr) => fr.s[RUN].H.setSlot(fr.s, t, ev(fr), fr.s[born]), c);
         result = { t: this.decay(x).t, ev: (fr) => fr.s[t], node: block };
       } else this.statement(c);
     });
@@ -1115,7 +1107,7 @@ export class FnCompiler {
     if (lv.slot !== undefined) {
       const slot = lv.slot;
       const born = this.BORN;
-      return (fr) => setSlot(fr, born, slot, ev(fr));
+      return (fr) => fr.s[RUN].H.setSlot(fr.s, slot, ev(fr), fr.s[born]);
     }
     if (!lv.addr) throw this.err(n, `an asm output that is not an lvalue`);
     const A = lv.addr;
@@ -1709,7 +1701,7 @@ export class FnCompiler {
           const ev = this.conv(this.decay(x), type, init);
           const slot = v.slot;
           const born = this.BORN;
-          this.exprInstr((fr) => setSlot(fr, born, slot, ev(fr)), init);
+          this.exprInstr((fr) => fr.s[RUN].H.setSlot(fr.s, slot, ev(fr), fr.s[born]), init);
         }
       }
       // in scope from its declarator on (its own initializer sees it, as in C)
