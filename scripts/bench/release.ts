@@ -12,8 +12,18 @@
 //                                  (every store logged, every stop kept) or off; with on, the
 //                                  history's bytes per stop (heap and typed arrays after gc()
 //                                  when run with --expose-gc) and jumps in time (goto) over the run
+//   release image                  the product's first launch in this process: the release image as
+//                                  the DAP session and the CLI load it (src/host/load.ts: the seven
+//                                  files and the machine layer, preprocessed through the disk store
+//                                  in BENCH_PP_CACHE when it names a folder), then a ReleaseRun of
+//                                  passive-close to its first C statement
+//   release dap [LAUNCHES]         DAP `next` round trips on passive-close with kernel: "release": an
+//                                  in-process adapter server over a socket and test/debug/harness.ts's
+//                                  client (every message checked against the DAP schema); per
+//                                  `next`, the request to its stopped event, and with the stack
+//                                  trace, scopes and variables an editor asks for at once
 
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { UnitCache } from '../../src/engine/cmachine/load';
 import { History } from '../../src/engine/history';
@@ -24,7 +34,13 @@ import { INPUTS as REDUCED } from '../../test/differential/gcc';
 import { serialise } from '../../test/differential/protocol';
 import { releaseCases } from '../../test/differential/release/cases';
 import { releaseKernel, runMain } from '../../test/differential/release/interpreter';
-import { nodeCParser } from '../../src/host/node';
+import { loadReleaseKernel, nodeCParser } from '../../src/host/node';
+import { folderStore } from '../../src/host/cachestore';
+import type { PPCache } from '../../src/engine/front/cache';
+import { bindScenario } from '../../src/engine/release/bind';
+import { ReleaseRun } from '../../src/engine/release/run';
+import { parseScenario } from '../../src/scenario/parse';
+import { connect, startServer } from '../../test/debug/harness';
 
 const ROOT = process.env.BENCH_ROOT ?? join(__dirname, '..', '..');
 
@@ -41,18 +57,10 @@ async function protocolOfCases(): Promise<{ text: string; cases: number }> {
   return { text: serialise(cases), cases: cases.length };
 }
 
-/** BENCH_PP_CACHE=DIR: the preprocessed units cached in DIR (a file per entry), as a launch would in its storage folder. */
+/** BENCH_PP_CACHE=DIR: the preprocessed units cached in DIR, in the disk store a launch uses (src/host/cachestore.ts). */
 function dirCache(): UnitCache | undefined {
   const dir = process.env.BENCH_PP_CACHE;
-  if (!dir) return undefined;
-  mkdirSync(dir, { recursive: true });
-  const file = (k: string) => join(dir, k.replace(/[^\w.-]/g, '_'));
-  return {
-    store: {
-      get: (k) => (existsSync(file(k)) ? new Uint8Array(readFileSync(file(k))) : undefined),
-      set: (k, v) => writeFileSync(file(k), v),
-    },
-  };
+  return dir ? { store: folderStore(dir) } : undefined;
 }
 
 async function launch(rounds: number): Promise<void> {
@@ -181,9 +189,87 @@ async function run(record: boolean, repeats: number): Promise<void> {
   console.log(JSON.stringify(result));
 }
 
+const PASSIVE = join(ROOT, 'examples', 'passive-close.tcpscenario');
+
+/** The product's first launch: the release image (through the disk cache when BENCH_PP_CACHE names its folder), then a run to its first C statement. */
+async function image(): Promise<void> {
+  const t0 = performance.now();
+  const c0 = cpu();
+  await nodeCParser();
+  const t1 = performance.now();
+  const cache: PPCache | undefined = dirCache();
+  const img = await loadReleaseKernel({ cache });
+  const t2 = performance.now();
+  const text = readFileSync(PASSIVE, 'utf8');
+  const { bound } = bindScenario(parseScenario(text, PASSIVE), img.kernel, img.constant);
+  const run = new ReleaseRun(img, bound);
+  let stop = run.forward();
+  while (stop.kind !== 'statement' && stop.kind !== 'end' && stop.kind !== 'error') stop = run.forward();
+  const t3 = performance.now();
+  const k = img.kernel.timing;
+  const kernelMs = (k.parse ?? 0) + (k.declare ?? 0) + (k.globals ?? 0) + (k.bodies ?? 0);
+  console.log(
+    JSON.stringify({
+      mode: 'image',
+      wasmMs: t1 - t0,
+      imageMs: t2 - t1,
+      preprocessMs: img.loadMs - kernelMs,
+      parseMs: k.parse ?? 0,
+      declareMs: k.declare ?? 0,
+      globalsMs: k.globals ?? 0,
+      firstStopMs: t3 - t2,
+      firstStop: `${stop.fn?.name ?? stop.kind}:${stop.loc?.line ?? 0}`,
+      launchMs: t3 - t0,
+      cpuMs: cpu() - c0,
+      cacheHits: cache?.hits ?? 0,
+      cacheMisses: cache?.misses ?? 0,
+    }),
+  );
+}
+
+/** `next` round trips over the DAP, on passive-close with kernel: "release", in `launches` sessions. */
+async function dap(launches: number): Promise<void> {
+  const server = await startServer();
+  const next: number[] = [];
+  const inspect: number[] = [];
+  let launchMs = 0;
+  try {
+    for (let l = 0; l < launches; l++) {
+      const c = await connect(server.port);
+      const t = performance.now();
+      await c.launch({ scenario: PASSIVE, kernel: 'release', stopOnEntry: true }, (dc) => dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'tcp_fin' }] }));
+      launchMs += performance.now() - t;
+      c.skipPending();
+      await c.step('continue');
+      // `next` through the C until the chain returns to a scenario line (the first few: warm-up)
+      for (let i = 0; i < 80; i++) {
+        const t0 = performance.now();
+        const stopped = await c.step('next');
+        const t1 = performance.now();
+        const frames = await c.frames(stopped.body.threadId ?? 1);
+        const scopes = (await c.dc.scopesRequest({ frameId: frames[0].id })).body.scopes;
+        await c.dc.variablesRequest({ variablesReference: scopes[0].variablesReference });
+        const t2 = performance.now();
+        if (l > 0 || i >= 10) {
+          next.push(t1 - t0);
+          inspect.push(t2 - t0);
+        }
+        if (frames[0].source?.path?.endsWith('.tcpscenario')) break;
+      }
+      await c.close();
+      c.assertValid();
+    }
+  } finally {
+    await server.close();
+  }
+  console.log(JSON.stringify({ mode: 'dap', launches, launchMs: launchMs / launches, nextMs: next, inspectMs: inspect }));
+}
+
 async function main(): Promise<void> {
   const [mode = 'launch', a = '5', b = '20'] = process.argv.slice(2);
   if (mode === 'launch') await launch(Number(a));
+  else if (mode === 'image') await image();
+  else if (mode === 'dap') await dap(Number(a));
   else if (mode === 'run') await run(a === 'on', Number(b));
   else throw new Error(`release: unknown mode ${mode}`);
 }

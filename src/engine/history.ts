@@ -2,8 +2,14 @@
 // Going back to an earlier stop undoes writes; going forward again redoes them. Nothing is copied.
 //
 // The log keeps one value per write (not old and new): undoing a write swaps the value in the
-// log with the one in the cell, and redoing it swaps them back. Its three columns are parallel
-// arrays (the cells, the index in an Int32Array, the value), so a write costs about 20 bytes.
+// log with the one in the cell, and redoing it swaps them back. Its columns are typed arrays, so
+// the garbage collector has nothing in them to trace: the cells written as a number in a
+// registry of the objects the log names (a frame's slots, an engine array; one of the last few
+// written keeps its number), the index, the value as a double, and a byte saying what the value
+// is: a number, null or undefined (a pointer local before its first store), an element pushed or
+// popped that is not a number (a frame: registered too), or any other value (a BigInt, an
+// object), kept in a per-chunk map. A write costs 17 bytes, and a cells array 8 more when it is
+// registered.
 //
 // A History made with `{ record: false }` records nothing: writes go straight to the cells and
 // only the current stop is kept (no going back). The run's benchmarks use it for throughput
@@ -20,6 +26,20 @@ import { ReadOnlyRefusal, UNPLACED } from './code';
 const PUSH = -2;
 /** A special index meaning "pop from the array" (undo pushes the old value back). */
 const POP = -3;
+// What an entry's value is (its tag): a number (in the doubles), null, undefined, a value kept in
+// the chunk's map, or an element pushed or popped that is not a number (its number in the registry).
+const NUM = 0;
+const NULL = 1;
+const UNDEF = 2;
+const BOX = 3;
+const REF = 4;
+/** Int32 per stop record; a code and pc pack into one as code << 16 | pc + 1 when they fit, else WIDE. */
+const SR = 3;
+const CODE_LIMIT = 1 << 15;
+const PC_LIMIT = (1 << 16) - 1;
+const WIDE = -0x80000000;
+/** How many cells arrays the log remembers the numbers of (a call writes the caller's slots, the frame stack, the callee's slots). */
+const RECENT = 4;
 
 const CHUNK_BITS = 12;
 const CHUNK = 1 << CHUNK_BITS;
@@ -50,27 +70,44 @@ export interface HistoryOptions {
 export class History {
   /** whether writes are logged and every stop is kept */
   readonly recording: boolean;
-  // The write log, in three parallel columns kept in fixed-size chunks (growing never copies):
-  // the cells written, the index (or PUSH/POP), and one value: the value the cell does not hold
-  // now (the old one while the write is applied, the new one while it is undone); for PUSH/POP
-  // the element pushed or popped. Entry `a` is at chunk `a >> CHUNK_BITS`, `a & CHUNK_MASK`.
-  private wo: Cells[][] = [];
+  // The write log, in parallel columns kept in fixed-size chunks (growing never copies): the
+  // cells written (their number in `cellsOf`), the index (or PUSH/POP), and one value: the value
+  // the cell does not hold now (the old one while the write is applied, the new one while it is
+  // undone); for PUSH/POP the element pushed or popped; what the value is (`wt`: NUM, NULL,
+  // UNDEF, BOX in the chunk's `wb`, REF in the registry). Entry `a` is at chunk `a >> CHUNK_BITS`,
+  // `a & CHUNK_MASK`.
+  private wo: Int32Array[] = [];
   private wi: Int32Array[] = [];
-  private wv: unknown[][] = [];
+  private wv: Float64Array[] = [];
+  private wt: Uint8Array[] = [];
+  private wb: (Map<number, unknown> | undefined)[] = [];
   // the chunk the next entry goes to, and its position in it
-  private co: Cells[] = [];
+  private co: Int32Array = new Int32Array(0);
   private ci: Int32Array = new Int32Array(0);
-  private cv: unknown[] = [];
+  private cv: Float64Array = new Float64Array(0);
+  private ct: Uint8Array = new Uint8Array(0);
+  private cc = 0;
   private cpos = CHUNK;
+  // The objects the log names, by number (the cells arrays written, the elements pushed and
+  // popped that are not numbers), each with the log position of the entry that registered it:
+  // the entries naming a number are all at or after it, so truncate forgets the numbers of the
+  // forgotten future. An object may have several numbers.
+  private readonly cellsOf: any[] = [];
+  private readonly firstAt: number[] = [];
+  // the last RECENT cells arrays written and their numbers (a ring)
+  private readonly recent: (Cells | undefined)[] = new Array(RECENT).fill(undefined);
+  private readonly recentNumber = new Int32Array(RECENT);
+  private recentNext = 0;
   /** number of log entries */
   private len = 0;
   /** number of log entries currently applied (entries past it are the redo future) */
   private applied = 0;
 
-  // One record per stop: where the log stood, and where execution was; four Int32 per stop
-  // (log position, code, pc, the attached log's position) in chunks of CHUNK stops (growing
-  // never copies).
-  private sr: Int32Array[] = [new Int32Array(4 * CHUNK)];
+  // One record per stop: where the log stood, and where execution was; three Int32 per stop
+  // (log position, the attached log's position, code and pc in one: `packStop`) in chunks of
+  // CHUNK stops (growing never copies). A code or pc too wide to pack is kept in `wide`.
+  private sr: Int32Array[] = [new Int32Array(SR * CHUNK)];
+  private readonly wide = new Map<number, { code: number; pc: number }>();
   /** the byte memory's log, if one is attached */
   private attached: AttachedLog | undefined;
   private stops = 0;
@@ -136,6 +173,17 @@ export class History {
     if (this.recording) this.log(o, i, old);
   }
 
+  /**
+   * `set` into a frame's slots `o`, the frame made when the stop count was `born`: while no stop
+   * has been recorded since (`born` is the count now) the write is not logged. No stop shows the
+   * slots' earlier values (the frame did not exist at any recorded stop), going back past the
+   * frame's making pops it, and a later write is logged with the value the next stop showed.
+   */
+  setSlot(o: Cells, i: number, v: unknown, born: number): void {
+    if (born === this.stops && !this.sealDepth) o[i] = v;
+    else this.set(o, i, v);
+  }
+
   push(o: Cells, v: unknown): void {
     if (this.sealDepth) throw this.refusal('a store to memory');
     o.push(v);
@@ -157,24 +205,99 @@ export class History {
       this.startChunk(n);
       k = 0;
     }
-    this.co[k] = o;
+    const r = this.recent;
+    this.co[k] = o === r[0] ? this.recentNumber[0] : o === r[1] ? this.recentNumber[1] : o === r[2] ? this.recentNumber[2] : o === r[3] ? this.recentNumber[3] : this.cellsNumber(o, n);
     this.ci[k] = i;
-    this.cv[k] = v;
+    if (typeof v === 'number') {
+      this.cv[k] = v;
+      this.ct[k] = NUM;
+    } else if (i < 0) {
+      // an element pushed or popped: registered
+      this.cv[k] = this.register(v, n);
+      this.ct[k] = REF;
+    } else this.put(this.cc, k, v);
     this.cpos = k + 1;
     this.len = this.applied = n + 1;
+  }
+
+  /** A new number for `x`, registered by the entry at log position `at`. */
+  private register(x: unknown, at: number): number {
+    this.cellsOf.push(x);
+    this.firstAt.push(at);
+    return this.cellsOf.length - 1;
+  }
+
+  /** A number for cells array `o`, which is not among the recent ones: registered now, then recent. */
+  private cellsNumber(o: Cells, at: number): number {
+    const id = this.register(o, at);
+    const j = this.recentNext;
+    this.recent[j] = o;
+    this.recentNumber[j] = id;
+    this.recentNext = (j + 1) % RECENT;
+    return id;
+  }
+
+  /** Sets entry `k` of chunk `c`'s value to `v` (a cell's value: never REF). */
+  private put(c: number, k: number, v: unknown): void {
+    const wt = this.wt[c];
+    if (wt[k] === BOX) this.wb[c]!.delete(k);
+    if (typeof v === 'number') {
+      this.wv[c][k] = v;
+      wt[k] = NUM;
+    } else if (v === null) wt[k] = NULL;
+    else if (v === undefined) wt[k] = UNDEF;
+    else {
+      wt[k] = BOX;
+      (this.wb[c] ??= new Map()).set(k, v);
+    }
+  }
+
+  /** The value entry `k` of chunk `c` holds. */
+  private valueAt(c: number, k: number): unknown {
+    switch (this.wt[c][k]) {
+      case NUM:
+        return this.wv[c][k];
+      case NULL:
+        return null;
+      case UNDEF:
+        return undefined;
+      case BOX:
+        return this.wb[c]!.get(k);
+      default:
+        return this.cellsOf[this.wv[c][k]];
+    }
+  }
+
+  /** Undoes or redoes write `k` of chunk `c` into `o[i]`: the cell and the entry swap values (numbers stay in the doubles). */
+  private swapCell(o: Cells, i: number, c: number, k: number): void {
+    const cur = o[i];
+    const wv = this.wv[c];
+    if (this.wt[c][k] === NUM && typeof cur === 'number') {
+      o[i] = wv[k];
+      wv[k] = cur;
+    } else {
+      o[i] = this.valueAt(c, k);
+      this.put(c, k, cur);
+    }
   }
 
   /** Makes the chunk holding entry `n` (a multiple of CHUNK, or after truncate) the current one. */
   private startChunk(n: number): void {
     const c = n >> CHUNK_BITS;
     if (c === this.wo.length) {
-      this.wo.push(new Array(CHUNK));
-      this.wi.push(new Int32Array(CHUNK));
-      this.wv.push(new Array(CHUNK));
+      // the four columns in one buffer: the doubles first (aligned), then the two Int32 columns, then the tags
+      const buf = new ArrayBuffer(CHUNK * 17);
+      this.wv.push(new Float64Array(buf, 0, CHUNK));
+      this.wo.push(new Int32Array(buf, CHUNK * 8, CHUNK));
+      this.wi.push(new Int32Array(buf, CHUNK * 12, CHUNK));
+      this.wt.push(new Uint8Array(buf, CHUNK * 16, CHUNK));
+      this.wb.push(undefined);
     }
     this.co = this.wo[c];
     this.ci = this.wi[c];
     this.cv = this.wv[c];
+    this.ct = this.wt[c];
+    this.cc = c;
     this.cpos = n & CHUNK_MASK;
   }
 
@@ -185,13 +308,16 @@ export class History {
     // without a log only the current stop is kept, in slot 0
     const k = this.recording ? n : 0;
     const c = k >> CHUNK_BITS;
-    if (c === this.sr.length) this.sr.push(new Int32Array(4 * CHUNK));
+    if (c === this.sr.length) this.sr.push(new Int32Array(SR * CHUNK));
     const r = this.sr[c];
-    const i = (k & CHUNK_MASK) * 4;
+    const i = (k & CHUNK_MASK) * SR;
     r[i] = this.applied;
-    r[i + 1] = code;
-    r[i + 2] = pc;
-    r[i + 3] = this.attached ? this.attached.position() : 0;
+    r[i + 1] = this.attached ? this.attached.position() : 0;
+    if (code > -CODE_LIMIT && code < CODE_LIMIT && pc >= -1 && pc < PC_LIMIT) r[i + 2] = (code << 16) | (pc + 1);
+    else {
+      r[i + 2] = WIDE;
+      this.wide.set(k, { code, pc });
+    }
     this.current = n;
     return this.stops++;
   }
@@ -205,26 +331,32 @@ export class History {
 
   /** Where the log stood at stop `n` (the number of writes applied). */
   private posAt(n: number): number {
-    return this.sr[n >> CHUNK_BITS][(n & CHUNK_MASK) * 4];
+    return this.sr[n >> CHUNK_BITS][(n & CHUNK_MASK) * SR];
+  }
+
+  /** Stop slot `k`'s code and pc, packed (WIDE: in `wide`). */
+  private packed(k: number): number {
+    return this.sr[k >> CHUNK_BITS][(k & CHUNK_MASK) * SR + 2];
   }
 
   stopAt(n: number): { code: number; pc: number } {
     const k = this.slot(n);
-    const r = this.sr[k >> CHUNK_BITS];
-    const i = (k & CHUNK_MASK) * 4;
-    return { code: r[i + 1], pc: r[i + 2] };
+    const p = this.packed(k);
+    return p === WIDE ? { ...this.wide.get(k)! } : { code: p >> 16, pc: (p & 0xffff) - 1 };
   }
 
   /** `stopAt(n).code` without building an object. */
   codeAt(n: number): number {
     const k = this.slot(n);
-    return this.sr[k >> CHUNK_BITS][(k & CHUNK_MASK) * 4 + 1];
+    const p = this.packed(k);
+    return p === WIDE ? this.wide.get(k)!.code : p >> 16;
   }
 
   /** `stopAt(n).pc` without building an object. */
   pcAt(n: number): number {
     const k = this.slot(n);
-    return this.sr[k >> CHUNK_BITS][(k & CHUNK_MASK) * 4 + 2];
+    const p = this.packed(k);
+    return p === WIDE ? this.wide.get(k)!.pc : (p & 0xffff) - 1;
   }
 
   /** Undo or redo writes until the world is as it was at stop `n`. */
@@ -236,27 +368,24 @@ export class History {
       return;
     }
     const target = this.posAt(n);
-    this.attached?.moveTo(this.sr[n >> CHUNK_BITS][(n & CHUNK_MASK) * 4 + 3]);
+    this.attached?.moveTo(this.sr[n >> CHUNK_BITS][(n & CHUNK_MASK) * SR + 1]);
     let a = this.applied;
-    // a chunk at a time: its three columns in locals
+    const cells = this.cellsOf;
+    // a chunk at a time (its cells and index columns in locals)
     while (a > target) {
       const c = (a - 1) >> CHUNK_BITS;
       const base = c << CHUNK_BITS;
       const wo = this.wo[c];
       const wi = this.wi[c];
-      const wv = this.wv[c];
       const stop = Math.max(target, base) - base;
       let k = a - base;
       while (k > stop) {
         k--;
-        const o = wo[k];
+        const o = cells[wo[k]];
         const i = wi[k];
-        if (i >= 0) {
-          const cur = o[i];
-          o[i] = wv[k];
-          wv[k] = cur;
-        } else if (i === PUSH) o.pop();
-        else o.push(wv[k]);
+        if (i >= 0) this.swapCell(o, i, c, k);
+        else if (i === PUSH) o.pop();
+        else o.push(this.valueAt(c, k));
       }
       a = base + k;
     }
@@ -265,17 +394,13 @@ export class History {
       const base = c << CHUNK_BITS;
       const wo = this.wo[c];
       const wi = this.wi[c];
-      const wv = this.wv[c];
       const stop = Math.min(target - base, CHUNK);
       let k = a - base;
       while (k < stop) {
-        const o = wo[k];
+        const o = cells[wo[k]];
         const i = wi[k];
-        if (i >= 0) {
-          const old = o[i];
-          o[i] = wv[k];
-          wv[k] = old;
-        } else if (i === PUSH) o.push(wv[k]);
+        if (i >= 0) this.swapCell(o, i, c, k);
+        else if (i === PUSH) o.push(this.valueAt(c, k));
         else o.pop();
         k++;
       }
@@ -292,13 +417,15 @@ export class History {
   truncate(): void {
     if (this.sealDepth) throw this.refusal('forgetting the future');
     const n = this.applied;
-    // clear the forgotten entries (so they hold nothing alive) and drop whole chunks past them
+    // clear the forgotten entries' values (so they hold nothing alive) and drop whole chunks past them
     const keep = (n + CHUNK_MASK) >> CHUNK_BITS;
-    for (let a = n; a < Math.min(this.len, keep << CHUNK_BITS); a++) {
-      this.wo[a >> CHUNK_BITS][a & CHUNK_MASK] = undefined as never;
-      this.wv[a >> CHUNK_BITS][a & CHUNK_MASK] = undefined;
-    }
-    this.wo.length = this.wi.length = this.wv.length = keep;
+    for (let a = n; a < Math.min(this.len, keep << CHUNK_BITS); a++) this.wb[a >> CHUNK_BITS]?.delete(a & CHUNK_MASK);
+    this.wo.length = this.wi.length = this.wv.length = this.wt.length = this.wb.length = keep;
+    // the numbers registered in the forgotten future are forgotten
+    let m = this.firstAt.length;
+    while (m && this.firstAt[m - 1] >= n) m--;
+    this.firstAt.length = this.cellsOf.length = m;
+    this.recent.fill(undefined);
     this.len = n;
     if (n & CHUNK_MASK || n === 0) {
       if (n === 0) this.cpos = CHUNK;
@@ -306,6 +433,7 @@ export class History {
     } else this.cpos = CHUNK; // at a chunk boundary: the next write starts a new chunk
     this.stops = this.current + 1;
     this.sr.length = ((this.stops - 1) >> CHUNK_BITS) + 1;
+    for (const k of this.wide.keys()) if (k >= this.stops) this.wide.delete(k);
     this.writerIndex = new WeakMap();
     this.attached?.truncate();
   }
@@ -313,7 +441,7 @@ export class History {
   /** The attached log's position at stop `n` (undefined without a log or an attached one). */
   attachedPosition(n: number): number | undefined {
     if (!this.recording || !this.attached || n < 0 || n >= this.stops) return undefined;
-    return this.sr[n >> CHUNK_BITS][(n & CHUNK_MASK) * 4 + 3];
+    return this.sr[n >> CHUNK_BITS][(n & CHUNK_MASK) * SR + 1];
   }
 
   /**
@@ -331,7 +459,7 @@ export class History {
       this.writerIndex.set(o, ix);
     }
     for (let a = ix.upto; a < this.len; a++) {
-      if (this.wo[a >> CHUNK_BITS][a & CHUNK_MASK] !== o) continue;
+      if (this.cellsOf[this.wo[a >> CHUNK_BITS][a & CHUNK_MASK]] !== o) continue;
       const k = this.wi[a >> CHUNK_BITS][a & CHUNK_MASK];
       if (k < 0) continue;
       let list = ix.at.get(k);
@@ -371,7 +499,7 @@ export class History {
   forEachWrite(from: number, to: number, visit: (o: Cells, i: number, v: unknown, at: number) => void): void {
     for (let a = Math.max(0, from); a < Math.min(to, this.len); a++) {
       const i = this.wi[a >> CHUNK_BITS][a & CHUNK_MASK];
-      if (i >= 0) visit(this.wo[a >> CHUNK_BITS][a & CHUNK_MASK], i, this.wv[a >> CHUNK_BITS][a & CHUNK_MASK], a);
+      if (i >= 0) visit(this.cellsOf[this.wo[a >> CHUNK_BITS][a & CHUNK_MASK]], i, this.valueAt(a >> CHUNK_BITS, a & CHUNK_MASK), a);
     }
   }
 
@@ -395,6 +523,7 @@ export class History {
 
   /** Rough retained size of the log and stop records in bytes (for benchmarks). */
   approximateBytes(): number {
-    return this.wo.length * CHUNK * 20 + this.sr.length * CHUNK * 16;
+    const boxed = this.wb.reduce((n, b) => n + (b ? b.size * 32 : 0), 0);
+    return this.wo.length * CHUNK * 17 + boxed + this.cellsOf.length * 16 + this.sr.length * CHUNK * SR * 4 + this.wide.size * 48;
   }
 }

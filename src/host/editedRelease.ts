@@ -12,6 +12,7 @@ import type { PPHost } from '../engine/front/preprocess';
 import { MAX_NESTING, tooDeep } from '../engine/front/nesting';
 import { KernelReader, machineDir, nodeCParser, releaseRoot } from './node';
 import { readError, readText } from './read';
+import { defaultCacheStore } from './cachestore';
 
 /** The release files an edited copy may stand for, by the copy's base name: their path in the release. */
 export const EDITABLE: Readonly<Record<string, string>> = {
@@ -84,6 +85,8 @@ export async function loadEditedRelease(path: string): Promise<{ image: ReleaseI
       return p === compiling && 'text' in r ? { text: r.text.replace(include, JSON.stringify(file)) } : r;
     },
   };
-  const image = loadReleaseImage({ release, machine, host, parse });
+  // the other units' preprocessing comes from the disk cache (keyed by their texts: the copy's unit misses)
+  const store = defaultCacheStore();
+  const image = loadReleaseImage({ release, machine, host, parse, cache: store && { store } });
   return { image, replaces: rel };
 }

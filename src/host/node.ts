@@ -8,6 +8,7 @@ import type { SourceFile } from '../engine/compile';
 import { loadFront, type FrontFile, type FrontOptions, type TreeParse } from '../engine/front/load';
 import { kernelOptions, RELEASE_FILES } from '../engine/front/kernel';
 import type { PPHost } from '../engine/front/preprocess';
+import type { PPCache } from '../engine/front/cache';
 import { cParser } from '../engine/treesitter';
 import { errnoReason, FileRefused, isInside, readError, readText } from './read';
 
@@ -211,12 +212,12 @@ export function machineDir(): string {
 
 /**
  * The release image (the unmodified 1.2.13 files and the machine layer, linked once), read through
- * a KernelReader confined to the two folders.
+ * a KernelReader confined to the two folders; with `cache`, units preprocessed before come from its store.
  */
-export async function loadReleaseKernel(opts: { release?: string; machine?: string } = {}): Promise<ReleaseImage> {
+export async function loadReleaseKernel(opts: { release?: string; machine?: string; cache?: PPCache } = {}): Promise<ReleaseImage> {
   const release = resolve(opts.release ?? releaseRoot());
   const machine = resolve(opts.machine ?? machineDir());
   const reader = new KernelReader([release, machine]);
   const parse = await nodeCParser();
-  return loadReleaseImage({ release, machine, host: reader.ppHost('the kernel tree (the release and the machine layer)'), parse });
+  return loadReleaseImage({ release, machine, host: reader.ppHost('the kernel tree (the release and the machine layer)'), parse, cache: opts.cache });
 }

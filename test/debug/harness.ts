@@ -169,6 +169,9 @@ export async function startServer(): Promise<{ port: number; close: () => Promis
   const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {
     sockets.add(socket);
+    // each message at once: with Nagle's algorithm a response followed by an event waits for the
+    // client's delayed ACK (about 40 ms on Linux) before the event goes out
+    socket.setNoDelay(true);
     socket.on('close', () => sockets.delete(socket));
     const session = new TcpCloseSession();
     session.setRunAsServer(true);
@@ -220,6 +223,7 @@ export async function connect(port: number): Promise<Client> {
   const dc = new DebugClient('node', '', 'tcp-close');
   dc.defaultTimeout = 20000;
   await dc.start(port);
+  (dc as unknown as { _socket?: net.Socket })._socket?.setNoDelay(true);
   return new Client(dc);
 }
 

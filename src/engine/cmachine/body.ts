@@ -72,6 +72,12 @@ export class FnCompiler {
   /** the slot holding the frame's memory base (set from a function's VarInfo for an expression) */
   BASE = -1;
   private SAVED = -1;
+  /**
+   * the slot holding the stop count when the frame was made (History.setSlot leaves a write into
+   * a frame made since the last stop unlogged); in an expression compiled on its own, the slot
+   * RUN, which never holds a count: its writes are logged
+   */
+  private BORN = RUN;
   private RETBUF = -1;
   private addressTaken = new Set<string>();
   private breaks: number[][] = [];
@@ -512,7 +518,8 @@ export class FnCompiler {
     const t = lv.t;
     if (lv.slot !== undefined) {
       const slot = lv.slot;
-      return { t, ev: post ? (fr) => { const o = fr.s[slot]; fr.s[RUN].H.set(fr.s, slot, f(o, fr)); return o; } : (fr) => { const v = f(fr.s[slot], fr); fr.s[RUN].H.set(fr.s, slot, v); return v; }, node: n };
+      const born = this.BORN;
+      return { t, ev: post ? (fr) => { const o = fr.s[slot]; fr.s[RUN].H.setSlot(fr.s, slot, f(o, fr), fr.s[born]); return o; } : (fr) => { const v = f(fr.s[slot], fr); fr.s[RUN].H.setSlot(fr.s, slot, v, fr.s[born]); return v; }, node: n };
     }
     if (!lv.addr) throw this.err(n, `'${n.text}' changes something that is not an lvalue`);
     const A = lv.addr;
@@ -777,7 +784,8 @@ export class FnCompiler {
     }
     const t = this.temp();
     const mark = this.code.length;
-    this.exprInstr((fr) => fr.s[RUN].H.set(fr.s, t, ta(fr) ? 1 : 0), n);
+    const born = this.BORN;
+    this.exprInstr((fr) => fr.s[RUN].H.setSlot(fr.s, t, ta(fr) ? 1 : 0, fr.s[born]), n);
     const j = this.emit({ op: op === '&&' ? Op.JUMPF : Op.JUMPT, loc: this.loc(n), ev: (fr) => fr.s[t], target: -1 });
     const b = this.decay(this.expr(n.childForFieldName('right')!));
     const tb = this.truth(b, n);
@@ -785,7 +793,7 @@ export class FnCompiler {
       this.code.length = mark;
       return fold({ t: INT, ev: op === '&&' ? (fr) => (ta(fr) && tb(fr) ? 1 : 0) : (fr) => (ta(fr) || tb(fr) ? 1 : 0), node: n }, [a, b]);
     }
-    this.exprInstr((fr) => fr.s[RUN].H.set(fr.s, t, tb(fr) ? 1 : 0), n);
+    this.exprInstr((fr) => fr.s[RUN].H.setSlot(fr.s, t, tb(fr) ? 1 : 0, fr.s[born]), n);
     j.target = this.code.length;
     return { t: INT, ev: (fr) => fr.s[t], node: n };
   }
@@ -819,11 +827,12 @@ export class FnCompiler {
     const t = this.temp();
     const ct = this.temp();
     const mark = this.code.length;
-    this.exprInstr((fr) => fr.s[RUN].H.set(fr.s, ct, c.ev(fr)), n);
+    const born = this.BORN;
+    this.exprInstr((fr) => fr.s[RUN].H.setSlot(fr.s, ct, c.ev(fr), fr.s[born]), n);
     const jf = this.emit({ op: Op.JUMPF, loc: this.loc(n), ev: (fr) => fr.s[ct], target: -1 });
     const a = thenNode ? this.decay(this.expr(thenNode)) : { ...c, ev: (fr: Frame) => fr.s[ct] };
     let convA: Ev = a.ev;
-    this.exprInstr((fr) => fr.s[RUN].H.set(fr.s, t, convA(fr)), n);
+    this.exprInstr((fr) => fr.s[RUN].H.setSlot(fr.s, t, convA(fr), fr.s[born]), n);
     const jend = this.emit({ op: Op.JUMP, loc: this.loc(n), target: -1 });
     const elseAt = this.code.length;
     const b = this.decay(this.expr(elseNode));
@@ -835,7 +844,7 @@ export class FnCompiler {
       if (c.cv !== undefined) return c.cv ? { ...a, t: rt, ev: convA, cv: a.cv !== undefined ? constOf(convA) : undefined } : { ...b, t: rt, ev: convB, cv: b.cv !== undefined ? constOf(convB) : undefined };
       return { t: rt, ev: (fr) => (tc(fr) ? convA(fr) : convB(fr)), node: n };
     }
-    this.exprInstr((fr) => fr.s[RUN].H.set(fr.s, t, convB(fr)), n);
+    this.exprInstr((fr) => fr.s[RUN].H.setSlot(fr.s, t, convB(fr), fr.s[born]), n);
     jf.target = elseAt;
     jend.target = this.code.length;
     return { t: rt, ev: (fr) => fr.s[t], node: n };
@@ -872,7 +881,8 @@ export class FnCompiler {
       const ev = this.conv(this.decay(rhs), t, n);
       if (lv.slot !== undefined) {
         const slot = lv.slot;
-        return { t, ev: (fr) => { const v = ev(fr); fr.s[RUN].H.set(fr.s, slot, v); return v; }, node: n };
+        const born = this.BORN;
+        return { t, ev: (fr) => { const v = ev(fr); fr.s[RUN].H.setSlot(fr.s, slot, v, fr.s[born]); return v; }, node: n };
       }
       if (!lv.addr) throw this.err(n, `assignment to something that is not an lvalue`);
       const A = lv.addr;
@@ -938,7 +948,8 @@ export class FnCompiler {
         const x = this.expr(c.namedChildren[0]!);
         const t = this.temp();
         const ev = this.decay(x).ev;
-        this.exprInstr((fr) => fr.s[RUN].H.set(fr.s, t, ev(fr)), c);
+        const born = this.BORN;
+        this.exprInstr((fr) => fr.s[RUN].H.setSlot(fr.s, t, ev(fr), fr.s[born]), c);
         result = { t: this.decay(x).t, ev: (fr) => fr.s[t], node: block };
       } else this.statement(c);
     });
@@ -1095,7 +1106,8 @@ export class FnCompiler {
     const ev = this.conv(v, lv.t, n);
     if (lv.slot !== undefined) {
       const slot = lv.slot;
-      return (fr) => fr.s[RUN].H.set(fr.s, slot, ev(fr));
+      const born = this.BORN;
+      return (fr) => fr.s[RUN].H.setSlot(fr.s, slot, ev(fr), fr.s[born]);
     }
     if (!lv.addr) throw this.err(n, `an asm output that is not an lvalue`);
     const A = lv.addr;
@@ -1279,6 +1291,7 @@ export class FnCompiler {
     for (let i = 0; i < params.length; i++) paramSlots.push(this.nslots++);
     this.BASE = this.nslots++;
     this.SAVED = this.nslots++;
+    this.BORN = this.nslots++;
     // A variadic function (printk) reads its arguments as i386 cdecl lays them out: the named
     // parameters in memory in order, 4-byte words, and the caller's further arguments right
     // after the last one (stdarg's va_start is `(char *)&last + sizeof(last)`). The machine hands
@@ -1303,6 +1316,7 @@ export class FnCompiler {
     // the prologue: the frame's memory below the caller's, memory-resident parameters copied in
     const B = this.BASE;
     const S = this.SAVED;
+    const BORN = this.BORN;
     const loc = this.loc(def);
     const memParams = this.memParams;
     const stores = memParams.map((p) => (p.t.k === 'record' ? null : this.store(p.t, def)));
@@ -1310,14 +1324,16 @@ export class FnCompiler {
       op: Op.EXPR,
       loc,
       ev: (fr) => {
+        const run: RunState = fr.s[RUN];
+        // a frame's own fact, never changed: its slots are written unlogged until the next stop
+        fr.s[BORN] = run.H.stopCount;
         const size = this.frameSize;
         if (!size) return;
-        const run: RunState = fr.s[RUN];
         const sp = run.sp[0];
         const base = (sp - size) & ~7;
         if (base < run.stackBase) throw new CFault(loc, `stack overflow: ${f.name}() needs ${size} bytes of stack and the C stack is full (runaway recursion?)`);
-        run.H.set(fr.s, S, sp);
-        run.H.set(fr.s, B, base);
+        run.H.setSlot(fr.s, S, sp, fr.s[BORN]);
+        run.H.setSlot(fr.s, B, base, fr.s[BORN]);
         run.H.set(run.sp, 0, base);
         for (let i = 0; i < memParams.length; i++) {
           const p = memParams[i];
@@ -1684,7 +1700,8 @@ export class FnCompiler {
           const x = this.expr(init.type === 'initializer_list' ? init.namedChildren[0]! : init);
           const ev = this.conv(this.decay(x), type, init);
           const slot = v.slot;
-          this.exprInstr((fr) => fr.s[RUN].H.set(fr.s, slot, ev(fr)), init);
+          const born = this.BORN;
+          this.exprInstr((fr) => fr.s[RUN].H.setSlot(fr.s, slot, ev(fr), fr.s[born]), init);
         }
       }
       // in scope from its declarator on (its own initializer sees it, as in C)

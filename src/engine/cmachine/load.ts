@@ -1,9 +1,9 @@
 // Preprocesses C files into the compiler's translation units (the host reads the files).
 
 import { KERNEL_DEFINES } from '../front/kernel';
-import { preprocess, type PPHost, type PPOptions } from '../front/preprocess';
+import type { PPHost, PPOptions } from '../front/preprocess';
 import { CError } from '../code';
-import { HostMemo, RecordingHost, cachedResult, storeResult, textHash, type CacheStore } from '../front/cache';
+import { HostMemo, preprocessCached, textHash, type PPCache } from '../front/cache';
 import { LoadError, type Unit } from './kernel';
 
 /** The release files the kernel runs, relative to the release folder. */
@@ -13,13 +13,7 @@ export const RELEASE_FILES = ['net/inet/tcp.c', 'net/inet/sock.c', 'net/inet/af_
 export const RELEASE_DEFINES = KERNEL_DEFINES;
 
 /** A persistent cache for preprocessUnits (src/engine/front/cache.ts): the store, and the hash its entries use. */
-export interface UnitCache {
-  store: CacheStore;
-  hash?: (text: string) => string;
-  /** counts, for a caller that reports them */
-  hits?: number;
-  misses?: number;
-}
+export type UnitCache = PPCache;
 
 /**
  * Each file preprocessed into a unit; a preprocessor error is a LoadError naming file:line:col.
@@ -29,27 +23,10 @@ export interface UnitCache {
 export function preprocessUnits(paths: string[], host: PPHost, options: PPOptions, machine: (path: string) => boolean = () => false, cache?: UnitCache): Unit[] {
   const errors: CError[] = [];
   const units: Unit[] = [];
-  const hash = cache?.hash ?? textHash;
-  const memo = cache && new HostMemo(host, hash);
+  const memo = cache && new HostMemo(host, cache.hash ?? textHash);
   for (const path of paths) {
-    const hit = cache && cachedResult(path, host, options, cache.store, hash, memo);
-    if (hit) {
-      cache.hits = (cache.hits ?? 0) + 1;
-      units.push({ path, text: hit.text, map: hit.map, texts: hit.texts, machine: machine(path) });
-      continue;
-    }
-    const rec = cache && new RecordingHost(memo ? { exists: (p) => memo.exists(p), read: (p) => host.read(p) } : host, hash);
-    const r = preprocess(path, rec ?? host, options);
-    let bad = false;
-    for (const d of r.diagnostics) {
-      if (d.severity !== 'error') continue;
-      bad = true;
-      errors.push(new CError({ file: d.file, line: d.line, column: d.col, endLine: d.line, endColumn: d.col + 1 }, d.message));
-    }
-    if (cache && rec) {
-      cache.misses = (cache.misses ?? 0) + 1;
-      if (!bad && !r.stopped) storeResult(path, options, cache.store, rec, r);
-    }
+    const r = preprocessCached(path, host, options, cache, memo);
+    for (const d of r.diagnostics) if (d.severity === 'error') errors.push(new CError({ file: d.file, line: d.line, column: d.col, endLine: d.line, endColumn: d.col + 1 }, d.message));
     units.push({ path, text: r.text, map: r.map, texts: r.texts, machine: machine(path) });
   }
   if (errors.length) throw new LoadError(errors);

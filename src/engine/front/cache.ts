@@ -10,7 +10,7 @@
 // hit. A store may drop or damage entries at any time: an entry that does not decode is a miss.
 
 import { SourceMap } from './sourcemap';
-import type { PPDiagnostic, PPHost, PPOptions } from './preprocess';
+import { preprocess, type PPDiagnostic, type PPHost, type PPOptions } from './preprocess';
 
 /** Where entries are kept (the host's: a folder in the extension's storage or TCP_CLOSE_CACHE). */
 export interface CacheStore {
@@ -27,10 +27,19 @@ export interface CachedPP {
   diagnostics: PPDiagnostic[];
   included: string[];
   stopped: boolean;
+  /** the macros defined at the end (a cached result keeps the object-like ones, not `__LINE__` and its kind) */
+  macros: ReadonlyMap<string, MacroBody>;
+}
+
+/** A macro as a cached result keeps it: its body's token texts (a cached one is object-like, not builtin). */
+export interface MacroBody {
+  body: { text: string }[];
+  params?: string[];
+  builtin?: boolean;
 }
 
 /** Bump when the preprocessor's output for the same input changes (the key includes it). */
-export const PP_CACHE_VERSION = 1;
+export const PP_CACHE_VERSION = 2;
 
 /** A 64-bit hash of a text (two independent 32-bit FNV-1a lanes over its UTF-16 units), as 16 hex digits. */
 export function textHash(s: string): string {
@@ -61,6 +70,8 @@ interface Entry {
   diagnostics: PPDiagnostic[];
   included: string[];
   stopped: boolean;
+  /** the object-like macros at the end: name and body token texts */
+  macros: [string, string[]][];
 }
 
 /** A host that records the questions asked of `host` and its answers. */
@@ -105,7 +116,7 @@ function decodeEntry(bytes: Uint8Array): { e: Entry; map: Int32Array<ArrayBuffer
     const n = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0, true);
     if (4 + n > bytes.length) return undefined;
     const e = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + n))) as Entry;
-    if (!e || typeof e.text !== 'string' || !Array.isArray(e.probes) || !Array.isArray(e.reads) || !Array.isArray(e.files)) return undefined;
+    if (!e || typeof e.text !== 'string' || !Array.isArray(e.probes) || !Array.isArray(e.reads) || !Array.isArray(e.files) || !Array.isArray(e.macros) || !Array.isArray(e.diagnostics)) return undefined;
     const at = (4 + n + 3) & ~3;
     const rest = bytes.length - at;
     if (rest < 0 || rest % 4) return undefined;
@@ -136,18 +147,51 @@ export function cachedResult(path: string, host: PPHost, options: PPOptions, sto
     if (now) texts.set(p, now.text);
   }
   let map: SourceMap;
+  const macros = new Map<string, MacroBody>();
   try {
     map = SourceMap.fromEntries(d.e.files, d.map);
+    for (const [name, body] of d.e.macros) macros.set(name, { body: body.map((text) => ({ text })) });
   } catch {
     return undefined;
   }
-  return { text: d.e.text, files: d.e.files, texts, map, diagnostics: d.e.diagnostics, included: d.e.included, stopped: d.e.stopped };
+  return { text: d.e.text, files: d.e.files, texts, map, diagnostics: d.e.diagnostics, included: d.e.included, stopped: d.e.stopped, macros };
 }
 
 /** Stores what a recorded preprocessing of `path` gave (`rec`: the host it ran through). */
-export function storeResult(path: string, options: PPOptions, store: CacheStore, rec: RecordingHost, r: { text: string; files: string[]; map: SourceMap; diagnostics: PPDiagnostic[]; included: string[]; stopped: boolean }): void {
-  const e: Entry = { path, probes: rec.probes, reads: rec.reads, text: r.text, files: r.files, diagnostics: r.diagnostics, included: r.included, stopped: r.stopped };
+export function storeResult(path: string, options: PPOptions, store: CacheStore, rec: RecordingHost, r: CachedPP): void {
+  const macros: [string, string[]][] = [];
+  for (const [name, m] of r.macros) if (!m.params && !m.builtin) macros.push([name, m.body.map((t) => t.text)]);
+  const e: Entry = { path, probes: rec.probes, reads: rec.reads, text: r.text, files: r.files, diagnostics: r.diagnostics, included: r.included, stopped: r.stopped, macros };
   store.set(cacheKey(path, options), encodeEntry(e, r.map.entries()));
+}
+
+/** A cache for a load's files: the store, the hash its entries use, and counts for a caller that reports them. */
+export interface PPCache {
+  store: CacheStore;
+  hash?: (text: string) => string;
+  hits?: number;
+  misses?: number;
+}
+
+/**
+ * `path` preprocessed, or its result from `cache` when every probe and read its entry recorded
+ * answers the same now (`memo`: the host's answers, shared by the files of one load). A result
+ * with no error and not stopped early is stored. Without a cache, the preprocessor's own result.
+ */
+export function preprocessCached(path: string, host: PPHost, options: PPOptions, cache?: PPCache, memo?: HostMemo): CachedPP {
+  if (!cache) return preprocess(path, host, options);
+  const hash = cache.hash ?? textHash;
+  const m = memo ?? new HostMemo(host, hash);
+  const hit = cachedResult(path, host, options, cache.store, hash, m);
+  if (hit) {
+    cache.hits = (cache.hits ?? 0) + 1;
+    return hit;
+  }
+  cache.misses = (cache.misses ?? 0) + 1;
+  const rec = new RecordingHost({ exists: (p) => m.exists(p), read: (p) => host.read(p) }, hash);
+  const r = preprocess(path, rec, options);
+  if (!r.stopped && !r.diagnostics.some((d) => d.severity === 'error')) storeResult(path, options, cache.store, rec, r);
+  return r;
 }
 
 /** A host's answers, each asked once (within one load the files do not change under it). */

@@ -8,7 +8,8 @@ import { Kernel, LoadError, type Unit } from '../cmachine/kernel';
 import { CError } from '../code';
 import { History } from '../history';
 import { kernelOptions } from '../front/kernel';
-import { preprocess, type MacroDef, type PPHost } from '../front/preprocess';
+import type { PPHost } from '../front/preprocess';
+import { HostMemo, preprocessCached, textHash, type MacroBody, type PPCache } from '../front/cache';
 import { i386Asm } from '../world/cpu';
 
 /** The release files compiled as units of their own (the other five are compiled inside machine files). */
@@ -32,8 +33,8 @@ export interface ReleaseImage {
 
 const trim = (d: string) => d.replace(/[/\\]+$/, '');
 
-/** Loads the release and the machine layer from `release` and `machine` (the folders) through `host`. */
-export function loadReleaseImage(opts: { release: string; machine: string; host: PPHost; parse: CParse }): ReleaseImage {
+/** Loads the release and the machine layer from `release` and `machine` (the folders) through `host`; with `cache`, a unit preprocessed before comes from its store (src/engine/front/cache.ts). */
+export function loadReleaseImage(opts: { release: string; machine: string; host: PPHost; parse: CParse; cache?: PPCache }): ReleaseImage {
   const t0 = performance.now();
   const release = trim(opts.release);
   const machine = trim(opts.machine);
@@ -41,11 +42,12 @@ export function loadReleaseImage(opts: { release: string; machine: string; host:
   const options = { ...base, includePaths: [...(base.includePaths ?? []), machine] };
   const errors: CError[] = [];
   const units: Unit[] = [];
-  const macros = new Map<string, MacroDef>();
+  const macros = new Map<string, MacroBody>();
+  const memo = opts.cache && new HostMemo(opts.host, opts.cache.hash ?? textHash);
   const texts = new Map<string, string>();
   const paths = [...KERNEL_UNITS.map((f) => `${release}/${f}`), ...MACHINE_UNITS.map((f) => `${machine}/${f}`)];
   for (const path of paths) {
-    const r = preprocess(path, opts.host, options);
+    const r = preprocessCached(path, opts.host, options, opts.cache, memo);
     for (const d of r.diagnostics) if (d.severity === 'error') errors.push(new CError({ file: d.file, line: d.line, column: d.col, endLine: d.line, endColumn: d.col + 1 }, d.message));
     for (const [k, v] of r.macros) if (!v.params && !v.builtin && !macros.has(k)) macros.set(k, v);
     for (const [k, v] of r.texts) texts.set(k, v);

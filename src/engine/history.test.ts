@@ -1,0 +1,142 @@
+// The History's typed log against a copy of the world kept at every stop: writes of every kind of
+// value a cell holds (numbers, -0, NaN, null, undefined, BigInt, objects, arrays), pushes and
+// pops of numbers and of objects (frames go through the registry), into more cells arrays than
+// the log remembers the numbers of, across chunks; going to any stop gives that stop's world,
+// a branch (truncate) in the past then runs on and is exact too, and setSlot leaves unlogged only
+// the writes into slots made since the last stop.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { History } from './history';
+
+const VALUES: unknown[] = [0, 1, -1, 2 ** 31, 2 ** 32 - 1, -0, NaN, 0.5, null, undefined, 5n, -(2n ** 63n), { a: 1 }, [1, 2], 'text'];
+
+/** A copy of every array, element by element (objects by identity). */
+const snap = (cells: unknown[][]): unknown[][] => cells.map((c) => [...c]);
+
+function same(a: unknown[][], b: unknown[][], what: string): void {
+  assert.equal(a.length, b.length, what);
+  for (let i = 0; i < a.length; i++) {
+    assert.equal(a[i].length, b[i].length, `${what}: array ${i}'s length`);
+    for (let k = 0; k < a[i].length; k++) assert.ok(Object.is(a[i][k], b[i][k]), `${what}: array ${i}[${k}] is ${String(a[i][k])}, expected ${String(b[i][k])}`);
+  }
+}
+
+function random(seed: number): (n: number) => number {
+  return (n) => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+}
+
+/** Random writes between stops into `cells`; returns the world at each stop. */
+function play(H: History, cells: unknown[][], rnd: (n: number) => number, stops: number, seen: unknown[][][]): void {
+  for (let s = 0; s < stops; s++) {
+    const writes = rnd(40);
+    for (let w = 0; w < writes; w++) {
+      const o = cells[rnd(cells.length)];
+      const r = rnd(10);
+      if (r < 6 && o.length) H.set(o, rnd(o.length), VALUES[rnd(VALUES.length)]);
+      else if (r < 8 || !o.length) H.push(o, rnd(2) ? rnd(1000) : { frame: rnd(1000) });
+      else H.pop(o);
+    }
+    seen[H.recordStop(0, s)] = snap(cells);
+  }
+}
+
+test('every kind of value, pushed, popped and written, is what it was at any stop, after a branch too', () => {
+  const rnd = random(11);
+  const H = new History();
+  // nine arrays: more than the log keeps numbers of, so some are registered again and again
+  const cells: unknown[][] = Array.from({ length: 9 }, (_, i) => Array.from({ length: 3 + i }, () => VALUES[rnd(VALUES.length)]));
+  const seen: unknown[][][] = [];
+  seen[H.recordStop(0, 0)] = snap(cells);
+  play(H, cells, rnd, 600, seen);
+  assert.ok(H.writeCount > 2 * 4096, `${H.writeCount} writes: more than two chunks`);
+  for (let i = 0; i < 300; i++) {
+    const n = rnd(H.stopCount);
+    H.goto(n);
+    same(cells, seen[n], `stop ${n}`);
+  }
+  // a branch in the past: the future is forgotten, the new one recorded and exact
+  const at = 250;
+  H.goto(at);
+  H.truncate();
+  seen.length = at + 1;
+  play(H, cells, rnd, 400, seen);
+  assert.equal(H.stopCount, at + 401);
+  for (let n = H.stopCount - 1; n >= 0; n--) {
+    H.goto(n);
+    same(cells, seen[n], `stop ${n} after the branch`);
+  }
+  for (let i = 0; i < 200; i++) {
+    const n = rnd(H.stopCount);
+    H.goto(n);
+    same(cells, seen[n], `stop ${n} after the branch, jumping`);
+  }
+});
+
+test('setSlot logs a write into a frame made before the last stop, not one made since', () => {
+  const H = new History();
+  H.recordStop(0, 0);
+  const old = [0, 0, 0];
+  const oldBorn = H.stopCount - 1;
+  const fresh = [0, 0, 0];
+  const freshBorn = H.stopCount;
+  const writes = H.writeCount;
+  H.setSlot(fresh, 1, 7, freshBorn);
+  assert.equal(H.writeCount, writes, 'a frame made since the last stop: not logged');
+  H.setSlot(old, 1, 7, oldBorn);
+  assert.equal(H.writeCount, writes + 1, 'a frame made before it: logged');
+  H.recordStop(0, 1);
+  H.setSlot(fresh, 1, 8, freshBorn);
+  assert.equal(H.writeCount, writes + 2, 'once a stop has shown the frame, its writes are logged');
+  H.recordStop(0, 2);
+  H.goto(1);
+  assert.deepEqual([old[1], fresh[1]], [7, 7]);
+  H.goto(0);
+  assert.equal(old[1], 0);
+  H.goto(2);
+  assert.deepEqual([old[1], fresh[1]], [7, 8]);
+  H.seal();
+  assert.throws(() => H.setSlot(fresh, 1, 9, H.stopCount), /read-only/);
+  H.unseal();
+});
+
+test('a stop record keeps any code and pc: packed when they fit, kept aside when not, forgotten with the future', () => {
+  const H = new History();
+  const cases: [number, number][] = [
+    [0, 0],
+    [-1, -1],
+    [-4, 0],
+    [-3, -1],
+    [32767, 65534],
+    [-32767, 12],
+    [-32768, -1],
+    [-32768, 0],
+    [40000, 3],
+    [5, 65535],
+    [7, 1 << 20],
+    [-2, -5],
+  ];
+  const cells = [0];
+  for (const [code, pc] of cases) {
+    H.set(cells, 0, code);
+    H.recordStop(code, pc);
+  }
+  cases.forEach(([code, pc], n) => {
+    assert.deepEqual(H.stopAt(n), { code, pc }, `stop ${n}`);
+    assert.deepEqual([H.codeAt(n), H.pcAt(n)], [code, pc], `stop ${n}`);
+  });
+  H.goto(3);
+  assert.equal(cells[0], -3);
+  H.truncate();
+  H.recordStop(1, 2);
+  assert.deepEqual(H.stopAt(4), { code: 1, pc: 2 }, 'a new stop where a wide one was');
+  assert.deepEqual(H.stopAt(3), { code: -3, pc: -1 });
+  const off = new History({ record: false });
+  off.recordStop(99999, 123456);
+  assert.deepEqual(off.stopAt(0), { code: 99999, pc: 123456 });
+  off.recordStop(1, 1);
+  assert.deepEqual(off.stopAt(1), { code: 1, pc: 1 });
+});
