@@ -164,8 +164,10 @@ test('#include outside the kernel tree is refused by name and never quoted (../.
 });
 
 test('a syntax error in a kernel file that is not C source is not quoted', async () => {
-  // the main kernel file must be .c/.h; a .c file holding a system file's text is quoted (it is the user's C)
-  const passwdAsC = join(dir, 'passwd-as.c');
+  // the main kernel file must be .c/.h; a .c file holding a system file's text is quoted (it is the user's C);
+  // named tcp.c it is taken for an edited copy of the release's, and its first problem is a syntax error
+  mkdirSync(join(dir, 'k-passwd'));
+  const passwdAsC = join(dir, 'k-passwd', 'tcp.c');
   writeFileSync(passwdAsC, 'int x = ;\n');
   const r = runCli(['run', EXAMPLE, '--kernel', passwdAsC]);
   assert.equal(r.code, 2);

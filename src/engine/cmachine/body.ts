@@ -368,6 +368,8 @@ export class FnCompiler {
   }
 
   private ident(n: TSNode): X {
+    // a name the parser had to make up (`int x = ;`): the C is missing something here
+    if (n.isMissing) throw this.err(n, 'syntax error: a name or a value is missing here');
     const name = n.text;
     const s = this.scope.lookup(name);
     if (!s) {
