@@ -67,3 +67,43 @@ export interface Debuggee<S extends StopLike = StopLike> {
   /** the watch a data breakpoint id names, or why there is none */
   watch(dataId: string): Watch | string;
 }
+
+/** What both engines' runs offer the controller as they are: recorded stops, the C machine, each stop's line. */
+interface SteppableRun<S> {
+  readonly stopIndex: number;
+  stopInfo(n: number): S;
+  forward(): S;
+  backward(): S;
+  goto(n: number): S;
+  readonly machine: { readonly frames: Frame[]; readonly pc: number };
+  lineOf(n: number): { fn?: string; file?: string; line: number };
+}
+
+/** The part of a Debuggee that is the run's own: moving between stops, and the C frames. */
+export abstract class RunDebuggee<S extends StopLike, R extends SteppableRun<S>> {
+  constructor(readonly run: R) {}
+  get stopIndex(): number {
+    return this.run.stopIndex;
+  }
+  stopInfo(n: number): S {
+    return this.run.stopInfo(n);
+  }
+  forward(): S {
+    return this.run.forward();
+  }
+  backward(): S {
+    return this.run.backward();
+  }
+  goto(n: number): S {
+    return this.run.goto(n);
+  }
+  get frames(): readonly Frame[] {
+    return this.run.machine.frames;
+  }
+  get pc(): number {
+    return this.run.machine.pc;
+  }
+  lineOf(n: number): { fn?: string; file?: string; line: number } {
+    return this.run.lineOf(n);
+  }
+}

@@ -3,52 +3,29 @@
 // a CStruct's cells.
 
 import { resolve } from 'node:path';
-import type { CFunction, Frame } from '../engine/code';
+import type { CFunction } from '../engine/code';
 import { type CStruct, isInt, type CType } from '../engine/ctypes';
 import { displayField } from '../engine/inspect';
 import type { Run, Stop } from '../engine/run';
-import type { DataInfo, Debuggee, Watch } from './debuggee';
+import { RunDebuggee, type DataInfo, type Debuggee, type Watch } from './debuggee';
 import { formatValue, topScope, truthy } from './values';
 
 /** What a data breakpoint may watch: a socket's field, or a field of a struct reached by pointer. */
 export type DataTarget = { kind: 'socket'; socket: string; field: string } | { kind: 'struct'; struct: CStruct; field: string };
 
 /** The reduced Run as the controller steps it. */
-export class ReducedDebuggee implements Debuggee<Stop> {
+export class ReducedDebuggee extends RunDebuggee<Stop, Run> implements Debuggee<Stop> {
   readonly scenarioFile: string;
   readonly eventLines: readonly number[];
   /** structs named by data breakpoint ids (`struct#ID:field`) */
   private readonly structs = new Map<number, CStruct>();
 
-  constructor(readonly run: Run) {
+  constructor(run: Run) {
+    super(run);
     this.scenarioFile = resolve(run.scenario.file);
     this.eventLines = run.scenario.events.map((e) => e.line);
   }
 
-  get stopIndex(): number {
-    return this.run.stopIndex;
-  }
-  stopInfo(n: number): Stop {
-    return this.run.stopInfo(n);
-  }
-  forward(): Stop {
-    return this.run.forward();
-  }
-  backward(): Stop {
-    return this.run.backward();
-  }
-  goto(n: number): Stop {
-    return this.run.goto(n);
-  }
-  get frames(): readonly Frame[] {
-    return this.run.machine.frames;
-  }
-  get pc(): number {
-    return this.run.machine.pc;
-  }
-  lineOf(n: number): { fn?: string; file?: string; line: number } {
-    return this.run.lineOf(n);
-  }
   get functions(): readonly CFunction[] {
     return this.run.prog.functions;
   }

@@ -7,7 +7,7 @@ import { Op, type CFunction, type Frame, type Instr } from '../engine/code';
 import type { ReleaseRun, ReleaseStop } from '../engine/release/run';
 import { RUN } from '../engine/cmachine/runstate';
 import { compileReadOnly, evaluate, machineArena, Values, type CValue } from '../engine/cvalues';
-import type { DataInfo, Debuggee, Watch } from './debuggee';
+import { RunDebuggee, type DataInfo, type Debuggee, type Watch } from './debuggee';
 
 /**
  * Can execution arrive at instruction `pc`? Every statement can, but for the implicit return the
@@ -36,7 +36,7 @@ export class ValueReaders {
 }
 
 /** The release run as the controller steps it. */
-export class ReleaseDebuggee implements Debuggee<ReleaseStop> {
+export class ReleaseDebuggee extends RunDebuggee<ReleaseStop, ReleaseRun> implements Debuggee<ReleaseStop> {
   readonly scenarioFile: string;
   readonly eventLines: readonly number[];
   readonly functions: readonly CFunction[];
@@ -46,38 +46,15 @@ export class ReleaseDebuggee implements Debuggee<ReleaseStop> {
   private readonly labels = new Map<string, string>();
 
   constructor(
-    readonly run: ReleaseRun,
+    run: ReleaseRun,
     private readonly values: ValueReaders,
   ) {
+    super(run);
     this.scenarioFile = resolve(run.scenarioFile);
     this.eventLines = run.bound.events.map((e) => e.line);
     this.functions = (run.image.kernel.functions as unknown as CFunction[]).filter((f) => !f.hidden);
   }
 
-  get stopIndex(): number {
-    return this.run.stopIndex;
-  }
-  stopInfo(n: number): ReleaseStop {
-    return this.run.stopInfo(n);
-  }
-  forward(): ReleaseStop {
-    return this.run.forward();
-  }
-  backward(): ReleaseStop {
-    return this.run.backward();
-  }
-  goto(n: number): ReleaseStop {
-    return this.run.goto(n);
-  }
-  get frames(): readonly Frame[] {
-    return this.run.machine.frames;
-  }
-  get pc(): number {
-    return this.run.machine.pc;
-  }
-  lineOf(n: number): { fn?: string; file?: string; line: number } {
-    return this.run.lineOf(n);
-  }
   isKernelFile(file: string): boolean {
     return this.run.image.texts.has(file) && !file.startsWith(`${this.run.image.machine}/`);
   }
