@@ -136,7 +136,8 @@ async function main() {
   process.stdout.write(
     `\n${bold('Open in a browser:')}  ${bold(url)}\n\n` +
       `Then open passive-close.tcpscenario (Explorer, or Ctrl+P) and press F5: the debugger stops at the\n` +
-      `first event; F11 steps into the kernel C (tcp.c), F10 steps over, the live panel opens beside it.\n\n` +
+      `first event; F11 steps into the unmodified Linux 1.2.13 C (the segment's skb in alloc_skb; Shift+F11\n` +
+      `goes on to tcp_rcv in tcp.c), F10 steps over, the live panel opens beside it.\n\n` +
       `${dim(`Settings and state: ${home(userDataDir)}.`)} Ctrl+C stops code-server.\n`,
   );
 }
