@@ -111,7 +111,8 @@ export class SequenceView {
       toggle(r.g, 'current', current);
       setAttr(r.g, 'aria-current', current ? 'true' : null);
       const desc = `segment ${seg.id}: ${seg.from} to ${seg.to} at ${seconds(seg.time)}, ${text}${seg.dropped ? ', dropped' : ''}${current ? ', being processed' : ''}`;
-      setText(r.title, desc);
+      // on hover, the header bytes the kernel built (a segment it sent)
+      setText(r.title, seg.bytes ? `${desc}\n${headerLines(seg.bytes)}` : desc);
       setAttr(r.g, 'aria-label', desc);
     });
     for (const [id, r] of this.rows) if (!seen.has(id)) {
@@ -126,4 +127,13 @@ export class SequenceView {
     setText(this.count, `(${stop.segments.length}${dropped ? `, ${dropped} dropped` : ''})`);
     this.empty.hidden = stop.segments.length > 0;
   }
+}
+
+/** `IP header (20 bytes): 45 00 …` and `TCP header (20 bytes): 13 88 …`: the hex split where the IP header's length (IHL) says. */
+export function headerLines(hex: string): string {
+  const bytes = hex.match(/../g) ?? [];
+  const ihl = Math.min(bytes.length, (parseInt(bytes[0] ?? '0', 16) & 0x0f) * 4);
+  const ip = bytes.slice(0, ihl);
+  const tcp = bytes.slice(ihl);
+  return `IP header (${ip.length} bytes): ${ip.join(' ')}\nTCP header (${tcp.length} bytes): ${tcp.join(' ')}`;
 }

@@ -44,6 +44,8 @@ test('wrong shapes from the host are refused with a reason', () => {
     [{ type: 'stop', stop: { ...s, kind: 'weird' } }, /kind/],
     [{ type: 'stop', stop: { ...s, sockets: { a: { ...s.sockets.client, fields: { state: 'x' } } } } }, /sockets/],
     [{ type: 'stop', stop: { ...s, segments: [{ id: 1 }] } }, /segments/],
+    // header bytes: hex pairs only, and no more than two 60-byte headers
+    ...['4500<script>', '450', 'ab'.repeat(121), 45].map((bytes): [unknown, RegExp] => [{ type: 'stop', stop: { ...s, segments: [{ id: 0, from: 'a', to: 'b', time: 0, flags: 'F.', seq: 1, ack: 2, len: 0, dropped: false, bytes }] } }, /segments/]),
     [{ type: 'stop', stop: { ...s, notes: [1] } }, /notes/],
     [{ type: 'session', name: 'x', sockets: 'a', scenario: '' }, /bad session/],
   ];
@@ -53,6 +55,8 @@ test('wrong shapes from the host are refused with a reason', () => {
     assert.match(r as string, why);
   }
   assert.deepEqual(parseFromHost({ type: 'ended' }), { type: 'ended' });
+  const withBytes = { ...s, segments: [{ id: 0, from: 'a', to: 'b', time: 0, flags: 'F.', seq: 1, ack: 2, len: 0, dropped: false, bytes: '45'.repeat(40) }] };
+  assert.equal(typeof parseFromHost({ type: 'stop', stop: withBytes }), 'object', 'two 20-byte headers are a segment');
 });
 
 test('messages from the webview: exactly the agreed shapes', () => {

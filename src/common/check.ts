@@ -34,8 +34,11 @@ function socket(x: unknown): x is SocketSnapshot {
   );
 }
 
+/** A segment's header bytes: hex pairs, at most an IP and a TCP header of 60 bytes each. */
+const HEADER_BYTES = /^(?:[0-9a-f]{2}){1,120}$/;
+
 function segment(x: unknown): x is SegmentSnapshot {
-  return isObj(x) && isInt(x.id) && isStr(x.from) && isStr(x.to) && isNum(x.time) && isStr(x.flags) && isNum(x.seq) && isNum(x.ack) && isNum(x.len) && typeof x.dropped === 'boolean';
+  return isObj(x) && isInt(x.id) && isStr(x.from) && isStr(x.to) && isNum(x.time) && isStr(x.flags) && isNum(x.seq) && isNum(x.ack) && isNum(x.len) && typeof x.dropped === 'boolean' && (x.bytes === undefined || (isStr(x.bytes) && HEADER_BYTES.test(x.bytes)));
 }
 
 function array(x: unknown, each: (v: unknown) => boolean): boolean {

@@ -29,6 +29,8 @@ export interface SegmentSnapshot {
   ack: number;
   len: number;
   dropped: boolean;
+  /** the IP and TCP header bytes the kernel built, in hex (a segment it sent; not the scripted peer's) */
+  bytes?: string;
 }
 
 /** A stop of the debugger, as the panel needs it. */

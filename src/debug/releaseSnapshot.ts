@@ -153,6 +153,11 @@ export class ReleaseSnapshotBuilder {
     const run = this.run;
     const name = (i: number) => (i < 0 ? 'peer' : (run.socks[i]?.name ?? 'peer'));
     const from = Math.max(0, run.segs.length - MAX_SEGMENTS);
-    return run.segs.slice(from).map((s: SegRec, j) => ({ id: from + j, from: name(s.from), to: name(s.to), time: s.time, flags: s.flags, seq: s.seq, ack: s.ack, len: s.len, dropped: !!s.dropped }));
+    return run.segs.slice(from).map((s: SegRec, j) => {
+      const seg: SegmentSnapshot = { id: from + j, from: name(s.from), to: name(s.to), time: s.time, flags: s.flags, seq: s.seq, ack: s.ack, len: s.len, dropped: !!s.dropped };
+      const bytes = run.wireHeaders(from + j);
+      if (bytes) seg.bytes = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+      return seg;
+    });
   }
 }

@@ -1,5 +1,5 @@
-// An edited copy of one of the release's files, run in its place (kernelSource with kernel:
-// "release"): the image is loaded as the shipped one is, but the machine file that compiles that
+// An edited copy of one of the release's files, run in its place (a debug session's kernelSource,
+// the command line's --kernel; a copy of the reduced port's tcp.c runs that port instead): the image is loaded as the shipped one is, but the machine file that compiles that
 // release file (src/kernel/machine/tcp_entries.c compiles net/inet/tcp.c) includes the copy
 // instead, by its own path. So every stop, breakpoint and fault names the copy, and the shipped
 // files stay unchanged. Its `#include "x"` look in the copy's folder first (an edited tcp.h beside

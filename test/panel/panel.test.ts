@@ -171,6 +171,13 @@ describe('panel (Chromium)', () => {
     assert.deepEqual(await p.page.locator('.lane-name').allTextContents(), ['server', 'peer']);
     const fin = end.segments.find((x) => x.from === 'server' && x.flags.includes('F'))!;
     assert.equal(await p.page.locator(`.segment[data-seg-id="${fin.id}"] .seg-label`).textContent(), 'F. seq=5000 ack=1001');
+    // its hover: the IP and TCP headers the kernel built, byte by byte; the peer's segment has none
+    const hover = (await p.page.locator(`.segment[data-seg-id="${fin.id}"] > title`).textContent()) ?? '';
+    const hex = fin.bytes!.match(/../g)!;
+    const ihl = (parseInt(hex[0], 16) & 0x0f) * 4;
+    assert.ok(hover.includes(`\nIP header (${ihl} bytes): ${hex.slice(0, ihl).join(' ')}\nTCP header (${hex.length - ihl} bytes): ${hex.slice(ihl).join(' ')}`), hover);
+    const peer = end.segments.find((x) => x.from === 'peer')!;
+    assert.doesNotMatch((await p.page.locator(`.segment[data-seg-id="${peer.id}"] > title`).textContent()) ?? '', /header/);
     // going back in time removes the segments not sent yet
     await p.showStop(passive[5]);
     assert.equal(await p.page.locator('.segment').count(), passive[5].segments.length);

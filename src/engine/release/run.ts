@@ -753,6 +753,22 @@ export class ReleaseRun {
     return { index: n, kind: 'end', socket: '', clock };
   }
 
+  /**
+   * The IP and TCP header bytes of segment `i` as the kernel built them (tcp_send_ack,
+   * tcp_send_fin… through ip_queue_xmit, on the machine's wire): undefined for a segment of the
+   * scripted peer, which the driver builds.
+   */
+  wireHeaders(i: number): Uint8Array | undefined {
+    const w = this.segs[i]?.wire ?? -1;
+    if (w < 0) return undefined;
+    const k = this.image.kernel;
+    const mem = this.run.mem;
+    const at = k.addressOf('machine_wire') + w * k.records.get('machine_seg')!.size + 8;
+    const ihl = (mem.u8(at) & 0x0f) * 4;
+    const doff = (mem.u8(at + ihl + 12) >> 4) * 4;
+    return mem.read(at, Math.min(ihl + doff, mem.u32(at - 4)));
+  }
+
   /** The return value of the last `call` event's chain. */
   get lastReturn(): number {
     return this.cells[3];
