@@ -17,7 +17,7 @@ import { walkthroughCommand, WALKTHROUGH_USAGE } from '../notes/cli';
 const USAGE = `usage:
   tcp-close-debugger run FILE.tcpscenario [--json] [--kernel tcp.c] [--budget N] [--quiet]
       (the unmodified Linux 1.2.13 release; --kernel: an edited copy of one of its files, keeping its
-       name (tcp.c, sock.c, af_inet.c, ip.c, sched.c), run in its place; or of the reduced port's tcp.c)
+       name (tcp.c, sock.c, af_inet.c, timer.c, skbuff.c, ip.c, sched.c), run in its place; or of the reduced port's tcp.c)
   tcp-close-debugger coverage FILE.tcpscenario... [--kernel tcp.c] [--all]
       (lines of the release's C the scenarios ran, per function and file; --kernel: the reduced port's)
 ${WALKTHROUGH_USAGE}

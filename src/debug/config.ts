@@ -33,7 +33,7 @@ export const LAUNCH_SCHEMA = {
     },
     kernelSource: {
       type: 'string',
-      description: "An edited copy of one of the release's files (tcp.c, sock.c, af_inet.c, ip.c or kernel/sched.c, keeping its name) to run in its place, or of the reduced port's tcp.c; includes are looked up beside it first.",
+      description: "An edited copy of one of the release's files (tcp.c, sock.c, af_inet.c, timer.c, skbuff.c, ip.c or kernel/sched.c, keeping its name) to run in its place, or of the reduced port's tcp.c; includes are looked up beside it first.",
     },
     kernel: {
       type: 'string',

@@ -2,12 +2,12 @@
 // the command line's --kernel; a copy of the reduced port's tcp.c runs that port instead): the image is loaded as the shipped one is, but the machine file that compiles that
 // release file (src/kernel/machine/tcp_entries.c compiles net/inet/tcp.c) includes the copy
 // instead, by its own path. So every stop, breakpoint and fault names the copy, and the shipped
-// files stay unchanged. Its `#include "x"` look in the copy's folder first (an edited tcp.h beside
-// it), then the release's folders. Only the files the machine layer compiles inside its own can be
-// replaced this way (timer.c and skbuff.c are units of their own).
+// files stay unchanged. timer.c and skbuff.c, compiled as units of their own, are replaced as units.
+// Its `#include "x"` look in the copy's folder first (an edited tcp.h beside it), then the
+// release's folders.
 
 import { basename, dirname, join, resolve } from 'node:path';
-import { loadReleaseImage, RELEASE_INSIDE, type ReleaseImage } from '../engine/release/image';
+import { KERNEL_UNITS, loadReleaseImage, RELEASE_INSIDE, type ReleaseImage } from '../engine/release/image';
 import type { PPHost } from '../engine/front/preprocess';
 import { MAX_NESTING, tooDeep } from '../engine/front/nesting';
 import { KernelReader, machineDir, nodeCParser, releaseRoot } from './node';
@@ -21,6 +21,8 @@ export const EDITABLE: Readonly<Record<string, string>> = {
   'af_inet.c': 'net/inet/af_inet.c',
   'ip.c': 'net/inet/ip.c',
   'sched.c': 'kernel/sched.c',
+  'timer.c': 'net/inet/timer.c',
+  'skbuff.c': 'net/inet/skbuff.c',
 };
 
 /**
@@ -48,7 +50,7 @@ export class EditedCopyError extends Error {
   }
 }
 
-/** The release image with `path` (an edited copy of tcp.c, sock.c, af_inet.c, ip.c or sched.c) in place of its release file. */
+/** The release image with `path` (an edited copy of tcp.c, sock.c, af_inet.c, ip.c, sched.c, timer.c or skbuff.c) in place of its release file. */
 export async function loadEditedRelease(path: string): Promise<{ image: ReleaseImage; replaces: string }> {
   const file = resolve(path);
   // what is wrong with the file itself first (not C, a FIFO, a device, a folder, too big), then its name
@@ -74,6 +76,10 @@ export async function loadEditedRelease(path: string): Promise<{ image: ReleaseI
   const machine = resolve(machineDir());
   const reader = new KernelReader([release, machine, dirname(file)]);
   const inner = reader.ppHost('the kernel tree (the release, the machine layer and the edited copy\'s folder)');
+  // the other units' preprocessing comes from the disk cache (keyed by their texts: the copy's unit misses)
+  const store = defaultCacheStore();
+  const cache = store && { store };
+  if (KERNEL_UNITS.includes(rel)) return { image: loadReleaseImage({ release, machine, host: inner, parse, cache, replace: new Map([[rel, file]]) }), replaces: rel };
   const include = `"../linux-1.2.13/${rel}"`;
   const compiling = RELEASE_INSIDE.map((f) => join(machine, f)).find((m) => (inner.read(m) as { text?: string }).text?.includes(include));
   if (!compiling) throw new EditedCopyError(file, `no machine file compiles ${rel}: it cannot be replaced`);
@@ -85,8 +91,5 @@ export async function loadEditedRelease(path: string): Promise<{ image: ReleaseI
       return p === compiling && 'text' in r ? { text: r.text.replace(include, JSON.stringify(file)) } : r;
     },
   };
-  // the other units' preprocessing comes from the disk cache (keyed by their texts: the copy's unit misses)
-  const store = defaultCacheStore();
-  const image = loadReleaseImage({ release, machine, host, parse, cache: store && { store } });
-  return { image, replaces: rel };
+  return { image: loadReleaseImage({ release, machine, host, parse, cache }), replaces: rel };
 }

@@ -156,11 +156,11 @@ test('on the release: breakpoint placement follows the release text', async () =
   assert.match(String(checkLaunchArguments({ ...release, kernel: 'real' })), /'kernel' must be 'release' or 'reduced'/);
 });
 
-/** A copy of the release's tcp.c in a fresh folder, named `name`, with `edit` applied to its text. */
-function editedCopy(name: string, edit: (text: string) => string): string {
+/** A copy of the release's tcp.c (or `from`) in a fresh folder, named `name`, with `edit` applied to its text. */
+function editedCopy(name: string, edit: (text: string) => string, from = TCP_C): string {
   const dir = mkdtempSync(join(tmpdir(), 'tcp-edited-'));
   const file = join(dir, name);
-  writeFileSync(file, edit(readFileSync(TCP_C, 'utf8')));
+  writeFileSync(file, edit(readFileSync(from, 'utf8')));
   return file;
 }
 
@@ -245,4 +245,20 @@ test('on the release: no evaluation runs kernel code (hovers, watches, the REPL,
   const logs = c.events.filter((e) => e.event === 'output' && /^fin /.test(e.body.output)).map((e) => e.body.output);
   assert.deepEqual(logs, ['fin <printk("x"): calling printk() is not allowed here: evaluating an expression cannot run kernel code> TCP_ESTABLISHED (1)\n']);
   assert.deepEqual(end, want, 'the same end: states, segments, number of stops');
+});
+
+test('on the release: an edited skbuff.c (a unit of its own) runs in its place too', async () => {
+  const SKBUFF = join(ROOT, 'src', 'kernel', 'linux-1.2.13', 'net', 'inet', 'skbuff.c');
+  const TEST = 'if (intr_count && priority!=GFP_ATOMIC) {';
+  const at = readFileSync(SKBUFF, 'utf8').split('\n').findIndex((l) => l.includes(TEST)) + 1;
+  assert.ok(at > 0);
+  const copy = editedCopy('skbuff.c', (t) => t.replace(TEST, `if (intr_count && priority!=GFP_ATOMIC && no_such_flag) {`), SKBUFF);
+  await c.launch({ scenario: PASSIVE, kernelSource: copy });
+  // the segment's arrival steps into alloc_skb: the copy's, at the copy's line, where its edit cannot run
+  c.skipPending();
+  const fault = await c.step('stepIn');
+  assert.equal(fault.body.reason, 'exception');
+  assert.match(fault.body.text ?? '', /no_such_flag/);
+  const info = await c.dc.exceptionInfoRequest({ threadId: fault.body.threadId! });
+  assert.match(info.body.details?.stackTrace ?? '', new RegExp(`^${copy.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:${at}:\\d+$`));
 });

@@ -34,7 +34,15 @@ export interface ReleaseImage {
 const trim = (d: string) => d.replace(/[/\\]+$/, '');
 
 /** Loads the release and the machine layer from `release` and `machine` (the folders) through `host`; with `cache`, a unit preprocessed before comes from its store (src/engine/front/cache.ts). */
-export function loadReleaseImage(opts: { release: string; machine: string; host: PPHost; parse: CParse; cache?: PPCache }): ReleaseImage {
+export function loadReleaseImage(opts: {
+  release: string;
+  machine: string;
+  host: PPHost;
+  parse: CParse;
+  cache?: PPCache;
+  /** a release file compiled as a unit of its own (KERNEL_UNITS: `net/inet/timer.c`) → the path of an edited copy compiled in its place */
+  replace?: ReadonlyMap<string, string>;
+}): ReleaseImage {
   const t0 = performance.now();
   const release = trim(opts.release);
   const machine = trim(opts.machine);
@@ -45,7 +53,7 @@ export function loadReleaseImage(opts: { release: string; machine: string; host:
   const macros = new Map<string, MacroBody>();
   const memo = opts.cache && new HostMemo(opts.host, opts.cache.hash ?? textHash);
   const texts = new Map<string, string>();
-  const paths = [...KERNEL_UNITS.map((f) => `${release}/${f}`), ...MACHINE_UNITS.map((f) => `${machine}/${f}`)];
+  const paths = [...KERNEL_UNITS.map((f) => opts.replace?.get(f) ?? `${release}/${f}`), ...MACHINE_UNITS.map((f) => `${machine}/${f}`)];
   for (const path of paths) {
     const r = preprocessCached(path, opts.host, options, opts.cache, memo);
     for (const d of r.diagnostics) if (d.severity === 'error') errors.push(new CError({ file: d.file, line: d.line, column: d.col, endLine: d.line, endColumn: d.col + 1 }, d.message));
