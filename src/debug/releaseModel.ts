@@ -149,7 +149,6 @@ export class ReleaseModel implements SessionModel {
     if (v.evaluateName) out.evaluateName = v.evaluateName;
     if (v.named) out.namedVariables = v.named;
     if (v.indexed) out.indexedVariables = v.indexed;
-    if (v.address !== undefined) out.memoryReference = `0x${v.address.toString(16)}`;
     return out;
   }
 
@@ -227,12 +226,19 @@ export class ReleaseModel implements SessionModel {
 }
 
 /**
- * The right-hand side of a REPL assignment as setValue reads it: a number or a constant's name as
- * it is, else (`sk->rto * 2`) the expression's integer value in the frame.
+ * The right-hand side of an assignment as setValue reads it: a number as it is; else the C
+ * expression's integer value in the frame (`sk->rto * 2`, a local, an enum constant); else, for
+ * what only setValue knows (a #define'd constant such as TIME_WRITE, `A|B` of them), the text.
  */
 function rhsText(values: Values, rhs: string, frame: Frame | null, pc: number, run: ReleaseRun): string {
-  if (/^\s*(-?(0[xX][0-9a-fA-F]+|\d+)|[A-Za-z_]\w*)(\s*\|\s*[A-Za-z_]\w*)*\s*$/.test(rhs)) return rhs;
-  const v = evaluate(values, run.run, rhs, frame, pc);
+  if (/^\s*-?(0[xX][0-9a-fA-F]+|\d+)\s*$/.test(rhs)) return rhs;
+  let v: CValue;
+  try {
+    v = evaluate(values, run.run, rhs, frame, pc);
+  } catch (e) {
+    if (/^\s*[A-Za-z_]\w*(\s*\|\s*[A-Za-z_]\w*)*\s*$/.test(rhs)) return rhs; // constants setValue looks up
+    throw e;
+  }
   const r = values.read(v.place);
   if (!r.ok) throw new Error(`'${rhs}' cannot be read: ${r.why}`);
   if (typeof r.v !== 'number' && typeof r.v !== 'bigint') throw new Error(`'${rhs}' is not an integer`);
