@@ -34,7 +34,7 @@ export class ReleaseSnapshotBuilder {
     const run = this.run;
     const stop = run.stopInfo(run.stopIndex);
     const sockets: Record<string, SocketSnapshot> = {};
-    const shown = run.socks.filter((s) => s.sk).slice(0, MAX_SOCKETS);
+    const shown = this.window(stop.socket || stop.item?.socket || '', prev);
     for (const s of shown) sockets[s.name] = this.socketSnapshot(s.sk);
     const changed: StopSnapshot['changed'] = [];
     const transitions: StopSnapshot['transitions'] = [];
@@ -75,6 +75,26 @@ export class ReleaseSnapshotBuilder {
     };
     if (run.socks.length > shown.length) snap.socketCount = run.socks.length;
     return snap;
+  }
+
+  /**
+   * The socks shown (those made so far, in declaration order): all of them, or MAX_SOCKETS: the one
+   * whose code runs and its peer first, then those of the previous snapshot, then the first declared.
+   */
+  private window(current: string, prev: StopSnapshot | undefined): ReleaseRun['socks'] {
+    const made = this.run.socks.filter((s) => s.sk);
+    if (made.length <= MAX_SOCKETS) return made;
+    const byName = new Map(made.map((s) => [s.name, s]));
+    const picked = new Set<string>();
+    const add = (n: string | undefined) => {
+      if (n !== undefined && picked.size < MAX_SOCKETS && byName.has(n)) picked.add(n);
+    };
+    const running = byName.get(current);
+    add(running?.name);
+    if (running && running.peer >= 0) add(this.run.socks[running.peer]?.name);
+    for (const n of Object.keys(prev?.sockets ?? {})) add(n);
+    for (const s of made) add(s.name);
+    return made.filter((s) => picked.has(s.name));
   }
 
   private socketSnapshot(sk: number): SocketSnapshot {
