@@ -19,7 +19,8 @@ const USAGE = `usage:
       (the unmodified Linux 1.2.13 release; --kernel: an edited copy of one of its files, keeping its
        name (tcp.c, sock.c, af_inet.c, timer.c, skbuff.c, ip.c, sched.c), run in its place; or of the reduced port's tcp.c)
   tcp-close-debugger coverage FILE.tcpscenario... [--kernel tcp.c] [--all]
-      (lines of the release's C the scenarios ran, per function and file; --kernel: the reduced port's)
+      (lines of the release's C the scenarios ran, per function and file; --kernel: with an edited copy
+       in its place, or the reduced port's)
 ${WALKTHROUGH_USAGE}
 
 exit status: 0 every expectation held, 1 an expectation failed, 2 invalid scenario or kernel source`;
@@ -190,11 +191,11 @@ function reportSetup(e: unknown): number {
 }
 
 async function coverageCommand(a: Args): Promise<number> {
-  if (!a.kernel) {
+  if (!a.kernel || kernelOfCopy(a.kernel) === 'release') {
     const runs = [];
     for (const f of a.files) {
       try {
-        runs.push((await loadReleaseRun({ scenarioPath: f, stepBudget: a.budget })).run);
+        runs.push((await loadReleaseRun({ scenarioPath: f, kernelPath: a.kernel, stepBudget: a.budget })).run);
       } catch (e) {
         return reportSetup(e);
       }
