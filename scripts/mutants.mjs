@@ -53,6 +53,8 @@ const TESTS = {
   'src/engine/run.ts': ['src/engine/fastpath.test.ts', 'src/engine/hits.test.ts', ...DEBUG],
   'src/engine/inspect.ts': DEBUG,
   'src/engine/world.ts': ['test/examples.test.ts', ...DEBUG],
+  'src/engine/release/run.ts': ['src/engine/release/run.test.ts', 'test/examples.test.ts', ...DEBUG],
+  'src/debug/releaseSnapshot.ts': ['src/debug/releaseSnapshot.test.ts', 'src/common/check.test.ts', 'test/debug/history.test.ts', 'test/panel/panel.test.ts@written by|writer|segments|timers|CLOSE_WAIT|two sockets'],
   // the Chromium tests that read the snapshot's data (the rest only paint it): a whole panel run takes minutes on a busy machine
   'src/debug/snapshot.ts': ['src/common/check.test.ts', 'test/debug/history.test.ts', 'test/panel/panel.test.ts@written by|writer|segments|timers|CLOSE_WAIT|two sockets'],
   'src/language/': languageTests,
@@ -71,14 +73,10 @@ const TABLE = [
   { id: 'table: Run.write without this.branch()', file: 'src/engine/run.ts', from: '  write(cells: any[], index: number, value: unknown): Stop {\n    this.branch();\n', to: '  write(cells: any[], index: number, value: unknown): Stop {\n' },
   { id: "table: diagnostics' onDidChangeTextDocument a no-op", file: 'src/language/diagnostics.ts', from: 'vscode.workspace.onDidChangeTextDocument((e) => schedule(e.document)),', to: 'vscode.workspace.onDidChangeTextDocument(() => undefined),' },
   { id: 'table: timer "time left" off by one', file: 'src/engine/inspect.ts', from: 'const left = (t.expires - now) | 0;', to: 'const left = (t.expires - now + 1) | 0;' },
-  { id: "table: every recorded segment's win 12345", file: 'src/engine/world.ts', from: 'const s: Segment = { ...seg, id: this.cells[1] };', to: 'const s: Segment = { ...seg, id: this.cells[1], win: 12345 };' },
-  {
-    id: 'table: field writers one stop early',
-    file: 'src/debug/snapshot.ts',
-    from: 'const w = fl ? run.H.lastWriter(info.sk.f, fl.index, run.stopIndex) : undefined;',
-    to: 'const w0 = fl ? run.H.lastWriter(info.sk.f, fl.index, run.stopIndex) : undefined;\n      const w = w0 === undefined ? undefined : Math.max(0, w0 - 1);',
-  },
-  { id: 'table: segment list not undone on step back', file: 'src/engine/world.ts', from: 'this.H.push(this.segments, s);', to: 'this.segments.push(s);' },
+  // the three below break the release's code, which the debugger runs by default (F5, the panel, the CLI)
+  { id: "table: every recorded segment's win 12345", file: 'src/engine/release/run.ts', from: 'len: d.len, win: d.win, dropped: 0, wire: w };', to: 'len: d.len, win: 12345, dropped: 0, wire: w };' },
+  { id: 'table: field writers one stop early', file: 'src/debug/releaseSnapshot.ts', from: 'return s.fn && s.loc ? { stop: lo, fn: s.fn.name', to: 'return s.fn && s.loc ? { stop: Math.max(0, lo - 1), fn: s.fn.name' },
+  { id: 'table: segment list not undone on step back', file: 'src/engine/release/run.ts', from: 'H.push(this.segs, rec);', to: 'this.segs.push(rec);' },
 ];
 
 // ---- the generated set ----

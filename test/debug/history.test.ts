@@ -168,6 +168,11 @@ test("a `>` line's win= is compared with the window the kernel sent", async () =
   const m = /^server did not send \. ack=1001 win=512: it sent \. seq=5000 ack=1001 len=0 win=(\d+)$/.exec(wrong);
   assert.ok(m, wrong);
   assert.notEqual(Number(m[1]), 512);
+  // that is the window in the TCP header the kernel built (its bytes, bytes 14-15 of the header)
+  const snap = c.events.filter((e) => e.event === 'tcpClose/stop').at(-1)!.body;
+  const sent = (snap.segments as { from: string; bytes?: string }[]).find((x) => x.from === 'server')!;
+  const h = Buffer.from(sent.bytes!, 'hex');
+  assert.equal(Number(m[1]), h.readUInt16BE((h[0] & 0x0f) * 4 + 14), 'the window the message names is the header\'s');
   // that window holds
   await c.close();
   c = await connect(server.port);
