@@ -106,10 +106,11 @@ export class ReleaseModel implements SessionModel {
     const out: DebugProtocol.Scope[] = [];
     const box = (b: Box) => vars.create(b);
     if (at) out.push(new Scope('Locals', box({ kind: 'locals', view: at }), false));
-    const names = this.socketOrder.filter((n) => this.sockValue(n));
-    const own = names.includes(socket) ? socket : names[0];
-    if (own) out.push(new Scope('Socket', box({ kind: 'value', v: this.sockValue(own)! }), false));
-    for (const name of names) if (name !== own) out.push(new Scope(`Socket ${name}`, box({ kind: 'value', v: this.sockValue(name)! }), false));
+    // the socks made so far: the frame's own first, then the others in the scenario's order
+    const made = new Map(this.socketOrder.flatMap((n) => { const v = this.sockValue(n); return v ? [[n, v] as const] : []; }));
+    const own = made.has(socket) ? socket : [...made.keys()][0];
+    if (own) out.push(new Scope('Socket', box({ kind: 'value', v: made.get(own)! }), false));
+    for (const [name, v] of made) if (name !== own) out.push(new Scope(`Socket ${name}`, box({ kind: 'value', v }), false));
     out.push(new Scope('Clock', box({ kind: 'clock' }), false));
     return out;
   }

@@ -18,6 +18,9 @@ export class ReleaseSnapshotBuilder {
   private readonly names: string[];
   private readonly lines: string[];
   private readonly constants: KernelConstants;
+  /** each segment's record and the form made of it */
+  private readonly segOf: SegRec[] = [];
+  private readonly segForm: SegmentSnapshot[] = [];
 
   constructor(
     private readonly run: ReleaseRun,
@@ -169,15 +172,20 @@ export class ReleaseSnapshotBuilder {
     return w;
   }
 
+  /** The latest MAX_SEGMENTS segments; a recorded segment never changes, so its form is made once (again only for a new record, after a branch of history). */
   private segments(): SegmentSnapshot[] {
     const run = this.run;
     const name = (i: number) => (i < 0 ? 'peer' : (run.socks[i]?.name ?? 'peer'));
     const from = Math.max(0, run.segs.length - MAX_SEGMENTS);
-    return run.segs.slice(from).map((s: SegRec, j) => {
-      const seg: SegmentSnapshot = { id: from + j, from: name(s.from), to: name(s.to), time: s.time, flags: s.flags, seq: s.seq, ack: s.ack, len: s.len, dropped: !!s.dropped };
-      const bytes = run.wireHeaders(from + j);
+    for (let i = from; i < run.segs.length; i++) {
+      const s: SegRec = run.segs[i];
+      if (this.segOf[i] === s) continue;
+      const seg: SegmentSnapshot = { id: i, from: name(s.from), to: name(s.to), time: s.time, flags: s.flags, seq: s.seq, ack: s.ack, len: s.len, dropped: !!s.dropped };
+      const bytes = run.wireHeaders(i);
       if (bytes) seg.bytes = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-      return seg;
-    });
+      this.segOf[i] = s;
+      this.segForm[i] = seg;
+    }
+    return this.segForm.slice(from, run.segs.length);
   }
 }
