@@ -13,7 +13,8 @@ const HEADER = 8;
 
 /** The lookup for the machine layer's kmalloc arena, or undefined when the kernel has none. */
 export function machineArena(kernel: Kernel, mem: () => Memory): HeapLookup | undefined {
-  const find = (name: string) => [...kernel.globals.entries()].find(([k]) => k.endsWith(`kmalloc.c:${name}`))?.[1];
+  // kmalloc.c's statics, by the file that defines them (machine.c compiles kmalloc.c inside it)
+  const find = (name: string) => [...kernel.globals.values()].find((g) => g.static && g.name === name && /[/\\]kmalloc\.c$/.test(g.loc.file));
   const arena = find('arena');
   const used = find('used');
   if (!arena?.addr || !used?.addr || arena.type.k !== 'array') return undefined;

@@ -26,6 +26,10 @@
 #include "tcp.h"
 #include "world.h"
 
+/* tcp.c's checksum, which the machine defines (net.c) and no header declares: the prototype, so a
+ * call does not fall back to C's implicit `int tcp_check()` */
+unsigned short tcp_check(struct tcphdr *th, int len, unsigned long saddr, unsigned long daddr);
+
 extern struct device machine_dev;
 extern void (*machine_retransmit_timer)(unsigned long);
 void machine_net_reset(void);
