@@ -1,6 +1,6 @@
 // Loads tree-sitter and the C grammar from wasm bytes the host supplies, and returns a C parser.
 
-import { Language, Parser, type Tree } from 'web-tree-sitter';
+import { Language, Parser, type Range, type Tree } from 'web-tree-sitter';
 import type { TreeParse } from './front/load';
 
 export interface WasmSource {
@@ -20,8 +20,8 @@ export function cParser(load: () => Promise<WasmSource>): Promise<TreeParse> {
     const C = await Language.load(wasm.grammar);
     const parser = new Parser();
     parser.setLanguage(C);
-    return (text: string, old?: Tree) => {
-      const tree = parser.parse(text, old);
+    return (text: string, old?: Tree, ranges?: Range[]) => {
+      const tree = parser.parse(text, old, ranges && { includedRanges: ranges });
       if (!tree) throw new Error('tree-sitter returned no tree');
       return tree;
     };

@@ -219,5 +219,28 @@ export async function loadReleaseKernel(opts: { release?: string; machine?: stri
   const machine = resolve(opts.machine ?? machineDir());
   const reader = new KernelReader([release, machine]);
   const parse = await nodeCParser();
-  return loadReleaseImage({ release, machine, host: reader.ppHost('the kernel tree (the release and the machine layer)'), parse, cache: opts.cache });
+  const image = loadReleaseImage({ release, machine, host: reader.ppHost('the kernel tree (the release and the machine layer)'), parse, cache: opts.cache });
+  if (opts.cache) storeWhenIdle(image);
+  return image;
+}
+
+/**
+ * The declaration trees of the units this launch parsed go into the cache after the launch: two
+ * seconds on (an editor's session), or when the process has nothing left to do (the command line,
+ * after its output). A few hundred ms of work, once per cache folder, never before the first stop.
+ */
+function storeWhenIdle(image: ReleaseImage): void {
+  let done = false;
+  const store = (): void => {
+    if (done) return;
+    done = true;
+    process.off('beforeExit', store);
+    try {
+      image.kernel.storeDeclTrees();
+    } catch {
+      // a store that cannot be written leaves the next launch to parse again
+    }
+  };
+  setTimeout(store, 2000).unref();
+  process.once('beforeExit', store);
 }

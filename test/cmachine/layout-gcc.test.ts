@@ -20,7 +20,7 @@ function typeDeclarations(st: UnitState): string {
   const text = st.unit.text;
   const out: string[] = [];
   const isTypeSpec = (n: TSNode | null): boolean => !!n && /^(struct|union|enum)_specifier$/.test(n.type) && !!n.childForFieldName('body');
-  for (const c of st.tree.rootNode.namedChildren) {
+  for (const c of st.tree!.rootNode.namedChildren) {
     if (!c) continue;
     if (c.type === 'type_definition' || isTypeSpec(c)) out.push(text.slice(c.startIndex, c.endIndex).replace(/;?$/, ';'));
     else if (c.type === 'declaration' || c.type === 'function_definition') {

@@ -4,7 +4,8 @@
 // inside the callee. Scalars whose address is never taken live in frame slots (History-logged);
 // aggregates and address-taken locals live in the function's frame in the stack block of Memory.
 
-import type { Node as TSNode } from 'web-tree-sitter';
+import type { Node as TreeNode } from 'web-tree-sitter';
+import { isDeclNode, type CNode as TSNode } from '../front/decltree';
 import { CError, Op, type CFunction, type Ev, type Frame, type Instr, type Loc, type VarInfo } from '../code';
 import type { FnEntry, GlobalEntry, Kernel, LocalVar, UnitState } from './kernel';
 import { Scope } from './kernel';
@@ -1783,17 +1784,26 @@ function findFnDeclarator(d: TSNode): TSNode | undefined {
 
 /** Names whose address is taken in a body (`&x`, or an array/struct is always in memory anyway). */
 function collectAddressTaken(root: TSNode, out: Set<string>): void {
-  const c = root.walk();
+  const visit = (n: TSNode): void => {
+    if (n.type === 'pointer_expression' && n.firstChild?.type === '&') {
+      let a = n.childForFieldName('argument');
+      while (a && a.type === 'parenthesized_expression') a = a.namedChildren[0];
+      if (a?.type === 'identifier') out.add(a.text);
+    }
+  };
+  if (isDeclNode(root)) {
+    // a declaration tree's node (an initializer read from the cache): its children are plain data
+    const walk = (n: TSNode): void => {
+      visit(n);
+      for (const c of n.children) if (c) walk(c);
+    };
+    walk(root);
+    return;
+  }
+  const c = (root as TreeNode).walk();
   try {
     for (;;) {
-      const n = c.currentNode;
-      if (n.type === 'pointer_expression' && n.firstChild?.type === '&') {
-        let a = n.childForFieldName('argument');
-        while (a && a.type === 'parenthesized_expression') a = a.namedChildren[0];
-        if (a?.type === 'identifier') out.add(a.text);
-      } else if (n.type === 'gnu_asm_output_operand' || n.type === 'gnu_asm_input_operand') {
-        // an asm operand may be a memory operand: nothing to do, operands are values here
-      }
+      visit(c.currentNode);
       if (c.gotoFirstChild()) continue;
       while (!c.gotoNextSibling()) {
         if (!c.gotoParent()) return;

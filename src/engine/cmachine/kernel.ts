@@ -7,7 +7,8 @@
 // when it is reached, at its file:line:col, never at load: the release's headers are full of
 // inline assembly nothing on the close path calls.
 
-import type { Node as TSNode, Tree } from 'web-tree-sitter';
+import type { Node as TreeNode, Range, Tree } from 'web-tree-sitter';
+import { DeclView, declTreeOf, isDeclNode, type CNode as TSNode, type DeclCache } from '../front/decltree';
 import { CError, formatLoc, type CFunction, type Frame, type Instr, type Loc, type NativeFunction, type VarInfo } from '../code';
 import type { History } from '../history';
 import type { SourceMap } from '../front/sourcemap';
@@ -47,8 +48,13 @@ import {
   type RecT,
 } from './types';
 
-/** Parses C text; given an earlier tree edited to match the text (`old`), it may reuse what the edits left alone. */
-export type CParse = (text: string, old?: Tree) => Tree;
+/**
+ * Parses C text; given an earlier tree edited to match the text (`old`), it may reuse what the
+ * edits left alone; given `ranges`, only those parts of the text are parsed (the nodes keep the
+ * text's offsets).
+ */
+export type CParse = (text: string, old?: Tree, ranges?: Range[]) => Tree;
+
 
 /** One translation unit: preprocessed text and its source map (none: the text is the source). */
 export interface Unit {
@@ -83,6 +89,12 @@ export interface KernelOptions {
   hidden?: (file: string) => boolean;
   /** false: each unit parsed from scratch; by default each reuses the previous unit's tree where their texts agree (the headers they share) */
   reuseTrees?: boolean;
+  /**
+   * declaration trees kept between launches: a unit whose tree is there is declared from it and
+   * not parsed (each function's body is parsed alone when first compiled); the others are parsed,
+   * and `storeDeclTrees` puts theirs
+   */
+  declCache?: DeclCache;
 }
 
 
@@ -137,10 +149,21 @@ export class Scope {
 
 export interface UnitState {
   unit: Unit;
-  tree: Tree;
+  /** the whole unit's parse (none when it was declared from a cached declaration tree) */
+  tree?: Tree;
+  /** the text parsed (the unit's, __signed__ respelled) */
+  text: string;
   scope: Scope;
   /** line starts of the text, for locations without a source map */
   lines?: number[];
+  /** line starts of `text`, for parsing a part of it (made when first needed) */
+  textLines?: number[];
+}
+
+function lineStarts(text: string): number[] {
+  const out = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) out.push(i + 1);
+  return out;
 }
 
 /** A function whose body is (partly) inline assembly, or another construct refused when reached. */
@@ -217,20 +240,29 @@ export class Kernel {
     const errors: CError[] = [];
     let strBytes = 0;
     let prev: { text: string; tree: Tree } | undefined;
+    const cache = this.opts.declCache;
     for (const u of this.opts.units) {
       // gcc treats __signed__ as signed; the same length keeps every offset of the source map
       const text = u.text.replace(/\b__signed__\b/g, 'signed    ');
-      const tree = this.parseUnit(text, prev);
-      prev = { text, tree };
+      const decl = cache?.get(text);
+      let root: TSNode;
+      let tree: Tree | undefined;
+      if (decl) root = new DeclView(decl, text).root;
+      else {
+        tree = this.parseUnit(text, prev);
+        prev = { text, tree };
+        root = tree.rootNode;
+        if (cache) this.undeclared.push({ text, tree });
+      }
       lap('parse');
-      const st: UnitState = { unit: u, tree, scope: new Scope() };
+      const st: UnitState = { unit: u, tree, text, scope: new Scope() };
       if (!u.map) {
         st.lines = [0];
         for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) st.lines.push(i + 1);
       }
       this.units.push(st);
       for (const m of text.matchAll(/"(?:[^"\\]|\\.)*"/gs)) strBytes += m[0].length;
-      for (const c of tree.rootNode.namedChildren) {
+      for (const c of root.namedChildren) {
         if (!c) continue;
         try {
           this.topLevel(c, st);
@@ -264,6 +296,48 @@ export class Kernel {
     lap('bodies');
     if (this.opts.history) this.run0 = this.newRun(this.opts.history);
     return this;
+  }
+
+  /** units parsed at load whose declaration trees are not in the cache yet */
+  private undeclared: { text: string; tree: Tree }[] = [];
+
+  /**
+   * Puts the declaration tree of every unit this load parsed into the cache (`declCache`), so
+   * the next launch declares them without parsing. Apart from `load`: a host does it when idle.
+   */
+  storeDeclTrees(): void {
+    const cache = this.opts.declCache;
+    for (const u of this.undeclared.splice(0)) cache?.put(u.text, declTreeOf(u.tree));
+  }
+
+  /**
+   * The function definition `node` as tree-sitter's own node: itself when its unit was parsed
+   * whole; from a cached declaration tree (its body left out), the definition parsed alone, its
+   * offsets the unit's.
+   */
+  private definitionNode(node: TSNode, st: UnitState): TSNode {
+    if (!isDeclNode(node)) return node;
+    const t0 = performance.now();
+    const start = node.startIndex;
+    const end = node.endIndex;
+    const text = st.text;
+    const starts = (st.textLines ??= lineStarts(text));
+    const at = (i: number) => {
+      let lo = 0;
+      let hi = starts.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (starts[mid] <= i) lo = mid;
+        else hi = mid - 1;
+      }
+      return { row: lo, column: i - starts[lo] };
+    };
+    const tree = this.opts.parse(text, undefined, [{ startIndex: start, endIndex: end, startPosition: at(start), endPosition: at(end) }]);
+    const def = tree.rootNode.namedChildren.find((c): c is TreeNode => !!c && c.type === 'function_definition' && c.startIndex === start && c.endIndex === end);
+    if (!def) throw this.err(node, st, `internal: the definition of this function does not parse on its own`);
+    this.timing.definitions = (this.timing.definitions ?? 0) + performance.now() - t0;
+    this.timing.definitionsParsed = (this.timing.definitionsParsed ?? 0) + 1;
+    return def;
   }
 
   /**
@@ -926,7 +1000,7 @@ export class Kernel {
     this.unitOf[index] = st;
     const loc = this.loc(node, st);
     const end = this.loc(node.lastChild ?? node, st);
-    const fn = new LazyFunction(f.name, f.type, loc, end.endLine, index, () => new FnCompiler(this, st, { entry: f, fn }, st.scope).body(node)) as unknown as CFunction;
+    const fn = new LazyFunction(f.name, f.type, loc, end.endLine, index, () => new FnCompiler(this, st, { entry: f, fn }, st.scope).body(this.definitionNode(node, st))) as unknown as CFunction;
     if (this.opts.hidden?.(loc.file)) fn.hidden = true;
     this.functions.push(fn);
     return fn;

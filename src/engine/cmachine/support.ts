@@ -1,6 +1,6 @@
 // What both halves of the compiler use: the fault type, literals' values.
 
-import type { Node as TSNode } from 'web-tree-sitter';
+import type { CNode as TSNode } from '../front/decltree';
 import { CError, type Loc } from '../code';
 import { MemoryFault } from '../memory/memory';
 import { INT, LLONG, LONG, UINT, ULLONG, ULONG, type CT } from './types';

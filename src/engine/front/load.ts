@@ -4,13 +4,13 @@
 // diagnostic at the original file, line and column: the preprocessor's own, and each ERROR or
 // MISSING node of the tree mapped back through the source map.
 
-import type { Node, Tree } from 'web-tree-sitter';
+import type { Node, Range, Tree } from 'web-tree-sitter';
 import { PPSession, preprocess, type PPDiagnostic, type PPHost, type PPOptions, type PPResult } from './preprocess';
 import { editsBetween } from './reuse';
 import type { SourceMap } from './sourcemap';
 
 /** Parses C text; given an earlier tree edited to match the text, reuses what the edits left alone. */
-export type TreeParse = (text: string, old?: Tree) => Tree;
+export type TreeParse = (text: string, old?: Tree, ranges?: Range[]) => Tree;
 
 export interface FrontDiagnostic {
   file: string;
