@@ -7,6 +7,7 @@ import { CError, Op, type CFunction, type Loc } from './code';
 import { compileProgram, type CParse, type NativeSpec, type Program, type SourceFile } from './compile';
 import { CStruct, isInt, type FunctionRef, type StructType } from './ctypes';
 import { History } from './history';
+import { RunSetupError } from './setup';
 import { pointerText } from './inspect';
 import { Machine } from './machine';
 import { HIDDEN_SLOTS, NATIVE_EFFECTS, World, matches, segmentText, type Segment, type SegmentFlags, type SocketInfo } from './world';
@@ -59,15 +60,7 @@ export interface RunOptions {
 
 export const DEFAULT_STEP_BUDGET = 100_000;
 
-/** Problems that keep a run from starting: scenario diagnostics or kernel load errors. */
-export class RunSetupError extends Error {
-  constructor(
-    readonly diagnostics: Diagnostic[],
-    readonly kernelErrors: CError[] = [],
-  ) {
-    super([...diagnostics.map((d) => `${d.file}:${d.range.start.line}:${d.range.start.column}: ${d.message}`), ...kernelErrors.map((e) => e.message)].join('\n'));
-  }
-}
+export { RunSetupError };
 
 export class Run {
   readonly H: History;

@@ -67,13 +67,13 @@ export function releaseRoot(): string {
 /**
  * The shipped kernel files a user reads and keeps notes on, by their name under kernelDir(): the
  * release's (`linux-1.2.13/net/inet/tcp.c`…: the networking files, the timer list in kernel/sched.c,
- * and the sk_buff and timer headers), then the reduced port's `tcp.c` and `tcp.h`.
+ * and the sk_buff and timer headers).
  */
 export function shippedKernelFiles(): { name: string; path: string }[] {
   const dir = kernelDir();
   const inet = join(dir, 'linux-1.2.13', 'net', 'inet');
   const release = existsSync(inet) ? readdirSync(inet).filter((f) => C_SOURCE.test(f)).sort().map((f) => `linux-1.2.13/net/inet/${f}`) : [];
-  const names = [...release, 'linux-1.2.13/kernel/sched.c', 'linux-1.2.13/include/linux/skbuff.h', 'linux-1.2.13/include/linux/timer.h', 'tcp.c', 'tcp.h'];
+  const names = [...release, 'linux-1.2.13/kernel/sched.c', 'linux-1.2.13/include/linux/skbuff.h', 'linux-1.2.13/include/linux/timer.h'];
   return names.map((name) => ({ name, path: join(dir, ...name.split('/')) })).filter((f) => existsSync(f.path));
 }
 
