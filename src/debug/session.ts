@@ -60,7 +60,7 @@ export class TcpCloseSession extends LoggingDebugSession {
   private fnRequest: DebugProtocol.SetFunctionBreakpointsArguments | undefined;
   private dataRequest: DebugProtocol.SetDataBreakpointsArguments | undefined;
   private filters: string[] = [EXCEPTION_FILTER];
-  /** kernel files run from one path (dist/kernel/tcp.c) but opened by the user at another with the same text */
+  /** kernel files run from one path (dist/kernel/linux-1.2.13/net/inet/tcp.c) but opened by the user at another with the same text */
   private aliases = new Map<string, string>();
 
   constructor() {
