@@ -48,12 +48,12 @@ const LAYERS = {
   panel: { paths: ['src/panel/'], allow: ['common', 'vscode', 'node', 'packages'] },
   workbench: { paths: ['src/workbench/'], allow: ['common', 'vscode'] },
   language: { paths: ['src/language/'], allow: ['workbench', 'host', 'engine', 'scenario', 'common', 'vscode', 'node', 'packages'] },
-  notes: { paths: ['src/notes/'], allow: ['src/debug/snapshot', 'src/debug/releaseSnapshot', 'workbench', 'host', 'engine', 'scenario', 'common', 'vscode', 'node', 'packages'] },
+  notes: { paths: ['src/notes/'], allow: ['src/debug/releaseSnapshot', 'workbench', 'host', 'engine', 'scenario', 'common', 'vscode', 'node', 'packages'] },
   cli: { paths: ['src/cli/'], allow: ['src/notes/cli', 'host', 'engine', 'scenario', 'common', 'node', 'packages'] },
   browser: { paths: ['media/'], allow: ['common'] },
   extension: { paths: ['src/extension.ts'], allow: ['common', 'scenario', 'engine', 'host', 'debug', 'panel', 'workbench', 'language', 'notes', 'vscode', 'node', 'packages'] },
 };
-const TESTS_ALSO_ALLOW = ['host', 'engine', 'scenario', 'src/debug/snapshot', 'node', 'packages'];
+const TESTS_ALSO_ALLOW = ['host', 'engine', 'scenario', 'src/debug/releaseSnapshot', 'node', 'packages'];
 
 export default defineConfig(
   { ignores: ['dist/', 'media/dist/', 'out/', 'node_modules/', 'test-results/', '.cache/', 'src/kernel/'] },

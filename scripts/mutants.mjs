@@ -50,10 +50,8 @@ const DEBUG = ['test/debug/session.test.ts', 'test/debug/history.test.ts', 'test
 const TESTS = {
   'src/debug/control.ts': DEBUG,
   'src/engine/history.ts': ['src/engine/fastpath.test.ts', ...DEBUG],
-  'src/engine/run.ts': ['src/engine/fastpath.test.ts', 'src/engine/hits.test.ts', ...DEBUG],
   'src/engine/inspect.ts': DEBUG,
-  'src/engine/world.ts': ['test/examples.test.ts', ...DEBUG],
-  'src/engine/release/run.ts': ['src/engine/release/run.test.ts', 'test/examples.test.ts', ...DEBUG],
+  'src/engine/release/run.ts': ['src/engine/release/run.test.ts', 'src/engine/hits.test.ts', 'test/examples.test.ts', ...DEBUG],
   'src/debug/releaseSnapshot.ts': ['src/debug/releaseSnapshot.test.ts', 'src/common/check.test.ts', 'test/debug/history.test.ts', 'test/panel/panel.test.ts@written by|writer|segments|timers|CLOSE_WAIT|two sockets'],
   // the Chromium tests that read the snapshot's data (the rest only paint it): a whole panel run takes minutes on a busy machine
   'src/debug/snapshot.ts': ['src/common/check.test.ts', 'test/debug/history.test.ts', 'test/panel/panel.test.ts@written by|writer|segments|timers|CLOSE_WAIT|two sockets'],
@@ -70,7 +68,7 @@ function testsFor(file) {
 const TABLE = [
   { id: 'table: hit condition % N always true', file: 'src/debug/control.ts', from: 'return count % h.n === 0;', to: 'return true;' },
   { id: 'table: hit condition >= N made > N+5', file: 'src/debug/control.ts', from: 'return count >= h.n;', to: 'return count > h.n + 5;' },
-  { id: 'table: Run.write without this.branch()', file: 'src/engine/run.ts', from: '  write(cells: any[], index: number, value: unknown): Stop {\n    this.branch();\n', to: '  write(cells: any[], index: number, value: unknown): Stop {\n' },
+  { id: 'table: ReleaseRun.whatIf without this.branch()', file: 'src/engine/release/run.ts', from: '  whatIf(change: () => void): ReleaseStop {\n    this.branch();\n', to: '  whatIf(change: () => void): ReleaseStop {\n' },
   { id: "table: diagnostics' onDidChangeTextDocument a no-op", file: 'src/language/diagnostics.ts', from: 'vscode.workspace.onDidChangeTextDocument((e) => schedule(e.document)),', to: 'vscode.workspace.onDidChangeTextDocument(() => undefined),' },
   { id: 'table: timer "time left" off by one', file: 'src/engine/inspect.ts', from: 'const left = (t.expires - now) | 0;', to: 'const left = (t.expires - now + 1) | 0;' },
   // the three below break the release's code, which the debugger runs by default (F5, the panel, the CLI)
@@ -87,7 +85,7 @@ const TABLE = [
 const GENERATED = [
   { file: 'src/debug/control.ts', sample: 10 },
   { file: 'src/engine/history.ts', sample: 4 },
-  { file: 'src/engine/run.ts', start: '  write(cells: any[], index: number, value: unknown): Stop {', end: '  generation = 0;', sample: 4 },
+  { file: 'src/engine/release/run.ts', start: '  backward(): ReleaseStop {', end: '  /** The scenario', sample: 4 },
   { file: 'src/debug/snapshot.ts', sample: 5 },
   ...readdirSync(join(root, 'src/language'))
     .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !['index.ts', 'ids.ts', 'l10nKeys.ts'].includes(f))

@@ -26,7 +26,7 @@ test('mutants --check fails, naming it, when a covering test file moved or a mut
     assert.match(gone.stdout, /the covering test test\/debug\/history\.test\.ts does not exist/);
     cpSync(join(root, 'test', 'debug', 'history.test.ts'), join(dir, 'test', 'debug', 'history.test.ts'));
     rmSync(join(dir, 'src', 'engine', 'inspect.ts'));
-    cpSync(join(root, 'src', 'engine', 'world.ts'), join(dir, 'src', 'engine', 'inspect.ts'));
+    cpSync(join(root, 'src', 'engine', 'history.ts'), join(dir, 'src', 'engine', 'inspect.ts'));
     const stale = check(dir, '--table');
     assert.equal(stale.status, 1);
     assert.match(stale.stdout, /timer "time left" off by one: its text is found 0 times in src\/engine\/inspect\.ts/);

@@ -67,7 +67,7 @@ function sources(dir: string, out: string[] = []): string[] {
 test('no vscode-side code runs a scenario outside the gate', () => {
   // the extension host's ways to run a scenario: a debug session, a run set up from files (either
   // engine, or the notes' reader of them), a terminal; and the editor's check, which binds names only
-  const runs = /\b(startDebugging|createTerminal)\(|\b(loadRun|loadReleaseRun|loadNotesRun|checkOnRelease)\b/;
+  const runs = /\b(startDebugging|createTerminal)\(|\b(loadReleaseRun|loadNotesRun|checkOnRelease)\b/;
   const found: Record<string, string> = {};
   for (const f of sources(join(root, 'src'))) {
     const text = readFileSync(f, 'utf8');

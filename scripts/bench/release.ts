@@ -28,10 +28,8 @@ import { join } from 'node:path';
 import type { UnitCache } from '../../src/engine/cmachine/load';
 import { History } from '../../src/engine/history';
 import { Machine } from '../../src/engine/machine';
-import type { Program } from '../../src/engine/compile';
-import { loadRun } from '../../src/host/load';
-import { INPUTS as REDUCED } from '../../test/differential/gcc';
-import { serialise } from '../../test/differential/protocol';
+import { releaseImage } from '../../src/host/load';
+import { serialise } from '../../test/differential/release/protocol';
 import { releaseCases } from '../../test/differential/release/cases';
 import { releaseKernel, runMain } from '../../test/differential/release/interpreter';
 import { loadReleaseKernel, nodeCParser } from '../../src/host/node';
@@ -52,8 +50,8 @@ const cpu = (): number => {
 
 /** The differential cases as the driver's protocol text, and their count. */
 async function protocolOfCases(): Promise<{ text: string; cases: number }> {
-  const run = await loadRun({ scenarioPath: join(ROOT, 'examples', 'passive-close.tcpscenario'), kernelPath: REDUCED.kernel });
-  const cases = releaseCases(run);
+  const image = await releaseImage();
+  const cases = releaseCases((n) => image.constant(n));
   return { text: serialise(cases), cases: cases.length };
 }
 
@@ -78,7 +76,7 @@ async function launch(rounds: number): Promise<void> {
     const cache = dirCache();
     const { k, out: stdout, timing } = await releaseKernel(first, undefined, H, parse, cache);
     const t1 = performance.now();
-    const m = new Machine(k as unknown as Program, H);
+    const m = new Machine(k, H);
     m.budget = Number.MAX_SAFE_INTEGER;
     const status = runMain(k, m);
     const t2 = performance.now();
@@ -125,7 +123,7 @@ async function run(record: boolean, repeats: number): Promise<void> {
   const t0 = performance.now();
   const { k, out } = await releaseKernel(text, undefined, H);
   const loadMs = performance.now() - t0;
-  const m = new Machine(k as unknown as Program, H);
+  const m = new Machine(k, H);
   m.budget = Number.MAX_SAFE_INTEGER;
   const before = heap();
   const c0 = cpu();

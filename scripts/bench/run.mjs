@@ -6,7 +6,7 @@
 //   node scripts/bench/run.mjs [--quick]     --quick: smaller sizes, for a smoke run
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +25,27 @@ const tmp = mkdtempSync(join(tmpdir(), 'tcp-bench-'));
 // the engine bundle lives inside the package (it finds the wasm files and the kernel from there)
 const benchDir = join(root, 'node_modules', '.cache', 'tcp-close-debugger-bench');
 mkdirSync(benchDir, { recursive: true });
+// The reduced port's engine (src/engine/run.ts, compile.ts, world.ts; src/kernel/tcp.c) was removed
+// after this commit of main. Sections 1-7 and 9 measure it as they did (scripts/bench/engine.ts,
+// sockets.ts, native.c, the differential harness): from a copy of that commit, taken here with
+// `git archive` into a temporary folder, its node_modules this tree's, built there (dist/).
+// Sections 8, 10 and 11 measure this tree.
+const OLD_ENGINE_COMMIT = '4987072b08ba0828ddf474e972e92b0b4d98adbd';
+const OLD_SECTIONS = ['1', '2', '3', '4', '5', '6', '7', '9'];
+let oldTreeDir;
+/** The pinned commit's tree (made once): where the old engine's drivers are built and run. */
+function oldTree() {
+  if (oldTreeDir) return oldTreeDir;
+  const dir = join(tmp, 'old-engine');
+  mkdirSync(dir, { recursive: true });
+  const a = spawnSync('sh', ['-c', `git -C "${root}" archive ${OLD_ENGINE_COMMIT} | tar -x -C "${dir}"`], { encoding: 'utf8' });
+  if (a.status !== 0) throw new Error(`git archive ${OLD_ENGINE_COMMIT} failed (a checkout with that commit is needed): ${a.stderr}`);
+  symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
+  const b = spawnSync(process.execPath, [join(dir, 'scripts', 'build.mjs')], { cwd: dir, encoding: 'utf8' });
+  if (b.status !== 0) throw new Error(`building ${OLD_ENGINE_COMMIT} failed: ${b.stderr}`);
+  mkdirSync(join(dir, '.bench'), { recursive: true });
+  return (oldTreeDir = dir);
+}
 const started = Date.now();
 const R = {}; // every figure, for BENCHMARKS.md
 const problems = [];
@@ -50,7 +71,7 @@ function sh(cmd, args, opts = {}) {
 
 /** Runs one measurement of the engine bundle in a fresh process; returns its JSON line. */
 function engine(args, nodeFlags = []) {
-  const r = sh(process.execPath, [...nodeFlags, join(benchDir, 'engine.js'), ...args], { env: { ...process.env, BENCH_ROOT: root } });
+  const r = sh(process.execPath, [...nodeFlags, join(oldTree(), '.bench', 'engine.js'), ...args], { env: { ...process.env, BENCH_ROOT: oldTree() } });
   const last = r.stdout.trim().split('\n').pop();
   if (r.status !== 0 || !last) throw new Error(`engine ${args.join(' ')} failed (${r.status}): ${r.stderr.slice(-2000)}`);
   return JSON.parse(last);
@@ -126,17 +147,18 @@ const bundle = (entry, outfile) =>
     define: { 'import.meta.url': '__importMetaUrl' },
     banner: { js: "const __importMetaUrl = require('url').pathToFileURL(__filename).href;" },
   });
-await bundle(join(root, 'scripts', 'bench', 'engine.ts'), join(benchDir, 'engine.js'));
+// the old engine's driver, bundled in the pinned commit's tree (it finds that tree's kernel and wasm from there)
+if (!only || onlyList.some((o) => OLD_SECTIONS.includes(o))) await bundle(join(oldTree(), 'scripts', 'bench', 'engine.ts'), join(oldTree(), '.bench', 'engine.js'));
 
 const gccBins = {};
 section('gcc: scripts/bench/native.c at -O0 and -O2', () => {
   for (const o of ['O0', 'O2']) {
     const out = join(tmp, `native-${o}`);
     // as test/differential/build.sh: i386 where it runs, else 64-bit with long as int (-no-pie)
-    let r = sh('gcc', ['-m32', `-${o}`, '-w', '-o', out, 'scripts/bench/native.c']);
+    let r = sh('gcc', ['-m32', `-${o}`, '-w', '-o', out, 'scripts/bench/native.c'], { cwd: oldTree() });
     let mode = 'i386 (-m32)';
     if (r.status !== 0 || sh(out, ['1'], { input: '' }).status !== 0) {
-      r = sh('gcc', [`-${o}`, '-w', '-no-pie', '-o', out, 'scripts/bench/native.c']);
+      r = sh('gcc', [`-${o}`, '-w', '-no-pie', '-o', out, 'scripts/bench/native.c'], { cwd: oldTree() });
       mode = 'x86-64 (long as int, -no-pie)';
     }
     if (r.status !== 0) throw new Error(`gcc -${o} failed: ${r.stderr}`);
@@ -162,7 +184,7 @@ section(`1. interpreter throughput: ${PAIRS} socket pairs, full four-way close e
   }
   // where the time goes: a CPU profile of a shorter run with history on
   const dir = join(tmp, 'prof');
-  sh(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, join(benchDir, 'engine.js'), 'throughput', String(Math.min(PAIRS, 2000)), 'on'], { env: { ...process.env, BENCH_ROOT: root } });
+  sh(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, join(oldTree(), '.bench', 'engine.js'), 'throughput', String(Math.min(PAIRS, 2000)), 'on'], { env: { ...process.env, BENCH_ROOT: oldTree() } });
   R.throughput.profile = topOfProfile(dir, 10, ['runFast']);
   say(`   profile (history on, self time inside runFast's subtree): ${R.throughput.profile.map((p) => `${p.name} ${f(p.pct, 1)}%`).join(', ')}`);
 });
@@ -200,7 +222,7 @@ function topOfProfile(dir, n, under) {
 
 section('2. the same calls natively (gcc -O0, -O2) and interpreted: the differential cases', () => {
   const rounds = quick ? 200 : 2000;
-  const cases = readFileSync(join(root, 'test', 'differential', 'cases.txt'), 'utf8');
+  const cases = readFileSync(join(oldTree(), 'test', 'differential', 'cases.txt'), 'utf8');
   R.native = {};
   for (const o of ['O0', 'O2']) {
     const r = sh(gccBins[o], [String(rounds)], { input: cases });
@@ -247,7 +269,7 @@ const LONG_ROUNDS = quick ? 1500 : 14_000;
 section('4/5. DAP over stdio (dist/adapter.js): next latency; stepBack and gotoStop at depth', () => {
   const long = join(tmp, 'long.tcpscenario');
   const { breakLine } = engine(['long-scenario', String(LONG_ROUNDS), long]);
-  const r = sh(process.execPath, [join(root, 'scripts', 'bench', 'dap.mjs'), root, join(root, 'examples', 'four-way.tcpscenario'), long, String(breakLine)], { timeout: 400_000, env: { ...process.env, BENCH_DAP_DEPTHS: quick ? '10,10000,100000' : '10,10000,1000000' } });
+  const r = sh(process.execPath, [join(root, 'scripts', 'bench', 'dap.mjs'), oldTree(), join(oldTree(), 'examples', 'four-way.tcpscenario'), long, String(breakLine)], { timeout: 400_000, env: { ...process.env, BENCH_DAP_DEPTHS: quick ? '10,10000,100000' : '10,10000,1000000' } });
   const last = r.stdout.trim().split('\n').pop();
   if (r.status !== 0 || !last) throw new Error(`dap.mjs failed (${r.status}): ${r.stderr.slice(-1500)}`);
   const x = JSON.parse(last);
@@ -467,11 +489,11 @@ if (wants('9')) {
     const b = sh(process.execPath, [join(root, 'scripts', 'build.mjs')]);
     if (b.status !== 0) problems.push(`build failed: ${b.stderr.slice(-300)}`);
   }
-  var socketsMain = await socketsBundle(root, join(benchDir, 'sockets'));
+  var socketsMain = await socketsBundle(oldTree(), join(oldTree(), '.bench', 'sockets'));
   if (beforeDir) {
     // the same driver and scenarios, compiled against the earlier tree's sources
     mkdirSync(join(beforeDir, 'scripts', 'bench'), { recursive: true });
-    for (const f of ['sockets.ts', 'scenario.ts']) writeFileSync(join(beforeDir, 'scripts', 'bench', f), readFileSync(join(root, 'scripts', 'bench', f)));
+    for (const f of ['sockets.ts', 'scenario.ts']) writeFileSync(join(beforeDir, 'scripts', 'bench', f), readFileSync(join(oldTree(), 'scripts', 'bench', f)));
     var beforeMain = await socketsBundle(beforeDir, join(beforeDir, 'node_modules', '.cache', 'tcp-close-debugger-bench-before'));
     var beforeCommit = sh('git', ['-C', beforeDir, 'log', '-1', '--format=%h %s']).stdout.trim();
   }
@@ -510,7 +532,7 @@ section(`9. the cost of a statement in each output path at ${SOCKETS.join(', ')}
       row.dap = median(JSON.parse(dl).stepMs);
       return row;
     };
-    const after = measure(socketsMain, root, quick ? 1 : 3, 400, quick ? 40 : 120);
+    const after = measure(socketsMain, oldTree(), quick ? 1 : 3, 400, quick ? 40 : 120);
     const before = beforeDir ? measure(beforeMain, beforeDir, 1, n >= 1000 ? 40 : 200, n >= 1000 ? 24 : 80) : undefined;
     R.sockets.rows.push({ sockets: n, after, before });
     const fmt = (r) => `text ${f(r.text * 1000, 1)} µs, json ${f(r.json * 1000, 1)} µs, quiet ${f(r.quiet * 1000, 1)} µs a statement; snapshot ${f(r.snapshot, 3)} ms a stop (${r.snapshotSockets} sockets, ${f(r.snapshotBytes / 1024, 1)} KiB); DAP next ${f(r.dap, 2)} ms`;

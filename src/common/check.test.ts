@@ -3,22 +3,22 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { loadRun } from '../host/load';
-import { buildSnapshot } from '../debug/snapshot';
+import { loadReleaseRun } from '../host/load';
+import { ReleaseSnapshotBuilder } from '../debug/releaseSnapshot';
 import { isStopSnapshot, parseFromHost, stopProblem } from './check';
 import { parseFromWebview, type StopSnapshot } from './protocol';
 
 let snaps: StopSnapshot[] = [];
 
 before(async () => {
-  const run = await loadRun({ scenarioPath: join(__dirname, '../../examples/four-way.tcpscenario') });
-  let prev = buildSnapshot(run);
+  const { run, text } = await loadReleaseRun({ scenarioPath: join(__dirname, '../../examples/four-way.tcpscenario') });
+  const b = new ReleaseSnapshotBuilder(run, text);
+  let prev = b.build(undefined);
   snaps = [prev];
   for (let i = 0; i < 5000 && !run.finished; i++) {
     run.forward();
-    snaps.push((prev = buildSnapshot(run, prev)));
+    snaps.push((prev = b.build(prev)));
   }
-  run.dispose();
 });
 
 test('every snapshot of a real run is a valid StopSnapshot and a valid stop message', () => {

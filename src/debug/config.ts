@@ -3,17 +3,26 @@
 
 export type StepBy = 'line' | 'event';
 
-/** Which kernel C a session runs: the unmodified 1.2.13 release, or the reduced port of tcp.c. */
-export type KernelKind = 'release' | 'reduced';
+/** Which kernel C a session runs: the unmodified 1.2.13 release (the only one: the reduced port of tcp.c was removed). */
+export type KernelKind = 'release';
+
+/**
+ * What a launch that still says `kernel: "reduced"` is told: that port is gone, the release runs
+ * (the launch goes on, on the release).
+ */
+export const REDUCED_REMOVED =
+  "launch: 'kernel': \"reduced\" names the reduced port of tcp.c, which was removed: the unmodified Linux 1.2.13 release runs instead (remove 'kernel' from the launch configuration, or set it to \"release\")";
 
 /** What a `launch` request of type `tcp-close` carries. */
 export interface LaunchArguments {
   /** the .tcpscenario file to run */
   scenario: string;
-  /** an edited copy of a file to run instead of the shipped one: of the release's (kernel: 'release'), or of the reduced port's tcp.c */
+  /** an edited copy of one of the release's files to run instead of the shipped one */
   kernelSource?: string;
-  /** the kernel C run: the release by default; with kernelSource and no kernel, the one the copy is of (host/editedRelease.ts kernelOfCopy) */
+  /** the kernel C run: the release (the default and the only one) */
   kernel?: KernelKind;
+  /** set when the launch named a kernel that was removed (`reduced`): the message the session shows before running the release */
+  notice?: string;
   /** stop at the scenario's first event (default true) */
   stopOnEntry?: boolean;
   /** 'line': step through the kernel C; 'event': next/step in go from scenario event to event */
@@ -33,13 +42,13 @@ export const LAUNCH_SCHEMA = {
     },
     kernelSource: {
       type: 'string',
-      description: "An edited copy of one of the release's files (tcp.c, sock.c, af_inet.c, timer.c, skbuff.c, ip.c or kernel/sched.c, keeping its name) to run in its place, or of the reduced port's tcp.c; includes are looked up beside it first.",
+      description: "An edited copy of one of the release's files (tcp.c, sock.c, af_inet.c, timer.c, skbuff.c, ip.c or kernel/sched.c, keeping its name) to run in its place; includes are looked up beside it first.",
     },
     kernel: {
       type: 'string',
-      enum: ['release', 'reduced'],
-      enumDescriptions: ['The unmodified Linux 1.2.13 networking code (tcp.c, sock.c, af_inet.c, timer.c, skbuff.c) on the machine layer.', 'The reduced port of tcp.c (src/kernel/tcp.c), as the debugger ran it before; kernelSource edits a copy of it.'],
-      description: 'Which kernel C the scenario runs on.',
+      enum: ['release'],
+      enumDescriptions: ['The unmodified Linux 1.2.13 networking code (tcp.c, sock.c, af_inet.c, timer.c, skbuff.c) on the machine layer.'],
+      description: 'Which kernel C the scenario runs on: the unmodified release (the reduced port of tcp.c, "reduced", was removed).',
       default: 'release',
     },
     stopOnEntry: {
@@ -68,9 +77,9 @@ export function checkLaunchArguments(a: unknown): LaunchArguments | string {
   const o = a as Record<string, unknown>;
   if (typeof o.scenario !== 'string' || !o.scenario) return "launch: 'scenario' must name a .tcpscenario file";
   if (o.kernelSource !== undefined && typeof o.kernelSource !== 'string') return "launch: 'kernelSource' must be a path to an edited copy of a kernel file (tcp.c…)";
-  if (o.kernel !== undefined && o.kernel !== 'release' && o.kernel !== 'reduced') return "launch: 'kernel' must be 'release' or 'reduced'";
+  if (o.kernel !== undefined && o.kernel !== 'release' && o.kernel !== 'reduced') return "launch: 'kernel' must be 'release' (the unmodified Linux 1.2.13; the reduced port was removed)";
   if (o.stopOnEntry !== undefined && typeof o.stopOnEntry !== 'boolean') return "launch: 'stopOnEntry' must be true or false";
   if (o.stepBy !== undefined && o.stepBy !== 'line' && o.stepBy !== 'event') return "launch: 'stepBy' must be 'line' or 'event'";
   if (o.stepBudget !== undefined && !(typeof o.stepBudget === 'number' && Number.isInteger(o.stepBudget) && o.stepBudget >= 1)) return "launch: 'stepBudget' must be a whole number of statements, 1 or more";
-  return { scenario: o.scenario, kernelSource: o.kernelSource as string | undefined, kernel: o.kernel as KernelKind | undefined, stopOnEntry: o.stopOnEntry as boolean | undefined, stepBy: o.stepBy as StepBy | undefined, stepBudget: o.stepBudget as number | undefined };
+  return { scenario: o.scenario, kernelSource: o.kernelSource as string | undefined, kernel: o.kernel === undefined ? undefined : 'release', notice: o.kernel === 'reduced' ? REDUCED_REMOVED : undefined, stopOnEntry: o.stopOnEntry as boolean | undefined, stepBy: o.stepBy as StepBy | undefined, stepBudget: o.stepBudget as number | undefined };
 }

@@ -1,4 +1,4 @@
-// Stepping and breakpoints over a Debuggee (either engine's run), in the kernel's terms and
+// Stepping and breakpoints over a Debuggee (the release's run), in the kernel's terms and
 // without protocol types: next, step in/out, continue, their reverse, stepping by scenario event,
 // and line, function, scenario, data and exception breakpoints (conditions, hit counts, logpoints).
 

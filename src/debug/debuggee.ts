@@ -1,14 +1,14 @@
-// What the controller (control.ts) steps through and breaks on, in one shape for both engines:
-// the reduced port's Run (reducedModel.ts) and the 1.2.13 release's ReleaseRun (releaseModel.ts).
+// What the controller (control.ts) steps through and breaks on: the 1.2.13 release's ReleaseRun
+// (releaseDebuggee.ts, for releaseModel.ts).
 // The controller only moves between recorded stops, compares C frames by identity, and asks
-// for a condition's truth or a watched value at the current stop; each engine answers from its
+// for a condition's truth or a watched value at the current stop; the engine answers from its
 // own memory.
 
 import type { CFunction, Frame, Loc } from '../engine/code';
 
 export type StopKindLike = 'statement' | 'event' | 'failure' | 'error' | 'end';
 
-/** A stop as the controller reads it (the reduced Stop and the release's ReleaseStop both are one). */
+/** A stop as the controller reads it (the release's ReleaseStop is one). */
 export interface StopLike {
   index: number;
   kind: StopKindLike;
@@ -68,7 +68,7 @@ export interface Debuggee<S extends StopLike = StopLike> {
   watch(dataId: string): Watch | string;
 }
 
-/** What both engines' runs offer the controller as they are: recorded stops, the C machine, each stop's line. */
+/** What the release's run offers the controller as it is: recorded stops, the C machine, each stop's line. */
 interface SteppableRun<S> {
   readonly stopIndex: number;
   stopInfo(n: number): S;

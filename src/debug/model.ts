@@ -1,8 +1,7 @@
 // What the DAP session (session.ts) asks of the engine it runs, beyond moving: the call stack's C
 // frames, the Variables view's scopes and children, evaluate and setVariable, data breakpoints,
 // exceptions and the panel's stop event. The session keeps the protocol (ids, paths, lines,
-// events); a model keeps one engine's values. reducedModel.ts runs the reduced port,
-// releaseModel.ts the unmodified 1.2.13 release.
+// events); a model keeps the engine's values: releaseModel.ts, the unmodified 1.2.13 release.
 
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { Frame, Loc } from '../engine/code';

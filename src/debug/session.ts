@@ -1,5 +1,5 @@
 // The debug adapter session: translates Debug Adapter Protocol requests into calls on a model of
-// the engine it runs (model.ts: the 1.2.13 release, or the reduced port) and its Controller
+// the engine it runs (model.ts: the unmodified 1.2.13 release, releaseModel.ts) and its Controller
 // (stepping and breakpoints), and stops back into DAP events.
 
 import { basename, resolve } from 'node:path';
@@ -18,17 +18,15 @@ import {
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { printable } from '../engine/code';
-import { RunSetupError } from '../engine/run';
+import { RunSetupError } from '../engine/setup';
 import { CUSTOM_REQUESTS, STOP_EVENT } from '../common/ids';
-import { loadReleaseRun, loadRun } from '../host/load';
-import { kernelOfCopy } from '../host/editedRelease';
+import { loadReleaseRun } from '../host/load';
 import { readText } from '../host/read';
 import { Refs } from './refs';
 import { checkLaunchArguments, type LaunchArguments } from './config';
 import { Controller, type BreakpointResult, type MotionKind, type Outcome, type StopReport } from './control';
 import type { StopLike } from './debuggee';
 import type { CFrameView, Container, SessionModel } from './model';
-import { ReducedModel } from './reducedModel';
 import { ReleaseModel } from './releaseModel';
 import { errorText } from './values';
 
@@ -62,7 +60,7 @@ export class TcpCloseSession extends LoggingDebugSession {
   private fnRequest: DebugProtocol.SetFunctionBreakpointsArguments | undefined;
   private dataRequest: DebugProtocol.SetDataBreakpointsArguments | undefined;
   private filters: string[] = [EXCEPTION_FILTER];
-  /** kernel files run from one path (dist/kernel/tcp.c) but opened by the user at another with the same text */
+  /** kernel files run from one path (dist/kernel/linux-1.2.13/net/inet/tcp.c) but opened by the user at another with the same text */
   private aliases = new Map<string, string>();
 
   constructor() {
@@ -202,13 +200,10 @@ export class TcpCloseSession extends LoggingDebugSession {
     const args = this.args!;
     this.disposeRun();
     try {
-      const kernel = args.kernel ?? (args.kernelSource ? kernelOfCopy(args.kernelSource) : 'release');
-      if (kernel === 'release') {
-        const { run, text } = await loadReleaseRun({ scenarioPath: args.scenario, kernelPath: args.kernelSource, stepBudget: args.stepBudget });
-        this.model = new ReleaseModel(run, text);
-      } else {
-        this.model = new ReducedModel(await loadRun({ scenarioPath: args.scenario, kernelPath: args.kernelSource, stepBudget: args.stepBudget }));
-      }
+      // `kernel: "reduced"` names the removed port: said once, then the release runs
+      if (args.notice) this.sendEvent(new OutputEvent(args.notice + '\n', 'stderr'));
+      const { run, text } = await loadReleaseRun({ scenarioPath: args.scenario, kernelPath: args.kernelSource, stepBudget: args.stepBudget });
+      this.model = new ReleaseModel(run, text);
     } catch (e) {
       if (!(e instanceof RunSetupError)) throw e;
       const lines = [...e.diagnostics.map((d) => `${d.file}:${d.range.start.line}:${d.range.start.column}: ${d.message}`), ...e.kernelErrors.map((k) => `${k.loc.file}:${k.loc.line}:${k.loc.column}: ${k.detail}`)];

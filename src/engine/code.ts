@@ -1,6 +1,6 @@
 // The compiled form of the kernel C: instructions per function, source locations, frames, errors.
 
-import type { CType, FuncType, FunctionRef } from './ctypes';
+import type { CT, FnT } from './cmachine/types';
 
 /** A place in a source file; 1-based line and column, end exclusive. */
 export interface Loc {
@@ -39,6 +39,16 @@ export class CError extends Error {
     super(`${printable(formatLoc(loc))}: ${d}`);
     this.detail = d;
   }
+}
+
+/** A fault while the C runs (a NULL function pointer, runaway recursion…), at the statement that faulted. */
+export class RuntimeFault extends CError {}
+
+/** A C function value (a function pointer's target): a function defined in C or a native. */
+export interface FunctionRef {
+  kind: 'c' | 'native';
+  name: string;
+  type: FnT;
 }
 
 /** Where a refusal raised below the compiler (the history) is placed until the expression's location is known. */
@@ -95,7 +105,7 @@ export interface Instr {
 /** A local variable or parameter, with the instructions where its name is in scope. */
 export interface VarInfo {
   name: string;
-  type: CType;
+  type: CT;
   slot: number;
   param: boolean;
   /** instruction range [from, to) in which the name is visible */
@@ -107,7 +117,7 @@ export interface VarInfo {
 export interface CFunction extends FunctionRef {
   kind: 'c';
   name: string;
-  type: FuncType;
+  type: FnT;
   code: Instr[];
   nslots: number;
   vars: VarInfo[];
@@ -116,7 +126,7 @@ export interface CFunction extends FunctionRef {
   firstLine: number;
   lastLine: number;
   file: string;
-  /** index in Program.functions */
+  /** index in the kernel's list of functions */
   index: number;
   /** a variadic function's slot for the arguments past its parameters (the machine fills it at a call) */
   varargsSlot?: number;

@@ -8,6 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { History } from './history';
+import { ReadOnlyRefusal } from './code';
 
 const VALUES: unknown[] = [0, 1, -1, 2 ** 31, 2 ** 32 - 1, -0, NaN, 0.5, null, undefined, 5n, -(2n ** 63n), { a: 1 }, [1, 2], 'text'];
 
@@ -139,4 +140,25 @@ test('a stop record keeps any code and pc: packed when they fit, kept aside when
   assert.deepEqual(off.stopAt(0), { code: 99999, pc: 123456 });
   off.recordStop(1, 1);
   assert.deepEqual(off.stopAt(1), { code: 1, pc: 1 });
+});
+
+test('a sealed history refuses every change before making it', () => {
+  const H = new History();
+  const cells = [1, 2];
+  H.set(cells, 0, 5);
+  H.recordStop(0, 0);
+  H.set(cells, 1, 6);
+  H.recordStop(0, 1);
+  const writes = H.writeCount;
+  H.seal();
+  for (const change of [() => H.set(cells, 0, 9), () => H.set(cells, 0, 5), () => H.push(cells, 3), () => H.pop(cells), () => H.recordStop(0, 2), () => H.goto(0), () => H.truncate()]) {
+    assert.throws(change, ReadOnlyRefusal);
+  }
+  H.unseal();
+  assert.deepEqual(cells, [5, 6]);
+  assert.equal(H.writeCount, writes);
+  assert.equal(H.stopCount, 2);
+  assert.equal(H.currentStop, 1);
+  H.set(cells, 0, 7); // unsealed again: writes go on
+  assert.equal(cells[0], 7);
 });

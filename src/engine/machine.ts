@@ -1,8 +1,6 @@
 // The machine: runs compiled C one statement at a time on a stack of frames, every write logged.
 
-import { CError, Op, formatLoc, type CFunction, type Frame, type Instr, type Loc, type NativeFunction } from './code';
-import { RuntimeFault, type Program } from './compile';
-import { zeroOf, type FunctionRef } from './ctypes';
+import { CError, Op, RuntimeFault, formatLoc, type CFunction, type Frame, type FunctionRef, type Instr, type Loc, type NativeFunction } from './code';
 import type { History } from './history';
 
 /** Why `advance` returned. */
@@ -28,7 +26,8 @@ export class Machine {
   budget = Infinity;
 
   constructor(
-    readonly prog: Program,
+    /** the compiled kernel the frames' functions come from (the release's Kernel) */
+    readonly prog: object,
     readonly H: History,
   ) {}
 
@@ -56,13 +55,13 @@ export class Machine {
   private layout(fn: CFunction): { init: any[]; params: number[] } {
     let lay = this.layouts[fn.index];
     if (!lay || lay.init.length !== fn.nslots) {
-      // slot 0: the caller's resume point; locals start zeroed (0 or NULL), temporaries 0
+      // slot 0: the caller's resume point; locals kept in slots start zeroed (an integer 0, anything else NULL), temporaries 0
       const init = new Array(fn.nslots);
       init[0] = -1;
       const params: number[] = [];
       for (const v of fn.vars) {
         if (v.param) params.push(v.slot);
-        else init[v.slot] = zeroOf(v.type);
+        else init[v.slot] = v.type.k === 'int' ? 0 : null;
       }
       for (let i = 1; i < fn.nslots; i++) if (init[i] === undefined) init[i] = 0;
       lay = { init, params };

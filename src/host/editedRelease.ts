@@ -1,5 +1,5 @@
 // An edited copy of one of the release's files, run in its place (a debug session's kernelSource,
-// the command line's --kernel; a copy of the reduced port's tcp.c runs that port instead): the image is loaded as the shipped one is, but the machine file that compiles that
+// the command line's --kernel): the image is loaded as the shipped one is, but the machine file that compiles that
 // release file (src/kernel/machine/tcp_entries.c compiles net/inet/tcp.c) includes the copy
 // instead, by its own path. So every stop, breakpoint and fault names the copy, and the shipped
 // files stay unchanged. timer.c and skbuff.c, compiled as units of their own, are replaced as units.
@@ -26,17 +26,21 @@ export const EDITABLE: Readonly<Record<string, string>> = {
 };
 
 /**
- * Which kernel an edited copy named without `kernel` belongs to: the reduced port's tcp.c says so
- * in its header and begins each function's comment with ` * reduced:`; anything else is taken for a
- * copy of a release file.
+ * Where a copy of the old reduced port's tcp.c shows it is one: the first function comment that
+ * begins ` * reduced:` (each of its functions had one), at the word `reduced:`. Undefined for
+ * anything else (no file of the release has such a line).
  */
-export function kernelOfCopy(path: string): 'release' | 'reduced' {
-  try {
-    return /this is a reduced port|^\s*\* reduced:/m.test(readText(resolve(path), 'kernel source')) ? 'reduced' : 'release';
-  } catch {
-    return 'release'; // the release's loader says why it cannot be read
-  }
+export function reducedMarker(text: string): { line: number; column: number } | undefined {
+  const m = /^([ \t]*\*[ \t]*)reduced:/m.exec(text);
+  if (!m) return undefined;
+  const before = text.slice(0, m.index);
+  const line = before.split('\n').length;
+  return { line, column: m.index - (before.lastIndexOf('\n') + 1) + m[1].length + 1 };
 }
+
+/** What a copy of the removed reduced port is told. */
+export const REDUCED_COPY =
+  "this is a copy of the reduced port of tcp.c (its functions' comments begin ' * reduced:'), which was removed: the debugger runs only the unmodified Linux 1.2.13 release. Edit a copy of the release's file instead (src/kernel/linux-1.2.13/net/inet/tcp.c, keeping the name tcp.c)";
 
 /** A problem with the copy itself (named, read, or not one of the files above): the message says which. */
 export class EditedCopyError extends Error {
@@ -61,6 +65,8 @@ export async function loadEditedRelease(path: string): Promise<{ image: ReleaseI
   } catch (e) {
     throw new EditedCopyError(file, readError(e));
   }
+  const reduced = reducedMarker(text);
+  if (reduced) throw new EditedCopyError(file, REDUCED_COPY, reduced.line, reduced.column);
   const rel = EDITABLE[basename(file)];
   if (!rel) throw new EditedCopyError(file, `an edited copy of a release file must keep its name (${Object.keys(EDITABLE).join(', ')}), to say which file it replaces`);
   // the compiler recurses over the syntax tree: C nested deeper than it takes is refused here, where it is written

@@ -1,9 +1,9 @@
-// Starts a run from files on disk: reads and parses the scenario, reads the kernel C, compiles.
+// Starts a run from files on disk: reads and parses the scenario, binds it to the release image (or to the release with an edited copy of one of its files in place).
 
 import { resolve } from 'node:path';
 import { parseScenario } from '../scenario/parse';
-import { Run, RunSetupError } from '../engine/run';
-import { loadReleaseKernel, nodeCParser, readKernel, shippedKernelPath } from './node';
+import { RunSetupError } from '../engine/setup';
+import { loadReleaseKernel } from './node';
 import { bindScenario, type BoundScenario } from '../engine/release/bind';
 import type { ReleaseImage } from '../engine/release/image';
 import { ReleaseRun } from '../engine/release/run';
@@ -24,7 +24,7 @@ function setupError(file: string, message: string): RunSetupError {
 
 export interface LoadOptions {
   scenarioPath: string;
-  /** an edited copy of tcp.c to run instead of the shipped one */
+  /** an edited copy of one of the release's files (tcp.c…) to run in its place */
   kernelPath?: string;
   stepBudget?: number;
   /** the scenario's text, when the caller has it already (an unsaved editor) */
@@ -98,18 +98,4 @@ export async function loadReleaseRun(opts: LoadOptions): Promise<{ run: ReleaseR
 export async function checkOnRelease(opts: LoadOptions): Promise<{ dispose(): void }> {
   await bindOnRelease(opts);
   return { dispose: () => {} };
-}
-
-export async function loadRun(opts: LoadOptions): Promise<Run> {
-  const { file, text } = readScenario(opts);
-  const scenario = parseScenario(text, file);
-  const parse = await nodeCParser();
-  const kernelPath = resolve(opts.kernelPath ?? shippedKernelPath());
-  let kernel;
-  try {
-    kernel = readKernel(kernelPath);
-  } catch (e) {
-    throw setupError(kernelPath, readError(e));
-  }
-  return new Run({ scenario, scenarioText: text, kernel, parse, stepBudget: opts.stepBudget });
 }

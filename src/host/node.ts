@@ -4,13 +4,12 @@
 import { loadReleaseImage, type ReleaseImage } from '../engine/release/image';
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import type { SourceFile } from '../engine/compile';
 import { loadFront, type FrontFile, type FrontOptions, type TreeParse } from '../engine/front/load';
 import { kernelOptions, RELEASE_FILES } from '../engine/front/kernel';
 import type { PPHost } from '../engine/front/preprocess';
 import type { PPCache } from '../engine/front/cache';
 import { cParser } from '../engine/treesitter';
-import { errnoReason, FileRefused, isInside, readError, readText } from './read';
+import { errnoReason, isInside, readError, readText } from './read';
 
 function firstExisting(candidates: string[]): string {
   for (const c of candidates) if (existsSync(c)) return c;
@@ -42,12 +41,6 @@ export function nodeCParser(): Promise<TreeParse> {
   });
 }
 
-/** The shipped kernel source: src/kernel/tcp.c (or dist/kernel/tcp.c in the bundle). */
-export function shippedKernelPath(): string {
-  const root = packageRoot();
-  return firstExisting([join(__dirname, 'kernel', 'tcp.c'), join(root, 'src', 'kernel', 'tcp.c'), join(root, 'dist', 'kernel', 'tcp.c')]);
-}
-
 /** Every kernel file read for one compilation together stays under this many bytes (README). */
 export const KERNEL_TREE_CAP = 16 * 1024 * 1024;
 
@@ -67,13 +60,13 @@ export function releaseRoot(): string {
 /**
  * The shipped kernel files a user reads and keeps notes on, by their name under kernelDir(): the
  * release's (`linux-1.2.13/net/inet/tcp.c`…: the networking files, the timer list in kernel/sched.c,
- * and the sk_buff and timer headers), then the reduced port's `tcp.c` and `tcp.h`.
+ * and the sk_buff and timer headers).
  */
 export function shippedKernelFiles(): { name: string; path: string }[] {
   const dir = kernelDir();
   const inet = join(dir, 'linux-1.2.13', 'net', 'inet');
   const release = existsSync(inet) ? readdirSync(inet).filter((f) => C_SOURCE.test(f)).sort().map((f) => `linux-1.2.13/net/inet/${f}`) : [];
-  const names = [...release, 'linux-1.2.13/kernel/sched.c', 'linux-1.2.13/include/linux/skbuff.h', 'linux-1.2.13/include/linux/timer.h', 'tcp.c', 'tcp.h'];
+  const names = [...release, 'linux-1.2.13/kernel/sched.c', 'linux-1.2.13/include/linux/skbuff.h', 'linux-1.2.13/include/linux/timer.h'];
   return names.map((name) => ({ name, path: join(dir, ...name.split('/')) })).filter((f) => existsSync(f.path));
 }
 
@@ -153,38 +146,6 @@ export class KernelReader {
       },
     };
   }
-}
-
-/**
- * Reads a kernel C file, and gives the compiler a reader for its `#include "x"` files. An include
- * is confined to the kernel tree: the edited file's own folder, the shipped kernel's folder and the
- * release's and the machine layer's include folders, symlinks resolved; it must be a C source (.c
- * or .h). Anything else is refused by name, never read. Every file is read bounded (read.ts).
- */
-export function readKernel(path: string): { files: SourceFile[]; main: string; readInclude: (p: string) => string | undefined } {
-  const main = resolve(path);
-  if (!C_SOURCE.test(main)) throw new FileRefused(main, 'the kernel source must be a C file (.c or .h)');
-  const text = readText(main, 'kernel source');
-  const reader = new KernelReader([dirname(main)]);
-  let shipped = false;
-  try {
-    reader.addRoot(dirname(shippedKernelPath()));
-    shipped = true;
-  } catch {
-    // no shipped kernel beside the bundle: the edited file's folder alone
-  }
-  try {
-    const release = releaseRoot();
-    for (const dir of [join(release, 'include'), join(release, 'net', 'inet'), machineIncludeDir()]) reader.addRoot(dir);
-  } catch {
-    // no release beside the bundle
-  }
-  reader.count(text);
-  return {
-    files: [{ path: main, text }],
-    main,
-    readInclude: (p) => reader.read(p, `the kernel tree (the edited file's folder${shipped ? ' and the shipped kernel' : ''})`),
-  };
 }
 
 /**

@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import type { Diagnostic, Range } from '../scenario/ast';
 import { parseScenario } from '../scenario/parse';
-import { RunSetupError } from '../engine/run';
+import { RunSetupError } from '../engine/setup';
 import type { LoadOptions } from '../host/load';
 import { locRange } from './ranges';
 

@@ -1,7 +1,7 @@
 // The kernel vocabulary a scenario uses (states, timer reasons, flags, sk fields, units, keywords, functions), explained; pure, shared by hover and completion.
 //
 // Every `doc` is the English source text and, unchanged, the key of its translation in l10n/bundle.l10n*.json:
-// the VS Code side shows it through vscode.l10n.t(doc). Facts follow /work/shared/kernel-facts.md and src/kernel/tcp.c.
+// the VS Code side shows it through vscode.l10n.t(doc). Facts follow /work/shared/kernel-facts.md and src/kernel/linux-1.2.13/net/inet/tcp.c.
 
 export type EntryKind =
   | 'state'
@@ -158,7 +158,7 @@ export const KEYWORDS: readonly GlossaryEntry[] = [
   e('keyword', '>', 'Expectation: the socket sent this segment (the first not yet matched that has these flags and fields).'),
 ];
 
-// ---- kernel functions a scenario can `call` (src/kernel/tcp.c) ----
+// ---- kernel functions a scenario can `call` (src/kernel/linux-1.2.13/net/inet/tcp.c, machine/tcp_entries.c) ----
 
 export const FUNCTIONS: readonly GlossaryEntry[] = [
   e('function', 'tcp_fin', "Handles the peer's FIN: sets fin_seq, then ESTABLISHED/SYN_RECV to CLOSE_WAIT, FIN_WAIT1 to CLOSING, FIN_WAIT2 to TIME_WAIT (with the 60 s TIME_CLOSE timer); a repeated FIN in TIME_WAIT restarts that timer."),

@@ -98,6 +98,8 @@ export function functionExtents(text: string): FunctionExtent[] {
         if (text[i] === '\\') i++;
         i++;
       }
+      // a string that runs on past its line (gcc's multi-line strings, the release's inline asm): the newline is counted below
+      if (text[i] === '\n') i--;
       if (depth === 0) header += '""';
       continue;
     }

@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { readError, readText } from '../host/read';
 import { basename, dirname, resolve } from 'node:path';
 import { formatDiagnostic } from '../scenario/ast';
-import { RunSetupError } from '../engine/run';
+import { RunSetupError } from '../engine/setup';
 import { loadNotesRun } from './loadNotesRun';
 import { exportRun, exportWalkthrough } from './export';
 import { formatParseError } from './store';

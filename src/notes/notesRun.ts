@@ -1,13 +1,9 @@
-// What walkthroughs and the markdown export read of a run, the same for either engine: the
-// unmodified 1.2.13 release (ReleaseRun, the default) or the reduced port (Run, for an edited
-// tcp.c). Pure: no vscode, no I/O.
+// What walkthroughs and the markdown export read of a run of the unmodified 1.2.13 release
+// (ReleaseRun; an edited copy of one of its files may run in its place). Pure: no vscode, no I/O.
 
 import type { StopSnapshot } from '../common/protocol';
 import type { HitRun } from '../engine/hits';
-import type { Run } from '../engine/run';
 import type { ReleaseRun } from '../engine/release/run';
-import { segmentText } from '../engine/world';
-import { buildSnapshot } from '../debug/snapshot';
 import { ReleaseSnapshotBuilder } from '../debug/releaseSnapshot';
 
 /** One stop, as the notes show it. */
@@ -23,8 +19,8 @@ export interface NotesStop {
 }
 
 export interface NotesRun extends HitRun {
-  /** the engine's own run (Run or ReleaseRun), to dispose of */
-  readonly engine: 'release' | 'reduced';
+  /** the engine run (the release's: the only one) */
+  readonly engine: 'release';
   readonly scenarioLines: string[];
   stopInfo(n: number): NotesStop;
   lineOf(n: number): { fn?: string; file?: string; line: number };
@@ -37,55 +33,6 @@ export interface NotesRun extends HitRun {
   /** the panel's view of the current stop, with what changed since `prev` */
   snapshot(prev?: StopSnapshot): StopSnapshot;
   dispose(): void;
-}
-
-/** The notes' view of a reduced-port run. */
-export function reducedNotesRun(run: Run): NotesRun {
-  return {
-    engine: 'reduced',
-    get H() {
-      return run.H;
-    },
-    get generation() {
-      return run.generation;
-    },
-    get stopIndex() {
-      return run.stopIndex;
-    },
-    get stopCount() {
-      return run.stopCount;
-    },
-    get finished() {
-      return run.finished;
-    },
-    scenarioFile: run.scenario.file,
-    scenarioLines: run.scenarioLines,
-    goto: (n) => run.goto(n),
-    forward: () => run.forward(),
-    lineOf: (n) => run.lineOf(n),
-    stopInfo(n) {
-      const s = run.stopInfo(n);
-      const it = n === run.stopIndex ? s.item : undefined;
-      const item: NotesStop['item'] = !it
-        ? undefined
-        : it.kind === 'event'
-          ? { kind: 'event', line: it.event.line }
-          : it.kind === 'timer'
-            ? { kind: 'timer', socket: it.socket, which: it.which, reason: run.constantName(it.reason, 'TIME_') }
-            : { kind: 'delivery', socket: it.socket, from: it.seg.from, segment: segmentText(it.seg) };
-      return { kind: s.kind, clock: s.clock, socket: s.socket, fn: s.fn, loc: s.loc, message: s.message, item };
-    },
-    source: (file) => run.prog.files.get(file),
-    functionFile(name) {
-      const fn = run.prog.fnByName.get(name);
-      return fn && fn.kind === 'c' ? fn.file : undefined;
-    },
-    get depth() {
-      return run.machine.frames.length;
-    },
-    snapshot: (prev) => buildSnapshot(run, prev),
-    dispose: () => run.dispose(),
-  };
 }
 
 /** The notes' view of a run on the release; `scenarioText` is the scenario's text (loadReleaseRun's `text`). */
@@ -129,8 +76,9 @@ export function releaseNotesRun(run: ReleaseRun, scenarioText: string): NotesRun
     },
     source: (file) => run.image.texts.get(file),
     functionFile(name) {
-      const fn = run.image.kernel.fnByName.get(name);
-      return fn && 'file' in fn && typeof fn.file === 'string' ? fn.file : undefined;
+      // a static function (tcp_fin) is not in fnByName: the release's C functions, the machine layer's left out
+      const fn = run.image.kernel.functions.find((f) => f.name === name && !f.hidden);
+      return fn?.file;
     },
     get depth() {
       return run.machine.frames.length;

@@ -1,12 +1,13 @@
 // Which notes show in a file and where (pure: no vscode). A file's notes are keyed by its
-// workspace-relative path; the shipped kernel's by `kernel:tcp.c` / `kernel:tcp.h`, and those show
-// in the shipped file and in any copy of it (an edited tcp.c), attached again by their text.
+// workspace-relative path; the shipped kernel's by `kernel:` and their name under it
+// (`kernel:linux-1.2.13/net/inet/tcp.c`), and those show in the shipped file and in any copy of it
+// (an edited tcp.c), attached again by their text.
 
 import { functionExtents, reattach, type FunctionExtent, type MatchKind } from './anchor';
 import { KERNEL_PREFIX, type Note } from './store';
 
 export interface ShippedFile {
-  /** base name: tcp.c, tcp.h */
+  /** its name under the shipped kernel's folder: linux-1.2.13/net/inet/tcp.c */
   name: string;
   text: string;
 }
@@ -36,9 +37,11 @@ export function keysFor(opts: { relPath?: string; base: string; text: string; is
   if (same) return { key: KERNEL_PREFIX + same.name, shows: [KERNEL_PREFIX + same.name] };
   const shows = opts.relPath ? [opts.relPath] : [];
   if (opts.isC) {
-    const byName = opts.shipped.find((s) => s.name === opts.base);
+    const base = (name: string) => name.slice(name.lastIndexOf('/') + 1);
+    const byName = opts.shipped.find((s) => base(s.name) === opts.base);
+    const tcp = opts.shipped.find((s) => base(s.name) === 'tcp.c');
     if (byName) shows.push(KERNEL_PREFIX + byName.name);
-    else if (opts.shipped.some((s) => s.name === 'tcp.c') && looksLikeKernelCopy(functionExtents(text))) shows.push(KERNEL_PREFIX + 'tcp.c');
+    else if (tcp && looksLikeKernelCopy(functionExtents(text))) shows.push(KERNEL_PREFIX + tcp.name);
   }
   return { key: opts.relPath, shows };
 }

@@ -212,7 +212,7 @@ export class Walkthroughs implements vscode.Disposable {
       });
     });
     const config: vscode.DebugConfiguration = { type: DEBUG_TYPE, request: 'launch', name: w.title, scenario, stopOnEntry: true, stepBy: 'line' };
-    // the steps were found on the release unless the walkthrough names a kernel source (the reduced port)
+    // the steps were found on the release, or on the release with the walkthrough's edited copy of one of its files
     if (kernelSource) config.kernelSource = kernelSource;
     else config.kernel = 'release';
     const ok = await vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(target) ?? vscode.workspace.workspaceFolders?.[0], config);

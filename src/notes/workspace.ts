@@ -12,6 +12,7 @@ import { DEBUG_TYPE, STOP_EVENT } from '../common/ids';
 import type { StopEventBody } from '../common/protocol';
 import { formatParseError, KERNEL_PREFIX, NOTES_FILE, NoteStore, type Note, type NoteOp, type ParseError } from './store';
 import { keysFor, placeNotes, type FileKeys, type Placed, type ShippedFile } from './view';
+import { moveReducedNotes } from './migrate';
 
 /** A text and where it comes from: an open document, or a file the debugger runs. */
 export interface TextSource {
@@ -38,7 +39,7 @@ export class NotesWorkspace implements vscode.Disposable {
   constructor() {
     try {
       this.shippedDir = kernelDir();
-      // the release's files (kernel:linux-1.2.13/net/inet/tcp.c), then the reduced port's (kernel:tcp.c)
+      // the release's files (kernel:linux-1.2.13/net/inet/tcp.c…)
       for (const f of shippedKernelFiles()) this.shipped.push({ name: f.name, text: readText(f.path, 'kernel source') });
     } catch {
       // no shipped kernel found: kernel notes are keyed by path like any file
@@ -86,8 +87,25 @@ export class NotesWorkspace implements vscode.Disposable {
       this.stores.set(path, s);
       const err = s.load();
       if (err) this.report(err);
+      else this.moveReduced(s);
     }
     return s;
+  }
+
+  /** Notes on the removed reduced port's tcp.c (kernel:tcp.c) move onto the release's tcp.c; the user is told how many, and where those that stay are. */
+  private moveReduced(store: NoteStore): void {
+    let r;
+    try {
+      r = moveReducedNotes(store, (name) => this.shipped.find((f) => f.name === name)?.text, () => readText(store.path, 'notes file'));
+    } catch (e) {
+      void vscode.window.showErrorMessage(vscode.l10n.t('Could not move the notes on the removed reduced port to the release: {0}', (e as Error).message));
+      return;
+    }
+    if (!r) return;
+    this.changed.fire();
+    const moved = vscode.l10n.t("{0} note(s) on the removed reduced port's tcp.c moved to the release's linux-1.2.13/net/inet/tcp.c, found by the text of their line.", r.moved);
+    if (!r.unplaced.length) void vscode.window.showInformationMessage(moved);
+    else void vscode.window.showWarningMessage(`${moved} ${vscode.l10n.t('{0} could not be placed (their line is not in the release) and are kept as written: {1}', r.unplaced.length, r.unplaced.map((u) => `${u.file}:${u.line}:${u.column}`).join(', '))}`);
   }
 
   /** The store holding notes with `key`: kernel notes in the first folder's. */

@@ -10,6 +10,8 @@ test('the scenario and kernel of a launch configuration, relative to the workspa
   assert.deepEqual(sessionFiles({ scenario: 3 }, '/ws', []), { scenario: undefined, kernels: [] });
   // the adapter's attribute for an edited kernel (src/debug/session.ts)
   assert.deepEqual(sessionFiles({ scenario: '/s.tcpscenario', kernelSource: 'my/tcp.c' }, '/ws', ['/ext/dist/kernel/tcp.c']).kernels, ['/ws/my/tcp.c']);
+  // `kernel` says which kernel runs (release), it is no file
+  assert.deepEqual(sessionFiles({ scenario: '/s.tcpscenario', kernel: 'release' }, '/ws', ['/ext/dist/kernel/linux-1.2.13/net/inet/tcp.c']).kernels, ['/ext/dist/kernel/linux-1.2.13/net/inet/tcp.c']);
 });
 
 test('only the files added are allowed, whatever the spelling of the path', () => {

@@ -11,7 +11,8 @@ export function sessionFiles(config: Record<string, unknown>, workspaceFolder: s
   };
   const abs = (p: string) => (path.isAbsolute(p) ? path.normalize(p) : path.resolve(workspaceFolder ?? process.cwd(), p));
   const scenario = str('scenario', 'program');
-  const kernel = str('kernelSource', 'kernelPath', 'kernel');
+  // (`kernel` names which kernel runs, `release`: not a file)
+  const kernel = str('kernelSource', 'kernelPath');
   return { scenario: scenario ? abs(scenario) : undefined, kernels: kernel ? [abs(kernel)] : shippedKernels.map((k) => path.normalize(k)) };
 }
 

@@ -106,7 +106,7 @@ export class StopPanel {
     this.session = session;
     StopPanel.bySession.set(session.id, this);
     this.panel.title = StopPanel.title(session);
-    const shipped = [vscode.Uri.joinPath(this.extensionUri, 'dist', 'kernel', 'tcp.c').fsPath, vscode.Uri.joinPath(this.extensionUri, 'src', 'kernel', 'tcp.c').fsPath];
+    const shipped = ['dist', 'src'].map((d) => vscode.Uri.joinPath(this.extensionUri, d, 'kernel', 'linux-1.2.13', 'net', 'inet', 'tcp.c').fsPath);
     const files = sessionFiles(session.configuration as Record<string, unknown>, session.workspaceFolder?.uri.fsPath, shipped);
     this.allowed = new AllowedFiles();
     this.allowed.add(files.scenario);

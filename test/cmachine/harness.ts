@@ -5,7 +5,6 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { History } from '../../src/engine/history';
 import { Machine } from '../../src/engine/machine';
-import type { Program } from '../../src/engine/compile';
 import { Kernel, type KernelOptions } from '../../src/engine/cmachine/kernel';
 import { preprocessUnits } from '../../src/engine/cmachine/load';
 import type { NativeDef } from '../../src/engine/cmachine/native';
@@ -20,7 +19,7 @@ export async function compileC(files: Record<string, string>, opts: Partial<Kern
 }
 
 export function machineFor(k: Kernel): Machine {
-  return new Machine(k as unknown as Program, k.H);
+  return new Machine(k, k.H);
 }
 
 /** Calls `name(args)` as a whole call chain, recording a stop at every statement; returns the result. */

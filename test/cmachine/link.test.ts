@@ -6,7 +6,6 @@ import { Kernel } from '../../src/engine/cmachine/kernel';
 import { preprocessUnits } from '../../src/engine/cmachine/load';
 import { nodeCParser } from '../../src/host/node';
 import { MAX_DEPTH, Machine } from '../../src/engine/machine';
-import type { Program } from '../../src/engine/compile';
 import { History } from '../../src/engine/history';
 import { call, compileC, machineFor, printNatives } from './harness';
 
@@ -165,8 +164,8 @@ const char *late(void) { static char buf[8] = "ab"; buf[0]++; return "literal"; 
   const HB = new History();
   const A = k.newRun(HA);
   const B = k.newRun(HB);
-  const mA = new Machine(k as unknown as Program, HA);
-  const mB = new Machine(k as unknown as Program, HB);
+  const mA = new Machine(k, HA);
+  const mB = new Machine(k, HB);
   A.enter(mA, k.cfunction('bump'), [1]);
   B.enter(mB, k.cfunction('bump'), [100]);
   let aDone = false;

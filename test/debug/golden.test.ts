@@ -28,11 +28,10 @@ import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'no
 import { basename, join } from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { spawnSync } from 'node:child_process';
-import { loadRun } from '../../src/host/load';
+import { releaseImage } from '../../src/host/load';
 import type { RunRecord } from '../../src/engine/release/record';
 import { ROOT, KERNEL, connect, lineOf, startServer, type Client } from './harness';
-import { INPUTS as REDUCED } from '../differential/gcc';
-import { serialise } from '../differential/protocol';
+import { serialise } from '../differential/release/protocol';
 import { releaseCases } from '../differential/release/cases';
 import { buildRelease, checkToolchain, releaseFields } from '../differential/release/gcc';
 
@@ -365,9 +364,8 @@ before(async () => {
   server = await startServer();
   // gcc's i386 build of the same release files, run on every example (test/differential/release/)
   checkToolchain();
-  const run = await loadRun({ scenarioPath: join(EXAMPLES, 'passive-close.tcpscenario'), kernelPath: REDUCED.kernel });
-  const cases = releaseCases(run).filter((c) => c.name.startsWith('examples/'));
-  run.dispose();
+  const image = await releaseImage();
+  const cases = releaseCases((n) => image.constant(n)).filter((c) => c.name.startsWith('examples/'));
   const build = buildRelease((await releaseFields()).header);
   const g = spawnSync('qemu-i386', [build.bin], { input: serialise(cases), encoding: 'utf8', maxBuffer: 1 << 28 });
   build.dispose();

@@ -16,8 +16,6 @@ export const ROOT = resolve(__dirname, '..', '..');
 /** the release's tcp.c and tcp.h (what a session runs by default) */
 export const KERNEL = join(ROOT, 'src', 'kernel', 'linux-1.2.13', 'net', 'inet', 'tcp.c');
 export const TCP_H = join(ROOT, 'src', 'kernel', 'linux-1.2.13', 'net', 'inet', 'tcp.h');
-/** the reduced port's tcp.c (kernel: 'reduced', and the edited copies kernelSource names) */
-export const REDUCED_KERNEL = join(ROOT, 'src', 'kernel', 'tcp.c');
 export const PASSIVE = join(ROOT, 'examples', 'passive-close.tcpscenario');
 
 // ---- schema validation ----

@@ -153,7 +153,26 @@ test('on the release: breakpoint placement follows the release text', async () =
   const machine = await c.dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'machine_close' }] });
   assert.equal(machine.body.breakpoints[0].verified, false);
   assert.match(machine.body.breakpoints[0].message ?? '', /machine layer/);
-  assert.match(String(checkLaunchArguments({ ...release, kernel: 'real' })), /'kernel' must be 'release' or 'reduced'/);
+  assert.match(String(checkLaunchArguments({ ...release, kernel: 'real' })), /'kernel' must be 'release' \(the unmodified Linux 1\.2\.13; the reduced port was removed\)/);
+});
+
+test('a launch.json that still says kernel: "reduced" is told the reduced port was removed, and the release runs; a copy of the reduced tcp.c is refused at its first marker', async () => {
+  const entry = await c.launch({ scenario: PASSIVE, kernel: 'reduced' }, (dc) => dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'tcp_fin' }] }));
+  assert.equal(entry.body.reason, 'entry');
+  const told = c.events.filter((e) => e.event === 'output' && e.body.category === 'stderr').map((e) => e.body.output);
+  assert.deepEqual(told, ['launch: \'kernel\': "reduced" names the reduced port of tcp.c, which was removed: the unmodified Linux 1.2.13 release runs instead (remove \'kernel\' from the launch configuration, or set it to "release")\n']);
+  c.skipPending();
+  assert.equal((await c.step('continue')).body.reason, 'function breakpoint');
+  const top = await c.top(T);
+  assert.deepEqual([top.name, top.source?.path, top.line], ['tcp_fin', TCP_C, FIN_SEQ]);
+  await c.close();
+  // an edited copy of the old reduced port (its functions' comments begin ` * reduced:`): refused, naming where it says so
+  c = await connect(server.port);
+  const old = editedCopy('tcp.c', (t) => t.replace('static int tcp_fin(struct sk_buff *skb, struct sock *sk, struct tcphdr *th)\n', '/*\n * reduced: nothing left out.\n */\nstatic int tcp_fin(struct sk_buff *skb, struct sock *sk, struct tcphdr *th)\n'));
+  const marker = readFileSync(old, 'utf8').split('\n').indexOf(' * reduced: nothing left out.') + 1;
+  assert.ok(marker > 0);
+  await c.dc.initializeRequest({ adapterID: 'tcp-close', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });
+  await assert.rejects(c.dc.launchRequest({ scenario: PASSIVE, kernelSource: old } as DebugProtocol.LaunchRequestArguments), (e: Error) => e.message.includes(`${old}:${marker}:4: this is a copy of the reduced port of tcp.c`) && /which was removed: the debugger runs only the unmodified Linux 1\.2\.13 release/.test(e.message));
 });
 
 /** A copy of the release's tcp.c (or `from`) in a fresh folder, named `name`, with `edit` applied to its text. */
@@ -167,7 +186,6 @@ function editedCopy(name: string, edit: (text: string) => string, from = TCP_C):
 test('on the release: an edited copy of tcp.c (kernelSource) runs in its place, and the stops are in the copy', async () => {
   const FIN = 'sk->fin_seq = th->seq + skb->len + th->syn + th->fin;';
   const copy = editedCopy('tcp.c', (t) => t.replace(FIN, FIN.replace(';', ' + 7;')));
-  // no `kernel`: a copy that is not the reduced port's is a release file's
   await c.launch({ scenario: PASSIVE, kernelSource: copy }, (dc) => dc.setBreakpointsRequest({ source: { path: copy }, breakpoints: [{ line: FIN_SEQ }] }));
   c.skipPending();
   assert.equal((await c.step('continue')).body.reason, 'breakpoint');

@@ -17,7 +17,7 @@ import { ROOT, SEED, Tally, scaled } from './common';
 
 const ADAPTER = join(ROOT, 'dist', 'adapter.js');
 const PASSIVE = join(ROOT, 'examples', 'passive-close.tcpscenario');
-const KERNEL = join(ROOT, 'src', 'kernel', 'tcp.c');
+const KERNEL = join(ROOT, 'src', 'kernel', 'linux-1.2.13', 'net', 'inet', 'tcp.c');
 const EXIT_TIMEOUT = 5000;
 
 before(() => {

@@ -9,13 +9,13 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FILE_CAPS, FileRefused, readText } from '../../src/host/read';
-import { loadRun } from '../../src/host/load';
-import { RunSetupError } from '../../src/engine/run';
-import { MAX_NESTING } from '../../src/engine/compile';
+import { loadReleaseRun } from '../../src/host/load';
+import { RunSetupError } from '../../src/engine/setup';
+import { MAX_NESTING } from '../../src/engine/front/nesting';
 import { MAX_DIAGNOSTICS, parseScenario } from '../../src/scenario/parse';
 import { MAX_LINE_LENGTH } from '../../src/scenario/lexer';
 import { NoteStore, serializeNotes } from '../../src/notes/store';
@@ -23,9 +23,8 @@ import { connect, startServer } from '../debug/harness';
 
 const ROOT = join(__dirname, '..', '..');
 const CLI = join(ROOT, 'dist', 'cli.js');
-// run with --kernel (the reduced port): the example as written for it (examples/ teach the release)
-const EXAMPLE = join(ROOT, 'test', 'fixtures', 'reduced-examples', 'passive-close.tcpscenario');
-const KERNEL_DIR = join(ROOT, 'src', 'kernel');
+const EXAMPLE = join(ROOT, 'examples', 'passive-close.tcpscenario');
+const RELEASE_TCP = join(ROOT, 'src', 'kernel', 'linux-1.2.13', 'net', 'inet', 'tcp.c');
 /** a line of /etc/passwd no message may ever show */
 const PASSWD_ROOT = /root:[^\n]*:0:0:/;
 
@@ -41,11 +40,12 @@ function fifo(path: string): string {
   return path;
 }
 
-/** A copy of the shipped kernel (tcp.c, tcp.h) in a folder of its own, tcp.c edited. */
+/** A copy of the release's tcp.c in a folder of its own (its includes are found beside it first, then in the release), edited. */
 function kernelCopy(name: string, edit: (c: string) => string = (c) => c): string {
   const d = join(dir, name);
-  cpSync(KERNEL_DIR, d, { recursive: true });
+  mkdirSync(d, { recursive: true });
   const c = join(d, 'tcp.c');
+  copyFileSync(RELEASE_TCP, c);
   writeFileSync(c, edit(readFileSync(c, 'utf8')));
   return c;
 }
@@ -111,7 +111,8 @@ test('a FIFO as the scenario, the kernel or an include ends at once with one mes
   const withFifo = kernelCopy('k-fifo');
   fifo(join(dir, 'k-fifo', 'pipe.h'));
   const tcpc = kernelCopy('k-fifo', withInclude('pipe.h'));
-  assertClean(runCli(['run', EXAMPLE, '--kernel', tcpc]), `${withFifo}:1:10`, /cannot include 'pipe\.h': the include file is a FIFO/);
+  // the release's preprocessor places it at the #include directive (column 2, after the '#')
+  assertClean(runCli(['run', EXAMPLE, '--kernel', tcpc]), `${withFifo}:1:2`, /pipe\.h: the include file is a FIFO/);
 });
 
 test('/dev/zero and /dev/urandom, named directly or through a symlink, are refused without being read', () => {
@@ -134,7 +135,8 @@ test('a directory as the scenario, the kernel or an include (no EISDIR stack tra
   assertClean(runCli(['run', EXAMPLE, '--kernel', kd]), kd, /is a directory/);
   const tcpc = kernelCopy('k-dir', withInclude('sub.h'));
   mkdirSync(join(dir, 'k-dir', 'sub.h'));
-  assertClean(runCli(['run', EXAMPLE, '--kernel', tcpc]), `${tcpc}:1:10`, /cannot include 'sub\.h': the include file is a directory/);
+  // a folder is not a header: the include path is searched on, and nothing else holds sub.h
+  assertClean(runCli(['run', EXAMPLE, '--kernel', tcpc]), `${tcpc}:1:2`, /sub\.h: no such file in the include path/);
 });
 
 test('a symlink loop as the scenario or an include', () => {
@@ -145,21 +147,23 @@ test('a symlink loop as the scenario or an include', () => {
   const tcpc = kernelCopy('k-loop', withInclude('x.h'));
   symlinkSync(join(dir, 'k-loop', 'y.h'), join(dir, 'k-loop', 'x.h'));
   symlinkSync(join(dir, 'k-loop', 'x.h'), join(dir, 'k-loop', 'y.h'));
-  assertClean(runCli(['run', EXAMPLE, '--kernel', tcpc]), `${tcpc}:1:10`, /cannot include 'x\.h': too many levels of symbolic links/);
+  // a link that leads nowhere is no header: the include path is searched on, and nothing else holds x.h
+  assertClean(runCli(['run', EXAMPLE, '--kernel', tcpc]), `${tcpc}:1:2`, /x\.h: no such file in the include path/);
 });
 
 test('#include outside the kernel tree is refused by name and never quoted (../../etc/passwd, a symlink out, a non-C file)', () => {
   const up = '../'.repeat(12) + 'etc/passwd';
   const tcpc = kernelCopy('k-esc', withInclude(up));
-  assertClean(runCli(['run', EXAMPLE, '--kernel', tcpc]), `${tcpc}:1:10`, /outside the kernel tree/);
+  assertClean(runCli(['run', EXAMPLE, '--kernel', tcpc]), `${tcpc}:1:2`, /outside the kernel tree/);
   const viaLink = kernelCopy('k-link', withInclude('passwd.h'));
   symlinkSync('/etc/passwd', join(dir, 'k-link', 'passwd.h'));
-  assertClean(runCli(['run', EXAMPLE, '--kernel', viaLink]), `${viaLink}:1:10`, /outside the kernel tree/);
+  assertClean(runCli(['run', EXAMPLE, '--kernel', viaLink]), `${viaLink}:1:2`, /outside the kernel tree/);
   const notC = kernelCopy('k-txt', withInclude('notes.txt'));
   writeFileSync(join(dir, 'k-txt', 'notes.txt'), 'root:x:0:0:root:/root:/bin/bash\n');
-  assertClean(runCli(['run', EXAMPLE, '--kernel', notC]), `${notC}:1:10`, /not a C source/);
-  // a header inside the tree still works (tcp.c includes tcp.h), and a file in the shipped folder too
-  const fine = kernelCopy('k-fine', withInclude('tcp.h'));
+  assertClean(runCli(['run', EXAMPLE, '--kernel', notC]), `${notC}:1:2`, /not a C source/);
+  // a header inside the tree still works: one beside the copy, and the release's own (tcp.c includes "tcp.h" as it always did)
+  const fine = kernelCopy('k-fine', withInclude('mine.h'));
+  writeFileSync(join(dir, 'k-fine', 'mine.h'), '#define MINE 1\n');
   assert.equal(runCli(['run', EXAMPLE, '--kernel', fine, '--quiet']).code, 0);
 });
 
@@ -216,11 +220,14 @@ test(`deep nesting in kernel C is refused past ${MAX_NESTING} levels with file:l
     const lines = readFileSync(tcpc, 'utf8').split('\n').length - 1;
     assertClean(runCli(['run', EXAMPLE, '--kernel', tcpc]), `${tcpc}:${lines}:`, /nested too deeply/);
   }
-  // a macro whose value nests too deeply, and a chain of macros each within the limit
-  const macro = kernelCopy('k-deep-macro', (c) => `#define DEEP ${'('.repeat(DEEP)}1${')'.repeat(DEEP)}\nint deep_fn(void) { return DEEP; }\n${c}`);
-  assertClean(runCli(['run', EXAMPLE, '--kernel', macro]), `${macro}:1:`, /nested too deeply/);
+  // a macro whose value nests too deeply, and a chain of macros each within the limit (tcp_fin calls
+  // the function: the release compiles a function at its first call, so C that never runs is not refused)
+  const calls = (c: string) => c.replace('sk->fin_seq = th->seq + skb->len + th->syn + th->fin;', 'sk->fin_seq = th->seq + skb->len + th->syn + th->fin + deep_fn();');
+  const macro = kernelCopy('k-deep-macro', (c) => `#define DEEP ${'('.repeat(DEEP)}1${')'.repeat(DEEP)}\nint deep_fn(void) { return DEEP; }\n${calls(c)}`);
+  // refused where deep_fn uses it (line 2)
+  assertClean(runCli(['run', EXAMPLE, '--kernel', macro]), `${macro}:2:`, /nested too deeply/);
   const chain = Array.from({ length: 60 }, (_, i) => `#define M${i} ${i === 59 ? '1' : `(${'('.repeat(200)}M${i + 1}${')'.repeat(200)})`}`).join('\n');
-  const chained = kernelCopy('k-deep-chain', (c) => `${chain}\nint deep_fn(void) { return M0; }\n${c}`);
+  const chained = kernelCopy('k-deep-chain', (c) => `${chain}\nint deep_fn(void) { return M0; }\n${calls(c)}`);
   assertClean(runCli(['run', EXAMPLE, '--kernel', chained]), chained, /nested too deeply/);
   // the shipped kernel is far from the limit, and C nested 200 levels still runs
   const ok = kernelCopy('k-deep-ok', withFunction('int deep_fn(struct sock *sk) { return ' + '('.repeat(200) + '1' + ')'.repeat(200) + '; }'));
@@ -229,10 +236,10 @@ test(`deep nesting in kernel C is refused past ${MAX_NESTING} levels with file:l
 
 // ---- in process: the loader, the parser, the notes store ----
 
-test('loadRun reports a refused file as a RunSetupError naming it', async () => {
+test('loadReleaseRun reports a refused file as a RunSetupError naming it', async () => {
   const d = join(dir, 'inproc.tcpscenario');
   mkdirSync(d);
-  await assert.rejects(loadRun({ scenarioPath: d }), (e: unknown) => e instanceof RunSetupError && e.diagnostics[0].file === d && /is a directory/.test(e.diagnostics[0].message));
+  await assert.rejects(loadReleaseRun({ scenarioPath: d }), (e: unknown) => e instanceof RunSetupError && e.diagnostics[0].file === d && /is a directory/.test(e.diagnostics[0].message));
 });
 
 test('the parser: a too-long line is one error, a long comment is not; diagnostics past the cap are counted', () => {

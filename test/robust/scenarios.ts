@@ -1,14 +1,13 @@
 // Scenario generators and mutators for the scenario fuzzer (fast-check arbitraries), and the
 // checks every run must pass: well-formed diagnostics, the step budget, and the close-path
-// invariants checked at every stop.
+// invariants checked at every stop (on the release: ReleaseRun).
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import type { Diagnostic } from '../../src/scenario/ast';
 import { splitLines } from '../../src/scenario/lexer';
-import type { Run, Stop } from '../../src/engine/run';
-import type { CStruct } from '../../src/engine/ctypes';
+import type { ReleaseItem, ReleaseRun, ReleaseStop } from '../../src/engine/release/run';
 import { ROOT } from './common';
 
 // ---- the seed corpus: the shipped examples and the grammar fixtures ----
@@ -258,31 +257,32 @@ export interface RunReport {
   violations: string[];
 }
 
+/** the calls and socket-layer actions after which a sock may leave TCP_CLOSE (a sock from nothing is CLOSED until listen, connect or accept) */
+const STATE_RESETS = new Set(['listen', 'connect']);
+
 /**
  * Runs to the end, checking at every stop:
  * - the call chain has not run more statements than the budget (a budget stop says so);
  * - a socket in TCP_CLOSE stays there, unless the item that ran is a state reset: a `set` of its
- *   state, or a `call` of tcp_set_state / tcp_time_wait on it (read from the kernel: every other
- *   path that assigns sk->state is guarded by a state test that excludes CLOSE, or assigns CLOSE);
+ *   state, a `call` of tcp_set_state / tcp_time_wait on it, a listen or connect on it, or an
+ *   accept that fills it;
  * - sk->shutdown only gains bits (the kernel only ever assigns SHUTDOWN_MASK or ors bits in),
  *   unless the item is a `set` of its shutdown;
- * - the clock never goes back; a timer fires only when no pending timer expires before it, in
- *   non-decreasing order of firing time, and none is still pending when a later scenario event starts.
+ * - the clock never goes back.
+ * (The order in which timers and deliveries run is the machine's agenda, checked against gcc's
+ * build of the same files by test/differential/release/.)
  */
-export function runChecked(run: Run, budget: number, maxStops: number): RunReport {
+export function runChecked(run: ReleaseRun, budget: number, maxStops: number): RunReport {
   const violations: string[] = [];
-  const v = (s: Stop, msg: string) => {
+  const v = (s: ReleaseStop, msg: string) => {
     if (violations.length < 20) violations.push(`stop ${s.index} (${s.fn?.name ?? s.kind}${s.loc ? ':' + s.loc.line : ''}): ${msg}`);
   };
-  const w = run.world;
-  const socks = [...w.sockets.values()];
-  const index = new Map(socks.map((s, k) => [s.name, k]));
-  const prevState = socks.map((i) => i.sk.get('state') as number);
-  const prevShutdown = socks.map((i) => i.sk.get('shutdown') as number);
-  let prevClock = w.jiffies;
-  let lastTimerFire = -1;
-  let item = run.current;
-  let stop: Stop = run.stopInfo(run.stopIndex);
+  const socks = run.socks;
+  const prevState = socks.map((s) => run.field(s.sk, 'state'));
+  const prevShutdown = socks.map((s) => run.field(s.sk, 'shutdown'));
+  let prevClock = run.jiffies;
+  let item: ReleaseItem | undefined;
+  let stop: ReleaseStop = run.stopInfo(run.stopIndex);
   let failures = 0;
   let n = 0;
   for (;;) {
@@ -301,60 +301,37 @@ export function runChecked(run: Run, budget: number, maxStops: number): RunRepor
     if (stop.kind === 'failure') failures++;
     // (the budget stop counts the statement it refuses to run: budget + 1)
     if (stop.kind !== 'error' && run.machine.statements > budget) v(stop, `${run.machine.statements} statements run, over the budget ${budget}`);
-    // every socket and the timers at every stop; past 64 sockets (the thousands-of-sockets case)
-    // the socket whose code runs at every stop and all of them at the end, to stay linear
-    const small = socks.length <= 64;
-    const all = small || stop.kind === 'end';
-    const resetState = new Set<string>();
-    const resetShutdown = new Set<string>();
+    const resetState = new Set<number>();
+    const resetShutdown = new Set<number>();
     if (item?.kind === 'event') {
       const a = item.event.action;
+      const k = item.event.sock;
       if (a.kind === 'set') {
-        if (a.fields.some((f) => f.name === 'state')) resetState.add(item.event.socket);
-        if (a.fields.some((f) => f.name === 'shutdown')) resetShutdown.add(item.event.socket);
+        if (a.fields.some((f) => f.name === 'state')) resetState.add(k);
+        if (a.fields.some((f) => f.name === 'shutdown')) resetShutdown.add(k);
       }
-      if (a.kind === 'call' && STATE_RESET_CALLS.has(a.function)) resetState.add(item.event.socket);
+      if (a.kind === 'call' && STATE_RESET_CALLS.has(a.fn)) resetState.add(k);
+      if (STATE_RESETS.has(a.kind)) resetState.add(k);
+      if (a.kind === 'accept' && a.child >= 0) resetState.add(a.child);
     }
-    const check = (k: number) => {
-      const name = socks[k].name;
-      const state = socks[k].sk.get('state') as number;
-      const shutdown = socks[k].sk.get('shutdown') as number;
-      if (prevState[k] === TCP_CLOSE && state !== TCP_CLOSE && !resetState.has(name)) {
-        v(stop, `${name} left TCP_CLOSE for state ${state} (item: ${describeItem(item)})`);
-      }
-      if (prevShutdown[k] & ~shutdown && !resetShutdown.has(name)) {
-        v(stop, `${name}.shutdown lost bits: ${prevShutdown[k]} -> ${shutdown} (item: ${describeItem(item)})`);
-      }
+    // an accepted sock with no name takes a slot of its own: the socks of the scenario are checked
+    for (let k = 0; k < socks.length; k++) {
+      const state = run.field(socks[k].sk, 'state');
+      const shutdown = run.field(socks[k].sk, 'shutdown');
+      if (prevState[k] === TCP_CLOSE && state !== TCP_CLOSE && !resetState.has(k)) v(stop, `${socks[k].name} left TCP_CLOSE for state ${state} (item: ${describeItem(item)})`);
+      if (prevShutdown[k] & ~shutdown && !resetShutdown.has(k)) v(stop, `${socks[k].name}.shutdown lost bits: ${prevShutdown[k]} -> ${shutdown} (item: ${describeItem(item)})`);
       prevState[k] = state;
       prevShutdown[k] = shutdown;
-    };
-    if (all) for (let k = 0; k < socks.length; k++) check(k);
-    else {
-      const k = index.get(stop.socket);
-      if (k !== undefined) check(k);
     }
-    if (w.jiffies < prevClock) v(stop, `the clock went back: ${prevClock} -> ${w.jiffies}`);
-    prevClock = w.jiffies;
-    if (small && stop.kind === 'event' && stop.item) {
-      const it = stop.item;
-      const pending = w.pendingTimers().map((t: CStruct) => w.timerExpires(t));
-      if (it.kind === 'timer') {
-        const early = pending.filter((x) => x < it.time);
-        if (early.length) v(stop, `timer fired at ${it.time} while timers expiring at ${early.join(',')} are pending`);
-        if (it.time < lastTimerFire) v(stop, `timers fired out of order: ${lastTimerFire} then ${it.time}`);
-        lastTimerFire = it.time;
-      } else if (it.kind === 'event') {
-        const due = pending.filter((x) => x <= it.time);
-        if (due.length) v(stop, `scenario event at ${it.time} starts while timers due at ${due.join(',')} have not fired`);
-      }
-    }
+    if (run.jiffies < prevClock) v(stop, `the clock went back: ${prevClock} -> ${run.jiffies}`);
+    prevClock = run.jiffies;
   }
   return { outcome: 'end', stops: n, failures, violations };
 }
 
-function describeItem(item: Run['current']): string {
+function describeItem(item: ReleaseItem | undefined): string {
   if (!item) return 'none';
-  if (item.kind === 'event') return `scenario line ${item.event.line} (${item.event.action.kind}${item.event.action.kind === 'call' ? ' ' + item.event.action.function : ''})`;
-  if (item.kind === 'timer') return `${item.which} of ${item.socket}`;
+  if (item.kind === 'event') return `scenario line ${item.event.line} (${item.event.action.kind}${item.event.action.kind === 'call' ? ' ' + item.event.action.fn : ''})`;
+  if (item.kind === 'timer') return `${item.which || 'a timer'} of ${item.socket}`;
   return `delivery to ${item.socket}`;
 }

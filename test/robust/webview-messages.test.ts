@@ -12,23 +12,23 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { parseFromWebview, type StopSnapshot } from '../../src/common/protocol';
 import { parseFromHost, stopProblem } from '../../src/common/check';
-import { loadRun } from '../../src/host/load';
-import { buildSnapshot } from '../../src/debug/snapshot';
+import { loadReleaseRun } from '../../src/host/load';
+import { ReleaseSnapshotBuilder } from '../../src/debug/releaseSnapshot';
 import { ROOT, SEED, Tally, scaled } from './common';
 
 let snaps: StopSnapshot[] = [];
 
 before(async () => {
   for (const f of ['four-way', 'lost-fin', 'listen-close']) {
-    const run = await loadRun({ scenarioPath: join(ROOT, 'examples', `${f}.tcpscenario`) });
-    let prev = buildSnapshot(run);
+    const { run, text } = await loadReleaseRun({ scenarioPath: join(ROOT, 'examples', `${f}.tcpscenario`) });
+    const b = new ReleaseSnapshotBuilder(run, text);
+    let prev = b.build(undefined);
     snaps.push(prev);
     for (let i = 0; i < 3000 && !run.finished; i++) {
       run.forward();
-      prev = buildSnapshot(run, prev);
+      prev = b.build(prev);
       if (i % 7 === 0) snaps.push(prev);
     }
-    run.dispose();
   }
   snaps = snaps.map((s) => JSON.parse(JSON.stringify(s)));
 });

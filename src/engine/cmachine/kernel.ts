@@ -13,6 +13,7 @@ import { CError, formatLoc, type CFunction, type Frame, type Instr, type Loc, ty
 import type { History } from '../history';
 import type { SourceMap } from '../front/sourcemap';
 import { editsBetween } from '../front/reuse';
+import { MAX_NESTING, tooDeep } from '../front/nesting';
 import { Memory, type BlockKind, type MemoryOptions } from '../memory/memory';
 import type { AsmNativeDef, NativeDef } from './native';
 import { RUN, type RunState } from './runstate';
@@ -315,8 +316,9 @@ export class Kernel {
    * whole; from a cached declaration tree (its body left out), the definition parsed alone, its
    * offsets the unit's.
    */
-  private definitionNode(node: TSNode, st: UnitState): TSNode {
-    if (!isDeclNode(node)) return node;
+  private definitionNode(node: TSNode, st: UnitState): TreeNode {
+    // a node not of a declaration tree is tree-sitter's own
+    if (!isDeclNode(node)) return node as TreeNode;
     const t0 = performance.now();
     const start = node.startIndex;
     const end = node.endIndex;
@@ -1000,7 +1002,13 @@ export class Kernel {
     this.unitOf[index] = st;
     const loc = this.loc(node, st);
     const end = this.loc(node.lastChild ?? node, st);
-    const fn = new LazyFunction(f.name, f.type, loc, end.endLine, index, () => new FnCompiler(this, st, { entry: f, fn }, st.scope).body(this.definitionNode(node, st))) as unknown as CFunction;
+    const fn = new LazyFunction(f.name, f.type, loc, end.endLine, index, () => {
+      const def = this.definitionNode(node, st);
+      // the compiler recurses over the body: C nested deeper than it takes (a macro's value, too) is refused where it is
+      const deep = tooDeep(def, MAX_NESTING);
+      if (deep) throw new CError(this.loc(deep, st), `nested too deeply: the interpreter takes C nested up to ${MAX_NESTING} levels (expressions, parentheses, blocks, ifs); simplify this`);
+      return new FnCompiler(this, st, { entry: f, fn }, st.scope).body(def);
+    }) as unknown as CFunction;
     if (this.opts.hidden?.(loc.file)) fn.hidden = true;
     this.functions.push(fn);
     return fn;

@@ -7,7 +7,6 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { History } from '../history';
 import { Machine } from '../machine';
-import type { Program } from '../compile';
 import type { Frame } from '../code';
 import { Kernel, type CRun } from '../cmachine/kernel';
 import { RELEASE_DEFINES, RELEASE_FILES, preprocessUnits } from '../cmachine/load';
@@ -47,7 +46,7 @@ async function load(): Promise<Kernel> {
 
 /** Runs `name(args)` to its return as its own call chain (its stops recorded). */
 function call(k: Kernel, name: string, args: unknown[], file?: string): number {
-  const m = new Machine(k as unknown as Program, k.H);
+  const m = new Machine(k, k.H);
   k.enter(m, k.cfunction(name, file), args);
   while (m.runStops(false, 1 << 30) !== 'returned');
   return m.lastReturn as number;
@@ -210,7 +209,7 @@ test('pointers into freed or unmapped memory say so and do not expand; a freed a
 
 /** tcp_close_state(sk, 0) run to the statement `stops` statements in (the first is stop 1). */
 function closeState(e: Env, stops: number): Machine {
-  const m = new Machine(e.k as unknown as Program, e.run.H);
+  const m = new Machine(e.k, e.run.H);
   e.k.enter(m, e.k.cfunction('tcp_close_state', 'tcp.c'), [e.sk, 0]);
   assert.equal(m.runStops(false, stops), 'statement');
   return m;
@@ -395,7 +394,7 @@ int f(int x)
   const k = new Kernel({ units: preprocessUnits(['/f.c'], host, { includePaths: [] }), parse: await nodeCParser(), history: new History() }).load();
   const run = k.run0!;
   const values = new Values(k, run);
-  const m = new Machine(k as unknown as Program, run.H);
+  const m = new Machine(k, run.H);
   k.enter(m, k.cfunction('f'), [40]);
   while (m.runStops(true, 1) === 'statement' && lineOf(m) !== 12);
   const { args, locals } = frameVariables(values, m.top!, m.pc);

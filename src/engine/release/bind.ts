@@ -71,6 +71,9 @@ export interface BoundScenario {
 
 const flagsOf = (f: { syn: boolean; fin: boolean; rst: boolean; psh: boolean; ack: boolean }) => (f.syn ? 'S' : '') + (f.fin ? 'F' : '') + (f.rst ? 'R' : '') + (f.psh ? 'P' : '') + (f.ack ? '.' : '') || '-';
 /** the functions `call` may name (machine/tcp_entries.c's table and the driver's own) */
+/** machine/world.h's MACHINE_SOCKETS: how many socks the machine layer holds */
+export const MACHINE_SOCKETS = 32;
+
 export const CALLABLE = ['tcp_close_state', 'tcp_send_fin', 'tcp_send_partial', 'tcp_close_pending', 'tcp_time_wait', 'tcp_close', 'release_sock', 'inet_release', 'tcp_ack', 'tcp_fin', 'tcp_data', 'tcp_rcv'];
 
 /** Binds `sc` to the kernel; `constant` resolves a kernel name. Diagnostics name the scenario's file, line and column. */
@@ -131,6 +134,8 @@ export function bindScenario(sc: Scenario, kernel: Kernel, constant: (name: stri
     if (v === undefined) throw new Error(`the kernel source defines no ${name}`);
     return v;
   };
+  // the machine layer holds MACHINE_SOCKETS socks (machine/world.h): one more is refused where it is declared
+  if (sc.sockets.length > MACHINE_SOCKETS) diag(sc.sockets[MACHINE_SOCKETS].nameRange, `the machine layer holds ${MACHINE_SOCKETS} sockets (src/kernel/machine/world.h's MACHINE_SOCKETS): this scenario declares ${sc.sockets.length}`);
   const index = new Map(sc.sockets.map((d, i) => [d.name, i]));
   const peer = new Map<string, { peer: string; delay: number }>();
   for (const l of sc.links) {

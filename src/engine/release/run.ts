@@ -11,14 +11,13 @@
 
 import type { Range } from '../../scenario/ast';
 import { CError, type CFunction, type Loc } from '../code';
-import type { Program } from '../compile';
 import type { CRun } from '../cmachine/kernel';
 import type { RecT } from '../cmachine/types';
 import { History } from '../history';
 import { Machine } from '../machine';
 import { machineArena, type HeapLookup } from '../cvalues/heap';
 import { TCP_STATES, TIMER_REASONS } from '../cvalues/constants';
-import type { BoundEvent, BoundScenario, BoundSeg } from './bind';
+import { MACHINE_SOCKETS, type BoundEvent, type BoundScenario, type BoundSeg } from './bind';
 import type { ReleaseImage } from './image';
 
 export const CODE_EVENT = -1;
@@ -78,8 +77,6 @@ export interface ReleaseSock {
 }
 
 const SEG_BYTES = 1600;
-/** machine/world.h's MACHINE_SOCKETS: an accept with no name takes a slot from the end */
-const MACHINE_SOCKETS = 32;
 
 export class ReleaseRun {
   readonly H: History;
@@ -105,7 +102,8 @@ export class ReleaseRun {
   private readonly anon: number[] = [0];
   private readonly errors = new Map<number, CError>();
   private readonly scratch: { seg: number; text: number; word: number };
-  private readonly sock: RecT;
+  /** struct sock's type (its fields: a what-if stores through setField) */
+  readonly sock: RecT;
   private readonly jiffiesAt: number;
   /** printk lines written at boot (inet_proto_init's banner), left out of the record */
   readonly bootLines: number;
@@ -118,7 +116,7 @@ export class ReleaseRun {
     const k = image.kernel;
     this.H = new History({ record: opts.history !== false });
     this.run = k.newRun(this.H);
-    this.machine = new Machine(k as unknown as Program, this.H);
+    this.machine = new Machine(k, this.H);
     this.sock = k.records.get('sock')!;
     this.jiffiesAt = k.addressOf('jiffies');
     const mem = this.run.mem;

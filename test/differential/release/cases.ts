@@ -1,13 +1,53 @@
 // The cases the release's differential tests run: every example, every case of
-// test/differential/scenarios.txt, and OWN, written for what those do not show on their own.
+// test/differential/release/scenarios.txt, and OWN, written for what those do not show on their own.
 // release.test.ts (gcc's build against what the release must do) and interpreter.test.ts (the
 // interpreter against gcc's build) run the same list.
 
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { formatDiagnostic, type Scenario } from '../../../src/scenario/ast';
 import { parseScenario } from '../../../src/scenario/parse';
-import type { Run } from '../../../src/engine/run';
-import { exampleScenarios, scenarioFileScenarios } from '../gcc';
-import { scenarioCase, type PCase } from '../protocol';
+import { scenarioCase, type PCase, type Resolve } from './protocol';
+
+const ROOT = join(__dirname, '..', '..', '..');
+const here = __dirname;
+
+/** Every example of `dir` (default examples/), parsed, by name (`examples/FILE`). */
+export function exampleScenarios(dir = join(ROOT, 'examples')): { name: string; sc: Scenario }[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.tcpscenario'))
+    .sort()
+    .map((f) => ({ name: `examples/${f}`, sc: parseScenario(readFileSync(join(dir, f), 'utf8'), join(dir, f)) }));
+}
+
+/** The multi-event scenarios of scenarios.txt (separated by `=== NAME` lines), parsed, by name (`scenarios.txt:LINE:NAME`). */
+export function scenarioFileScenarios(): { name: string; sc: Scenario }[] {
+  const file = join(here, 'scenarios.txt');
+  const lines = readFileSync(file, 'utf8').split('\n');
+  const out: { name: string; sc: Scenario }[] = [];
+  let name = '';
+  let start = 0;
+  const flush = (end: number) => {
+    if (!name) return;
+    // the scenario keeps its line numbers in the file (blank lines before it)
+    const text = lines.map((l, i) => (i >= start && i < end ? l : '')).join('\n');
+    const sc = parseScenario(text, file);
+    const errors = sc.diagnostics.filter((d) => d.severity === 'error');
+    if (errors.length) throw new Error(errors.map(formatDiagnostic).join('\n'));
+    out.push({ name: `scenarios.txt:${start}:${name}`, sc });
+  };
+  lines.forEach((l, i) => {
+    const m = /^=== (\S+)/.exec(l);
+    if (!m) return;
+    flush(i);
+    name = m[1];
+    start = i + 1;
+  });
+  flush(lines.length);
+  return out;
+}
+
+
 
 /** Cases written here for what the examples do not show on their own: each a scenario text. */
 export const OWN: Record<string, string> = {
@@ -152,9 +192,8 @@ export const OWN: Record<string, string> = {
   ].join('\n'),
 };
 
-/** Every case the oracle runs: the examples, scenarios.txt, and OWN. */
-export function releaseCases(run: Run): PCase[] {
-  const resolve = (n: string) => run.prog.constants.get(n);
+/** Every case the oracle runs: the examples, scenarios.txt, and OWN; constants resolved by `resolve` (the release image's `constant`). */
+export function releaseCases(resolve: Resolve): PCase[] {
   return releaseScenarios().map(({ name, sc }) => scenarioCase(name, sc, resolve));
 }
 

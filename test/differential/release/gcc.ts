@@ -1,7 +1,7 @@
 // The gcc side of the differential test on the unmodified 1.2.13 release: the inputs (the
 // release's C files, the machine layer of src/kernel/machine/, the driver of this folder), the
 // sock fields the record reports (read from the release's source), the i386 build, and its run
-// under qemu-i386 over the driver protocol (../protocol.ts). The interpreter for the release C
+// under qemu-i386 over the driver protocol (./protocol.ts). The interpreter for the release C
 // will run the same machine layer over the same cases; the build and the run are functions of
 // INPUTS and of the case list, so that the same lists drive both.
 
@@ -12,8 +12,8 @@ import { basename, join } from 'node:path';
 import type { Node as TSNode } from 'web-tree-sitter';
 import { nodeCParser } from '../../../src/host/node';
 import { KERNEL_UNITS, MACHINE_UNITS, RELEASE_INSIDE } from '../../../src/engine/release/image';
-import type { CParse } from '../../../src/engine/compile';
-import { writtenSockFields, type Outcome } from '../protocol';
+import type { TreeParse as CParse } from '../../../src/engine/front/load';
+import { writtenSockFields, type Outcome } from './protocol';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const here = __dirname;
@@ -248,7 +248,7 @@ function copyJoined(from: string, to: string): void {
   }
 }
 
-/** A release record: the reduced record's shape, and per sock `freed`, `sent`, timer reasons and the send_head chain. */
+/** A release record: the protocol's Outcome, and per sock `freed`, `sent`, timer reasons and the send_head chain. */
 export interface ReleaseOutcome extends Omit<Outcome, 'sockets'> {
   sockets: {
     name: string;

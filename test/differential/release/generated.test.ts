@@ -5,28 +5,25 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
-import { loadRun } from '../../../src/host/load';
+import { releaseImage } from '../../../src/host/load';
 import { formatDiagnostic, type Scenario } from '../../../src/scenario/ast';
 import { loadReleaseKernel } from '../../../src/host/node';
 import { bindScenario } from '../../../src/engine/release/bind';
 import { runRecord } from '../../../src/engine/release/record';
 import { ReleaseRun } from '../../../src/engine/release/run';
 import { parseScenario } from '../../../src/scenario/parse';
-import { INPUTS as REDUCED } from '../gcc';
-import { scenarioCase, serialise, type PCase } from '../protocol';
+import { scenarioCase, serialise, type PCase } from './protocol';
 import { buildRelease, checkToolchain, releaseFields } from './gcc';
 import { generateScenario } from './generate';
 import { interpreterRun } from './interpreter';
 
-const ROOT = join(__dirname, '..', '..', '..');
 const COUNT = Number(process.env.GENERATED ?? 1000);
 const SEED = Number(process.env.SEED ?? 1);
 
 test(`${COUNT} generated scenarios end with the same record under gcc and under the interpreter`, async (t) => {
   checkToolchain();
-  const run = await loadRun({ scenarioPath: join(ROOT, 'examples', 'passive-close.tcpscenario'), kernelPath: REDUCED.kernel });
-  const resolve = (n: string) => run.prog.constants.get(n);
+  const constants = await releaseImage();
+  const resolve = (n: string) => constants.constant(n);
   const cases: PCase[] = [];
   const texts = new Map<string, string>();
   const scenarios: Scenario[] = [];

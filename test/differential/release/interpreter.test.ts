@@ -8,15 +8,12 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
-import { loadRun } from '../../../src/host/load';
-import { INPUTS as REDUCED } from '../gcc';
-import { serialise, type PCase } from '../protocol';
+import { releaseImage } from '../../../src/host/load';
+import { serialise, type PCase } from './protocol';
 import { differences, releaseCases } from './cases';
 import { buildRelease, checkToolchain, releaseFields } from './gcc';
 import { interpreterRun, type InterpreterRun } from './interpreter';
 
-const ROOT = join(__dirname, '..', '..', '..');
 
 let cases: PCase[];
 let gcc: string[];
@@ -24,8 +21,8 @@ let ours: InterpreterRun;
 
 before(async () => {
   checkToolchain();
-  const run = await loadRun({ scenarioPath: join(ROOT, 'examples', 'passive-close.tcpscenario'), kernelPath: REDUCED.kernel });
-  cases = releaseCases(run);
+  const image = await releaseImage();
+  cases = releaseCases((n) => image.constant(n));
   const protocol = serialise(cases);
   const build = buildRelease((await releaseFields()).header);
   const g = spawnSync('qemu-i386', [build.bin], { input: protocol, encoding: 'utf8', maxBuffer: 1 << 28 });

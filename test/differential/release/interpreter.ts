@@ -11,7 +11,6 @@ import { join } from 'node:path';
 import { CError, UNPLACED } from '../../../src/engine/code';
 import { History } from '../../../src/engine/history';
 import { Machine } from '../../../src/engine/machine';
-import type { Program } from '../../../src/engine/compile';
 import { Kernel, type CParse } from '../../../src/engine/cmachine/kernel';
 import { RELEASE_DEFINES, preprocessUnits, type UnitCache } from '../../../src/engine/cmachine/load';
 import { i386Asm } from '../../../src/engine/world/cpu';
@@ -266,7 +265,7 @@ export async function interpreterRun(protocol: string, inputs: ReleaseInputs = I
   const t0 = performance.now();
   const { k, H, out, err } = await releaseKernel(protocol, inputs);
   const t1 = performance.now();
-  const m = new Machine(k as unknown as Program, H);
+  const m = new Machine(k, H);
   m.budget = Number.MAX_SAFE_INTEGER;
   let status: number;
   if (process.env.TRACE_FN) {

@@ -1,36 +1,28 @@
 // The fidelity oracle: the unmodified Linux 1.2.13 release (tcp.c, sock.c, af_inet.c, timer.c,
 // skbuff.c, kernel/sched.c, ip.c) compiled by gcc for i386 over the machine layer of
 // src/kernel/machine/ and run under qemu-i386, driven by every example and every case of
-// test/differential/scenarios.txt through the driver protocol (../protocol.ts). It asserts what
-// the real release does and the reduced port (src/kernel/tcp.c) does not, and measures in how
-// many scenarios the two end differently (departures.txt beside this file holds the list; the
-// test prints it and fails when the measurement changes: UPDATE_DEPARTURES=1 rewrites it).
-//
-// The interpreter for the release C will be compared with this build later, over the same
-// cases (releaseCases in ./cases.ts) and the same inputs (INPUTS in ./gcc.ts).
+// test/differential/release/scenarios.txt through the driver protocol (./protocol.ts). It asserts
+// what the real release does (the handshake, the socket layer, the timers' jiffy); the interpreter
+// is compared with this build over the same cases (interpreter.test.ts: releaseCases in ./cases.ts,
+// the same inputs, INPUTS in ./gcc.ts).
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadRun } from '../../../src/host/load';
-import type { Run } from '../../../src/engine/run';
-import { INPUTS as REDUCED, REDUCED_EXAMPLES, exampleCases, fieldsOf, gccOutcomes } from '../gcc';
-import { serialise, type Outcome, type PCase } from '../protocol';
+import { releaseImage } from '../../../src/host/load';
+import { serialise, type PCase } from './protocol';
 import { OWN, releaseCases } from './cases';
 import { INPUTS, ToolchainMissing, buildRelease, checkToolchain, releaseFields, runRelease, type Build, type ReleaseOutcome } from './gcc';
 
-const ROOT = join(__dirname, '..', '..', '..');
-const DEPARTURES = join(__dirname, 'departures.txt');
 const TIME_WRITE = 1;
 const TIME_CLOSE = 2;
 const TIME_PROBE0 = 6;
 const TCP_FIN_WAIT1 = 4;
 const TCP_TIME_WAIT = 6;
 
-let run: Run;
 let build: Build;
 let cases: PCase[];
 let outcomes: ReleaseOutcome[];
@@ -47,9 +39,9 @@ const sockOf = (o: ReleaseOutcome, name: string) => {
 };
 
 before(async () => {
-  // constants (state names, TIME_*) as the scenario language reads them: the reduced port's run has them
-  run = await loadRun({ scenarioPath: join(ROOT, 'examples', 'passive-close.tcpscenario'), kernelPath: REDUCED.kernel });
-  cases = releaseCases(run);
+  // constants (state names, TIME_*) as the scenario language reads them: the release image's
+  const image = await releaseImage();
+  cases = releaseCases((n) => image.constant(n));
   const fields = await releaseFields();
   build = buildRelease(fields.header);
   const t0 = Date.now();
@@ -59,7 +51,6 @@ before(async () => {
 
 after(() => {
   build?.dispose();
-  run?.dispose();
 });
 
 test('the release build runs every example and scenarios.txt case: one record each, no machine fault', (t) => {
@@ -153,40 +144,6 @@ test('a zero window: data and the FIN wait on write_queue and TIME_PROBE0 sends 
   assert.equal(c.timers.retransmit_timer.reason, TIME_PROBE0);
 });
 
-/**
- * The end of a case as both records have it: the given sock fields, both timers (expiry when
- * pending), every segment (with its window or not).
- */
-function endsOf(o: Outcome | ReleaseOutcome, fields: string[], window: boolean, timers = true) {
-  return {
-    jiffies: o.jiffies,
-    sockets: o.sockets.map((s) => ({
-      name: s.name,
-      fields: Object.fromEntries(fields.map((f) => [f, s.fields[f]])),
-      ...(timers ? { timers: Object.fromEntries(Object.entries(s.timers).map(([k, v]) => [k, v.pending ? v.expires : 'none'])) } : {}),
-    })),
-    segments: o.segments.map((x) => `${x.from}>${x.to} ${x.time} ${x.flags} ${x.seq}:${x.ack} len=${x.len}${window ? ` win=${x.win}` : ''}${x.dropped ? ' dropped' : ''}`),
-  };
-}
-
-/** The close path's fields (the seed's and kernel-facts' vocabulary), those of them both records carry: what a student reads off a stop. */
-const CLOSE_FIELDS = ['state', 'shutdown', 'write_seq', 'sent_seq', 'acked_seq', 'rcv_ack_seq', 'copied_seq', 'fin_seq', 'dead', 'keepopen', 'retransmits', 'rto', 'rtt', 'backoff', 'timeout', 'ip_xmit_timeout', 'err'];
-
-function firstDifference(a: unknown, b: unknown, path = ''): string | undefined {
-  if (a && b && typeof a === 'object' && typeof b === 'object') {
-    if (Array.isArray(a) && Array.isArray(b) && a.length !== b.length) {
-      const i = a.findIndex((x, k) => JSON.stringify(x) !== JSON.stringify(b[k]));
-      return `${path}[${i}]: reduced ${JSON.stringify(b[i])}, release ${JSON.stringify(a[i])} (${b.length} vs ${a.length})`;
-    }
-    for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) {
-      const d = firstDifference((a as any)[k], (b as any)[k], `${path}${Array.isArray(a) ? `[${(a as any)[k]?.name ?? k}]` : path ? `.${k}` : k}`);
-      if (d) return d;
-    }
-    return undefined;
-  }
-  return a === b ? undefined : `${path}: reduced ${JSON.stringify(b)}, release ${JSON.stringify(a)}`;
-}
-
 const sentOf = (o: ReleaseOutcome, name: string) => sockOf(o, name).sent.map((x) => [x.t, x.flags, x.seq, x.ack, x.len]);
 
 test('from nothing over a link: listen, connect and accept make the three-way handshake through the real code, then both close', () => {
@@ -257,42 +214,6 @@ test('shutdown wr sends the FIN through tcp_shutdown and the socket still receiv
   // shutdown rd sends nothing; rdwr sends the FIN
   const rd = byName('own:shutdown-rd-rdwr');
   assert.deepEqual(sentOf(rd, 'client').map((x) => [x[0], x[1]]), [[0, 'S'], [1, '.'], [200, 'F.']]);
-});
-
-test('how many scenarios end differently on the release than on the reduced port (departures.txt)', async (t) => {
-  const { header, report } = await fieldsOf(run);
-  // the examples as written for the reduced port (examples/ now teach the release, with statements
-  // and fields the reduced port has not), and every scenarios.txt case: what both can run
-  const scenarios = [...exampleCases(run, REDUCED_EXAMPLES), ...cases.filter((c) => !c.name.startsWith('own:') && !c.name.startsWith('examples/'))];
-  const reduced = gccOutcomes(serialise(scenarios), header);
-  const released = runRelease(build, serialise(scenarios));
-  // every field both records carry, and the close path's among them
-  const common = report.ints.filter((f) => f in released[0].sockets[0].fields);
-  const close = CLOSE_FIELDS.filter((f) => common.includes(f));
-  for (const f of ['state', 'shutdown', 'write_seq', 'acked_seq', 'rcv_ack_seq', 'fin_seq', 'dead', 'rto', 'timeout', 'ip_xmit_timeout']) assert.ok(close.includes(f), `both records carry ${f}`);
-  const measure = (fields: string[], window: boolean, timers = true) =>
-    scenarios.map((c, i) => {
-      const rel = released[i];
-      return { name: c.name, first: firstDifference(endsOf(rel, fields, window, timers), endsOf(reduced[i], fields, window, timers)) };
-    });
-  const coarse = measure(['state'], false, false);
-  const narrow = measure(close, false);
-  const wide = measure(common, true);
-  const count = (m: { first?: string }[]) => m.filter((x) => x.first).length;
-  const text =
-    `# The unmodified 1.2.13 release (gcc -m32, qemu-i386) against the reduced port src/kernel/tcp.c (test/differential's gcc build),\n` +
-    `# on every example and scenarios.txt case. Written by test/differential/release/release.test.ts (UPDATE_DEPARTURES=1 rewrites it).\n` +
-    `#   states and wire: each sock's state, and every segment (time, flags, seq, ack, len, dropped)\n` +
-    `#   close path: the fields ${close.join(' ')}; both timers (expiry when pending); every segment (time, flags, seq, ack, len, dropped)\n` +
-    `#   everything: the ${common.length} fields both records carry, both timers, every segment with its window\n` +
-    `states and wire: ${count(coarse)} of ${scenarios.length} scenarios end differently\n` +
-    `close path: ${count(narrow)} of ${scenarios.length} scenarios end differently\n` +
-    `everything: ${count(wide)} of ${scenarios.length} scenarios end differently\n\n` +
-    narrow.map((x, i) => `${x.first ? 'differs' : 'same   '} ${x.name}\n${coarse[i].first ? `        states and wire: ${coarse[i].first}\n` : ''}${x.first ? `        close path: ${x.first}\n` : ''}${wide[i].first ? `        everything: ${wide[i].first}\n` : ''}`).join('');
-  t.diagnostic(text);
-  if (process.env.UPDATE_DEPARTURES) writeFileSync(DEPARTURES, text);
-  assert.ok(count(narrow) > 0, 'the release departs from the reduced port on the close path somewhere (the four causes of issue 13)');
-  assert.equal(text, readFileSync(DEPARTURES, 'utf8'), 'the departures changed: check them, then run with UPDATE_DEPARTURES=1');
 });
 
 test('without qemu-i386 or 32-bit gcc libraries the build refuses with what to install (no 64-bit fallback)', () => {

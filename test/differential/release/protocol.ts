@@ -31,18 +31,16 @@
 //                                      is what the call returned)
 //   end
 //
-// The agenda is the debugger's (src/engine/run.ts): before an event at time T, the timers due
+// The agenda is the debugger's (src/engine/release/run.ts, MACHINE.md): before an event at time T, the timers due
 // at or before T (earliest, then first armed) and the segments arriving at or before T (earliest,
 // then first sent) run, a timer before a delivery at the same time; after the last event nothing
 // more happens. FLAGS are tcpdump letters (S F R P, '.' for ACK, '-' for none).
 //
 // Out: one JSON record per case (see `Outcome`), printed on one line each.
 
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Scenario, Value } from '../../src/scenario/ast';
+import type { Scenario, Value } from '../../../src/scenario/ast';
 import type { Node as TSNode } from 'web-tree-sitter';
-import type { CParse } from '../../src/engine/compile';
+import type { TreeParse as CParse } from '../../../src/engine/front/load';
 
 export interface Seg {
   flags: string;
@@ -300,59 +298,6 @@ export function valueOf(v: string | Value, resolve: Resolve, where: string): num
   return k;
 }
 
-/**
- * The single-call cases of cases.txt (`ENTRY sock fields ; arguments`, one sock, every state ×
- * every entry point) as protocol cases: one sock `s` and one event at the case's jiffies.
- */
-export function singleCallCases(resolve: Resolve, file = join(__dirname, 'cases.txt')): PCase[] {
-  const out: PCase[] = [];
-  readFileSync(file, 'utf8')
-    .split('\n')
-    .forEach((text, i) => {
-      if (!text.trim() || text.startsWith('#')) return;
-      const where = `cases.txt:${i + 1}`;
-      const [left, right = ''] = text.split(';');
-      const [entry, ...kvs] = left.trim().split(/\s+/);
-      const pairs = (s: string) => s.trim().split(/\s+/).filter(Boolean).map((p) => p.split('=') as [string, string]);
-      const c: PCase = { name: `cases.txt:${i + 1}:${entry}`, jiffies: 0, socks: [], timers: [], listeners: [], partials: [], links: [], events: [] };
-      const fields: [string, number][] = [];
-      for (const [k, v] of pairs(kvs.join(' '))) {
-        if (k === 'jiffies') c.jiffies = valueOf(v, resolve, where);
-        else if (k === 'timer' || k === 'retransmit_timer') {
-          const [r, e] = v.split(',');
-          c.timers.push({ sock: 's', which: k, reason: valueOf(r, resolve, where), expires: valueOf(e, resolve, where) });
-        } else fields.push([k, valueOf(v, resolve, where)]);
-      }
-      c.socks.push({ name: 's', fields });
-      const args = new Map(pairs(right).map(([k, v]) => [k, valueOf(v, resolve, where)]));
-      const a = (k: string) => args.get(k) ?? 0;
-      const seg: Seg = { flags: flagsOf({ syn: !!a('syn'), fin: !!a('fin'), rst: !!a('rst'), psh: !!a('psh'), ack: !!a('ack') }), seq: a('seq'), ack: a('ack_seq'), len: a('len'), win: 0 };
-      const ev = { time: c.jiffies, sock: 's' };
-      switch (entry) {
-        case 'tcp_fin':
-        case 'tcp_ack':
-        case 'tcp_rcv':
-          c.events.push({ ...ev, kind: 'call', fn: entry, args: [], seg });
-          break;
-        case 'tcp_close':
-          c.events.push({ ...ev, kind: 'call', fn: entry, args: [['timeout', a('timeout')]] });
-          break;
-        case 'tcp_close_state':
-          c.events.push({ ...ev, kind: 'call', fn: entry, args: [['dead', a('dead')]] });
-          break;
-        case 'net_timer':
-          c.events.push({ ...ev, kind: 'fire', which: 'timer' });
-          break;
-        case 'retransmit_timer':
-          c.events.push({ ...ev, kind: 'fire', which: 'retransmit_timer' });
-          break;
-        default:
-          throw new Error(`${where}: unknown entry ${entry}`);
-      }
-      out.push(c);
-    });
-  return out;
-}
 
 /**
  * A scenario (the debugger's language) as a protocol case, with the defaults the debugger's run
