@@ -68,7 +68,7 @@ export function loadReleaseImage(opts: {
   const hidden = (file: string) => file.startsWith(`${machine}/`);
   // with a cache, each unit's declaration tree too: a unit found there is declared without parsing
   const declCache = opts.cache && storeDeclCache(opts.cache.store, opts.cache.hash ?? textHash);
-  const kernel: Kernel = new Kernel({ units, parse: opts.parse, asm: i386Asm(() => kernel.addressOf('machine_eflags')), hidden, history: new History({ record: false }), declCache }).load();
+  const kernel: Kernel = new Kernel({ units, parse: opts.parse, asm: i386Asm(() => kernel.addressOf('machine_eflags')), hidden, declCache }).load();
   const cache = new Map<string, number | undefined>();
   const expand = (name: string, seen: Set<string>): string | undefined => {
     const m = macros.get(name);
@@ -93,6 +93,8 @@ export function loadReleaseImage(opts: {
       try {
         const x = kernel.compileExpression(text, null, 0);
         if (x.t.k === 'int') {
+          // a run of its own for the constants (made when first asked: a launch does not wait for it)
+          kernel.run0 ??= kernel.newRun(new History({ record: false }));
           const r = x.ev({ fn: null, s: [0, kernel.run0] } as never);
           if (typeof r === 'number') v = r;
         }
