@@ -107,16 +107,16 @@ export class Machine {
     let code = fr.fn.code;
     let pc = this.pc;
     if (skipCurrent && code[pc].op === Op.STMT) pc++;
+    let stmtSeen = true;
     try {
       for (;;) {
         const ins = code[pc];
         switch (ins.op) {
           case Op.STMT:
+            stmtSeen = true;
             this.pc = pc;
             this.executed++;
-            if (++this.statements > this.budget) {
-              throw new CError(ins.loc, `the step budget of ${this.budget} statements is used up in ${fr.fn.name}() — an endless loop? The run is stopped here.`);
-            }
+            if (++this.statements > this.budget) throw this.overBudget(ins.loc, fr);
             if (fr.fn.hidden) {
               pc++;
               break;
@@ -131,15 +131,36 @@ export class Machine {
             ins.ev!(fr);
             pc++;
             break;
-          case Op.JUMP:
-            pc = ins.target!;
+          case Op.JUMP: {
+            const to = ins.target!;
+            // a jump back (a loop) with no statement run since the last one counts against the
+            // budget as a statement: a loop whose body has none (`for (;;) { }`) stops at the
+            // budget instead of hanging, and a loop with statements counts only those
+            if (to <= pc) {
+              if (!stmtSeen && ++this.statements > this.budget) throw this.overBudget(ins.loc, fr);
+              stmtSeen = false;
+            }
+            pc = to;
             break;
-          case Op.JUMPF:
-            pc = ins.ev!(fr) ? pc + 1 : ins.target!;
+          }
+          case Op.JUMPF: {
+            const to = ins.ev!(fr) ? pc + 1 : ins.target!;
+            if (to <= pc) {
+              if (!stmtSeen && ++this.statements > this.budget) throw this.overBudget(ins.loc, fr);
+              stmtSeen = false;
+            }
+            pc = to;
             break;
-          case Op.JUMPT:
-            pc = ins.ev!(fr) ? ins.target! : pc + 1;
+          }
+          case Op.JUMPT: {
+            const to = ins.ev!(fr) ? ins.target! : pc + 1;
+            if (to <= pc) {
+              if (!stmtSeen && ++this.statements > this.budget) throw this.overBudget(ins.loc, fr);
+              stmtSeen = false;
+            }
+            pc = to;
             break;
+          }
           case Op.SWITCH: {
             const v = ins.ev!(fr);
             const t = ins.cases!.get(v);
@@ -201,6 +222,11 @@ export class Machine {
       if (e instanceof CError) throw e;
       throw new CError(code[pc]?.loc ?? fr.fn.loc, `internal error while running ${fr.fn.name}(): ${(e as Error).message}`);
     }
+  }
+
+  /** The refusal of a statement (or a jump back) past the step budget. */
+  private overBudget(loc: Loc, fr: Frame): CError {
+    return new CError(loc, `the step budget of ${this.budget} statements is used up in ${fr.fn.name}() — an endless loop? The run is stopped here.`);
   }
 
   /** After the history moved: put the position back to what the stop recorded. */

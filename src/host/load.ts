@@ -91,7 +91,13 @@ async function bindOnRelease(opts: LoadOptions): Promise<{ img: ReleaseImage; bo
 /** A run of the scenario on the unmodified 1.2.13 release (src/engine/release/), or with `kernelPath`'s edited copy of one of its files. */
 export async function loadReleaseRun(opts: LoadOptions): Promise<{ run: ReleaseRun; text: string; file: string }> {
   const { img, bound, text, file } = await bindOnRelease(opts);
-  return { run: new ReleaseRun(img, bound, { stepBudget: opts.stepBudget }), text, file };
+  try {
+    return { run: new ReleaseRun(img, bound, { stepBudget: opts.stepBudget }), text, file };
+  } catch (e) {
+    // the boot and the sockets' setup run C (an edited copy's, too): what stops them is the copy's problem, at its line
+    if (e instanceof CError) throw new RunSetupError([], [e]);
+    throw e;
+  }
 }
 
 /** The editor's check of a scenario: bound to the release as F5 runs it (the run is made, then dropped). */
