@@ -161,6 +161,18 @@ export interface UnitState {
   textLines?: number[];
 }
 
+/** The index of the line holding `offset`, given the lines' starts (0-based). */
+function lineAt(starts: readonly number[], offset: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
 function lineStarts(text: string): number[] {
   const out = [0];
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) out.push(i + 1);
@@ -325,14 +337,8 @@ export class Kernel {
     const text = st.text;
     const starts = (st.textLines ??= lineStarts(text));
     const at = (i: number) => {
-      let lo = 0;
-      let hi = starts.length - 1;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (starts[mid] <= i) lo = mid;
-        else hi = mid - 1;
-      }
-      return { row: lo, column: i - starts[lo] };
+      const row = lineAt(starts, i);
+      return { row, column: i - starts[row] };
     };
     const tree = this.opts.parse(text, undefined, [{ startIndex: start, endIndex: end, startPosition: at(start), endPosition: at(end) }]);
     const def = tree.rootNode.namedChildren.find((c): c is TreeNode => !!c && c.type === 'function_definition' && c.startIndex === start && c.endIndex === end);
@@ -457,13 +463,7 @@ export class Kernel {
       return { file: st.unit.path, line: 1, col: 1 };
     }
     const ls = st.lines!;
-    let lo = 0;
-    let hi = ls.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (ls[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
+    const lo = lineAt(ls, offset);
     return { file: st.unit.path, line: lo + 1, col: offset - ls[lo] + 1 };
   }
 
