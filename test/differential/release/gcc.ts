@@ -134,7 +134,8 @@ export function checkToolchain(env: NodeJS.ProcessEnv = process.env): void {
   const dir = mkdtempSync(join(tmpdir(), 'tcd-probe-'));
   try {
     const g = spawnSync('gcc', ['-m32', '-x', 'c', '-o', join(dir, 'probe'), '-'], { input: 'int main(void){return 0;}\n', encoding: 'utf8', env });
-    if (g.error || g.status !== 0) throw new ToolchainMissing(`gcc -m32 cannot build an i386 program (Debian: apt-get install gcc-multilib):\n${g.error?.message ?? g.stderr}`);
+    // what gcc said first: a gcc that exits before reading the program leaves an EPIPE beside its message
+    if (g.error || g.status !== 0) throw new ToolchainMissing(`gcc -m32 cannot build an i386 program (Debian: apt-get install gcc-multilib):\n${g.stderr?.trim() || g.error?.message}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
