@@ -100,6 +100,27 @@ export interface Instr {
   cases?: Map<number, number>;
   /** STMT: the kind of statement (for display), and whether it is the implicit return at `}` */
   what?: string;
+  /** where a memory fault in `ev` or `callee` is reported (the machine's catch names it; default `loc`) */
+  floc?: Loc;
+}
+
+/**
+ * `i` with every field present, in one order: the machine's loop then reads instructions of one
+ * shape (a monomorphic property load) instead of one shape per kind of instruction.
+ */
+export function uniformInstr(i: Instr): Instr {
+  return {
+    op: i.op,
+    loc: i.loc,
+    ev: i.ev,
+    target: i.target ?? -1,
+    callee: i.callee,
+    args: i.args,
+    dest: i.dest ?? -1,
+    cases: i.cases,
+    what: i.what,
+    floc: i.floc ?? i.loc,
+  };
 }
 
 /** A local variable or parameter, with the instructions where its name is in scope. */

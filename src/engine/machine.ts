@@ -2,6 +2,8 @@
 
 import { CError, Op, RuntimeFault, formatLoc, type CFunction, type Frame, type FunctionRef, type Instr, type Loc, type NativeFunction } from './code';
 import type { History } from './history';
+import { CFault } from './cmachine/support';
+import { MemoryFault } from './memory/memory';
 
 /** Why `advance` returned. */
 export type Arrival =
@@ -220,6 +222,8 @@ export class Machine {
     } catch (e) {
       this.pc = pc;
       if (e instanceof CError) throw e;
+      // a fault of the byte memory inside the instruction's closures, named at its C location
+      if (e instanceof MemoryFault) throw new CFault(code[pc].floc ?? code[pc].loc, e.message);
       throw new CError(code[pc]?.loc ?? fr.fn.loc, `internal error while running ${fr.fn.name}(): ${(e as Error).message}`);
     }
   }

@@ -6,7 +6,7 @@
 
 import type { Node as TreeNode } from 'web-tree-sitter';
 import { isDeclNode, type CNode as TSNode } from '../front/decltree';
-import { CError, Op, type CFunction, type Ev, type Frame, type Instr, type Loc, type VarInfo } from '../code';
+import { CError, Op, uniformInstr, type CFunction, type Ev, type Frame, type Instr, type Loc, type VarInfo } from '../code';
 import type { FnEntry, GlobalEntry, Kernel, LocalVar, UnitState } from './kernel';
 import { Scope } from './kernel';
 import { CFault, asFault, decodeString, parseIntLiteral } from './support';
@@ -136,7 +136,7 @@ export class FnCompiler {
   }
   private exprInstr(ev: Ev, n: TSNode): void {
     const loc = this.loc(n);
-    this.emit({ op: Op.EXPR, loc, ev: this.guard(ev, loc) });
+    this.emit({ op: Op.EXPR, loc, ev });
   }
   /** a refusal raised when reached (asm, an unknown builtin) */
   private refuseAt(n: TSNode, msg: string): X {
@@ -1054,7 +1054,7 @@ export class FnCompiler {
     });
     if (ft.proto && args.length < ft.params.length) throw this.err(n, `too few arguments (${args.length} for ${ft.params.length})`);
     const dest = ret.k === 'void' ? -1 : this.temp();
-    this.emit({ op: Op.CALL, loc, callee: this.guard(callee, loc), args: evs, dest });
+    this.emit({ op: Op.CALL, loc, callee, args: evs, dest });
     if (dest < 0) return { t: VOID, ev: () => 0, node: n };
     const c = ret.k === 'int' && ret.size < 4 ? narrower(ret) : undefined;
     return { t: ret, ev: c ? (fr) => c(fr.s[dest]) : (fr) => fr.s[dest], node: n };
@@ -1382,7 +1382,7 @@ export class FnCompiler {
     // other front end makes it, which run.ts reads to know the implicit return at `}`)
     if (!this.frameSize) for (const at of this.bareReturns) this.code[at].ev = undefined;
     if (!this.frameSize && !memParams.length) dropFirst(this.code, this.vars);
-    return { code: this.code, nslots: this.nslots, vars: this.vars };
+    return { code: this.code.map(uniformInstr), nslots: this.nslots, vars: this.vars };
   }
 
   private emitRet(value: TSNode | null, n: TSNode): void {
@@ -1410,11 +1410,11 @@ export class FnCompiler {
     const ins: Instr = {
       op: Op.RET,
       loc,
-      ev: this.guard((fr) => {
+      ev: (fr) => {
         const r = body ? body(fr) : undefined;
         if (this.frameSize) fr.s[RUN].H.set(fr.s[RUN].sp, 0, fr.s[S]);
         return ret.k === 'void' ? undefined : r;
-      }, loc),
+      },
     };
     this.emit(ins);
   }
@@ -1428,10 +1428,11 @@ export class FnCompiler {
     this.scope = outer;
   }
 
-  private cond(n: TSNode): Ev {
+  /** A condition's truth, and where a memory fault in it is reported (the condition, not its statement). */
+  private cond(n: TSNode): { ev: Ev; floc: Loc } {
     const inner = n.type === 'parenthesized_expression' ? n.namedChildren.find((c) => c && c.type !== 'comment')! : n;
     const x = this.decay(this.expr(inner));
-    return this.guard(this.truth(x, inner), this.loc(inner));
+    return { ev: this.truth(x, inner), floc: this.loc(inner) };
   }
 
   statement(n: TSNode): void {
@@ -1473,7 +1474,7 @@ export class FnCompiler {
       case 'if_statement': {
         this.stmt(n, 'if');
         const c = this.cond(n.childForFieldName('condition')!);
-        const jf = this.emit({ op: Op.JUMPF, loc: this.loc(n), ev: c, target: -1 });
+        const jf = this.emit({ op: Op.JUMPF, loc: this.loc(n), ev: c.ev, floc: c.floc, target: -1 });
         this.statement(n.childForFieldName('consequence')!);
         const alt = n.childForFieldName('alternative');
         if (alt) {
@@ -1489,7 +1490,7 @@ export class FnCompiler {
         const top = this.code.length;
         this.stmt(n.childForFieldName('condition')!, 'while');
         const c = this.cond(n.childForFieldName('condition')!);
-        const jf = this.emit({ op: Op.JUMPF, loc: this.loc(n), ev: c, target: -1 });
+        const jf = this.emit({ op: Op.JUMPF, loc: this.loc(n), ev: c.ev, floc: c.floc, target: -1 });
         this.loop(n.childForFieldName('body')!, top, (brk) => brk.concat([this.code.indexOf(jf)]));
         this.emit({ op: Op.JUMP, loc: this.loc(n), target: top });
         jf.target = this.code.length;
@@ -1505,7 +1506,7 @@ export class FnCompiler {
         const condNode = n.childForFieldName('condition')!;
         this.stmt(condNode, 'while');
         const c = this.cond(condNode);
-        this.emit({ op: Op.JUMPT, loc: this.loc(condNode), ev: c, target: top });
+        this.emit({ op: Op.JUMPT, loc: this.loc(condNode), ev: c.ev, floc: c.floc, target: top });
         this.endLoop(condAt);
         return;
       }
@@ -1525,7 +1526,7 @@ export class FnCompiler {
         let jf: Instr | undefined;
         if (condNode) {
           this.stmt(condNode, 'for');
-          jf = this.emit({ op: Op.JUMPF, loc: this.loc(condNode), ev: this.cond(condNode), target: -1 });
+          jf = this.emit({ op: Op.JUMPF, loc: this.loc(condNode), ...this.cond(condNode), target: -1 });
         }
         this.breaks.push([]);
         this.conts.push([]);
@@ -1587,7 +1588,7 @@ export class FnCompiler {
         const ev0 = this.conv(x, pt, inner);
         const ev = pt.size === 8 ? (fr: Frame) => Number(ev0(fr)) : ev0;
         const conv = pt.size === 8 ? (v: number) => v : narrower(pt);
-        const sw = this.emit({ op: Op.SWITCH, loc: this.loc(n), ev: this.guard(ev, this.loc(inner)), cases: new Map(), target: -1 });
+        const sw = this.emit({ op: Op.SWITCH, loc: this.loc(n), ev, floc: this.loc(inner), cases: new Map(), target: -1 });
         this.switches.push({ cases: sw.cases!, def: undefined, conv });
         this.breaks.push([]);
         this.statement(n.childForFieldName('body')!);

@@ -9,7 +9,7 @@
 
 import type { Node as TreeNode, Range, Tree } from 'web-tree-sitter';
 import { DeclView, declTreeOf, isDeclNode, type CNode as TSNode, type DeclCache } from '../front/decltree';
-import { CError, formatLoc, type CFunction, type Frame, type Instr, type Loc, type NativeFunction, type VarInfo } from '../code';
+import { CError, formatLoc, uniformInstr, type CFunction, type Frame, type Instr, type Loc, type NativeFunction, type VarInfo } from '../code';
 import type { History } from '../history';
 import type { SourceMap } from '../front/sourcemap';
 import { editsBetween } from '../front/reuse';
@@ -1270,7 +1270,7 @@ function refusalBody(fn: CFunction, err: CError): { code: Instr[]; nslots: numbe
     code: [
       { op: 0 /* STMT */, loc: err.loc, what: 'refused' },
       { op: 1 /* EXPR */, loc: err.loc, ev: thrower },
-    ],
+    ].map(uniformInstr),
     nslots: RUN + 2 + fn.type.params.length,
     vars: [],
   };
