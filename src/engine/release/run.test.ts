@@ -134,3 +134,20 @@ test('a what-if in the past: the future is recomputed from the change, and going
   run.goto(n + 1);
   assert.equal(run.field(sk, 'dead'), 1);
 });
+
+test('a second close() of the same socket returns -EBADF without entering the close path, and the run goes on', () => {
+  const run = start(PASSIVE.split('\n').concat(['+1s server close', '+0 expect server state=CLOSE']).join('\n'));
+  // the stops in tcp_close under each close event (an event stop starts each agenda item)
+  const inTcpClose: number[] = [];
+  let closing = -1;
+  let s = run.stopInfo(run.stopIndex);
+  while (s.kind !== 'end' && s.kind !== 'error') {
+    if (s.kind === 'event') closing = s.item?.kind === 'event' && s.item.event.action.kind === 'close' ? inTcpClose.push(0) - 1 : -1;
+    else if (s.kind === 'statement' && s.fn!.name === 'tcp_close' && closing >= 0) inTcpClose[closing]++;
+    s = run.forward();
+  }
+  assert.equal(s.kind, 'end', s.message);
+  assert.equal(inTcpClose.length, 2);
+  assert.ok(inTcpClose[0] > 0 && inTcpClose[1] === 0, `stops in tcp_close per close: ${inTcpClose}`);
+  assert.deepEqual(run.failures, []);
+});

@@ -21,6 +21,11 @@ void (*machine_retransmit_timer)(unsigned long) = retransmit_timer;
 long machine_tcp_call(const char *fn, struct sock *sk, struct sk_buff *skb, long arg, int *found)
 {
 	*found = 1;
+	if (!machine_allocated(sk)) {
+		/* a scenario's call on a sock destroy_sock freed: nothing in the kernel can reach it */
+		machine_fault("the call is on a sock destroy_sock freed: no descriptor and no entry in tcp_prot's table refers to it any more, so Linux 1.2 never calls into it");
+		return 0;
+	}
 	if (!strcmp(fn, "tcp_close_state")) return tcp_close_state(sk, (int)arg);
 	if (!strcmp(fn, "tcp_send_fin")) { tcp_send_fin(sk); return 0; }
 	if (!strcmp(fn, "tcp_send_partial")) { tcp_send_partial(sk); return 0; }

@@ -280,14 +280,23 @@ void machine_connected(struct sock *sk, int window_seq_given)
 
 int machine_close(struct sock *sk, int timeout)
 {
+	/*
+	 * A sock destroy_sock freed: nothing refers to it any more (no descriptor, no entry in
+	 * tcp_prot's table), so no close() can reach it; running tcp_close on the freed block would
+	 * arm a timer in freed memory and free it a second time.
+	 */
+	if (!machine_allocated(sk))
+		return -EBADF;
 	if (timeout) {
 		sk->prot->close(sk, timeout);
 		return 0;
 	}
-	if (!sk->socket) {
-		machine_fault("close: the sock has no socket (closed already)");
-		return 0;
-	}
+	/*
+	 * A second close() of the same descriptor: no file is open behind it any more, so the system
+	 * call returns -EBADF before any socket code runs, as for the calls above.
+	 */
+	if (!sk->socket)
+		return -EBADF;
 	return sk->socket->ops->release(sk->socket, NULL);
 }
 
