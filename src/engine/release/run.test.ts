@@ -135,7 +135,7 @@ test('a what-if in the past: the future is recomputed from the change, and going
   assert.equal(run.field(sk, 'dead'), 1);
 });
 
-test('a second close() of the same socket returns -EBADF without entering the close path, and the run goes on', () => {
+test('a second close() of the same socket runs no kernel code (-EBADF, as for a closed descriptor), and the run goes on', () => {
   const run = start(PASSIVE.split('\n').concat(['+1s server close', '+0 expect server state=CLOSE']).join('\n'));
   // the stops in tcp_close under each close event (an event stop starts each agenda item)
   const inTcpClose: number[] = [];
@@ -150,4 +150,15 @@ test('a second close() of the same socket returns -EBADF without entering the cl
   assert.equal(inTcpClose.length, 2);
   assert.ok(inTcpClose[0] > 0 && inTcpClose[1] === 0, `stops in tcp_close per close: ${inTcpClose}`);
   assert.deepEqual(run.failures, []);
+});
+
+test('a call on a sock destroy_sock freed is a fault stop at its scenario line, not a run on freed memory', () => {
+  const text = PASSIVE.split('\n').concat(['+1s server call tcp_send_fin']).join('\n');
+  const run = start(text);
+  let s = run.stopInfo(run.stopIndex);
+  while (s.kind !== 'end' && s.kind !== 'error') s = run.forward();
+  assert.ok(run.freed(run.socks[0].sk), 'the sock was freed before the call');
+  assert.equal(s.kind, 'error');
+  assert.match(s.message ?? '', /the call is on a sock destroy_sock freed/);
+  assert.equal(s.loc?.line, text.split('\n').length, 'named at the call\'s scenario line');
 });
