@@ -223,8 +223,9 @@ export class Machine {
       this.pc = pc;
       if (e instanceof CError) throw e;
       // a fault of the byte memory inside the instruction's closures, named at its C location
-      if (e instanceof MemoryFault) throw new CFault(code[pc].floc ?? code[pc].loc, e.message);
-      throw new CError(code[pc]?.loc ?? fr.fn.loc, `internal error while running ${fr.fn.name}(): ${(e as Error).message}`);
+      const at = code[pc];
+      if (e instanceof MemoryFault) throw new CFault(at?.floc ?? at?.loc ?? fr.fn.loc, e.message);
+      throw new CError(at?.loc ?? fr.fn.loc, `internal error while running ${fr.fn.name}(): ${(e as Error).message}`);
     }
   }
 
