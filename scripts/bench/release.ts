@@ -12,6 +12,7 @@
 //                                  (every store logged, every stop kept) or off; with on, the
 //                                  history's bytes per stop (heap and typed arrays after gc()
 //                                  when run with --expose-gc) and jumps in time (goto) over the run
+//                                  (BENCH_NO_JUMPS=1: no bytes per stop and no jumps, for a CPU profile of the run alone)
 //   release image                  the product's first launch in this process: the release image as
 //                                  the DAP session and the CLI load it (src/host/load.ts: the seven
 //                                  files and the machine layer, preprocessed through the disk store
@@ -150,7 +151,7 @@ async function run(record: boolean, repeats: number): Promise<void> {
     stores: k.mem.stores,
     writes: H.writeCount,
   };
-  if (record) {
+  if (record && !process.env.BENCH_NO_JUMPS) {
     result.bytesPerStop = {
       // what the history's own accounting says it holds (logs and stop records)
       counted: (H.approximateBytes() + k.mem.approximateBytes()) / stops,
@@ -224,6 +225,8 @@ async function image(): Promise<void> {
       declHits: img.decl?.hits ?? 0,
       // the functions the first stop compiled whose definitions were parsed alone (declared from the cache)
       definitionsParsed: k.definitionsParsed ?? 0,
+      // the functions it compiled from their whole trees in the cache (compiled by an earlier launch)
+      definitionsCached: k.definitionsCached ?? 0,
       definitionsMs: k.definitions ?? 0,
     }),
   );

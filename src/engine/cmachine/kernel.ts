@@ -8,7 +8,7 @@
 // inline assembly nothing on the close path calls.
 
 import type { Node as TreeNode, Range, Tree } from 'web-tree-sitter';
-import { DeclView, declTreeOf, isDeclNode, type CNode as TSNode, type DeclCache } from '../front/decltree';
+import { DeclView, declTreeOf, definitionTreeOf, isDeclNode, rebased, type CNode as TSNode, type DeclCache } from '../front/decltree';
 import { CError, formatLoc, uniformInstr, type CFunction, type Frame, type Instr, type Loc, type NativeFunction, type VarInfo } from '../code';
 import type { History } from '../history';
 import type { SourceMap } from '../front/sourcemap';
@@ -321,20 +321,36 @@ export class Kernel {
   storeDeclTrees(): void {
     const cache = this.opts.declCache;
     for (const u of this.undeclared.splice(0)) cache?.put(u.text, declTreeOf(u.tree));
+    for (const d of this.unstoredDefinitions.splice(0)) cache?.putDefinition?.(d.text, definitionTreeOf(d.def));
   }
 
+  /** definitions compiled from tree-sitter's own nodes whose whole trees are not in the cache yet */
+  private unstoredDefinitions: { text: string; def: TreeNode }[] = [];
+
   /**
-   * The function definition `node` as tree-sitter's own node: itself when its unit was parsed
-   * whole; from a cached declaration tree (its body left out), the definition parsed alone, its
-   * offsets the unit's.
+   * The function definition `node` with its body: itself when its unit was parsed whole; from a
+   * cached declaration tree (its body left out), the definition's whole tree from the cache (by
+   * its text: then compiling it walks plain arrays, not web-tree-sitter's nodes), else the
+   * definition parsed alone, its offsets the unit's (and its tree stored with the unit trees).
    */
-  private definitionNode(node: TSNode, st: UnitState): TreeNode {
-    // a node not of a declaration tree is tree-sitter's own
-    if (!isDeclNode(node)) return node as TreeNode;
-    const t0 = performance.now();
+  private definitionNode(node: TSNode, st: UnitState): TSNode {
+    const cache = this.opts.declCache;
     const start = node.startIndex;
     const end = node.endIndex;
     const text = st.text;
+    // a node not of a declaration tree is tree-sitter's own
+    if (!isDeclNode(node)) {
+      if (cache?.putDefinition) this.unstoredDefinitions.push({ text: text.slice(start, end), def: node as TreeNode });
+      return node;
+    }
+    const t0 = performance.now();
+    const own = text.slice(start, end);
+    const cached = cache?.getDefinition?.(own);
+    if (cached) {
+      this.timing.definitionsCached = (this.timing.definitionsCached ?? 0) + 1;
+      this.timing.definitions = (this.timing.definitions ?? 0) + performance.now() - t0;
+      return new DeclView(rebased(cached, start), text).root;
+    }
     const starts = (st.textLines ??= lineStarts(text));
     const at = (i: number) => {
       const row = lineAt(starts, i);
@@ -345,6 +361,7 @@ export class Kernel {
     if (!def) throw this.err(node, st, `internal: the definition of this function does not parse on its own`);
     this.timing.definitions = (this.timing.definitions ?? 0) + performance.now() - t0;
     this.timing.definitionsParsed = (this.timing.definitionsParsed ?? 0) + 1;
+    if (cache?.putDefinition) this.unstoredDefinitions.push({ text: own, def });
     return def;
   }
 
@@ -584,7 +601,7 @@ export class Kernel {
       }
     }
     if (!r) {
-      r = { k: 'record', tag: tag || '<anonymous>', union, fields: [], byName: new Map(), size: 0, align: 1, complete: false, where: formatLoc(this.loc(t, st)) };
+      r = { k: 'record', tag: tag || '<anonymous>', union, fields: [], byName: new Map(), size: 0, align: 1, complete: false };
       if (tag) scope.tags.set(tag, r);
     }
     if (body) {

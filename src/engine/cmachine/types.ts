@@ -46,8 +46,6 @@ export interface RecT {
   size: number;
   align: number;
   complete: boolean;
-  /** where the tag was declared (for messages) */
-  where: string;
 }
 export interface FnT {
   k: 'func';

@@ -11,7 +11,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import type { Node as TreeNode } from 'web-tree-sitter';
-import { DeclView, declTreeOf, decodeDeclTree, encodeDeclTree, storeDeclCache, type CNode } from './decltree';
+import { DeclView, declTreeOf, decodeDeclTree, definitionTreeOf, encodeDeclTree, rebased, storeDeclCache, type CNode } from './decltree';
+import { tooDeep } from './nesting';
 import type { CacheStore } from './cache';
 import { loadReleaseKernel, nodeCParser } from '../../host/node';
 import { bindScenario } from '../release/bind';
@@ -148,4 +149,50 @@ test('the release declared from its cached declaration trees runs and compiles a
   assert.deepEqual(second.kernel.compileAll().map((e) => e.message), plain.kernel.compileAll().map((e) => e.message));
   const shape = (fns: readonly CFunction[]) => fns.map((f) => `${f.name} ${f.file}:${f.firstLine}-${f.lastLine} ${f.code.map((i) => `${i.op}@${i.loc.line}:${i.loc.column}`).join(' ')}`);
   assert.deepEqual(shape(second.kernel.functions as CFunction[]), shape(plain.kernel.functions as CFunction[]));
+});
+
+test('a function compiled once is compiled next launch from its cached whole tree, and runs and compiles as the release parsed whole', async () => {
+  const store = memoryStore();
+  const first = await loadReleaseKernel({ cache: { store } });
+  first.kernel.storeDeclTrees();
+  const plain = await loadReleaseKernel({});
+  const expected = endOf(plain);
+  // declared from the store, each body the run reaches parsed on its own, then stored as a whole tree
+  const second = await loadReleaseKernel({ cache: { store } });
+  assert.equal(endOf(second), expected);
+  const parsed = second.kernel.timing.definitionsParsed ?? 0;
+  assert.ok(parsed > 10);
+  assert.equal(second.kernel.timing.definitionsCached ?? 0, 0);
+  second.kernel.storeDeclTrees();
+  const defs = [...store.entries.keys()].filter((k) => k.startsWith('def'));
+  assert.equal(defs.length, parsed, 'one whole tree per definition parsed');
+  // one entry damaged: that definition is parsed again, the others come from the store
+  const bad = defs[0];
+  store.entries.set(bad, store.entries.get(bad)!.slice(0, 40));
+  const third = await loadReleaseKernel({ cache: { store } });
+  assert.equal(endOf(third), expected);
+  assert.deepEqual([third.kernel.timing.definitionsCached, third.kernel.timing.definitionsParsed], [parsed - 1, 1]);
+  // every function, those from whole trees among them: the same instructions at the same places
+  assert.deepEqual(third.kernel.compileAll().map((e) => e.message), plain.kernel.compileAll().map((e) => e.message));
+  const shape = (fns: readonly CFunction[]) => fns.map((f) => `${f.name} ${f.file}:${f.firstLine}-${f.lastLine} ${f.code.map((i) => `${i.op}@${i.loc.line}:${i.loc.column}-${i.loc.endLine}:${i.loc.endColumn}`).join(' ')}`);
+  assert.deepEqual(shape(third.kernel.functions as CFunction[]), shape(plain.kernel.functions as CFunction[]));
+});
+
+test('a definition\'s whole tree is the tree of its text wherever it sits, and nesting past the limit is found in it as in tree-sitter\'s', async () => {
+  const parse = await nodeCParser();
+  const fn = 'int f(int x) { return ((((x)))) + 1; }';
+  const tree = parse(`int a;\n${fn}\n`);
+  const def = tree.rootNode.namedChildren.find((c) => c?.type === 'function_definition')! as TreeNode;
+  const t = definitionTreeOf(def);
+  assert.deepEqual([t.start[0], t.end[0]], [0, fn.length]);
+  const alone = definitionTreeOf(parse(fn).rootNode.namedChildren[0]! as TreeNode);
+  assert.deepEqual(t, alone, 'the same text, the same tree, at another offset');
+  const view = new DeclView(rebased(t, def.startIndex), `int a;\n${fn}\n`);
+  assert.equal(view.root.text, fn);
+  for (const max of [0, 3, 6, 9, 12, 20]) {
+    const want = tooDeep(def, max);
+    const got = tooDeep(view.root, max);
+    assert.deepEqual(got && [got.type, got.startIndex], want && [want.type, want.startIndex], `max ${max}`);
+  }
+  tree.delete();
 });

@@ -5,10 +5,14 @@
 // arrays a walk is plain JavaScript, and a launch whose units are in the cache does not parse
 // them at all: a function's body is parsed on its own (`includedRanges`) when it is first called.
 //
+// A function compiled once is kept too: its definition's whole tree (`definitionTreeOf`, offsets
+// relative to its start), under the definition's text, so that the next launch compiles it
+// walking these arrays, neither parsing it nor walking web-tree-sitter's nodes.
+//
 // The tree is a pure function of the text and the grammar: the store's key is the text's hash
 // (with the grammar's version and this format's), so an entry is never stale.
 
-import type { Node as TSNode, Tree } from 'web-tree-sitter';
+import type { Node as TSNode, Tree, TreeCursor } from 'web-tree-sitter';
 import { textHash, type CacheStore } from './cache';
 
 /** The part of tree-sitter's Node the declaring code reads (a Node is one; so is a DeclNode). */
@@ -57,6 +61,27 @@ const COLUMNS = ['type', 'field', 'start', 'end', 'flags', 'parent', 'first', 'n
 
 /** The declaration tree of `tree` (a whole unit's parse): every node but those inside a top-level function's body. */
 export function declTreeOf(tree: Tree): DeclTree {
+  return treeFromCursor(tree.walk(), true, 0);
+}
+
+/**
+ * A function definition's whole tree (its body's statements included), its offsets relative to
+ * the definition's start: a function compiled from it walks plain arrays, and the tree is the same
+ * wherever the definition's text sits in its unit (`rebased` puts it back at an offset).
+ */
+export function definitionTreeOf(def: TSNode): DeclTree {
+  return treeFromCursor(def.walk(), false, def.startIndex);
+}
+
+/** `t` with every offset moved by `by` (a definition's tree put at its offset in the unit). */
+export function rebased(t: DeclTree, by: number): DeclTree {
+  const start = t.start.map((x) => x + by);
+  const end = t.end.map((x) => x + by);
+  return { ...t, start, end };
+}
+
+/** The tree under a cursor's node: `elide`, top-level function bodies left out; offsets less `base`. */
+function treeFromCursor(c: TreeCursor, elide: boolean, base: number): DeclTree {
   const strings: string[] = [];
   const ids = new Map<string, number>();
   const str = (s: string): number => {
@@ -71,7 +96,6 @@ export function declTreeOf(tree: Tree): DeclTree {
   let cap = 1 << 14;
   let cols = COLUMNS.map(() => new Int32Array(cap));
   let n = 0;
-  const c = tree.walk();
   // the node each depth's last child is (to link the next sibling), and the path of node indexes
   const last: number[] = [];
   const path: number[] = [];
@@ -93,8 +117,8 @@ export function declTreeOf(tree: Tree): DeclTree {
       type[i] = str(t);
       const f = c.currentFieldName;
       field[i] = f ? str(f) : -1;
-      start[i] = c.startIndex;
-      end[i] = c.endIndex;
+      start[i] = c.startIndex - base;
+      end[i] = c.endIndex - base;
       flags[i] = (c.nodeIsNamed ? NAMED : 0) | (c.nodeIsMissing ? MISSING : 0) | (t === 'ERROR' ? ERROR : 0);
       const p = depth ? path[depth - 1] : -1;
       parent[i] = p;
@@ -107,9 +131,9 @@ export function declTreeOf(tree: Tree): DeclTree {
         last[depth] = i;
       }
       if (depth === 1) topFunction = t === 'function_definition' ? i : -1;
-      const elide = depth === 2 && topFunction >= 0 && f === 'body';
-      if (elide) flags[i] |= ELIDED;
-      if (!elide && c.gotoFirstChild()) {
+      const elided = elide && depth === 2 && topFunction >= 0 && f === 'body';
+      if (elided) flags[i] |= ELIDED;
+      if (!elided && c.gotoFirstChild()) {
         path.push(i);
         last[depth + 1] = -1;
         continue;
@@ -245,6 +269,21 @@ export class DeclNode implements CNode {
     for (let c = this.view.t.first[this.index]; c >= 0; c = this.view.t.next[c]) if (field[c] === f) return this.view.node(c);
     return null;
   }
+  /** The first node (in tree order) more than `max` levels below this one. */
+  deeperThan(max: number): DeclNode | undefined {
+    const { parent, next } = this.view.t;
+    // this node's subtree is the nodes after it up to its next sibling's (or an ancestor's)
+    let endAt = -1;
+    for (let a = this.index; a >= 0 && endAt < 0; a = parent[a]) endAt = next[a];
+    const n = endAt < 0 ? parent.length : endAt;
+    const depth = new Int32Array(n - this.index);
+    for (let i = this.index + 1; i < n; i++) {
+      const d = depth[parent[i] - this.index] + 1;
+      if (d > max) return this.view.node(i);
+      depth[i - this.index] = d;
+    }
+    return undefined;
+  }
   childrenForFieldName(name: string): DeclNode[] {
     const f = this.view.fieldId(name);
     const out: DeclNode[] = [];
@@ -288,18 +327,24 @@ export function isDeclNode(n: CNode): n is DeclNode {
   return n instanceof DeclNode;
 }
 
-/** Where declaration trees are kept between launches, by unit text. */
+/** Where declaration trees are kept between launches, by unit text; and function definitions' whole trees, by the definition's text. */
 export interface DeclCache {
   get(text: string): DeclTree | undefined;
   put(text: string, tree: DeclTree): void;
+  /** a definition's tree (`definitionTreeOf`), its offsets relative to its start */
+  getDefinition?(text: string): DeclTree | undefined;
+  putDefinition?(text: string, tree: DeclTree): void;
 }
 
 /** A DeclCache in a store (the preprocessor cache's): each tree under its text's hash; `hits`/`misses` count the gets. */
-export function storeDeclCache(store: CacheStore, hash: (text: string) => string = textHash): DeclCache & { hits: number; misses: number } {
+export function storeDeclCache(store: CacheStore, hash: (text: string) => string = textHash): DeclCache & { hits: number; misses: number; definitionHits: number; definitionMisses: number } {
   const key = (text: string) => `decl${DECL_TREE_VERSION}-${hash(text)}-${text.length}`;
+  const defKey = (text: string) => `def${DECL_TREE_VERSION}-${hash(text)}-${text.length}`;
   const c = {
     hits: 0,
     misses: 0,
+    definitionHits: 0,
+    definitionMisses: 0,
     get(text: string): DeclTree | undefined {
       const bytes = store.get(key(text));
       const t = bytes && decodeDeclTree(bytes);
@@ -313,6 +358,20 @@ export function storeDeclCache(store: CacheStore, hash: (text: string) => string
     },
     put(text: string, tree: DeclTree): void {
       store.set(key(text), encodeDeclTree(tree));
+    },
+    getDefinition(text: string): DeclTree | undefined {
+      const bytes = store.get(defKey(text));
+      const t = bytes && decodeDeclTree(bytes);
+      // the definition's tree, spanning exactly its text
+      if (t && t.start[0] === 0 && t.end[0] === text.length && t.strings[t.type[0]] === 'function_definition') c.definitionHits++;
+      else {
+        c.definitionMisses++;
+        return undefined;
+      }
+      return t;
+    },
+    putDefinition(text: string, tree: DeclTree): void {
+      store.set(defKey(text), encodeDeclTree(tree));
     },
   };
   return c;

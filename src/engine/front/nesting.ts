@@ -2,6 +2,7 @@
 // check, made without recursion.
 
 import type { Node as TSNode } from 'web-tree-sitter';
+import { isDeclNode, type CNode } from './decltree';
 
 /**
  * How deep C may nest: levels of the syntax tree (an expression of 3,000 terms `a + b + …`, 10^4
@@ -10,9 +11,12 @@ import type { Node as TSNode } from 'web-tree-sitter';
  */
 export const MAX_NESTING = 256;
 
-/** The first node more than `max` levels below `root`, found without recursion (a tree cursor). */
-export function tooDeep(root: TSNode, max: number): TSNode | undefined {
-  const c = root.walk();
+/** The first node more than `max` levels below `root`, found without recursion (a tree cursor, or a declaration tree's arrays). */
+export function tooDeep(root: TSNode, max: number): TSNode | undefined;
+export function tooDeep(root: CNode, max: number): CNode | undefined;
+export function tooDeep(root: CNode, max: number): CNode | undefined {
+  if (isDeclNode(root)) return root.deeperThan(max);
+  const c = (root as TSNode).walk();
   try {
     let depth = 0;
     for (;;) {
