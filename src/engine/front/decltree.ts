@@ -338,41 +338,27 @@ export interface DeclCache {
 
 /** A DeclCache in a store (the preprocessor cache's): each tree under its text's hash; `hits`/`misses` count the gets. */
 export function storeDeclCache(store: CacheStore, hash: (text: string) => string = textHash): DeclCache & { hits: number; misses: number; definitionHits: number; definitionMisses: number } {
-  const key = (text: string) => `decl${DECL_TREE_VERSION}-${hash(text)}-${text.length}`;
-  const defKey = (text: string) => `def${DECL_TREE_VERSION}-${hash(text)}-${text.length}`;
+  const key = (kind: string, text: string) => `${kind}${DECL_TREE_VERSION}-${hash(text)}-${text.length}`;
+  /** the tree under `kind` for `text` when the store has one that `fits` it (counted in `c[count]`) */
+  const get = (kind: string, text: string, fits: (t: DeclTree) => boolean, count: 'hits' | 'definitionHits'): DeclTree | undefined => {
+    const bytes = store.get(key(kind, text));
+    const t = bytes && decodeDeclTree(bytes);
+    const ok = !!t && fits(t);
+    if (count === 'hits') c[ok ? 'hits' : 'misses']++;
+    else c[ok ? 'definitionHits' : 'definitionMisses']++;
+    return ok ? t : undefined;
+  };
   const c = {
     hits: 0,
     misses: 0,
     definitionHits: 0,
     definitionMisses: 0,
-    get(text: string): DeclTree | undefined {
-      const bytes = store.get(key(text));
-      const t = bytes && decodeDeclTree(bytes);
-      // the tree spans the text it was made from, or it is not this text's
-      if (t && t.end[0] <= text.length) c.hits++;
-      else {
-        c.misses++;
-        return undefined;
-      }
-      return t;
-    },
-    put(text: string, tree: DeclTree): void {
-      store.set(key(text), encodeDeclTree(tree));
-    },
-    getDefinition(text: string): DeclTree | undefined {
-      const bytes = store.get(defKey(text));
-      const t = bytes && decodeDeclTree(bytes);
-      // the definition's tree, spanning exactly its text
-      if (t && t.start[0] === 0 && t.end[0] === text.length && t.strings[t.type[0]] === 'function_definition') c.definitionHits++;
-      else {
-        c.definitionMisses++;
-        return undefined;
-      }
-      return t;
-    },
-    putDefinition(text: string, tree: DeclTree): void {
-      store.set(defKey(text), encodeDeclTree(tree));
-    },
+    // the tree spans the text it was made from, or it is not this text's
+    get: (text: string) => get('decl', text, (t) => t.end[0] <= text.length, 'hits'),
+    put: (text: string, tree: DeclTree) => store.set(key('decl', text), encodeDeclTree(tree)),
+    // the definition's tree, spanning exactly its text
+    getDefinition: (text: string) => get('def', text, (t) => t.start[0] === 0 && t.end[0] === text.length && t.strings[t.type[0]] === 'function_definition', 'definitionHits'),
+    putDefinition: (text: string, tree: DeclTree) => store.set(key('def', text), encodeDeclTree(tree)),
   };
   return c;
 }
