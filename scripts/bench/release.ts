@@ -34,7 +34,7 @@ import { serialise } from '../../test/differential/release/protocol';
 import { releaseCases } from '../../test/differential/release/cases';
 import { releaseKernel, runMain } from '../../test/differential/release/interpreter';
 import { loadReleaseKernel, nodeCParser } from '../../src/host/node';
-import { folderStore } from '../../src/host/cachestore';
+import { diskHash, folderStore } from '../../src/host/cachestore';
 import type { PPCache } from '../../src/engine/front/cache';
 import { bindScenario } from '../../src/engine/release/bind';
 import { ReleaseRun } from '../../src/engine/release/run';
@@ -56,10 +56,10 @@ async function protocolOfCases(): Promise<{ text: string; cases: number }> {
   return { text: serialise(cases), cases: cases.length };
 }
 
-/** BENCH_PP_CACHE=DIR: the preprocessed units cached in DIR, in the disk store a launch uses (src/host/cachestore.ts). */
+/** BENCH_PP_CACHE=DIR: the preprocessed units cached in DIR, in the disk store a launch uses, with its hash (src/host/cachestore.ts). */
 function dirCache(): UnitCache | undefined {
   const dir = process.env.BENCH_PP_CACHE;
-  return dir ? { store: folderStore(dir) } : undefined;
+  return dir ? { store: folderStore(dir), hash: diskHash } : undefined;
 }
 
 async function launch(rounds: number): Promise<void> {

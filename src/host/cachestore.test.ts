@@ -5,10 +5,10 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync, readFileSync, truncateSync, chmodSync, statSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readdirSync, rmSync, writeFileSync, readFileSync, truncateSync, chmodSync, statSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cacheDir, engineVersion, folderStore, ENTRY_CAP } from './cachestore';
+import { cacheDir, diskHash, engineVersion, folderStore, pruneStore, ENTRY_CAP } from './cachestore';
 import { loadReleaseKernel } from './node';
 import type { PPCache } from '../engine/front/cache';
 import type { ReleaseImage } from '../engine/release/image';
@@ -104,4 +104,50 @@ test('where the cache lives: under TCP_CLOSE_CACHE or the OS cache folder; named
   assert.equal(cacheDir({ XDG_CACHE_HOME: '/c' }, 'linux'), join('/c', 'tcp-close-debugger', `preprocessed-${engineVersion()}`));
   assert.equal(cacheDir({ LOCALAPPDATA: 'C:\\L' }, 'win32'), join('C:\\L', 'tcp-close-debugger', `preprocessed-${engineVersion()}`));
   assert.match(cacheDir({}, 'darwin'), /Library[/\\]Caches[/\\]tcp-close-debugger/);
+});
+
+test('the folder stays within its cap: the least recently used entries go first, a read marks an entry used, stale temporary files and old versions\' folders go', () => {
+  const base = mkdtempSync(join(tmpdir(), 'tcp-cache-'));
+  try {
+    const dir = join(base, 'preprocessed-9.9.9-pp1');
+    const old = join(base, 'preprocessed-0.0.1-pp1');
+    const recentOther = join(base, 'preprocessed-0.0.2-pp1');
+    const node = join(base, 'node-24.0.0');
+    for (const d of [dir, old, recentOther, node]) mkdirSync(d, { recursive: true });
+    const now = Date.now();
+    const day = 24 * 3600_000;
+    const at = (path: string, ms: number) => utimesSync(path, ms / 1000, ms / 1000);
+    // ten entries of 100 bytes, entry i last used i hours ago
+    for (let i = 0; i < 10; i++) {
+      writeFileSync(join(dir, `e${i}`), Buffer.alloc(100, i));
+      at(join(dir, `e${i}`), now - i * 3600_000 - 60_000);
+    }
+    writeFileSync(join(dir, 'x.tmp'), 'left by a crash');
+    at(join(dir, 'x.tmp'), now - 2 * day);
+    writeFileSync(join(dir, 'y.tmp'), 'being written');
+    at(old, now - 3 * day);
+    at(node, now - 3 * day);
+    // reading the oldest marks it used: it is kept, the next oldest go
+    assert.equal(folderStore(dir).get('e9')![0], 9);
+    assert.ok(statSync(join(dir, 'e9')).mtimeMs > now - 60_000);
+    assert.equal(pruneStore(dir, 900, now), 600, 'down to three quarters of the cap');
+    assert.deepEqual(readdirSync(dir).sort(), ['e0', 'e1', 'e2', 'e3', 'e4', 'e9', 'y.tmp']);
+    assert.deepEqual(readdirSync(base).sort(), ['node-24.0.0', 'preprocessed-0.0.2-pp1', 'preprocessed-9.9.9-pp1']);
+    // within the cap nothing goes
+    assert.equal(pruneStore(dir, 900, now), 600);
+    assert.equal(readdirSync(dir).length, 7);
+    // a store prunes before its first write: a cap of 450 bytes keeps the new entry and the most recently used
+    const store = folderStore(dir, 450);
+    store.set('new', Buffer.alloc(100));
+    store.set('newer', Buffer.alloc(100));
+    assert.deepEqual(readdirSync(dir).sort(), ['e0', 'e9', 'new', 'newer', 'y.tmp']);
+  } finally {
+    rmSync(base, { recursive: true, force: true });
+  }
+});
+
+test('the disk cache\'s hash: the same text the same key, another text another', () => {
+  assert.equal(diskHash('tcp_fin'), diskHash('tcp_fin'));
+  assert.notEqual(diskHash('tcp_fin'), diskHash('tcp_fin '));
+  assert.match(diskHash(''), /^[0-9a-f]{24}$/);
 });

@@ -6,15 +6,38 @@
 // text) and is used only when they all read the same now; the store only keeps bytes. Anything the
 // disk does wrong — a missing, unreadable, truncated, oversized or foreign file, a folder that
 // cannot be made or written — is a miss, never an error: the launch preprocesses instead.
+//
+// The folder is bounded (STORE_CAP): an entry read is marked used (its time set, at most once an
+// hour), and when a process first writes, the least recently used entries beyond the cap go, with
+// leftover temporary files and the folders of other engine versions not used for a day.
 
-import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, fstatSync, futimesSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { PP_CACHE_VERSION, type CacheStore } from '../engine/front/cache';
 import { packageRoot } from './node';
 
 /** The most bytes one entry may have (the release's largest preprocessed unit is about 1 MiB). */
 export const ENTRY_CAP = 32 << 20;
+
+/** The most bytes a store's folder keeps (a launch of the release stores about 15 MiB). */
+export const STORE_CAP = 128 << 20;
+
+/** An entry read less recently than this is marked used again when read (so eviction sees it). */
+const TOUCH_AFTER_MS = 3600_000;
+
+/** A temporary file or another version's folder left this long is removed when the store is pruned. */
+const STALE_MS = 24 * 3600_000;
+
+/**
+ * The hash the disk cache keys and checks its entries by (the store's and the preprocessor's:
+ * src/engine/front/cache.ts `PPCache.hash`): SHA-1 from Node's crypto, some four times as fast as
+ * the engine's own on the megabytes a launch hashes. Not for security: a changed file is a miss.
+ */
+export function diskHash(text: string): string {
+  return createHash('sha1').update(text).digest('hex').slice(0, 24);
+}
 
 /** The package's version from its package.json ('0' if unreadable): entries of another build are not read. */
 function packageVersion(): string {
@@ -56,6 +79,9 @@ function readCapped(path: string, cap: number): Uint8Array | undefined {
     fd = openSync(path, 'r');
     const st = fstatSync(fd);
     if (!st.isFile() || st.size > cap) return undefined;
+    // used now: the store's eviction keeps the entries read most recently
+    const now = Date.now();
+    if (now - st.mtimeMs > TOUCH_AFTER_MS) touch(fd, now);
     const out = new Uint8Array(st.size);
     let at = 0;
     while (at < out.length) {
@@ -71,13 +97,78 @@ function readCapped(path: string, cap: number): Uint8Array | undefined {
   }
 }
 
+function touch(fd: number, now: number): void {
+  try {
+    futimesSync(fd, now / 1000, now / 1000);
+  } catch {
+    // a read-only folder: the entry keeps its time
+  }
+}
+
+/**
+ * Keeps the folder `dir` within `cap` bytes: the entries least recently used (by their time) go
+ * first, down to three quarters of it; temporary files older than a day go, and so do the sibling
+ * folders of other engine versions (`preprocessed-*`) unused for a day. Errors are ignored: a file
+ * another process removed first, a folder that cannot be written. Returns the bytes kept.
+ */
+export function pruneStore(dir: string, cap: number = STORE_CAP, now: number = Date.now()): number {
+  const entries: { path: string; size: number; used: number }[] = [];
+  let total = 0;
+  let names: string[] = [];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return 0;
+  }
+  for (const name of names) {
+    const path = join(dir, name);
+    try {
+      const st = statSync(path);
+      if (!st.isFile()) continue;
+      if (name.endsWith('.tmp')) {
+        if (now - st.mtimeMs > STALE_MS) unlinkSync(path);
+        continue;
+      }
+      entries.push({ path, size: st.size, used: st.mtimeMs });
+      total += st.size;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  if (total > cap) {
+    entries.sort((a, b) => a.used - b.used);
+    for (const e of entries) {
+      if (total <= cap * 0.75) break;
+      try {
+        unlinkSync(e.path);
+        total -= e.size;
+      } catch {
+        // gone meanwhile, or not ours to remove
+      }
+    }
+  }
+  const parent = dirname(dir);
+  const own = basename(dir);
+  try {
+    for (const name of readdirSync(parent)) {
+      if (name === own || !/^preprocessed-[\w.+-]+$/.test(name)) continue;
+      const path = join(parent, name);
+      if (now - statSync(path).mtimeMs > STALE_MS) rmSync(path, { recursive: true, force: true });
+    }
+  } catch {
+    // the parent cannot be read or written
+  }
+  return total;
+}
+
 /**
  * A store in folder `dir` (made when first written). A write goes to a temporary file renamed
  * over the entry, so a reader in another process sees the old entry or the new one, never half.
  */
-export function folderStore(dir: string): CacheStore & { readonly dir: string } {
+export function folderStore(dir: string, cap: number = STORE_CAP): CacheStore & { readonly dir: string } {
   let made = false;
   let broken = false;
+  let pruned = false;
   return {
     dir,
     get(key) {
@@ -90,6 +181,11 @@ export function folderStore(dir: string): CacheStore & { readonly dir: string } 
       try {
         if (!made) mkdirSync(dir, { recursive: true });
         made = true;
+        // once a process, before its first entry: the folder stays within the cap
+        if (!pruned) {
+          pruned = true;
+          pruneStore(dir, Math.max(0, cap - value.length));
+        }
         writeFileSync(tmp, value);
         renameSync(tmp, file);
       } catch {

@@ -12,7 +12,7 @@ import type { PPHost } from '../engine/front/preprocess';
 import { MAX_NESTING, tooDeep } from '../engine/front/nesting';
 import { KernelReader, machineDir, nodeCParser, releaseRoot } from './node';
 import { readError, readText } from './read';
-import { defaultCacheStore } from './cachestore';
+import { defaultCacheStore, diskHash } from './cachestore';
 
 /** The release files an edited copy may stand for, by the copy's base name: their path in the release. */
 export const EDITABLE: Readonly<Record<string, string>> = {
@@ -83,8 +83,7 @@ export async function loadEditedRelease(path: string): Promise<{ image: ReleaseI
   const reader = new KernelReader([release, machine, dirname(file)]);
   const inner = reader.ppHost('the kernel tree (the release, the machine layer and the edited copy\'s folder)');
   // the other units' preprocessing comes from the disk cache (keyed by their texts: the copy's unit misses)
-  const store = defaultCacheStore();
-  const cache = store && { store };
+  const cache = { store: defaultCacheStore(), hash: diskHash };
   if (KERNEL_UNITS.includes(rel)) return { image: loadReleaseImage({ release, machine, host: inner, parse, cache, replace: new Map([[rel, file]]) }), replaces: rel };
   const include = `"../linux-1.2.13/${rel}"`;
   const compiling = RELEASE_INSIDE.map((f) => join(machine, f)).find((m) => (inner.read(m) as { text?: string }).text?.includes(include));

@@ -11,7 +11,7 @@ import { CError } from '../engine/code';
 import { LoadError } from '../engine/cmachine/kernel';
 import { readError, readText } from './read';
 import { EditedCopyError, loadEditedRelease } from './editedRelease';
-import { defaultCacheStore } from './cachestore';
+import { defaultCacheStore, diskHash } from './cachestore';
 import type { Diagnostic } from '../scenario/ast';
 
 /** A scenario read from disk must be named *.tcpscenario: any other file is refused by name, not quoted. */
@@ -49,7 +49,7 @@ let image: Promise<ReleaseImage> | undefined;
 
 /** The release image, loaded once per process (every run is made from it); its preprocessed units cached on disk (src/host/cachestore.ts). */
 export function releaseImage(): Promise<ReleaseImage> {
-  image ??= loadReleaseKernel({ cache: { store: defaultCacheStore() } }).catch((e) => {
+  image ??= loadReleaseKernel({ cache: { store: defaultCacheStore(), hash: diskHash } }).catch((e) => {
     image = undefined;
     if (e instanceof LoadError) throw new RunSetupError([], e.errors);
     if (e instanceof CError) throw new RunSetupError([], [e]);
