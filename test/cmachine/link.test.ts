@@ -236,3 +236,16 @@ int f(int n) { struct pt p; int k = n * 2; int *q = &k;
   }
   assert.equal(k.mem.s32(k.addressOf('total')), 0);
 });
+
+test('an expression evaluated on the load image reads the globals\' initial values and makes no run; a store or an allocation is refused and changes nothing', async () => {
+  const k = await compileC({ '/m.c': 'int limit = 40; int counter; int bump(void) { return ++counter; }' });
+  const value = (text: string) => k.evaluateOnImage(k.compileExpression(text, null, 0).ev);
+  assert.equal(value('limit * 3 + (int)sizeof(long)'), 124);
+  assert.throws(() => value('counter = 7'), ReadOnlyRefusal);
+  assert.throws(() => value('limit++'), ReadOnlyRefusal);
+  assert.equal(value('limit + counter'), 40, 'nothing was stored');
+  // a run made afterwards starts from the same image
+  const m = machineFor(k);
+  assert.equal(call(k, 'bump', [], m), 1);
+  assert.equal(value('counter'), 0, 'a run\'s stores are its own, not the image\'s');
+});

@@ -235,8 +235,10 @@ export class Kernel {
   private nativeRefs = new Map<string, NativeFunction>();
 
   constructor(readonly opts: KernelOptions) {
-    this.image = new Memory(new HistoryClass({ record: false }), { limit: opts.memory?.limit });
-    this.imageRun = { mem: this.image, H: new HistoryClass({ record: false }), sp: [0], stackBase: 0 };
+    // the image's memory and its run state share one History (unrecorded), so sealing it makes both read-only
+    const H = new HistoryClass({ record: false });
+    this.image = new Memory(H, { limit: opts.memory?.limit });
+    this.imageRun = { mem: this.image, H, sp: [0], stackBase: 0 };
     this.natives = opts.natives ?? {};
     this.asm = opts.asm ?? {};
   }
@@ -1136,6 +1138,21 @@ export class Kernel {
       }
     } finally {
       tree.delete();
+    }
+  }
+
+  /**
+   * A compiled expression's value read from the load image itself, read-only (sealed: a store or
+   * an allocation refuses), with no run made: an integer constant expression (a macro's value)
+   * reads nothing, and one naming a global reads its initial value.
+   */
+  evaluateOnImage(ev: (fr: Frame) => unknown): unknown {
+    const H = this.imageRun.H;
+    H.seal();
+    try {
+      return ev({ fn: null, s: [0, this.imageRun] } as unknown as Frame);
+    } finally {
+      H.unseal();
     }
   }
 

@@ -6,7 +6,6 @@
 import type { CParse } from '../cmachine/kernel';
 import { Kernel, LoadError, type Unit } from '../cmachine/kernel';
 import { CError } from '../code';
-import { History } from '../history';
 import { kernelOptions } from '../front/kernel';
 import type { PPHost } from '../front/preprocess';
 import { HostMemo, preprocessCached, textHash, type MacroBody, type PPCache } from '../front/cache';
@@ -93,9 +92,8 @@ export function loadReleaseImage(opts: {
       try {
         const x = kernel.compileExpression(text, null, 0);
         if (x.t.k === 'int') {
-          // a run of its own for the constants (made when first asked: a launch does not wait for it)
-          kernel.run0 ??= kernel.newRun(new History({ record: false }));
-          const r = x.ev({ fn: null, s: [0, kernel.run0] } as never);
+          // read from the load image, read-only: no run is made for a constant
+          const r = kernel.evaluateOnImage(x.ev);
           if (typeof r === 'number') v = r;
         }
       } catch {
