@@ -77,6 +77,18 @@ test('--json prints a step object per executed line and an end object with the s
   for (const k of ['rtt', 'rto', 'backoff', 'retransmits']) assert.equal(typeof end.sockets.server[k], 'number', k);
 });
 
+test('what each call returned: the trace says it with errno\'s name, the JSON end record lists it with the scenario line (a second close is -EBADF)', () => {
+  const file = tmp('twice.tcpscenario', ['socket server CLOSED', 'socket client CLOSED', 'socket conn CLOSED', 'link client server delay=10ms', '0 server listen 80', '0 client connect server', '100ms server accept conn', '1s client close', '2s client close', '3s conn close', '70s wait', ''].join('\n'));
+  const trace = runCli('run', file);
+  assert.equal(trace.code, 0, trace.err);
+  const said = trace.out.split('\n').filter((l) => l.includes('returned')).map((l) => l.trim());
+  assert.deepEqual(said, ['server: listen() returned 0', 'client: connect() returned -115 (-EINPROGRESS)', 'server: accept() returned 0', 'client: close() returned 0', 'client: close() returned -9 (-EBADF)', 'conn: close() returned 0']);
+  const json = runCli('run', '--json', file);
+  const end = JSON.parse(json.out.trim().split('\n').pop()!) as { returns: { line: number; clock: number; socket: string; call: string; ret: number; errno?: string }[] };
+  assert.deepEqual(end.returns[4], { line: 9, clock: 200, socket: 'client', call: 'close', ret: -9, errno: 'EBADF' });
+  assert.deepEqual(end.returns.map((r) => r.line), [5, 6, 7, 8, 9, 10]);
+});
+
 test('run steps through the unmodified 1.2.13 release by default: each step at the real file and line; --kernel with a copy of the removed reduced port is refused at its first marker', () => {
   const release = join(root, 'src', 'kernel', 'linux-1.2.13');
   const tcp = readFileSync(join(release, 'net', 'inet', 'tcp.c'), 'latin1').split('\n');

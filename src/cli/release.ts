@@ -73,6 +73,7 @@ export function releaseRunCommand(run: ReleaseRun, scenarioText: string, o: { js
   const shown = (file: string) => (file.startsWith(run.image.release) ? relative(run.image.release, file) : basename(file));
   let before = fieldsOf(run);
   let printed = run.printk().length;
+  let returned = run.returns.length;
   let stop = run.stopInfo(run.stopIndex);
   let statements = 0;
   const t0 = performance.now();
@@ -96,6 +97,8 @@ export function releaseRunCommand(run: ReleaseRun, scenarioText: string, o: { js
       const p = run.printk();
       for (const x of p.slice(printed)) out(`${' '.repeat(28)}printk: ${x.text.trimEnd()}`);
       printed = p.length;
+      for (const r of run.returns.slice(returned)) out(`${' '.repeat(28)}${run.socks[r.sock].name}: ${run.returnText(r)}`);
+      returned = run.returns.length;
     }
     if (stop.kind === 'end' || stop.kind === 'error') break;
     stop = run.forward();
@@ -105,7 +108,9 @@ export function releaseRunCommand(run: ReleaseRun, scenarioText: string, o: { js
   if (o.json) {
     const sockets: Record<string, unknown> = {};
     run.socks.forEach((s, i) => (sockets[s.name] = socketJson(run, i)));
-    const end: Record<string, unknown> = { type: 'end', kernel: 'linux-1.2.13', clock: run.jiffies, sockets, failures };
+    // what each call a scenario line made returned (errno's name for a negative value)
+    const returns = run.returns.map((r) => ({ line: r.line, clock: r.t, socket: run.socks[r.sock].name, call: r.call, ret: r.ret, ...(run.errnoName(r.ret) ? { errno: run.errnoName(r.ret) } : {}) }));
+    const end: Record<string, unknown> = { type: 'end', kernel: 'linux-1.2.13', clock: run.jiffies, sockets, returns, failures };
     if (stop.kind === 'error') end.error = { file: stop.loc?.file, line: stop.loc?.line, column: stop.loc?.column, message: stop.message };
     out(JSON.stringify(end));
   } else {

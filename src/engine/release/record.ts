@@ -30,6 +30,8 @@ export interface RunRecord {
   case: string;
   jiffies: number;
   ret: number;
+  /** what each call a scenario line made returned, in order: at jiffies t, on sock (its name), the call (close, a `call`'s function, listen, connect, accept, shutdown, write, read) */
+  returns: { t: number; sock: string; call: string; ret: number }[];
   error?: string;
   sockets: SockRecord[];
   segments: { from: string; to: string; time: number; flags: string; seq: number; ack: number; len: number; win: number; dropped: number }[];
@@ -123,7 +125,8 @@ export function runRecord(run: ReleaseRun, name: string, fields: readonly string
   });
   const who = (i: number) => (i < 0 ? 'peer' : run.socks[i].name);
   const seg = (r: SegRec) => ({ from: who(r.from), to: who(r.to), time: r.time, flags: r.flags, seq: r.seq, ack: r.ack, len: r.len, win: r.win, dropped: r.dropped });
-  const out: RunRecord = { case: name, jiffies: run.jiffies, ret: run.lastReturn, sockets, segments: run.segs.map(seg), printk: run.printk() };
+  const returns = run.returns.map((r) => ({ t: r.t, sock: who(r.sock), call: r.call, ret: r.ret }));
+  const out: RunRecord = { case: name, jiffies: run.jiffies, ret: run.lastReturn, returns, sockets, segments: run.segs.map(seg), printk: run.printk() };
   if (run.fault) out.error = `machine fault: ${run.fault}`;
   return out;
 }

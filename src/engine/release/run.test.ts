@@ -152,13 +152,34 @@ test('a second close() of the same socket runs no kernel code (-EBADF, as for a 
   assert.deepEqual(run.failures, []);
 });
 
-test('a call on a sock destroy_sock freed is a fault stop at its scenario line, not a run on freed memory', () => {
-  const text = PASSIVE.split('\n').concat(['+1s server call tcp_send_fin']).join('\n');
+test('a call on a sock destroy_sock freed is a fault stop at its scenario line, not a run on freed memory (release_sock too)', () => {
+  for (const fn of ['tcp_send_fin', 'release_sock', 'tcp_close_state dead=1']) {
+    const text = PASSIVE.split('\n').concat([`+1s server call ${fn}`]).join('\n');
+    const run = start(text);
+    let s = run.stopInfo(run.stopIndex);
+    let released = 0;
+    while (s.kind !== 'end' && s.kind !== 'error') {
+      s = run.forward();
+      if (s.kind === 'statement' && s.fn?.name === 'release_sock' && s.item?.kind === 'event' && s.item.event.line === text.split('\n').length) released++;
+    }
+    assert.ok(run.freed(run.socks[0].sk), `${fn}: the sock was freed before the call`);
+    assert.equal(s.kind, 'error', fn);
+    assert.match(s.message ?? '', /the call is on a sock destroy_sock freed/);
+    assert.equal(s.loc?.line, text.split('\n').length, `${fn}: named at the call's scenario line`);
+    assert.equal(released, 0, `${fn}: no kernel line ran for it`);
+  }
+});
+
+test('a call of release_sock on a live sock runs the release\'s release_sock, stopping on its lines', () => {
+  const text = PASSIVE.split('\n').slice(0, 3).concat(['0 server call release_sock']).join('\n');
   const run = start(text);
+  const fns = new Set<string>();
   let s = run.stopInfo(run.stopIndex);
-  while (s.kind !== 'end' && s.kind !== 'error') s = run.forward();
-  assert.ok(run.freed(run.socks[0].sk), 'the sock was freed before the call');
-  assert.equal(s.kind, 'error');
-  assert.match(s.message ?? '', /the call is on a sock destroy_sock freed/);
-  assert.equal(s.loc?.line, text.split('\n').length, 'named at the call\'s scenario line');
+  while (s.kind !== 'end' && s.kind !== 'error') {
+    if (s.kind === 'statement') fns.add(s.fn!.name);
+    s = run.forward();
+  }
+  assert.equal(s.kind, 'end', s.message);
+  assert.ok(fns.has('release_sock'), [...fns].join(' '));
+  assert.deepEqual(run.returns.map((r) => `${r.call} ${r.ret}`), ['release_sock 0']);
 });

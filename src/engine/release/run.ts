@@ -62,7 +62,22 @@ export interface SegRec {
   wire: number;
   /** the scenario line that injected it (peer segments) */
   line?: number;
+  /** a peer segment's IP and TCP header bytes, as machine_build_segment built them (a sent one's are on the machine's wire) */
+  headers?: Uint8Array;
 }
+
+/** What a call a scenario line made returned: at jiffies `t`, sock `sock` (its index), `call` (close, tcp_fin, write…), the value. */
+export interface ReturnRec {
+  t: number;
+  sock: number;
+  call: string;
+  ret: number;
+  /** the scenario line */
+  line: number;
+}
+
+/** The event kinds whose call returns a value the run keeps (`returns`), and the name each is kept under (a `call`'s is its function). */
+const RETURNING: Partial<Record<string, string>> = { close: 'close', call: '', listen: 'listen', connect: 'connect', accept: 'accept', shutdown: 'shutdown', write: 'write', read: 'read' };
 
 export interface ReleaseSock {
   name: string;
@@ -97,6 +112,8 @@ export class ReleaseRun {
   /** logged: per sock, the first sent segment a `>` expectation may still match */
   private readonly cursor: number[] = [];
   readonly failures: { line: number; time: number; message: string }[] = [];
+  /** logged: what each call a scenario line made returned, in order (a close, a `call`, listen, connect, accept, shutdown, write, read) */
+  readonly returns: ReturnRec[] = [];
   /** logged: per sock its struct sock's address, its other end's port and its link's delay */
   private readonly sks: number[] = [];
   private readonly rports: number[] = [];
@@ -454,6 +471,11 @@ export class ReleaseRun {
     const item = this.current;
     const a = item?.kind === 'event' ? item.event.action : undefined;
     if (a && ['call', 'listen', 'connect', 'shutdown', 'write', 'read'].includes(a.kind)) this.H.set(this.cells, 3, (this.machine.lastReturn as number) | 0);
+    if (item?.kind === 'event' && a && RETURNING[a.kind] !== undefined) {
+      // an accept's value is its error (the sock it returns is the child); a close's, machine_close's
+      const ret = a.kind === 'accept' ? this.run.mem.s32(this.scratch.word) : (this.machine.lastReturn as number) | 0;
+      this.H.push(this.returns, { t: this.jiffies, sock: item.event.sock, call: a.kind === 'call' ? a.fn : RETURNING[a.kind]!, ret, line: item.event.line });
+    }
     if (item?.kind === 'event' && a?.kind === 'accept') {
       // the call's error, and the accepted sock: the listener's child, with the listener's link
       const child = (this.machine.lastReturn as number) >>> 0;
@@ -540,9 +562,18 @@ export class ReleaseRun {
   /** A segment from sock `e.sock`'s other end: recorded as the peer's, its bytes in the scratch buffer; returns their length. */
   private peerSegment(e: BoundEvent, seg: BoundSeg): number {
     const s = this.socks[e.sock];
-    this.H.push(this.segs, { from: -1, to: e.sock, time: this.jiffies, ...seg, dropped: 0, wire: -1, line: e.line });
     const flags = this.cstring(seg.flags);
-    return this.call('machine_build_segment', [this.scratch.seg, s.rport, this.port(s.sk), flags, seg.seq >>> 0, seg.ack >>> 0, seg.win >>> 0, seg.len >>> 0]) as number;
+    const n = this.call('machine_build_segment', [this.scratch.seg, s.rport, this.port(s.sk), flags, seg.seq >>> 0, seg.ack >>> 0, seg.win >>> 0, seg.len >>> 0]) as number;
+    this.H.push(this.segs, { from: -1, to: e.sock, time: this.jiffies, ...seg, dropped: 0, wire: -1, line: e.line, headers: this.headersAt(this.scratch.seg, n) });
+    return n;
+  }
+
+  /** The IP and TCP header bytes of the datagram of `len` bytes at `at`. */
+  private headersAt(at: number, len: number): Uint8Array {
+    const mem = this.run.mem;
+    const ihl = (mem.u8(at) & 0x0f) * 4;
+    const doff = (mem.u8(at + ihl + 12) >> 4) * 4;
+    return mem.read(at, Math.min(ihl + doff, len));
   }
 
   private callEvent(e: BoundEvent, fn: string, arg: number, seg?: BoundSeg): number {
@@ -567,7 +598,6 @@ export class ReleaseRun {
       mem.st32(seqAt, (((be & 0xff) << 24) | ((be & 0xff00) << 8) | ((be >>> 8) & 0xff00) | (be >>> 24)) >>> 0);
       mem.st32(skb + skr.byName.get('sk')!.offset, s.sk);
     }
-    if (fn === 'release_sock') return this.chain('release_sock', [s.sk]);
     if (fn === 'inet_release') return this.chain('machine_close', [s.sk, 0]);
     return this.chain('machine_tcp_call', [this.cstring(fn), s.sk, skb, arg, this.scratch.word]);
   }
@@ -621,6 +651,27 @@ export class ReleaseRun {
     }
     const sent = this.segs.slice(from).filter(mine).map((r) => `${r.flags} seq=${r.seq} ack=${r.ack} len=${r.len} win=${r.win}`);
     return `${this.socks[e.sock].name} did not send ${text}: ${sent.length ? `it sent ${sent.join(', ')}` : 'it sent nothing since the last match'}`;
+  }
+
+  /** errno.h's names by value (the release's own list), made when first asked */
+  private errnos: Map<number, string> | undefined;
+
+  /** The name of the error a negative return is (-9: EBADF), from the release's include/linux/errno.h; undefined for another value. */
+  errnoName(ret: number): string | undefined {
+    if (!this.errnos) {
+      this.errnos = new Map();
+      for (const [file, text] of this.image.texts) {
+        if (!file.endsWith('include/linux/errno.h')) continue;
+        for (const m of text.matchAll(/^#define\s+(E[A-Z0-9]+)\s+(\d+)\b/gm)) if (!this.errnos.has(Number(m[2]))) this.errnos.set(Number(m[2]), m[1]);
+      }
+    }
+    return ret < 0 ? this.errnos.get(-ret) : undefined;
+  }
+
+  /** What a call returned, as the trace says it: `close() returned -9 (-EBADF)`. */
+  returnText(r: ReturnRec): string {
+    const name = this.errnoName(r.ret);
+    return `${r.call}() returned ${r.ret}${name ? ` (-${name})` : ''}`;
   }
 
   /** The TCP state's name (TCP_CLOSE_WAIT), else the number. */
@@ -758,19 +809,17 @@ export class ReleaseRun {
   }
 
   /**
-   * The IP and TCP header bytes of segment `i` as the kernel built them (tcp_send_ack,
-   * tcp_send_fin… through ip_queue_xmit, on the machine's wire): undefined for a segment of the
-   * scripted peer, which the driver builds.
+   * The IP and TCP header bytes of segment `i`: as the kernel built them (tcp_send_ack,
+   * tcp_send_fin… through ip_queue_xmit, on the machine's wire), or for a segment of the scripted
+   * peer as machine_build_segment built the datagram tcp_rcv received.
    */
   wireHeaders(i: number): Uint8Array | undefined {
-    const w = this.segs[i]?.wire ?? -1;
-    if (w < 0) return undefined;
+    const r = this.segs[i];
+    if (!r) return undefined;
+    if (r.wire < 0) return r.headers;
     const k = this.image.kernel;
-    const mem = this.run.mem;
-    const at = k.addressOf('machine_wire') + w * k.records.get('machine_seg')!.size + 8;
-    const ihl = (mem.u8(at) & 0x0f) * 4;
-    const doff = (mem.u8(at + ihl + 12) >> 4) * 4;
-    return mem.read(at, Math.min(ihl + doff, mem.u32(at - 4)));
+    const at = k.addressOf('machine_wire') + r.wire * k.records.get('machine_seg')!.size + 8;
+    return this.headersAt(at, this.run.mem.u32(at - 4));
   }
 
   /** The return value of the last `call` event's chain. */

@@ -13,9 +13,10 @@
 void (*machine_retransmit_timer)(unsigned long) = retransmit_timer;
 
 /*
- * A tcp.c function by name, on sk, with a segment (skb, NULL if none) and one integer argument
- * (dead for tcp_close_state, timeout for tcp_close). skb->len is the TCP length (header and
- * payload), except for tcp_fin, which gets the payload length as tcp_data leaves it.
+ * A close-path function by name (tcp.c's, and sock.c's release_sock), on sk, with a segment
+ * (skb, NULL if none) and one integer argument (dead for tcp_close_state, timeout for
+ * tcp_close). skb->len is the TCP length (header and payload), except for tcp_fin, which gets
+ * the payload length as tcp_data leaves it.
  * *found is 0 for a name this table does not have.
  */
 long machine_tcp_call(const char *fn, struct sock *sk, struct sk_buff *skb, long arg, int *found)
@@ -32,6 +33,7 @@ long machine_tcp_call(const char *fn, struct sock *sk, struct sk_buff *skb, long
 	if (!strcmp(fn, "tcp_close_pending")) { tcp_close_pending(sk); return 0; }
 	if (!strcmp(fn, "tcp_time_wait")) { tcp_time_wait(sk); return 0; }
 	if (!strcmp(fn, "tcp_close")) { tcp_close(sk, (int)arg); return 0; }
+	if (!strcmp(fn, "release_sock")) { release_sock(sk); return 0; }
 	if (skb && !strcmp(fn, "tcp_ack")) return tcp_ack(sk, skb->h.th, skb->saddr, (int)skb->len);
 	if (skb && !strcmp(fn, "tcp_fin")) {
 		skb->len -= skb->h.th->doff * 4;

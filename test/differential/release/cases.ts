@@ -49,6 +49,9 @@ export function scenarioFileScenarios(): { name: string; sc: Scenario }[] {
 
 
 
+/** From nothing over a link: the server listens on 80, the client connects, the server accepts the child as conn at 100 ms. */
+const ACCEPTED = ['socket server CLOSED', 'socket client CLOSED', 'socket conn CLOSED', 'link client server delay=10ms', '0 server listen 80', '0 client connect server', '100ms server accept conn'];
+
 /** Cases written here for what the examples do not show on their own: each a scenario text. */
 export const OWN: Record<string, string> = {
   'own:fin-lost-forever': [
@@ -102,13 +105,7 @@ export const OWN: Record<string, string> = {
   // tcp_shutdown, tcp_write, tcp_read)
   'own:handshake-linked-close': [
     '# from nothing: the server listens, the client connects over a link, the server accepts, the client closes first',
-    'socket server CLOSED',
-    'socket client CLOSED',
-    'socket conn CLOSED',
-    'link client server delay=10ms',
-    '0 server listen 80',
-    '0 client connect server',
-    '100ms server accept conn',
+    ...ACCEPTED,
     '1s client close',
     '2s conn close',
     '70s wait',
@@ -178,6 +175,14 @@ export const OWN: Record<string, string> = {
     '3s conn write 50',
     '4s client close',
     '5s conn close',
+    '70s wait',
+  ].join('\n'),
+  'own:close-twice': [
+    '# a second close() of the descriptor returns -EBADF and runs no kernel code',
+    ...ACCEPTED,
+    '1s client close',
+    '2s client close',
+    '3s conn close',
     '70s wait',
   ].join('\n'),
   'own:shutdown-rd-rdwr': [

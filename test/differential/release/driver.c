@@ -79,6 +79,9 @@ static char case_name[256];
 static char error[512];
 static int pending_fields[MAX_SOCKS];
 static long ret;
+/* what each call an event made returned, in order (the record's "returns") */
+static struct { unsigned long t; int sock; char call[64]; long ret; } returns[MAX_EVENTS];
+static int nreturns;
 static int boot_lines;
 /* timer, listener and partial lines wait until the socks are connected (after the link lines) */
 static char setup[MAX_EVENTS][256];
@@ -238,13 +241,24 @@ static long event_arg(const char *k, long dflt)
 	return dflt;
 }
 
+static void note_return(struct event *e, const char *call, long value)
+{
+	if (nreturns == MAX_EVENTS) fail("too many returns", call);
+	returns[nreturns].t = jiffies;
+	returns[nreturns].sock = e->sock;
+	strncpy(returns[nreturns].call, call, sizeof(returns[nreturns].call) - 1);
+	returns[nreturns].call[sizeof(returns[nreturns].call) - 1] = 0;
+	returns[nreturns].ret = value;
+	nreturns++;
+}
+
 static void run_event(struct event *e)
 {
 	static unsigned char buf[MACHINE_SEG_BYTES];
 	struct sock *sk = e->sock >= 0 ? socks[e->sock] : NULL;
 	switch (e->kind) {
 	case E_CLOSE:
-		machine_close(sk, (int)e->timeout);
+		note_return(e, "close", machine_close(sk, (int)e->timeout));
 		break;
 	case E_RCV: {
 		unsigned long n = peer_segment(e->sock, &e->s, buf);
@@ -257,6 +271,7 @@ static void run_event(struct event *e)
 		current_event = e;
 		ret = rec_call(e->fn, sk, e->has_seg ? buf : NULL, n, event_arg("dead", event_arg("timeout", 0)), &found);
 		if (!found) fail("no such function for call", e->fn);
+		note_return(e, e->fn, ret);
 		break;
 	}
 	case E_FIRE:
@@ -282,11 +297,13 @@ static void run_event(struct event *e)
 		break;
 	case E_LISTEN:
 		ret = machine_listen(sk, (unsigned short)e->n1, (int)e->n2);
+		note_return(e, "listen", ret);
 		break;
 	case E_CONNECT:
 		/* to the peer's port (a listening sock of the case), or to the scripted peer at 4096+i */
 		rport[e->sock] = e->other >= 0 ? rec_num(socks[e->other]) : (unsigned short)(4096 + e->sock);
 		ret = machine_connect(sk, (unsigned short)(1024 + e->sock), rport[e->sock]);
+		note_return(e, "connect", ret);
 		break;
 	case E_ACCEPT: {
 		int err, slot = e->other >= 0 ? e->other : MACHINE_SOCKETS - 1 - nanon++;
@@ -300,16 +317,20 @@ static void run_event(struct event *e)
 			rport[e->other] = machine_peer_port(child);
 			delay[e->other] = delay[e->sock];
 		}
+		note_return(e, "accept", ret);
 		break;
 	}
 	case E_SHUTDOWN:
 		ret = machine_shutdown(sk, (int)e->n1);
+		note_return(e, "shutdown", ret);
 		break;
 	case E_WRITE:
 		ret = machine_write(sk, (unsigned long)e->n1);
+		note_return(e, "write", ret);
 		break;
 	case E_READ:
 		ret = machine_read(sk, (unsigned long)e->n1);
+		note_return(e, "read", ret);
 		break;
 	}
 }
@@ -387,7 +408,16 @@ static void print_record(void)
 	int i, k, first;
 	printf("{\"case\":");
 	json_string(case_name);
-	printf(",\"jiffies\":%lu,\"ret\":%ld", (unsigned long)jiffies, ret);
+	printf(",\"jiffies\":%lu,\"ret\":%ld,\"returns\":[", (unsigned long)jiffies, ret);
+	for (k = 0; k < nreturns; k++) {
+		if (k) putchar(',');
+		printf("{\"t\":%lu,\"sock\":", returns[k].t);
+		json_string(name_of(returns[k].sock));
+		printf(",\"call\":");
+		json_string(returns[k].call);
+		printf(",\"ret\":%ld}", returns[k].ret);
+	}
+	putchar(']');
 	if (machine_fault_text && !error[0]) snprintf(error, sizeof(error), "machine fault: %s", machine_fault_text);
 	if (error[0]) {
 		printf(",\"error\":");
@@ -446,6 +476,7 @@ static void reset(const char *name)
 	nanon = 0;
 	nsocks = nsegs = ninflight = nevents = wire_seen = 0;
 	ret = 0;
+	nreturns = 0;
 	error[0] = 0;
 	strncpy(case_name, name, sizeof(case_name) - 1);
 }

@@ -104,6 +104,8 @@ export interface Outcome {
   error?: string;
   /** the return value of the last `call` event */
   ret: number;
+  /** what each call an event made returned, in order: close, a `call`'s function, listen, connect, accept, shutdown, write, read */
+  returns: { t: number; sock: string; call: string; ret: number }[];
   sockets: SockOut[];
   /** every segment, in the order sent or injected: from, to, time, flags, seq, ack, len, win, dropped */
   segments: { from: string; to: string; time: number; flags: string; seq: number; ack: number; len: number; win: number; dropped: number }[];

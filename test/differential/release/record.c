@@ -75,7 +75,6 @@ long rec_call(const char *fn, struct sock *sk, const unsigned char *seg, unsigne
 	r = machine_tcp_call(fn, sk, skb, arg, found);
 	if (*found) return r;
 	*found = 1;
-	if (!strcmp(fn, "release_sock")) { release_sock(sk); return 0; }
 	if (!strcmp(fn, "inet_release")) return machine_close(sk, 0);
 	if (skb && !strcmp(fn, "tcp_rcv")) {
 		machine_deliver(seg, seglen);

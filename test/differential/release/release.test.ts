@@ -170,6 +170,15 @@ test('from nothing over a link: listen, connect and accept make the three-way ha
   assert.equal(conn.fields.state, 7, 'CLOSE after LAST_ACK');
 });
 
+test('a second close of a descriptor returns -EBADF and sends nothing; the record lists each close\'s value', () => {
+  const o = byName('own:close-twice');
+  assert.deepEqual(
+    o.returns.filter((r) => r.call === 'close').map((r) => `${r.t} ${r.sock} ${r.ret}`),
+    ['100 client 0', '200 client -9', '300 conn 0'],
+  );
+  assert.equal(sentOf(o, 'client').filter((s) => String(s[1]).includes('F')).length, 1, 'one FIN from the client');
+});
+
 test('connect with the scripted peer: the SYN goes out, the SYN-ACK of a `<` line makes ESTABLISHED, connect returned -EINPROGRESS', () => {
   const o = byName('own:handshake-peer-close');
   assert.equal(o.ret, -115);
@@ -211,6 +220,11 @@ test('shutdown wr sends the FIN through tcp_shutdown and the socket still receiv
   const rw = byName('own:write-read-close');
   assert.deepEqual(sentOf(rw, 'client')[2], [100, 'P.', 1, 10001, 1000]);
   assert.equal(rw.ret, 50, 'write(50) returned 50');
+  // every call's value, in order: connect's -EINPROGRESS, what write and read moved, the closes'
+  assert.deepEqual(
+    rw.returns.map((r) => `${r.t} ${r.sock} ${r.call} ${r.ret}`),
+    ['0 server listen 0', '0 client connect -115', '10 server accept 0', '100 client write 1000', '200 conn read 600', '300 conn write 50', '400 client close 0', '500 conn close 0'],
+  );
   // shutdown rd sends nothing; rdwr sends the FIN
   const rd = byName('own:shutdown-rd-rdwr');
   assert.deepEqual(sentOf(rd, 'client').map((x) => [x[0], x[1]]), [[0, 'S'], [1, '.'], [200, 'F.']]);
