@@ -149,6 +149,14 @@ function renderNotes(list: string[] | undefined): void {
   notesBody.replaceChildren(...list!.map((n) => h('p', { text: plainMarkdown(n) })));
 }
 
+/** What the scrubber's extent is: the whole run (recorded ahead), as far as the look-ahead's budget went, or the stops recorded so far. */
+const TIMELINE_SAYS = { whole: ' · whole run', capped: ' · so far (budget)', part: '' } as const;
+const TIMELINE_TITLE = {
+  whole: 'The whole run is recorded: the timeline reaches its end, and going anywhere in it is a jump.',
+  capped: 'The run was recorded ahead up to the launch configuration\'s lookaheadStops or lookaheadSeconds; what follows is run when you step into it.',
+  part: 'The stops recorded so far.',
+} as const;
+
 function render(stop: StopSnapshot): void {
   rendered = stop;
   placeholder.hidden = true;
@@ -176,7 +184,8 @@ function render(stop: StopSnapshot): void {
     scrubber.value = String(stop.index);
     lastPosted = stop.index;
   }
-  setText(scrubLabel, `stop ${dragging ? scrubber.valueAsNumber : stop.index} / ${stop.stopCount - 1}`);
+  setText(scrubLabel, `stop ${dragging ? scrubber.valueAsNumber : stop.index} / ${stop.stopCount - 1}${TIMELINE_SAYS[stop.timeline ?? 'part']}`);
+  setAttr(scrubLabel, 'title', TIMELINE_TITLE[stop.timeline ?? 'part']);
   renderNotes(stop.notes);
   sockets.update(stop);
   diagram.update(stop);

@@ -62,6 +62,16 @@ export function stopProblem(x: unknown): string | undefined {
   if (!array(x.transitions, (t) => isObj(t) && isStr(t.socket) && isStr(t.from) && isStr(t.to) && optStr(t.fn) && optInt(t.line))) return 'transitions';
   if (!array(x.events, (e) => isObj(e) && isNum(e.time) && isInt(e.line) && isStr(e.text))) return 'events';
   if (x.notes !== undefined && !array(x.notes, isStr)) return 'notes';
+  if (x.timeline !== undefined && x.timeline !== 'whole' && x.timeline !== 'capped') return 'timeline';
+  return undefined;
+}
+
+/** What is wrong with a `tcpClose/timeline` event body (TimelineEventBody), or undefined. */
+export function timelineProblem(x: unknown): string | undefined {
+  if (!isObj(x)) return 'not an object';
+  if (!isInt(x.stopCount) || x.stopCount < 1) return 'stopCount';
+  if (typeof x.whole !== 'boolean' || typeof x.capped !== 'boolean') return 'whole and capped must be true or false';
+  if (x.whole && x.capped) return 'whole and capped at once';
   return undefined;
 }
 

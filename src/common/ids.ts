@@ -6,6 +6,8 @@
 export const DEBUG_TYPE = 'tcp-close';
 /** The adapter's custom event at each stop; its body is a StopEventBody (./protocol). */
 export const STOP_EVENT = 'tcpClose/stop';
+/** The adapter's custom event as the run is recorded ahead of the stop shown (the timeline's extent); its body is a TimelineEventBody (./protocol). */
+export const TIMELINE_EVENT = 'tcpClose/timeline';
 /** The adapter's custom requests (DebugSession.customRequest): name and `{ stop }` argument where there is one. */
 export const CUSTOM_REQUESTS = {
   /** run to the next scenario event (the debug toolbar's "step to next event") */

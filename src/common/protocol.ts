@@ -63,6 +63,8 @@ export interface StopSnapshot {
   events: { time: number; line: number; text: string }[];
   /** notes attached to the current line (from the notes feature), markdown */
   notes?: string[];
+  /** how much of the run `stopCount` is, once the adapter has recorded it ahead (the TIMELINE_EVENT): the whole run, or as far as the look-ahead's budget went */
+  timeline?: 'whole' | 'capped';
 }
 
 /**
@@ -71,6 +73,18 @@ export interface StopSnapshot {
  * of an event) and how many times it has run so far, this time included.
  */
 export type StopEventBody = StopSnapshot & { item: string; moment?: { file: string; line: number; hit: number } };
+
+/**
+ * The adapter's `tcpClose/timeline` event body (TIMELINE_EVENT in ./ids): how many stops are
+ * recorded (the timeline spans them), whether that is the whole run, and whether the look-ahead's
+ * budget (of stops, or of seconds) ended it first.
+ */
+export interface TimelineEventBody {
+  stopCount: number;
+  whole: boolean;
+  /** the look-ahead stopped at its budget before the run's end */
+  capped: boolean;
+}
 
 export type HostToWebview =
   | { type: 'session'; name: string; sockets: string[]; scenario: string }

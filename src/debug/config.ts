@@ -29,7 +29,16 @@ export interface LaunchArguments {
   stepBy?: StepBy;
   /** how many C statements one call chain may run before it is stopped as an endless loop */
   stepBudget?: number;
+  /** the most stops recorded ahead of the user (the whole run when it fits); 0: none (default LOOKAHEAD_STOPS) */
+  lookaheadStops?: number;
+  /** the most seconds of work spent recording ahead, in slices between requests (default LOOKAHEAD_SECONDS) */
+  lookaheadSeconds?: number;
 }
+
+/** By default the run is recorded ahead up to this many stops (about 40 MB of history)… */
+export const LOOKAHEAD_STOPS = 1_000_000;
+/** …and for at most this many seconds of work. */
+export const LOOKAHEAD_SECONDS = 10;
 
 /** package.json's contributes.debuggers[0].configurationAttributes.launch, as one source. */
 export const LAUNCH_SCHEMA = {
@@ -68,6 +77,18 @@ export const LAUNCH_SCHEMA = {
       minimum: 1,
       description: 'How many C statements one call chain may run before it is stopped as an endless loop (default: the setting tcpCloseDebugger.stepBudget).',
     },
+    lookaheadStops: {
+      type: 'integer',
+      minimum: 0,
+      description: 'After the first stop the whole run is recorded ahead in the background, so the timeline spans it and going anywhere is a jump: at most this many stops (0: record only as you go).',
+      default: 1000000,
+    },
+    lookaheadSeconds: {
+      type: 'number',
+      exclusiveMinimum: 0,
+      description: 'The most seconds of work spent recording the run ahead (in slices between your requests, which never wait for it).',
+      default: 10,
+    },
   },
 } as const;
 
@@ -81,5 +102,17 @@ export function checkLaunchArguments(a: unknown): LaunchArguments | string {
   if (o.stopOnEntry !== undefined && typeof o.stopOnEntry !== 'boolean') return "launch: 'stopOnEntry' must be true or false";
   if (o.stepBy !== undefined && o.stepBy !== 'line' && o.stepBy !== 'event') return "launch: 'stepBy' must be 'line' or 'event'";
   if (o.stepBudget !== undefined && !(typeof o.stepBudget === 'number' && Number.isInteger(o.stepBudget) && o.stepBudget >= 1)) return "launch: 'stepBudget' must be a whole number of statements, 1 or more";
-  return { scenario: o.scenario, kernelSource: o.kernelSource as string | undefined, kernel: o.kernel === undefined ? undefined : 'release', notice: o.kernel === 'reduced' ? REDUCED_REMOVED : undefined, stopOnEntry: o.stopOnEntry as boolean | undefined, stepBy: o.stepBy as StepBy | undefined, stepBudget: o.stepBudget as number | undefined };
+  if (o.lookaheadStops !== undefined && !(typeof o.lookaheadStops === 'number' && Number.isInteger(o.lookaheadStops) && o.lookaheadStops >= 0)) return "launch: 'lookaheadStops' must be a whole number of stops, 0 or more";
+  if (o.lookaheadSeconds !== undefined && !(typeof o.lookaheadSeconds === 'number' && Number.isFinite(o.lookaheadSeconds) && o.lookaheadSeconds > 0)) return "launch: 'lookaheadSeconds' must be a number of seconds above 0";
+  return {
+    scenario: o.scenario,
+    kernelSource: o.kernelSource as string | undefined,
+    kernel: o.kernel === undefined ? undefined : 'release',
+    notice: o.kernel === 'reduced' ? REDUCED_REMOVED : undefined,
+    stopOnEntry: o.stopOnEntry as boolean | undefined,
+    stepBy: o.stepBy as StepBy | undefined,
+    stepBudget: o.stepBudget as number | undefined,
+    lookaheadStops: o.lookaheadStops as number | undefined,
+    lookaheadSeconds: o.lookaheadSeconds as number | undefined,
+  };
 }

@@ -8,6 +8,7 @@ import type { Frame, Loc } from '../engine/code';
 import type { StopEventBody } from '../common/protocol';
 import type { DataInfo, Debuggee, StopLike } from './debuggee';
 import type { Refs } from './refs';
+import type { LookaheadBudget, LookaheadState } from '../engine/lookahead';
 
 /** A C activation of the current stop, as the Call Stack shows it. */
 export interface CFrameView {
@@ -65,5 +66,7 @@ export interface SessionModel {
   stopEvent(): StopEventBody;
   /** records stops until stop `n` exists (walkthroughs), keeping the current one */
   ensureStops(n: number): void;
+  /** one slice of recording the run ahead of the current stop, which is kept (src/engine/lookahead.ts) */
+  lookAhead(budget: LookaheadBudget): LookaheadState;
   dispose(): void;
 }

@@ -10,6 +10,7 @@ import type { Frame, Loc } from '../engine/code';
 import type { ReleaseRun, ReleaseStop } from '../engine/release/run';
 import { KEY_FIELDS, displayTimer } from '../engine/inspect';
 import { ensureStops, hitAt } from '../engine/hits';
+import { lookAhead, type LookaheadBudget, type LookaheadState } from '../engine/lookahead';
 import { evaluate, frameVariables, setValue, type CValue, type Values, type WriteHooks } from '../engine/cvalues';
 import type { StopEventBody, StopSnapshot } from '../common/protocol';
 import { HZ, secondsValue } from '../common/clock';
@@ -221,6 +222,10 @@ export class ReleaseModel implements SessionModel {
 
   ensureStops(n: number): void {
     ensureStops(this.run, n);
+  }
+
+  lookAhead(budget: LookaheadBudget): LookaheadState {
+    return lookAhead(this.run, budget);
   }
 
   dispose(): void {}

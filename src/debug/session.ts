@@ -19,11 +19,12 @@ import {
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { printable } from '../engine/code';
 import { RunSetupError } from '../engine/setup';
-import { CUSTOM_REQUESTS, STOP_EVENT } from '../common/ids';
+import { CUSTOM_REQUESTS, STOP_EVENT, TIMELINE_EVENT } from '../common/ids';
+import type { TimelineEventBody } from '../common/protocol';
 import { loadReleaseRun } from '../host/load';
 import { readText } from '../host/read';
 import { Refs } from './refs';
-import { checkLaunchArguments, type LaunchArguments } from './config';
+import { LOOKAHEAD_SECONDS, LOOKAHEAD_STOPS, checkLaunchArguments, type LaunchArguments } from './config';
 import { Controller, type BreakpointResult, type MotionKind, type Outcome, type StopReport } from './control';
 import type { StopLike } from './debuggee';
 import type { CFrameView, Container, SessionModel } from './model';
@@ -43,6 +44,9 @@ const MAX_LINE = 2 ** 31 - 1;
 class StaleReference extends Error {}
 
 export const EXCEPTION_FILTER = 'expectation';
+
+/** The longest a slice of recording ahead runs before the session listens to the client again. */
+const LOOKAHEAD_SLICE_MS = 8;
 
 export class TcpCloseSession extends LoggingDebugSession {
   private model: SessionModel | undefined;
@@ -230,6 +234,7 @@ export class TcpCloseSession extends LoggingDebugSession {
     const first = this.ctl!.entry(this.args!.stopOnEntry ?? true);
     if (first) this.finish(first);
     else this.startMotion('continue');
+    this.startLookahead();
   }
 
   protected override async restartRequest(response: DebugProtocol.RestartResponse, args: DebugProtocol.RestartArguments): Promise<void> {
@@ -260,9 +265,49 @@ export class TcpCloseSession extends LoggingDebugSession {
   }
 
   private disposeRun(): void {
+    this.ahead = undefined;
     this.model?.dispose();
     this.model = undefined;
     this.ctl = undefined;
+  }
+
+  // ---- recording ahead ----
+
+  /** the look-ahead in progress (a new one, a restart or the end of the run drops it) */
+  private ahead: object | undefined;
+
+  /**
+   * Records the run ahead of the stop shown, in slices of at most LOOKAHEAD_SLICE_MS between the
+   * client's requests (which never wait for more than one), until the run's end or the launch's
+   * budget (lookaheadStops, lookaheadSeconds); the panel hears how far the timeline reaches. A
+   * motion records as it goes: no slice runs while one is under way.
+   */
+  private startLookahead(): void {
+    const model = this.model;
+    const maxStops = this.args?.lookaheadStops ?? LOOKAHEAD_STOPS;
+    if (!model || maxStops === 0) return;
+    const token = {};
+    this.ahead = token;
+    const deadline = performance.now() + (this.args?.lookaheadSeconds ?? LOOKAHEAD_SECONDS) * 1000;
+    let told = -1;
+    let toldAt = 0;
+    const tell = (body: TimelineEventBody) => {
+      told = body.stopCount;
+      toldAt = performance.now();
+      this.sendEvent(new Event(TIMELINE_EVENT, body));
+    };
+    const slice = () => {
+      if (this.ahead !== token || this.model !== model) return;
+      if (this.motion) return void setTimeout(slice, 20);
+      const s = model.lookAhead({ maxStops, until: Math.min(deadline, performance.now() + LOOKAHEAD_SLICE_MS) });
+      const timeUp = performance.now() >= deadline;
+      const done = s.whole || s.capped || timeUp;
+      const body: TimelineEventBody = { stopCount: s.stops, whole: s.whole, capped: s.capped || (timeUp && !s.whole) };
+      if (done || (s.stops !== told && performance.now() - toldAt > 250)) tell(body);
+      if (done) this.ahead = undefined;
+      else setImmediate(slice);
+    };
+    setImmediate(slice);
   }
 
   // ---- moving ----
@@ -637,6 +682,8 @@ export class TcpCloseSession extends LoggingDebugSession {
   private changed(): void {
     if (this.clientInvalidates) this.sendEvent(new InvalidatedEvent(['variables']));
     this.sendSnapshot();
+    // the future was forgotten: it is recorded again from here
+    this.startLookahead();
   }
 
   protected override evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {

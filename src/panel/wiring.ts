@@ -1,14 +1,15 @@
 // Connects the panel to VS Code: opens it when a tcp-close session starts, routes the adapter's
-// `tcpClose/stop` events to the session's panel, marks it ended when the session terminates,
+// `tcpClose/stop` events to the session's panel (and its `tcpClose/timeline` events, which say how
+// far the run is recorded ahead: the timeline's extent), marks it ended when the session terminates,
 // and registers the `tcpCloseDebugger.showPanel` command and the panel's serializer. What the panel
 // shows beside the snapshot (the notes) comes through the object registerPanel returns, which
 // src/extension.ts hands to the notes feature.
 
 import * as vscode from 'vscode';
-import { stopProblem } from '../common/check';
+import { stopProblem, timelineProblem } from '../common/check';
 import { StopPanel, VIEW_TYPE } from './panel';
-import { DEBUG_TYPE, STOP_EVENT } from '../common/ids';
-import type { StopSnapshot } from '../common/protocol';
+import { DEBUG_TYPE, STOP_EVENT, TIMELINE_EVENT } from '../common/ids';
+import type { StopSnapshot, TimelineEventBody } from '../common/protocol';
 import { StopPanelSerializer } from './serializer';
 
 /** Notes to show in the panel at a stop; the adapter's body also carries `moment` (see StopEventBody). */
@@ -27,9 +28,25 @@ export interface Panels {
 export function registerPanel(context: vscode.ExtensionContext): Panels {
   const log = vscode.window.createOutputChannel('TCP Close Debugger Panel', { log: true });
   const last = new Map<string, StopSnapshot>();
+  // per session, the adapter's last word on how far the run is recorded
+  const ahead = new Map<string, TimelineEventBody>();
+  /** The stop with what the timeline is, while the run recorded is still the one the look-ahead told of (a what-if forgets it). */
+  const withTimeline = (id: string, stop: StopSnapshot): StopSnapshot => {
+    const { timeline: _old, ...rest } = stop;
+    const t = ahead.get(id);
+    if (!t || t.stopCount !== stop.stopCount || !(t.whole || t.capped)) return rest;
+    return { ...rest, timeline: t.whole ? 'whole' : 'capped' };
+  };
   const uri = context.extensionUri;
   let notesProvider: PanelNotesProvider | undefined;
 
+  /** The body of a tcp-close session's custom event `event` when it passes `problem`'s check (else logged and dropped). */
+  const bodyOf = <T>(e: vscode.DebugSessionCustomEvent, event: string, problem: (body: unknown) => string | undefined): T | undefined => {
+    if (e.session.type !== DEBUG_TYPE || e.event !== event) return undefined;
+    const p = problem(e.body);
+    if (p) log.warn(`ignored a ${event} event with a bad body (${p})`);
+    return p ? undefined : (e.body as T);
+  };
   const withNotes = (session: vscode.DebugSession, stop: StopSnapshot): StopSnapshot => {
     const { notes: _old, ...rest } = stop;
     const notes = notesProvider?.(session, stop);
@@ -51,18 +68,26 @@ export function registerPanel(context: vscode.ExtensionContext): Panels {
       if (vscode.workspace.getConfiguration('tcpCloseDebugger').get<boolean>('panel.openOnStart', true)) StopPanel.createOrShow(uri, session, log);
     }),
     vscode.debug.onDidReceiveDebugSessionCustomEvent((e) => {
-      if (e.session.type !== DEBUG_TYPE || e.event !== STOP_EVENT) return;
-      const problem = stopProblem(e.body);
-      if (problem) {
-        log.warn(`ignored a ${STOP_EVENT} event with a bad body (${problem})`);
-        return;
-      }
-      const stop = withNotes(e.session, e.body as StopSnapshot);
+      const body = bodyOf<StopSnapshot>(e, STOP_EVENT, stopProblem);
+      if (!body) return;
+      const stop = withTimeline(e.session.id, withNotes(e.session, body));
+      last.set(e.session.id, stop);
+      StopPanel.forSession(e.session.id)?.update(stop);
+    }),
+    vscode.debug.onDidReceiveDebugSessionCustomEvent((e) => {
+      const t = bodyOf<TimelineEventBody>(e, TIMELINE_EVENT, timelineProblem);
+      if (!t) return;
+      ahead.set(e.session.id, t);
+      // the stop shown stays; the timeline under it reaches further
+      const prev = last.get(e.session.id);
+      if (!prev || prev.stopCount > t.stopCount) return;
+      const stop = withTimeline(e.session.id, { ...prev, stopCount: t.stopCount });
       last.set(e.session.id, stop);
       StopPanel.forSession(e.session.id)?.update(stop);
     }),
     vscode.debug.onDidTerminateDebugSession((session) => {
       last.delete(session.id);
+      ahead.delete(session.id);
       StopPanel.forSession(session.id)?.sessionEnded();
     }),
     vscode.commands.registerCommand('tcpCloseDebugger.showPanel', () => {

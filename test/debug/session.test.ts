@@ -3,11 +3,12 @@
 // validated against the DAP schema.
 
 import { test } from 'node:test';
+import type { DebugProtocol } from '@vscode/debugprotocol';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { type Client, KERNEL, PASSIVE, TCP_H, closeWaitLine, connect, lineOf, tempScenario, clientPerTest } from './harness';
 import { LAUNCH_SCHEMA } from '../../src/debug/config';
-import { stopProblem } from '../../src/common/check';
+import { stopProblem, timelineProblem } from '../../src/common/check';
 
 let c: Client;
 const server = clientPerTest(
@@ -403,4 +404,79 @@ test('a late request about an earlier stop is answered "stale" (no popup), and i
   for (const r of late) assert.equal(r.body?.error?.showUser, false);
   // the session goes on
   assert.equal((await c.top(T)).name, 'tcp_fin', 'next ran tcp_set_state(...) and stays in tcp_fin');
+});
+
+/** The `tcpClose/timeline` events the adapter sent, in order, each checked against the panel's own check. */
+async function timelineUntilDone(): Promise<{ stopCount: number; whole: boolean; capped: boolean }[]> {
+  const seen: { stopCount: number; whole: boolean; capped: boolean }[] = [];
+  for (;;) {
+    const e = await c.next('tcpClose/timeline');
+    assert.equal(timelineProblem(e.body), undefined);
+    seen.push(e.body);
+    if (e.body.whole || e.body.capped) return seen;
+  }
+}
+
+test('the whole run is recorded ahead after the first stop: the timeline spans it, a jump to its end runs nothing, stepping is the same', async () => {
+  // the run's length, recorded as you go (no look-ahead): continue to the end
+  await c.launch({ scenario: PASSIVE, lookaheadStops: 0 });
+  const lastStop = (await c.step('continue')).body;
+  assert.equal(lastStop.description, 'end of the scenario');
+  const liveCount = c.events.filter((e) => e.event === 'tcpClose/stop').pop()!.body.stopCount;
+  assert.ok(!c.events.some((e) => e.event === 'tcpClose/timeline'), 'lookaheadStops 0: nothing recorded ahead');
+  await c.close();
+  c = await connect(server.port);
+  const first = await c.launch({ scenario: PASSIVE });
+  assert.equal(first.body.reason, 'entry');
+  const told = await timelineUntilDone();
+  assert.deepEqual(told.pop(), { stopCount: liveCount, whole: true, capped: false });
+  // still at the first stop, whose Variables show the start
+  assert.equal(await stateOf(), 'TCP_ESTABLISHED (1)');
+  // the panel's scrubber to the last stop: the end, at once
+  c.skipPending();
+  await c.dc.customRequest('gotoStop', { stop: liveCount - 1 });
+  const end = await c.next('stopped');
+  assert.equal(end.body.reason, 'goto');
+  const snap = await c.next('tcpClose/stop');
+  assert.deepEqual([snap.body.index, snap.body.stopCount, snap.body.kind], [liveCount - 1, liveCount, 'end']);
+  assert.equal(await stateOf(), 'TCP_CLOSE (7)');
+  // back to the start, then stepping: the same stops as a run recorded as it goes
+  await c.dc.customRequest('gotoStop', { stop: 0 });
+  await c.next('stopped');
+  const line = closeWaitLine();
+  await c.dc.setBreakpointsRequest({ source: { path: KERNEL }, breakpoints: [{ line }] });
+  const hit = await c.step('continue');
+  assert.equal(hit.body.reason, 'breakpoint');
+  assert.equal((await c.top(T)).line, line);
+});
+
+test('a what-if forgets the recorded future and it is recorded again from there; a budget of stops caps the look-ahead', async () => {
+  await c.launch({ scenario: PASSIVE, lookaheadStops: 40 });
+  assert.deepEqual((await timelineUntilDone()).pop(), { stopCount: 40, whole: false, capped: true });
+  await c.close();
+  c = await connect(server.port);
+  await c.launch({ scenario: PASSIVE });
+  const whole = (await timelineUntilDone()).pop()!;
+  assert.ok(whole.whole);
+  const sock = await c.scope((await c.top(T)).id, 'Socket');
+  c.skipPending();
+  // before the client's FIN arrives the server is made CLOSED: tcp_rcv finds no connection for it
+  await c.dc.setVariableRequest({ variablesReference: sock.variablesReference, name: 'state', value: 'TCP_CLOSE' });
+  const cut = await c.next('tcpClose/stop');
+  assert.equal(cut.body.stopCount, 2, 'the future forgotten, the what-if a stop of its own');
+  const again = (await timelineUntilDone()).pop()!;
+  assert.ok(again.whole);
+  assert.notEqual(again.stopCount, whole.stopCount, 'another future');
+  // its end is the what-if's: the server never reached CLOSE_WAIT
+  c.skipPending();
+  await c.dc.customRequest('gotoStop', { stop: again.stopCount - 1 });
+  await c.next('stopped');
+  assert.equal(await stateOf(), 'TCP_CLOSE (7)');
+  assert.ok(!c.events.some((e) => e.event === 'tcpClose/stop' && e.body.transitions.some((t: { to: string }) => t.to === 'TCP_CLOSE_WAIT')));
+});
+
+test('launch refuses a look-ahead budget that is not a count or a time', async () => {
+  await c.dc.initializeRequest({ adapterID: 'tcp-close', pathFormat: 'path' });
+  await assert.rejects(c.dc.launchRequest({ scenario: PASSIVE, lookaheadStops: -1 } as DebugProtocol.LaunchRequestArguments), /lookaheadStops/);
+  await assert.rejects(c.dc.launchRequest({ scenario: PASSIVE, lookaheadSeconds: 0 } as DebugProtocol.LaunchRequestArguments), /lookaheadSeconds/);
 });

@@ -171,13 +171,14 @@ describe('panel (Chromium)', () => {
     assert.deepEqual(await p.page.locator('.lane-name').allTextContents(), ['server', 'peer']);
     const fin = end.segments.find((x) => x.from === 'server' && x.flags.includes('F'))!;
     assert.equal(await p.page.locator(`.segment[data-seg-id="${fin.id}"] .seg-label`).textContent(), 'F. seq=5000 ack=1001');
-    // its hover: the IP and TCP headers the kernel built, byte by byte; the peer's segment has none
-    const hover = (await p.page.locator(`.segment[data-seg-id="${fin.id}"] > title`).textContent()) ?? '';
-    const hex = fin.bytes!.match(/../g)!;
-    const ihl = (parseInt(hex[0], 16) & 0x0f) * 4;
-    assert.ok(hover.includes(`\nIP header (${ihl} bytes): ${hex.slice(0, ihl).join(' ')}\nTCP header (${hex.length - ihl} bytes): ${hex.slice(ihl).join(' ')}`), hover);
+    // its hover: the IP and TCP headers the kernel built, byte by byte; the peer's too, as tcp_rcv received them
     const peer = end.segments.find((x) => x.from === 'peer')!;
-    assert.doesNotMatch((await p.page.locator(`.segment[data-seg-id="${peer.id}"] > title`).textContent()) ?? '', /header/);
+    for (const seg of [fin, peer]) {
+      const hover = (await p.page.locator(`.segment[data-seg-id="${seg.id}"] > title`).textContent()) ?? '';
+      const hex = seg.bytes!.match(/../g)!;
+      const ihl = (parseInt(hex[0], 16) & 0x0f) * 4;
+      assert.ok(hover.includes(`\nIP header (${ihl} bytes): ${hex.slice(0, ihl).join(' ')}\nTCP header (${hex.length - ihl} bytes): ${hex.slice(ihl).join(' ')}`), hover);
+    }
     // going back in time removes the segments not sent yet
     await p.showStop(passive[5]);
     assert.equal(await p.page.locator('.segment').count(), passive[5].segments.length);
@@ -245,6 +246,32 @@ describe('panel (Chromium)', () => {
     await p.showStop(passive[40]);
     await p.page.getByRole('button', { name: 'Previous stop' }).click();
     assert.deepEqual((await p.posted()).at(-1), { type: 'goto', stop: 39 });
+    await p.page.context().close();
+  });
+
+  test('the timeline recorded ahead: at the first stop the scrubber spans the whole run and says so, or the budget it reached', async () => {
+    const p = await panel();
+    const last = passive[passive.length - 1];
+    await p.showStop({ ...passive[0], stopCount: 1 });
+    const scrubber = p.page.locator('input.scrubber');
+    const label = p.page.locator('.scrub-label');
+    assert.equal(await scrubber.getAttribute('max'), '0');
+    assert.equal(await label.textContent(), 'stop 0 / 0');
+    // the host's stop once the adapter has recorded the run ahead: the same stop, the whole timeline
+    await p.showStop({ ...passive[0], stopCount: last.stopCount, timeline: 'whole' });
+    assert.equal(await scrubber.getAttribute('max'), String(last.stopCount - 1));
+    assert.equal(await scrubber.inputValue(), '0');
+    assert.equal(await label.textContent(), `stop 0 / ${last.stopCount - 1} · whole run`);
+    assert.match((await label.getAttribute('title')) ?? '', /whole run is recorded/);
+    await scrubber.fill(String(last.stopCount - 1));
+    assert.deepEqual((await p.posted()).at(-1), { type: 'goto', stop: last.stopCount - 1 });
+    await p.showStop({ ...passive[0], stopCount: 40, timeline: 'capped' });
+    assert.equal(await label.textContent(), 'stop 0 / 39 · so far (budget)');
+    assert.match((await label.getAttribute('title')) ?? '', /lookaheadStops/);
+    // a message with another timeline word is refused, the stop shown stays
+    await p.send({ type: 'stop', stop: { ...passive[3], timeline: 'everything' } });
+    await p.page.waitForTimeout(100);
+    assert.equal(await label.textContent(), 'stop 0 / 39 · so far (budget)');
     await p.page.context().close();
   });
 
