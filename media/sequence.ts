@@ -1,6 +1,7 @@
 // The segments as a sequence diagram: one lane per socket (plus 'peer', the scenario's side of a
 // socket without a link), one arrow per segment in the order sent, dropped ones marked, the one
-// being processed at this stop highlighted. Rows are kept by segment id between stops.
+// being processed at this stop highlighted; once the whole run is known, the segments still to
+// come follow, dimmed, below a rule that is now. Rows are kept by segment id between stops.
 
 import type { SegmentSnapshot, StopSnapshot } from '../src/common/protocol';
 import { seconds } from '../src/common/clock';
@@ -31,6 +32,8 @@ export class SequenceView {
   private lanes: string[] = [];
   private lifelines: SVGLineElement[] = [];
   private readonly rows = new Map<number, Row>();
+  private readonly nowRule = s('line', { class: 'later-rule', x1: LEFT, x2: W });
+  private readonly nowNote = s('text', { class: 'later-note', x: W, 'text-anchor': 'end', text: 'later in the run' });
 
   constructor() {
     const defs = s('defs', {});
@@ -86,10 +89,13 @@ export class SequenceView {
   update(stop: StopSnapshot): void {
     this.setLanes(stop);
     const seen = new Set<number>();
-    stop.segments.forEach((seg, i) => {
+    const later = stop.later ?? [];
+    const all = later.length ? [...stop.segments, ...later] : stop.segments;
+    all.forEach((seg, i) => {
       seen.add(seg.id);
       const r = this.row(seg);
-      const y = TOP + 22 + i * ROW;
+      const isLater = i >= stop.segments.length;
+      const y = TOP + 22 + i * ROW + (isLater ? ROW / 2 : 0);
       const x1 = this.laneX(seg.from);
       let x2 = this.laneX(seg.to);
       if (seg.dropped) x2 = x1 + (x2 - x1) * 0.6;
@@ -109,8 +115,9 @@ export class SequenceView {
       setAttr(r.cross, 'y', y + 10);
       toggle(r.g, 'dropped', seg.dropped);
       toggle(r.g, 'current', current);
+      toggle(r.g, 'later', isLater);
       setAttr(r.g, 'aria-current', current ? 'true' : null);
-      const desc = `segment ${seg.id}: ${seg.from} to ${seg.to} at ${seconds(seg.time)}, ${text}${seg.dropped ? ', dropped' : ''}${current ? ', being processed' : ''}`;
+      const desc = `segment ${seg.id}: ${seg.from} to ${seg.to} at ${seconds(seg.time)}, ${text}${seg.dropped ? ', dropped' : ''}${current ? ', being processed' : ''}${isLater ? ', later in the run' : ''}`;
       // on hover, the header bytes the kernel built (a segment it sent)
       setText(r.title, seg.bytes ? `${desc}\n${headerLines(seg.bytes)}` : desc);
       setAttr(r.g, 'aria-label', desc);
@@ -119,13 +126,24 @@ export class SequenceView {
       r.g.remove();
       this.rows.delete(id);
     }
-    const height = TOP + 22 + stop.segments.length * ROW;
+    const height = TOP + 22 + all.length * ROW + (later.length ? ROW / 2 : 0);
     setAttr(this.svg, 'viewBox', `0 0 ${W} ${height}`);
     setAttr(this.svg, 'height', height);
     for (const l of this.lifelines) setAttr(l, 'y2', height - 6);
+    // now: the rule between the segments sent so far and those to come
+    if (later.length) {
+      const y = TOP + 22 + stop.segments.length * ROW - ROW / 4;
+      setAttr(this.nowRule, 'y1', y);
+      setAttr(this.nowRule, 'y2', y);
+      setAttr(this.nowNote, 'y', y + 12);
+      this.rowLayer.append(this.nowRule, this.nowNote);
+    } else {
+      this.nowRule.remove();
+      this.nowNote.remove();
+    }
     const dropped = stop.segments.filter((x) => x.dropped).length;
-    setText(this.count, `(${stop.segments.length}${dropped ? `, ${dropped} dropped` : ''})`);
-    this.empty.hidden = stop.segments.length > 0;
+    setText(this.count, `(${stop.segments.length}${dropped ? `, ${dropped} dropped` : ''}${later.length ? `; ${later.length} later` : ''})`);
+    this.empty.hidden = all.length > 0;
   }
 }
 

@@ -58,6 +58,7 @@ export function stopProblem(x: unknown): string | undefined {
   if (!optInt(x.socketCount)) return 'socketCount';
   if (!array(x.changed, (c) => isObj(c) && isStr(c.socket) && isStr(c.field) && isStr(c.before) && isStr(c.after))) return 'changed';
   if (!array(x.segments, segment)) return 'segments';
+  if (x.later !== undefined && !array(x.later, segment)) return 'later';
   if (!optInt(x.currentSegment)) return 'currentSegment';
   if (!array(x.transitions, (t) => isObj(t) && isStr(t.socket) && isStr(t.from) && isStr(t.to) && optStr(t.fn) && optInt(t.line))) return 'transitions';
   if (!array(x.events, (e) => isObj(e) && isNum(e.time) && isInt(e.line) && isStr(e.text))) return 'events';
@@ -72,6 +73,8 @@ export function timelineProblem(x: unknown): string | undefined {
   if (!isInt(x.stopCount) || x.stopCount < 1) return 'stopCount';
   if (typeof x.whole !== 'boolean' || typeof x.capped !== 'boolean') return 'whole and capped must be true or false';
   if (x.whole && x.capped) return 'whole and capped at once';
+  if (x.index !== undefined && (!isInt(x.index) || x.index < 0 || x.index >= x.stopCount)) return 'index';
+  if (x.later !== undefined && (x.index === undefined || !array(x.later, segment))) return 'later';
   return undefined;
 }
 

@@ -63,6 +63,8 @@ export interface StopSnapshot {
   events: { time: number; line: number; text: string }[];
   /** notes attached to the current line (from the notes feature), markdown */
   notes?: string[];
+  /** the segments the run sends after this stop, once its end is recorded (the whole run known): at most MAX_SEGMENTS, ids continuing `segments`' */
+  later?: SegmentSnapshot[];
   /** how much of the run `stopCount` is, once the adapter has recorded it ahead (the TIMELINE_EVENT): the whole run, or as far as the look-ahead's budget went */
   timeline?: 'whole' | 'capped';
 }
@@ -84,6 +86,9 @@ export interface TimelineEventBody {
   whole: boolean;
   /** the look-ahead stopped at its budget before the run's end */
   capped: boolean;
+  /** once the whole run is known: the stop shown when it became known, and the segments still to come from it (its snapshot's `later`) */
+  index?: number;
+  later?: SegmentSnapshot[];
 }
 
 export type HostToWebview =

@@ -5,7 +5,7 @@
 
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { Frame, Loc } from '../engine/code';
-import type { StopEventBody } from '../common/protocol';
+import type { SegmentSnapshot, StopEventBody } from '../common/protocol';
 import type { DataInfo, Debuggee, StopLike } from './debuggee';
 import type { Refs } from './refs';
 import type { LookaheadBudget, LookaheadState } from '../engine/lookahead';
@@ -68,5 +68,7 @@ export interface SessionModel {
   ensureStops(n: number): void;
   /** one slice of recording the run ahead of the current stop, which is kept (src/engine/lookahead.ts) */
   lookAhead(budget: LookaheadBudget): LookaheadState;
+  /** the segments still to come from the current stop, once the run's end is recorded */
+  laterSegments(): SegmentSnapshot[] | undefined;
   dispose(): void;
 }

@@ -12,7 +12,7 @@ import { KEY_FIELDS, displayTimer } from '../engine/inspect';
 import { ensureStops, hitAt } from '../engine/hits';
 import { lookAhead, type LookaheadBudget, type LookaheadState } from '../engine/lookahead';
 import { evaluate, frameVariables, setValue, type CValue, type Values, type WriteHooks } from '../engine/cvalues';
-import type { StopEventBody, StopSnapshot } from '../common/protocol';
+import type { SegmentSnapshot, StopEventBody, StopSnapshot } from '../common/protocol';
 import { HZ, secondsValue } from '../common/clock';
 import { ReleaseSnapshotBuilder } from './releaseSnapshot';
 import type { Refs } from './refs';
@@ -226,6 +226,10 @@ export class ReleaseModel implements SessionModel {
 
   lookAhead(budget: LookaheadBudget): LookaheadState {
     return lookAhead(this.run, budget);
+  }
+
+  laterSegments(): SegmentSnapshot[] | undefined {
+    return this.snapshots.later().later;
   }
 
   dispose(): void {}

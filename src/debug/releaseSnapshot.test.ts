@@ -177,3 +177,27 @@ test(`past ${MAX_SOCKETS} socks: the window holds the running sock and its peer,
   assert.ok(checked > 100, `${checked} stops of a running sock`);
   assert.ok(seen.size > MAX_SOCKETS, `the window moved with the run (${seen.size} socks shown)`);
 });
+
+test('once the run\'s end is recorded, every stop shows the segments still to come, as the end shows them; a what-if forgets them until the end is reached again', () => {
+  const { run, b } = start('examples/four-way.tcpscenario');
+  const before = b.build(undefined);
+  assert.equal(before.later, undefined, 'the end is not known yet');
+  run.runFast();
+  const end = b.build(undefined);
+  assert.equal(end.later?.length, 0, 'at the end nothing is to come');
+  const all = end.segments;
+  assert.ok(all.length >= 4);
+  for (const n of [0, Math.floor(run.stopCount / 2), run.stopCount - 1]) {
+    run.goto(n);
+    const snap = b.build(undefined);
+    assert.equal(stopProblem(snap), undefined);
+    assert.deepEqual([...snap.segments, ...snap.later!], all, `stop ${n}: sent so far, then to come, are the run's segments`);
+    for (const s of snap.later!) assert.ok(s.bytes && s.time >= snap.clock, `segment ${s.id}: its bytes, and not sent before now`);
+  }
+  run.goto(1);
+  run.whatIf(() => run.setField(run.socks[0].sk, run.sock.byName.get('state')!, 7));
+  assert.equal(b.build(undefined).later, undefined, 'another future, not known yet');
+  run.runFast();
+  run.goto(1);
+  assert.ok(b.build(undefined).later, 'known again once the new end is recorded');
+});

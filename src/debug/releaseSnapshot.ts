@@ -72,6 +72,7 @@ export class ReleaseSnapshotBuilder {
       sockets,
       changed,
       segments: this.segments(),
+      ...this.later(),
       currentSegment,
       transitions,
       events: run.bound.events.slice(0, MAX_EVENTS).map((e) => ({ time: e.time, line: e.line, text: (this.lines[e.line - 1] ?? '').replace(/#.*$/, '').trim() })),
@@ -172,19 +173,44 @@ export class ReleaseSnapshotBuilder {
     return w;
   }
 
+  /** The segments still to come, once the run's end is known: the first MAX_SEGMENTS of them. */
+  later(): { later?: SegmentSnapshot[] } {
+    const run = this.run;
+    const later = run.laterSegments();
+    if (!later) return {};
+    const first = run.segs.length;
+    return {
+      later: later.slice(0, MAX_SEGMENTS).map((r, k) => {
+        const i = first + k;
+        // made once per segment of the known run (again after a branch of history)
+        const kept = this.laterForm.get(i);
+        if (kept?.s === r) return kept.form;
+        const form = this.segmentForm(i, r);
+        this.laterForm.set(i, { s: r, form });
+        return form;
+      }),
+    };
+  }
+  private readonly laterForm = new Map<number, { s: SegRec; form: SegmentSnapshot }>();
+
+  /** A segment as the panel shows it. */
+  private segmentForm(i: number, s: SegRec): SegmentSnapshot {
+    const name = (x: number) => (x < 0 ? 'peer' : (this.run.socks[x]?.name ?? 'peer'));
+    const seg: SegmentSnapshot = { id: i, from: name(s.from), to: name(s.to), time: s.time, flags: s.flags, seq: s.seq, ack: s.ack, len: s.len, dropped: !!s.dropped };
+    const bytes = s.headers ?? this.run.wireHeaders(i);
+    if (bytes) seg.bytes = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+    return seg;
+  }
+
   /** The latest MAX_SEGMENTS segments; a recorded segment never changes, so its form is made once (again only for a new record, after a branch of history). */
   private segments(): SegmentSnapshot[] {
     const run = this.run;
-    const name = (i: number) => (i < 0 ? 'peer' : (run.socks[i]?.name ?? 'peer'));
     const from = Math.max(0, run.segs.length - MAX_SEGMENTS);
     for (let i = from; i < run.segs.length; i++) {
       const s: SegRec = run.segs[i];
       if (this.segOf[i] === s) continue;
-      const seg: SegmentSnapshot = { id: i, from: name(s.from), to: name(s.to), time: s.time, flags: s.flags, seq: s.seq, ack: s.ack, len: s.len, dropped: !!s.dropped };
-      const bytes = run.wireHeaders(i);
-      if (bytes) seg.bytes = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
       this.segOf[i] = s;
-      this.segForm[i] = seg;
+      this.segForm[i] = this.segmentForm(i, s);
     }
     return this.segForm.slice(from, run.segs.length);
   }

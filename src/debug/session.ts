@@ -303,6 +303,9 @@ export class TcpCloseSession extends LoggingDebugSession {
       const timeUp = performance.now() >= deadline;
       const done = s.whole || s.capped || timeUp;
       const body: TimelineEventBody = { stopCount: s.stops, whole: s.whole, capped: s.capped || (timeUp && !s.whole) };
+      // the whole run known: the stop shown gets the segments still to come (later stops' snapshots carry theirs)
+      const later = s.whole ? model.laterSegments() : undefined;
+      if (later) Object.assign(body, { index: model.debuggee.stopIndex, later });
       if (done || (s.stops !== told && performance.now() - toldAt > 250)) tell(body);
       if (done) this.ahead = undefined;
       else setImmediate(slice);

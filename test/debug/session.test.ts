@@ -429,7 +429,8 @@ test('the whole run is recorded ahead after the first stop: the timeline spans i
   const first = await c.launch({ scenario: PASSIVE });
   assert.equal(first.body.reason, 'entry');
   const told = await timelineUntilDone();
-  assert.deepEqual(told.pop(), { stopCount: liveCount, whole: true, capped: false });
+  const last = told.pop() as { stopCount: number; whole: boolean; capped: boolean; index: number; later: { id: number }[] };
+  assert.deepEqual({ ...last, later: undefined }, { stopCount: liveCount, whole: true, capped: false, index: 0, later: undefined });
   // still at the first stop, whose Variables show the start
   assert.equal(await stateOf(), 'TCP_ESTABLISHED (1)');
   // the panel's scrubber to the last stop: the end, at once
@@ -439,6 +440,9 @@ test('the whole run is recorded ahead after the first stop: the timeline spans i
   assert.equal(end.body.reason, 'goto');
   const snap = await c.next('tcpClose/stop');
   assert.deepEqual([snap.body.index, snap.body.stopCount, snap.body.kind], [liveCount - 1, liveCount, 'end']);
+  // what the first stop was told was still to come is what the end shows was sent
+  assert.deepEqual(last.later, snap.body.segments);
+  assert.deepEqual(snap.body.later, []);
   assert.equal(await stateOf(), 'TCP_CLOSE (7)');
   // back to the start, then stepping: the same stops as a run recorded as it goes
   await c.dc.customRequest('gotoStop', { stop: 0 });

@@ -249,6 +249,29 @@ describe('panel (Chromium)', () => {
     await p.page.context().close();
   });
 
+  test('segments still to come, once the whole run is known: dimmed below the rule that is now, and counted', async () => {
+    const p = await panel();
+    const end = passive[passive.length - 1];
+    const mid = passive.find((x) => x.segments.length === 2)!;
+    assert.ok(end.segments.length === 4 && mid, 'four segments, two of them sent by the middle stop');
+    await p.showStop({ ...mid, later: end.segments.slice(2) });
+    assert.equal(await p.page.locator('.segment').count(), 4);
+    assert.equal(await p.page.locator('.segment.later').count(), 2);
+    assert.deepEqual(await p.page.locator('.segment.later').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-seg-id')))), [end.segments[2].id, end.segments[3].id]);
+    assert.equal(await p.page.locator('.segments .count').textContent(), '(2; 2 later)');
+    assert.match((await p.page.locator('.segment.later').first().getAttribute('aria-label')) ?? '', /later in the run/);
+    const rule = await p.page.locator('.later-rule').boundingBox();
+    const lastSent = await p.page.locator(`.segment[data-seg-id="${end.segments[1].id}"]`).boundingBox();
+    const firstLater = await p.page.locator(`.segment[data-seg-id="${end.segments[2].id}"]`).boundingBox();
+    assert.ok(rule && lastSent && firstLater && lastSent.y < rule.y && rule.y < firstLater.y, 'the rule between sent and to come');
+    // at the end nothing is to come: no rule, the rows are the sent ones
+    await p.showStop({ ...end, later: [] });
+    assert.equal(await p.page.locator('.segment.later').count(), 0);
+    assert.equal(await p.page.locator('.later-rule').count(), 0);
+    assert.equal(await p.page.locator('.segments .count').textContent(), '(4)');
+    await p.page.context().close();
+  });
+
   test('the timeline recorded ahead: at the first stop the scrubber spans the whole run and says so, or the budget it reached', async () => {
     const p = await panel();
     const last = passive[passive.length - 1];

@@ -418,7 +418,10 @@ export class ReleaseRun {
   private nextItem(): number {
     const item = this.pickNext();
     this.H.set(this.cells, 1, item);
-    if (!item) return this.H.recordStop(CODE_END, 0);
+    if (!item) {
+      this.keepWholeRun();
+      return this.H.recordStop(CODE_END, 0);
+    }
     if (this.livelocked(item)) {
       const last = this.bound.events[this.cells[0] - 1];
       const n = this.H.recordStop(CODE_ERROR, -1);
@@ -738,6 +741,24 @@ export class ReleaseRun {
 
   /** Counts the branches of history: what was computed about later stops before a branch is stale. */
   generation = 0;
+
+  /**
+   * The whole run's segments, each with its header bytes, kept when the run reached its end (the
+   * look-ahead's or the user's steps), for this branch of history: a stop before the end shows the
+   * segments still to come from it. Not logged: the run's end is a fact of the branch.
+   */
+  private wholeRun: { generation: number; segs: SegRec[] } | undefined;
+
+  private keepWholeRun(): void {
+    this.wholeRun = { generation: this.generation, segs: this.segs.map((r, i) => (r.headers ? r : { ...r, headers: this.wireHeaders(i) })) };
+  }
+
+  /** The segments sent after the current stop, when the run's end is recorded in this branch of history (else undefined: not known yet). */
+  laterSegments(): SegRec[] | undefined {
+    const w = this.wholeRun;
+    if (!w || w.generation !== this.generation) return undefined;
+    return w.segs.slice(this.segs.length);
+  }
 
   /** Forgets the future (after a change in the past): the run continues live from here. */
   branch(): void {
