@@ -1,6 +1,8 @@
 // The timers on a time axis of the virtual clock (jiffies, HZ=100) with the scenario's events:
-// "now", and for each socket's sk->timer and sk->retransmit_timer a bar from now to its expiry.
-// The scale is logarithmic (log(1+t)) so that 10 ms and 60 s both fit.
+// "now", and for each socket's sk->timer and sk->retransmit_timer a bar from now to its expiry;
+// once the whole run is known, a hollow mark where each of them runs later (a lost FIN's
+// retransmissions backing off, TIME_WAIT's end). The scale is logarithmic (log(1+t)) so that
+// 10 ms and 60 s both fit.
 
 import type { StopSnapshot, TimerSnapshot } from '../src/common/protocol';
 import { duration, seconds } from '../src/common/clock';
@@ -23,6 +25,8 @@ interface TimerRowView {
   bar: SVGLineElement;
   mark: SVGPathElement;
   text: SVGTextElement;
+  /** its runs later in the known run */
+  later: SVGGElement;
   g: SVGGElement;
 }
 
@@ -55,6 +59,7 @@ export class TimeAxis {
     let tmax = Math.max(1, stop.clock);
     for (const e of stop.events) tmax = Math.max(tmax, e.time);
     for (const n of names) for (const t of [stop.sockets[n].timer, stop.sockets[n].retransmit_timer]) if (t) tmax = Math.max(tmax, t.expires);
+    for (const t of stop.laterTimers ?? []) if (t.socket in stop.sockets) tmax = Math.max(tmax, t.time);
     tmax = Math.ceil(tmax * 1.1);
     const rescaled = tmax !== this.tmax;
     this.tmax = tmax;
@@ -74,9 +79,10 @@ export class TimeAxis {
             bar: s('line', { class: 'timer-bar', y1: y, y2: y }),
             mark: s('path', { class: 'timer-mark' }),
             text: s('text', { class: 'timer-text', y: y - 5 }),
+            later: s('g', { class: 'timer-later' }),
             g: s('g', { class: `timer-row sock-${i % 4}`, 'data-socket': socket, 'data-timer': key }),
           };
-          r.g.append(r.label, r.bar, r.mark, r.text);
+          r.g.append(r.label, r.bar, r.later, r.mark, r.text);
           this.timerLayer.append(r.g);
           this.rows.push(r);
         }
@@ -144,6 +150,23 @@ export class TimeAxis {
         setAttr(r.bar, 'x1', nx);
         setAttr(r.bar, 'x2', nx);
       }
+    }
+    // where each timer runs later, once the whole run is known
+    const laterOf = new Map<string, { time: number; reason: string }[]>();
+    for (const t of stop.laterTimers ?? []) {
+      const k = `${t.socket}\0${t.timer}`;
+      laterOf.set(k, [...(laterOf.get(k) ?? []), { time: t.time, reason: t.reason }]);
+    }
+    for (const r of this.rows) {
+      const runs = laterOf.get(`${r.socket}\0${r.key}`) ?? [];
+      const y = Number(r.bar.getAttribute('y1'));
+      r.later.replaceChildren(
+        ...runs.map((f) => {
+          const x = this.x(f.time).toFixed(1);
+          return s('path', { class: 'timer-run', d: `M${x},${y - 4} l4,4 l-4,4 l-4,-4 z` }, s('title', { text: `${r.socket} ${r.key === 'timer' ? 'timer' : 'retransmit timer'} runs at ${seconds(f.time)} (jiffy ${f.time}, ${f.reason})` }));
+        }),
+      );
+      if (runs.length) desc.push(`${r.socket} ${r.key} runs later at ${runs.map((f) => f.time).join(', ')}`);
     }
     setAttr(this.svg, 'aria-label', `Time axis: ${desc.join('; ')}`);
   }

@@ -46,6 +46,11 @@ function array(x: unknown, each: (v: unknown) => boolean): boolean {
 }
 
 /** Why `x` is not a StopSnapshot, or undefined when it is one. */
+/** A timer still to come: a whole jiffy, a socket, which timer, a reason. */
+function laterTimer(t: unknown): boolean {
+  return isObj(t) && isInt(t.time) && t.time >= 0 && isStr(t.socket) && (t.timer === 'timer' || t.timer === 'retransmit_timer') && isStr(t.reason);
+}
+
 export function stopProblem(x: unknown): string | undefined {
   if (!isObj(x)) return 'not an object';
   if (!isInt(x.index) || x.index < 0) return 'index';
@@ -59,6 +64,7 @@ export function stopProblem(x: unknown): string | undefined {
   if (!array(x.changed, (c) => isObj(c) && isStr(c.socket) && isStr(c.field) && isStr(c.before) && isStr(c.after))) return 'changed';
   if (!array(x.segments, segment)) return 'segments';
   if (x.later !== undefined && !array(x.later, segment)) return 'later';
+  if (x.laterTimers !== undefined && !array(x.laterTimers, laterTimer)) return 'laterTimers';
   if (!optInt(x.currentSegment)) return 'currentSegment';
   if (!array(x.transitions, (t) => isObj(t) && isStr(t.socket) && isStr(t.from) && isStr(t.to) && optStr(t.fn) && optInt(t.line))) return 'transitions';
   if (!array(x.events, (e) => isObj(e) && isNum(e.time) && isInt(e.line) && isStr(e.text))) return 'events';
@@ -75,6 +81,7 @@ export function timelineProblem(x: unknown): string | undefined {
   if (x.whole && x.capped) return 'whole and capped at once';
   if (x.index !== undefined && (!isInt(x.index) || x.index < 0 || x.index >= x.stopCount)) return 'index';
   if (x.later !== undefined && (x.index === undefined || !array(x.later, segment))) return 'later';
+  if (x.laterTimers !== undefined && (x.index === undefined || !array(x.laterTimers, laterTimer))) return 'laterTimers';
   return undefined;
 }
 

@@ -19,6 +19,14 @@ export interface TimerSnapshot {
   expires: number;
 }
 
+/** A socket's timer that runs later in the known run. */
+export interface LaterTimer {
+  time: number;
+  socket: string;
+  timer: 'timer' | 'retransmit_timer';
+  reason: string;
+}
+
 export interface SegmentSnapshot {
   id: number;
   from: string;
@@ -65,6 +73,8 @@ export interface StopSnapshot {
   notes?: string[];
   /** the segments the run sends after this stop, once its end is recorded (the whole run known): at most MAX_SEGMENTS, ids continuing `segments`' */
   later?: SegmentSnapshot[];
+  /** the sockets' timers the run runs after this stop, once its end is recorded: when (jiffies, expires + 1), which, for what reason; at most MAX_EVENTS */
+  laterTimers?: LaterTimer[];
   /** how much of the run `stopCount` is, once the adapter has recorded it ahead (the TIMELINE_EVENT): the whole run, or as far as the look-ahead's budget went */
   timeline?: 'whole' | 'capped';
 }
@@ -86,9 +96,10 @@ export interface TimelineEventBody {
   whole: boolean;
   /** the look-ahead stopped at its budget before the run's end */
   capped: boolean;
-  /** once the whole run is known: the stop shown when it became known, and the segments still to come from it (its snapshot's `later`) */
+  /** once the whole run is known: the stop shown when it became known, and what is still to come from it (its snapshot's `later` and `laterTimers`) */
   index?: number;
   later?: SegmentSnapshot[];
+  laterTimers?: LaterTimer[];
 }
 
 export type HostToWebview =

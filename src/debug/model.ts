@@ -5,7 +5,7 @@
 
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { Frame, Loc } from '../engine/code';
-import type { SegmentSnapshot, StopEventBody } from '../common/protocol';
+import type { StopEventBody, StopSnapshot } from '../common/protocol';
 import type { DataInfo, Debuggee, StopLike } from './debuggee';
 import type { Refs } from './refs';
 import type { LookaheadBudget, LookaheadState } from '../engine/lookahead';
@@ -56,6 +56,8 @@ export interface SessionModel {
   /** the Variables view's scopes for a frame (null: the agenda item's or an idle socket's) */
   scopes(at: CFrameView | null, socket: string, vars: Refs<Container>): DebugProtocol.Scope[];
   variables(c: Container, vars: Refs<Container>, args: DebugProtocol.VariablesArguments): DebugProtocol.Variable[];
+  /** where the value a Variables entry shows was written (its `valueLocationReference`): the statement's file and line, and the stop */
+  writerLocation(c: Container): { file: string; line: number; stop: number } | string;
   /** a what-if write of `value` to `name` in `c`; returns the value as now shown */
   setVariable(c: Container, name: string, value: string, format: Format): string;
   /** a read-only C expression at a frame (null: file scope), or, in the REPL, an assignment */
@@ -68,7 +70,7 @@ export interface SessionModel {
   ensureStops(n: number): void;
   /** one slice of recording the run ahead of the current stop, which is kept (src/engine/lookahead.ts) */
   lookAhead(budget: LookaheadBudget): LookaheadState;
-  /** the segments still to come from the current stop, once the run's end is recorded */
-  laterSegments(): SegmentSnapshot[] | undefined;
+  /** what is still to come from the current stop (segments, timers), once the run's end is recorded */
+  laterNow(): Pick<StopSnapshot, 'later' | 'laterTimers'> | undefined;
   dispose(): void;
 }

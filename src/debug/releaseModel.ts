@@ -12,7 +12,7 @@ import { KEY_FIELDS, displayTimer } from '../engine/inspect';
 import { ensureStops, hitAt } from '../engine/hits';
 import { lookAhead, type LookaheadBudget, type LookaheadState } from '../engine/lookahead';
 import { evaluate, frameVariables, setValue, type CValue, type Values, type WriteHooks } from '../engine/cvalues';
-import type { SegmentSnapshot, StopEventBody, StopSnapshot } from '../common/protocol';
+import type { StopEventBody, StopSnapshot } from '../common/protocol';
 import { HZ, secondsValue } from '../common/clock';
 import { ReleaseSnapshotBuilder } from './releaseSnapshot';
 import type { Refs } from './refs';
@@ -21,8 +21,8 @@ import { ReleaseDebuggee, ValueReaders } from './releaseDebuggee';
 import type { CFrameView, Container, Evaluated, Format, SessionModel } from './model';
 import { splitAssignment } from './values';
 
-/** Something with children in the Variables view. */
-type Box = { kind: 'locals'; view: CFrameView } | { kind: 'value'; v: CValue } | { kind: 'clock' };
+/** Something with children in the Variables view, or a value whose writer can be asked for (`valueLocationReference`). */
+type Box = { kind: 'locals'; view: CFrameView } | { kind: 'value'; v: CValue } | { kind: 'clock' } | { kind: 'writer'; v: CValue };
 
 export class ReleaseModel implements SessionModel {
   readonly debuggee: ReleaseDebuggee;
@@ -149,6 +149,8 @@ export class ReleaseModel implements SessionModel {
     const expandable = v.expand.k !== 'none';
     const out: DebugProtocol.Variable = { name: v.name, value: v.problem && !v.value ? `<${v.problem}>` : v.value, type: v.type, variablesReference: expandable ? vars.create({ kind: 'value', v } satisfies Box) : 0 };
     if (v.evaluateName) out.evaluateName = v.evaluateName;
+    // a value kept in memory or a slot has a writer to go to (DAP 1.68: Ctrl+click in the Variables view)
+    if (!expandable && (v.place.k === 'memory' || v.place.k === 'slot')) out.valueLocationReference = vars.create({ kind: 'writer', v } satisfies Box);
     if (v.named) out.namedVariables = v.named;
     if (v.indexed) out.indexedVariables = v.indexed;
     return out;
@@ -167,6 +169,20 @@ export class ReleaseModel implements SessionModel {
     const start = typeof args.start === 'number' ? args.start : undefined;
     const count = typeof args.count === 'number' && args.count > 0 ? args.count : undefined;
     return this.childrenOf(b, { hex: !!args.format?.hex }, start, count).map((v) => this.variable(v, vars));
+  }
+
+  writerLocation(container: Container): { file: string; line: number; stop: number } | string {
+    const b = container as Box;
+    if (b.kind !== 'writer') return 'not a value with a writer';
+    const run = this.run;
+    const p = b.v.place;
+    let stop: number | undefined;
+    if (p.k === 'memory') stop = this.snapshots.writerOf(p.addr, b.v.size ?? 1)?.stop;
+    else if (p.k === 'slot') stop = run.H.lastWriter(p.cells, p.index, run.stopIndex);
+    if (stop === undefined) return `nothing in the run wrote ${b.v.name} before this stop: it holds its initial value`;
+    const at = run.lineOf(stop);
+    if (!at.file || !at.fn) return `${b.v.name} was last written by the scenario's driver (an event), not by a statement of the kernel C`;
+    return { file: at.file, line: at.line, stop };
   }
 
   /** The write hooks of a what-if: the future is forgotten, and a new stop at this place records the change. */
@@ -228,8 +244,9 @@ export class ReleaseModel implements SessionModel {
     return lookAhead(this.run, budget);
   }
 
-  laterSegments(): SegmentSnapshot[] | undefined {
-    return this.snapshots.later().later;
+  laterNow(): Pick<StopSnapshot, 'later' | 'laterTimers'> | undefined {
+    const l = this.snapshots.later();
+    return l.later ? l : undefined;
   }
 
   dispose(): void {}

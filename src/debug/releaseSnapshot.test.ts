@@ -201,3 +201,21 @@ test('once the run\'s end is recorded, every stop shows the segments still to co
   run.goto(1);
   assert.ok(b.build(undefined).later, 'known again once the new end is recorded');
 });
+
+test('once the run\'s end is known, every stop shows the timers still to run: the lost FIN\'s retransmission at 301, then the client\'s TIME_WAIT end', () => {
+  const { run, b } = start('examples/lost-fin.tcpscenario');
+  run.runFast();
+  const all = run.firings.filter((f) => f.which);
+  assert.ok(all.length >= 2, JSON.stringify(run.firings));
+  run.goto(0);
+  const first = b.build(undefined);
+  assert.equal(stopProblem(first), undefined);
+  assert.deepEqual(first.laterTimers, all.map((f) => ({ time: f.time, socket: f.socket, timer: f.which, reason: f.reason })));
+  // the retransmit timer's run that resends the FIN: one jiffy after its expires (300)
+  assert.deepEqual(first.laterTimers!.find((t) => t.timer === 'retransmit_timer'), { time: 301, socket: 'client', timer: 'retransmit_timer', reason: 'TIME_WRITE' });
+  // from a later stop, only those after it
+  run.goto(Math.floor(run.stopCount / 2));
+  const mid = b.build(undefined);
+  assert.ok(mid.laterTimers!.every((t) => t.time >= mid.clock));
+  assert.deepEqual(mid.laterTimers, first.laterTimers!.slice(first.laterTimers!.length - mid.laterTimers!.length));
+});

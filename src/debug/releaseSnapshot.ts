@@ -4,7 +4,7 @@
 
 import type { ReleaseRun, SegRec } from '../engine/release/run';
 import type { RecT } from '../engine/cmachine/types';
-import type { SegmentSnapshot, SocketSnapshot, StopSnapshot } from '../common/protocol';
+import type { LaterTimer, SegmentSnapshot, SocketSnapshot, StopSnapshot } from '../common/protocol';
 import { KEY_FIELDS } from '../engine/inspect';
 import { FAMILIES, KernelConstants } from '../engine/cvalues';
 import { MAX_EVENTS, MAX_SEGMENTS, MAX_SOCKETS, stopHeader } from './snapshot';
@@ -137,7 +137,7 @@ export class ReleaseSnapshotBuilder {
    * machine layer's C (which never stops) falls in the step of the release statement that called
    * into it; a store by the driver between items falls in an event stop and has no writer.
    */
-  private writerOf(addr: number, size: number): Writer | undefined {
+  writerOf(addr: number, size: number): Writer | undefined {
     const run = this.run;
     const H = run.H;
     const end = H.attachedPosition(run.stopIndex);
@@ -174,12 +174,18 @@ export class ReleaseSnapshotBuilder {
   }
 
   /** The segments still to come, once the run's end is known: the first MAX_SEGMENTS of them. */
-  later(): { later?: SegmentSnapshot[] } {
+  later(): { later?: SegmentSnapshot[]; laterTimers?: LaterTimer[] } {
     const run = this.run;
     const later = run.laterSegments();
     if (!later) return {};
     const first = run.segs.length;
+    const timers: LaterTimer[] = [];
+    for (const f of run.laterFirings() ?? []) {
+      if (timers.length === MAX_EVENTS) break;
+      if (f.which) timers.push({ time: f.time, socket: f.socket, timer: f.which, reason: f.reason });
+    }
     return {
+      laterTimers: timers,
       later: later.slice(0, MAX_SEGMENTS).map((r, k) => {
         const i = first + k;
         // made once per segment of the known run (again after a branch of history)

@@ -35,7 +35,7 @@ import { errorText } from './values';
 type FrameRef = { kind: 'c'; view: CFrameView; socket: string } | { kind: 'item'; socket: string } | { kind: 'idle'; socket: string };
 
 /** Requests the adapter does not advertise (no capability says it answers them). */
-const NOT_SUPPORTED = new Set(['attach', 'source', 'completions', 'stepInTargets', 'gotoTargets', 'goto', 'loadedSources', 'readMemory', 'writeMemory', 'disassemble', 'setExpression', 'modules', 'setInstructionBreakpoints', 'locations', 'restartFrame', 'cancel']);
+const NOT_SUPPORTED = new Set(['attach', 'source', 'completions', 'stepInTargets', 'gotoTargets', 'goto', 'loadedSources', 'readMemory', 'writeMemory', 'disassemble', 'setExpression', 'modules', 'setInstructionBreakpoints', 'restartFrame', 'cancel']);
 
 /** The highest line a breakpoint may name (the schema's integers; no source is longer). */
 const MAX_LINE = 2 ** 31 - 1;
@@ -303,9 +303,9 @@ export class TcpCloseSession extends LoggingDebugSession {
       const timeUp = performance.now() >= deadline;
       const done = s.whole || s.capped || timeUp;
       const body: TimelineEventBody = { stopCount: s.stops, whole: s.whole, capped: s.capped || (timeUp && !s.whole) };
-      // the whole run known: the stop shown gets the segments still to come (later stops' snapshots carry theirs)
-      const later = s.whole ? model.laterSegments() : undefined;
-      if (later) Object.assign(body, { index: model.debuggee.stopIndex, later });
+      // the whole run known: the stop shown gets what is still to come (later stops' snapshots carry theirs)
+      const later = s.whole ? model.laterNow() : undefined;
+      if (later) Object.assign(body, { index: model.debuggee.stopIndex, ...later });
       if (done || (s.stops !== told && performance.now() - toldAt > 250)) tell(body);
       if (done) this.ahead = undefined;
       else setImmediate(slice);
@@ -348,7 +348,26 @@ export class TcpCloseSession extends LoggingDebugSession {
     if (command === CUSTOM_REQUESTS.stepToNextEvent) return this.move(response, 'stepToNextEvent');
     if (command === CUSTOM_REQUESTS.gotoStop) return this.gotoStop(response, args);
     if (command === CUSTOM_REQUESTS.runToStop) return this.runToStop(response, args);
+    if (command === 'locations') return this.locations(response, args);
     super.customRequest(command, response, args, request);
+  }
+
+  /**
+   * DAP 1.68's `locations`: a value's `valueLocationReference` (a Variables entry) resolves to the
+   * kernel statement that last wrote it before this stop, so Ctrl+click on a field goes to its writer.
+   */
+  private locations(response: DebugProtocol.Response, args: unknown): void {
+    this.guard(response, () => {
+      const { model } = this.need();
+      const ref = (args as { locationReference?: unknown })?.locationReference;
+      if (typeof ref !== 'number' || !Number.isInteger(ref)) throw new Error('locations: locationReference must be a whole number');
+      const c = this.vars.get(ref);
+      if (!c) throw new Error(`no location ${ref} at this stop (a reference lives until the run moves)`);
+      const at = model.writerLocation(c);
+      if (typeof at === 'string') throw new Error(at);
+      response.body = { source: this.source(at.file), line: at.line } satisfies DebugProtocol.LocationsResponse['body'];
+      this.sendResponse(response);
+    });
   }
 
   private move(response: DebugProtocol.Response, kind: MotionKind): void {

@@ -81,7 +81,7 @@ export function registerPanel(context: vscode.ExtensionContext): Panels {
       // the stop shown stays; the timeline under it reaches further
       const prev = last.get(e.session.id);
       if (!prev || prev.stopCount > t.stopCount) return;
-      const stop = withTimeline(e.session.id, { ...prev, stopCount: t.stopCount, ...(t.later && t.index === prev.index ? { later: t.later } : {}) });
+      const stop = withTimeline(e.session.id, { ...prev, stopCount: t.stopCount, ...(t.later && t.index === prev.index ? { later: t.later, laterTimers: t.laterTimers } : {}) });
       last.set(e.session.id, stop);
       StopPanel.forSession(e.session.id)?.update(stop);
     }),

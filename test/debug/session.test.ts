@@ -429,8 +429,9 @@ test('the whole run is recorded ahead after the first stop: the timeline spans i
   const first = await c.launch({ scenario: PASSIVE });
   assert.equal(first.body.reason, 'entry');
   const told = await timelineUntilDone();
-  const last = told.pop() as { stopCount: number; whole: boolean; capped: boolean; index: number; later: { id: number }[] };
-  assert.deepEqual({ ...last, later: undefined }, { stopCount: liveCount, whole: true, capped: false, index: 0, later: undefined });
+  const last = told.pop() as { stopCount: number; whole: boolean; capped: boolean; index: number; later: { id: number }[]; laterTimers: unknown[] };
+  assert.deepEqual({ ...last, later: undefined, laterTimers: undefined }, { stopCount: liveCount, whole: true, capped: false, index: 0, later: undefined, laterTimers: undefined });
+  assert.ok(Array.isArray(last.laterTimers), 'and the timers still to run');
   // still at the first stop, whose Variables show the start
   assert.equal(await stateOf(), 'TCP_ESTABLISHED (1)');
   // the panel's scrubber to the last stop: the end, at once

@@ -5,6 +5,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Client, KERNEL, ROOT, clientPerTest, lineOf } from './harness';
 
@@ -15,6 +16,8 @@ clientPerTest(
 );
 
 const FOUR = join(ROOT, 'examples', 'four-way.tcpscenario');
+const KERNEL_LINES = readFileSync(KERNEL, 'utf8').split('\n');
+const lineText = (n: number) => KERNEL_LINES[n - 1] ?? '';
 const CLIENT = 1;
 const SERVER = 2;
 /** tcp_close_state's `tcp_set_state(sk,ns);` (the only call with ns), its `if(dead && ns==TCP_FIN_WAIT2)` and what follows each way */
@@ -124,4 +127,39 @@ test('setVariable on a C local: the next lines use the new value; step back show
 
   // a name that is not a local here is refused, and nothing changes
   await assert.rejects(c.dc.setVariableRequest({ variablesReference: (await c.scope(back.id, 'Locals')).variablesReference, name: 'no_such_local', value: '1' }), /no local 'no_such_local'/);
+});
+
+/** The entry `name` of a scope's variables, as the adapter sends it. */
+async function entry(frameId: number, scope: string, name: string) {
+  const s = await c.scope(frameId, scope);
+  const v = (await c.dc.variablesRequest({ variablesReference: s.variablesReference })).body.variables.find((x) => x.name === name);
+  assert.ok(v, `${scope} has ${name}`);
+  return v;
+}
+
+test('a value\'s writer (DAP locations, valueLocationReference): a sock field goes to the kernel line that last stored it, a local to its assignment; a value nothing wrote says so', async () => {
+  const frame = await atClientSetState();
+  // the client's write_seq: set by its socket line before the run began, so no statement wrote it
+  const ws = await entry(frame, 'Socket', 'write_seq');
+  assert.ok(ws.valueLocationReference, 'memory-backed: a reference');
+  await assert.rejects(c.dc.customRequest('locations', { locationReference: ws.valueLocationReference }), /nothing in the run wrote write_seq before this stop: it holds its initial value/);
+  // ns: tcp_close_state's local, assigned by its switch before this line
+  const ns = await entry(frame, 'Locals', 'ns');
+  assert.ok(ns.valueLocationReference);
+  const at = (await c.dc.customRequest('locations', { locationReference: ns.valueLocationReference })).body as { source: { path: string }; line: number };
+  assert.equal(at.source.path, KERNEL);
+  assert.match(lineText(at.line), /ns\s*=/, `line ${at.line} assigns ns`);
+  // move on until tcp_set_state stored the state: Ctrl+click on state goes to tcp_set_state's store
+  await c.step('stepIn');
+  for (let i = 0; i < 20 && !/sk->state\s*=\s*state/.test(lineText((await c.top(CLIENT)).line)); i++) await c.step('next');
+  await c.step('next');
+  const frame2 = (await c.top(CLIENT)).id;
+  const st = await entry(frame2, 'Socket', 'state');
+  const w = (await c.dc.customRequest('locations', { locationReference: st.valueLocationReference })).body as { source: { path: string }; line: number };
+  assert.equal(w.source.path, KERNEL);
+  assert.match(lineText(w.line), /sk->state\s*=\s*state/);
+  // a reference from an earlier stop is refused once the run moved; so is a bad one
+  await c.step('next');
+  await assert.rejects(c.dc.customRequest('locations', { locationReference: st.valueLocationReference }), /no location/);
+  await assert.rejects(c.dc.customRequest('locations', { locationReference: 'x' }), /whole number/);
 });

@@ -272,6 +272,29 @@ describe('panel (Chromium)', () => {
     await p.page.context().close();
   });
 
+  test('timers still to run, once the whole run is known: a hollow mark on the timer\'s row where it runs, its reason on hover', async () => {
+    const p = await panel();
+    await p.send({ ...SESSION, name: 'lost fin', sockets: ['client', 'server'] });
+    const laterTimers = [
+      { time: 301, socket: 'client', timer: 'retransmit_timer' as const, reason: 'TIME_WRITE' },
+      { time: 6302, socket: 'client', timer: 'timer' as const, reason: 'TIME_CLOSE' },
+    ];
+    await p.showStop({ ...lostFin[0], laterTimers });
+    const runs = (socket: string, timer: string) => p.page.locator(`.timer-row[data-socket="${socket}"][data-timer="${timer}"] .timer-run`);
+    assert.equal(await runs('client', 'retransmit_timer').count(), 1);
+    assert.equal(await runs('client', 'timer').count(), 1);
+    assert.equal(await runs('server', 'timer').count(), 0);
+    assert.equal(await runs('client', 'retransmit_timer').locator('title').textContent(), 'client retransmit timer runs at 3.01 s (jiffy 301, TIME_WRITE)');
+    const a = await runs('client', 'retransmit_timer').boundingBox();
+    const b = await runs('client', 'timer').boundingBox();
+    assert.ok(a && b && a.x < b.x, 'in time order on the axis');
+    assert.match((await p.page.locator('svg.axis').getAttribute('aria-label')) ?? '', /client retransmit_timer runs later at 301/);
+    // a stop of a branch whose future is not known yet: no marks
+    await p.showStop(lostFin[1]);
+    assert.equal(await p.page.locator('.timer-run').count(), 0);
+    await p.page.context().close();
+  });
+
   test('the timeline recorded ahead: at the first stop the scrubber spans the whole run and says so, or the budget it reached', async () => {
     const p = await panel();
     const last = passive[passive.length - 1];

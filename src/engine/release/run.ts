@@ -76,6 +76,14 @@ export interface ReturnRec {
   line: number;
 }
 
+/** A timer run: at jiffy `time` (its expires + 1), sock `socket`'s `which` timer, for `reason` (TIME_WRITE…; '' for a timer of no sock). */
+export interface FiringRec {
+  time: number;
+  socket: string;
+  which: 'timer' | 'retransmit_timer' | '';
+  reason: string;
+}
+
 /** The event kinds whose call returns a value the run keeps (`returns`), and the name each is kept under (a `call`'s is its function). */
 const RETURNING: Partial<Record<string, string>> = { close: 'close', call: '', listen: 'listen', connect: 'connect', accept: 'accept', shutdown: 'shutdown', write: 'write', read: 'read' };
 
@@ -112,6 +120,8 @@ export class ReleaseRun {
   /** logged: per sock, the first sent segment a `>` expectation may still match */
   private readonly cursor: number[] = [];
   readonly failures: { line: number; time: number; message: string }[] = [];
+  /** logged: each timer the clock ran (timer_bh at its expires + 1): the jiffy, the sock and which of its timers, its reason then */
+  readonly firings: FiringRec[] = [];
   /** logged: what each call a scenario line made returned, in order (a close, a `call`, listen, connect, accept, shutdown, write, read) */
   readonly returns: ReturnRec[] = [];
   /** logged: per sock its struct sock's address, its other end's port and its link's delay */
@@ -505,8 +515,13 @@ export class ReleaseRun {
     const mem = this.run.mem;
     if (item.time > this.jiffies && item.kind !== 'timer') this.setJiffies(item.time);
     switch (item.kind) {
-      case 'timer':
-        return this.chain('machine_tick', [Math.max(item.time, this.jiffies) >>> 0]);
+      case 'timer': {
+        const time = Math.max(item.time, this.jiffies) >>> 0;
+        const sock = this.socks.find((x) => x.name === item.socket);
+        const reason = sock && item.which ? this.reasonName(this.field(sock.sk, item.which === 'timer' ? 'timeout' : 'ip_xmit_timeout')) : '';
+        H.push(this.firings, { time, socket: item.socket, which: item.which ?? '', reason });
+        return this.chain('machine_tick', [time]);
+      }
       case 'delivery': {
         H.set(this.live, item.seg, 0);
         const w = this.segs[this.inflight[item.seg].seg].wire;
@@ -747,17 +762,26 @@ export class ReleaseRun {
    * look-ahead's or the user's steps), for this branch of history: a stop before the end shows the
    * segments still to come from it. Not logged: the run's end is a fact of the branch.
    */
-  private wholeRun: { generation: number; segs: SegRec[] } | undefined;
+  private wholeRun: { generation: number; segs: SegRec[]; firings: FiringRec[] } | undefined;
 
   private keepWholeRun(): void {
-    this.wholeRun = { generation: this.generation, segs: this.segs.map((r, i) => (r.headers ? r : { ...r, headers: this.wireHeaders(i) })) };
+    this.wholeRun = { generation: this.generation, segs: this.segs.map((r, i) => (r.headers ? r : { ...r, headers: this.wireHeaders(i) })), firings: this.firings.slice() };
   }
 
-  /** The segments sent after the current stop, when the run's end is recorded in this branch of history (else undefined: not known yet). */
-  laterSegments(): SegRec[] | undefined {
+  /** The whole run's record, when its end is recorded in this branch of history (else undefined: not known yet). */
+  private known(): { segs: SegRec[]; firings: FiringRec[] } | undefined {
     const w = this.wholeRun;
-    if (!w || w.generation !== this.generation) return undefined;
-    return w.segs.slice(this.segs.length);
+    return w && w.generation === this.generation ? w : undefined;
+  }
+
+  /** The segments sent after the current stop, once the run's end is known. */
+  laterSegments(): SegRec[] | undefined {
+    return this.known()?.segs.slice(this.segs.length);
+  }
+
+  /** The timers run after the current stop, once the run's end is known. */
+  laterFirings(): FiringRec[] | undefined {
+    return this.known()?.firings.slice(this.firings.length);
   }
 
   /** Forgets the future (after a change in the past): the run continues live from here. */
