@@ -72,6 +72,20 @@ export function activate(context: vscode.ExtensionContext): void {
       const s = vscode.debug.activeDebugSession;
       if (s?.type === DEBUG_TYPE) return s.customRequest(CUSTOM_REQUESTS.stepToNextEvent);
     }),
+    // the Variables view's context menu: the value's previous or next change over the recorded run
+    ...(['previous', 'next'] as const).map((direction) =>
+      vscode.commands.registerCommand(`tcpCloseDebugger.${direction}Change`, async (arg?: { container?: { variablesReference?: number }; variable?: { name?: string } }) => {
+        const s = vscode.debug.activeDebugSession;
+        const ref = arg?.container?.variablesReference;
+        const name = arg?.variable?.name;
+        if (s?.type !== DEBUG_TYPE || typeof ref !== 'number' || typeof name !== 'string') return;
+        try {
+          await s.customRequest(CUSTOM_REQUESTS.gotoFieldChange, { variablesReference: ref, name, direction });
+        } catch (e) {
+          void vscode.window.showInformationMessage((e as Error).message ?? String(e));
+        }
+      }),
+    ),
   );
   registerLanguageFeatures(context);
   registerNotes(context, panels);

@@ -16,6 +16,10 @@ export const CUSTOM_REQUESTS = {
   gotoStop: 'gotoStop',
   /** run forward, recording, until a stop exists (a walkthrough step) */
   runToStop: 'runToStop',
+  /** every value a socket's field took over the recorded run, each with its stop and writer: `{ socket, field }` */
+  fieldHistory: 'fieldHistory',
+  /** move to the previous or next change of a socket's field: `{ socket, field, direction: 'previous' | 'next' }` */
+  gotoFieldChange: 'gotoFieldChange',
 } as const;
 
 /** The language id of *.tcpscenario documents (package.json contributes.languages). */

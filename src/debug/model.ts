@@ -10,6 +10,13 @@ import type { DataInfo, Debuggee, StopLike } from './debuggee';
 import type { Refs } from './refs';
 import type { LookaheadBudget, LookaheadState } from '../engine/lookahead';
 
+/** One value of a field over the run: from stop `stop` on, as shown, and the statement that wrote it. */
+export interface FieldValue {
+  stop: number;
+  value: string;
+  writer?: { stop: number; fn: string; file: string; line: number };
+}
+
 /** A C activation of the current stop, as the Call Stack shows it. */
 export interface CFrameView {
   frame: Frame;
@@ -56,6 +63,8 @@ export interface SessionModel {
   /** the Variables view's scopes for a frame (null: the agenda item's or an idle socket's) */
   scopes(at: CFrameView | null, socket: string, vars: Refs<Container>): DebugProtocol.Scope[];
   variables(c: Container, vars: Refs<Container>, args: DebugProtocol.VariablesArguments): DebugProtocol.Variable[];
+  /** every value an integer took over the recorded run (the first: the value at stop 0), with the stop showing it and its writer: a socket's field, or a Variables entry (`name` in `container`) kept in memory */
+  fieldHistory(at: { socket: string; field: string } | { container: Container; name: string }): FieldValue[];
   /** where the value a Variables entry shows was written (its `valueLocationReference`): the statement's file and line, and the stop */
   writerLocation(c: Container): { file: string; line: number; stop: number } | string;
   /** a what-if write of `value` to `name` in `c`; returns the value as now shown */

@@ -11,6 +11,7 @@ import type { ReleaseRun, ReleaseStop } from '../engine/release/run';
 import { KEY_FIELDS, displayTimer } from '../engine/inspect';
 import { ensureStops, hitAt } from '../engine/hits';
 import { lookAhead, type LookaheadBudget, type LookaheadState } from '../engine/lookahead';
+import { fieldHistory, type FieldPlace } from '../engine/release/fieldHistory';
 import { evaluate, frameVariables, setValue, type CValue, type Values, type WriteHooks } from '../engine/cvalues';
 import type { StopEventBody, StopSnapshot } from '../common/protocol';
 import { HZ, secondsValue } from '../common/clock';
@@ -18,7 +19,7 @@ import { ReleaseSnapshotBuilder } from './releaseSnapshot';
 import type { Refs } from './refs';
 import type { DataInfo } from './debuggee';
 import { ReleaseDebuggee, ValueReaders } from './releaseDebuggee';
-import type { CFrameView, Container, Evaluated, Format, SessionModel } from './model';
+import type { CFrameView, Container, Evaluated, FieldValue, Format, SessionModel } from './model';
 import { splitAssignment } from './values';
 
 /** Something with children in the Variables view, or a value whose writer can be asked for (`valueLocationReference`). */
@@ -169,6 +170,32 @@ export class ReleaseModel implements SessionModel {
     const start = typeof args.start === 'number' ? args.start : undefined;
     const count = typeof args.count === 'number' && args.count > 0 ? args.count : undefined;
     return this.childrenOf(b, { hex: !!args.format?.hex }, start, count).map((v) => this.variable(v, vars));
+  }
+
+  fieldHistory(at: { socket: string; field: string } | { container: Container; name: string }): FieldValue[] {
+    const run = this.run;
+    let place: FieldPlace;
+    let field: string;
+    if ('socket' in at) {
+      const s = run.socks.find((x) => x.name === at.socket);
+      if (!s) throw new Error(`no socket '${at.socket}' in this scenario (${run.socks.map((x) => x.name).join(', ')})`);
+      const f = run.sock.byName.get(at.field);
+      if (!f) throw new Error(`struct sock has no field '${at.field}'`);
+      if (f.type.k !== 'int') throw new Error(`${at.socket}.${at.field} is not an integer field: its history is of integers (state, fin_seq, rto…)`);
+      const t = f.type as { size: number; signed: boolean };
+      place = { addr: s.sk + f.offset, size: t.size, signed: t.signed, bits: f.bits, bitOffset: f.bitOffset };
+      field = at.field;
+    } else {
+      // a Variables entry: an integer in memory (a sock's field, a struct's, a global)
+      const b = at.container as Box;
+      const v = b && b.kind !== 'clock' && b.kind !== 'writer' ? this.childrenOf(b, {}).find((c) => c.name === at.name) : undefined;
+      if (!v) throw new Error(`no variable '${at.name}' here`);
+      const p = v.place;
+      if (p.k !== 'memory' || p.t.k !== 'int' || v.address === undefined || v.size === undefined) throw new Error(`${at.name} is not an integer kept in memory: the history is kept for fields and globals (a local in a register-like slot has none)`);
+      place = { addr: v.address, size: v.size, signed: p.t.signed, bits: p.bits?.width, bitOffset: p.bits?.offset };
+      field = at.name;
+    }
+    return fieldHistory(run, place).map((c) => ({ stop: c.stop, value: this.snapshots.displayField(field, c.value), ...(c.writer ? { writer: c.writer } : {}) }));
   }
 
   writerLocation(container: Container): { file: string; line: number; stop: number } | string {

@@ -125,7 +125,7 @@ export class ReleaseSnapshotBuilder {
   }
 
   /** `TCP_CLOSE_WAIT (8)`, `RCV_SHUTDOWN|SEND_SHUTDOWN (3)`: the constants' names for a field of a family (the values layer's), else the number. */
-  private displayField(name: string, v: number): string {
+  displayField(name: string, v: number): string {
     const family = FAMILIES.get(`sock.${name}`);
     const names = family && this.constants.nameOf(v, family);
     return names ? `${names} (${v})` : String(v);

@@ -349,7 +349,52 @@ export class TcpCloseSession extends LoggingDebugSession {
     if (command === CUSTOM_REQUESTS.gotoStop) return this.gotoStop(response, args);
     if (command === CUSTOM_REQUESTS.runToStop) return this.runToStop(response, args);
     if (command === 'locations') return this.locations(response, args);
+    if (command === CUSTOM_REQUESTS.fieldHistory) return this.fieldHistory(response, args);
+    if (command === CUSTOM_REQUESTS.gotoFieldChange) return this.gotoFieldChange(response, args);
     super.customRequest(command, response, args, request);
+  }
+
+  /** What a field request names, checked: a socket's field, or a Variables entry (`variablesReference` of its container, `name`). */
+  private fieldArgs(args: unknown, what: string): { socket: string; field: string } | { container: Container; name: string } {
+    const a = (args ?? {}) as { socket?: unknown; field?: unknown; variablesReference?: unknown; name?: unknown };
+    if (typeof a.variablesReference === 'number' && typeof a.name === 'string') {
+      const container = this.vars.get(a.variablesReference);
+      if (!container) throw new Error(`${what}: no variables ${a.variablesReference} at this stop`);
+      return { container, name: a.name };
+    }
+    if (typeof a.socket !== 'string' || typeof a.field !== 'string' || !/^\w{1,64}$/.test(a.field)) throw new Error(`${what}: name a socket's field (\`{ "socket": "server", "field": "state" }\`) or a Variables entry (\`{ "variablesReference", "name" }\`)`);
+    return { socket: a.socket, field: a.field };
+  }
+
+  /** Every value a socket's field took over the recorded run (the panel's field timeline). */
+  private fieldHistory(response: DebugProtocol.Response, args: unknown): void {
+    this.guard(response, () => {
+      const { model } = this.need();
+      response.body = { values: model.fieldHistory(this.fieldArgs(args, 'fieldHistory')), stopCount: model.stopCount };
+      this.sendResponse(response);
+    });
+  }
+
+  /** "Previous / next change of this field": to the first stop that shows the field's previous or next value. */
+  private gotoFieldChange(response: DebugProtocol.Response, args: unknown): void {
+    this.guard(response, () => {
+      const { model } = this.need();
+      const at = this.fieldArgs(args, 'gotoFieldChange');
+      const what = 'socket' in at ? `${at.socket}.${at.field}` : at.name;
+      const direction = (args as { direction?: unknown }).direction;
+      if (direction !== 'previous' && direction !== 'next') throw new Error("gotoFieldChange: direction must be 'previous' or 'next'");
+      if (this.motion) throw new Error('the run is moving: pause first');
+      const here = model.debuggee.stopIndex;
+      const changes = model.fieldHistory(at).slice(1);
+      const to = direction === 'next' ? changes.find((c) => c.stop > here) : [...changes].reverse().find((c) => c.stop < here);
+      if (!to) throw new Error(direction === 'next' ? `no later change of ${what} in the ${model.stopCount} stops recorded` : `no earlier change of ${what}: it has held its value since the first stop`);
+      const stop = model.debuggee.goto(to.stop);
+      response.body = { stop: to.stop, value: to.value };
+      this.sendResponse(response);
+      this.movedByRequest();
+      const by = to.writer ? `, written by ${to.writer.fn}:${to.writer.line}` : '';
+      this.finish({ kind: 'stopped', report: { stop, reason: 'goto', description: `${direction} change of ${what}: ${to.value}${by}` } });
+    });
   }
 
   /**

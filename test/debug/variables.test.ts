@@ -163,3 +163,45 @@ test('a value\'s writer (DAP locations, valueLocationReference): a sock field go
   await assert.rejects(c.dc.customRequest('locations', { locationReference: st.valueLocationReference }), /no location/);
   await assert.rejects(c.dc.customRequest('locations', { locationReference: 'x' }), /whole number/);
 });
+
+test('a field\'s history (fieldHistory) spans the recorded run, future included; previous / next change (gotoFieldChange) moves to the stop that shows each value', async () => {
+  await c.launch({ scenario: FOUR });
+  // the whole run recorded ahead
+  for (;;) if ((await c.next('tcpClose/timeline')).body.whole) break;
+  const h = (await c.dc.customRequest('fieldHistory', { socket: 'server', field: 'state' })).body as { values: { stop: number; value: string; writer?: { fn: string; line: number } }[]; stopCount: number };
+  assert.deepEqual(
+    h.values.map((v) => v.value),
+    ['TCP_ESTABLISHED (1)', 'TCP_CLOSE_WAIT (8)', 'TCP_LAST_ACK (9)', 'TCP_CLOSE (7)'],
+  );
+  assert.equal(h.values[0].stop, 0);
+  assert.equal(h.values[0].writer, undefined);
+  for (const v of h.values.slice(1)) assert.equal(v.writer?.fn, 'tcp_set_state');
+  // from the first stop: next, next, then previous
+  const go = async (direction: string) => {
+    const r = (await c.dc.customRequest('gotoFieldChange', { socket: 'server', field: 'state', direction })).body as { stop: number; value: string };
+    const s = await c.next('stopped');
+    assert.equal(s.body.reason, 'goto');
+    assert.match(s.body.description ?? '', new RegExp(`${direction} change of server.state`));
+    return r;
+  };
+  assert.deepEqual(await go('next'), { stop: h.values[1].stop, value: 'TCP_CLOSE_WAIT (8)' });
+  assert.equal((await c.vars(SERVER)).state, 'TCP_CLOSE_WAIT (8)');
+  assert.deepEqual(await go('next'), { stop: h.values[2].stop, value: 'TCP_LAST_ACK (9)' });
+  assert.deepEqual(await go('previous'), { stop: h.values[1].stop, value: 'TCP_CLOSE_WAIT (8)' });
+  assert.equal((await c.vars(SERVER)).state, 'TCP_CLOSE_WAIT (8)');
+  await assert.rejects(c.dc.customRequest('gotoFieldChange', { socket: 'server', field: 'state', direction: 'previous' }), /no earlier change of server.state/);
+  // from the Variables view (the context menu's commands): the entry's container and name
+  await c.dc.customRequest('gotoStop', { stop: 0 });
+  await c.next('stopped');
+  const sock = await c.scope((await c.top(SERVER)).id, 'Socket');
+  const viaView = (await c.dc.customRequest('fieldHistory', { variablesReference: sock.variablesReference, name: 'state' })).body as { values: { value: string }[] };
+  assert.deepEqual(viaView.values.map((v) => v.value), h.values.map((v) => v.value));
+  await c.dc.customRequest('gotoFieldChange', { variablesReference: sock.variablesReference, name: 'state', direction: 'next' });
+  assert.match((await c.next('stopped')).body.description ?? '', /next change of state: TCP_CLOSE_WAIT \(8\), written by tcp_set_state:\d+/);
+  await assert.rejects(c.dc.customRequest('fieldHistory', { variablesReference: sock.variablesReference, name: 'state' }), /no variables/, 'a reference of an earlier stop');
+  // bad names are refused with the reason
+  await assert.rejects(c.dc.customRequest('fieldHistory', { socket: 'nobody', field: 'state' }), /no socket 'nobody'/);
+  await assert.rejects(c.dc.customRequest('fieldHistory', { socket: 'server', field: 'no_such' }), /struct sock has no field 'no_such'/);
+  await assert.rejects(c.dc.customRequest('fieldHistory', { socket: 'server', field: 'timer' }), /not an integer field/);
+  await assert.rejects(c.dc.customRequest('gotoFieldChange', { socket: 'server', field: 'state', direction: 'up' }), /direction/);
+});

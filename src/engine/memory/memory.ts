@@ -406,6 +406,49 @@ export class Memory implements AttachedLog {
     return undefined;
   }
 
+  /**
+   * Every store in the log that touched any of the bytes [addr, addr+size), in log order, with
+   * those bytes as they were after it: read from memory now, then undone backwards through the
+   * applied stores (each holds the value before it) and redone forwards through the undone ones
+   * (each holds the value it wrote). The whole history of a field, past and known future alike;
+   * `initial`: the bytes before the first store of the log (the load image's).
+   */
+  changesOf(addr: number, size: number): { initial: Uint8Array; changes: { at: number; bytes: Uint8Array }[] } {
+    const cur = this.bytes.slice(addr, addr + size);
+    /** puts the `width`-byte little-endian value `v` stored at `a` into `b` (the bytes of the field it overlaps) */
+    const put = (b: Uint8Array, a: number, v: number, width: number) => {
+      for (let k = 0; k < width; k++) {
+        const i = a + k - addr;
+        if (i >= 0 && i < size) b[i] = (v >>> (8 * k)) & 0xff;
+      }
+    };
+    const touches = (a: number, width: number) => a < addr + size && a + width > addr;
+    const back: { at: number; bytes: Uint8Array }[] = [];
+    let b = cur.slice();
+    for (let a = this.applied - 1; a >= 0; a--) {
+      const c = a >> CHUNK_BITS;
+      const k = a & CHUNK_MASK;
+      const at = this.la[c][k];
+      const w = this.lw[c][k];
+      if (!touches(at, w)) continue;
+      back.push({ at: a, bytes: b.slice() });
+      put(b, at, this.lv[c][k], w);
+    }
+    const initial = b;
+    const out = back.reverse();
+    b = cur.slice();
+    for (let a = this.applied; a < this.len; a++) {
+      const c = a >> CHUNK_BITS;
+      const k = a & CHUNK_MASK;
+      const at = this.la[c][k];
+      const w = this.lw[c][k];
+      if (!touches(at, w)) continue;
+      put(b, at, this.lv[c][k], w);
+      out.push({ at: a, bytes: b.slice() });
+    }
+    return { initial, changes: out };
+  }
+
   /** Visits the stores at log positions [from, to): address, width, position. */
   forEachStore(from: number, to: number, visit: (addr: number, width: number, at: number) => void): void {
     for (let a = Math.max(0, from); a < Math.min(to, this.len); a++) {
