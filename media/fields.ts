@@ -25,6 +25,9 @@ class FieldRow {
   private readonly was = h('span', { class: 'was' });
   private readonly reveal: HTMLButtonElement;
   private readonly back: HTMLButtonElement;
+  /** the stop that first shows the field's previous value, or its next one (the run's history, the known future included) */
+  private readonly prevChange: HTMLButtonElement;
+  private readonly nextChange: HTMLButtonElement;
   private writer: Writer | undefined;
 
   constructor(
@@ -42,6 +45,15 @@ class FieldRow {
       const w = this.writer;
       if (w && !ctx().ended) ctx().post({ type: 'goto', stop: w.stop });
     });
+    const change = (direction: 'previous' | 'next', icon: string) => {
+      const b = h('button', { class: `icon change ${direction}`, type: 'button', title: `Go to the ${direction} change of ${socket}.${field}`, 'aria-label': `Go to the ${direction} change of ${socket}.${field}` }, codicon(icon));
+      b.addEventListener('click', () => {
+        if (!ctx().ended) ctx().post({ type: 'fieldChange', socket, field, direction });
+      });
+      return b;
+    };
+    this.prevChange = change('previous', 'arrow-left');
+    this.nextChange = change('next', 'arrow-right');
     this.was.hidden = true;
     this.tr = h(
       'tr',
@@ -49,11 +61,13 @@ class FieldRow {
       h('th', { scope: 'row', text: field }),
       h('td', { class: 'value' }, this.value, this.was),
       h('td', { class: 'writer' }, this.reveal, this.back),
+      h('td', { class: 'changes' }, this.prevChange, this.nextChange),
     );
   }
 
   update(value: string, before: string | undefined, writer: Writer | undefined, ended: boolean): void {
     setText(this.value, value);
+    this.prevChange.disabled = this.nextChange.disabled = ended;
     toggle(this.tr, 'changed', before !== undefined);
     show(this.was, before !== undefined);
     if (before !== undefined) setText(this.was, `was ${before}`);

@@ -64,6 +64,14 @@ test('messages from the webview: exactly the agreed shapes', () => {
   assert.deepEqual(parseFromWebview({ type: 'goto', stop: 3 }), { type: 'goto', stop: 3 });
   assert.deepEqual(parseFromWebview({ type: 'painted', stop: 0 }), { type: 'painted', stop: 0 });
   assert.deepEqual(parseFromWebview({ type: 'reveal', file: '/a/tcp.c', line: 9 }), { type: 'reveal', file: '/a/tcp.c', line: 9 });
+  assert.deepEqual(parseFromWebview({ type: 'fieldChange', socket: 'server', field: 'state', direction: 'next' }), { type: 'fieldChange', socket: 'server', field: 'state', direction: 'next' });
+  for (const m of [
+    { type: 'fieldChange', socket: 'server', field: 'state', direction: 'sideways' },
+    { type: 'fieldChange', socket: 'server', field: 'state; x', direction: 'next' },
+    { type: 'fieldChange', socket: 's'.repeat(65), field: 'state', direction: 'next' },
+    { type: 'fieldChange', socket: 'server', field: 'state' },
+    { type: 'fieldChange', socket: 'server', field: 'state', direction: 'next', stop: 1 },
+  ]) assert.equal(typeof parseFromWebview(m), 'string', JSON.stringify(m));
   for (const m of [undefined, 'ready', { type: 'ready', x: 1 }, { type: 'goto', stop: -1 }, { type: 'goto', stop: 1.5 }, { type: 'goto', stop: '1' }, { type: 'painted', stop: -1 }, { type: 'painted' }, { type: 'reveal', file: '/a', line: 0 }, { type: 'reveal', file: 1, line: 1 }, { type: 'eval', code: '1' }]) {
     assert.equal(typeof parseFromWebview(m), 'string', JSON.stringify(m));
   }

@@ -114,7 +114,9 @@ export type WebviewToHost =
   /** move the debugger to stop `stop` (the timeline scrubber, "step back to when it was written") */
   | { type: 'goto'; stop: number }
   /** show a source line in the editor */
-  | { type: 'reveal'; file: string; line: number };
+  | { type: 'reveal'; file: string; line: number }
+  /** move the debugger to the previous or next change of a socket's field */
+  | { type: 'fieldChange'; socket: string; field: string; direction: 'previous' | 'next' };
 
 /** Checks a message from the webview; anything not matching exactly is refused (returns a reason). */
 export function parseFromWebview(m: unknown): WebviewToHost | string {
@@ -129,6 +131,11 @@ export function parseFromWebview(m: unknown): WebviewToHost | string {
       if (keys !== 'stop,type') return `unexpected keys ${keys}`;
       if (typeof o.stop !== 'number' || !Number.isInteger(o.stop) || o.stop < 0) return 'stop must be a whole number >= 0';
       return { type: o.type, stop: o.stop };
+    case 'fieldChange':
+      if (keys !== 'direction,field,socket,type') return `unexpected keys ${keys}`;
+      if (typeof o.socket !== 'string' || o.socket.length > 64 || typeof o.field !== 'string' || !/^\w{1,64}$/.test(o.field)) return 'socket and field must be names';
+      if (o.direction !== 'previous' && o.direction !== 'next') return "direction must be 'previous' or 'next'";
+      return { type: 'fieldChange', socket: o.socket, field: o.field, direction: o.direction };
     case 'reveal':
       if (keys !== 'file,line,type') return `unexpected keys ${keys}`;
       if (typeof o.file !== 'string' || o.file.length > 4096) return 'file must be a string';

@@ -152,6 +152,16 @@ export class StopPanel {
         }
         this.session.customRequest(CUSTOM_REQUESTS.gotoStop, { stop: m.stop }).then(undefined, (e) => this.log.warn(`gotoStop ${m.stop} failed: ${String(e?.message ?? e)}`));
         return;
+      case 'fieldChange': {
+        if (!this.session) {
+          this.log.info(`${m.direction} change of ${m.socket}.${m.field} ignored: the session has ended`);
+          return;
+        }
+        const { socket, field, direction } = m;
+        // "no later change…": said where the user looks, not only in the log
+        this.session.customRequest(CUSTOM_REQUESTS.gotoFieldChange, { socket, field, direction }).then(undefined, (e) => void vscode.window.showInformationMessage(String(e?.message ?? e)));
+        return;
+      }
       case 'reveal':
         void this.reveal(m.file, m.line);
         return;

@@ -321,6 +321,24 @@ describe('panel (Chromium)', () => {
     await p.page.context().close();
   });
 
+  test('a field\'s previous and next change: each row\'s arrows post fieldChange for its socket and field', async () => {
+    const p = await panel();
+    await p.showStop(passive[10]);
+    const row = p.page.locator('article[data-socket="server"] tr[data-field="state"]');
+    await row.locator('button.change.next').click();
+    assert.deepEqual((await p.posted()).at(-1), { type: 'fieldChange', socket: 'server', field: 'state', direction: 'next' });
+    await row.locator('button.change.previous').click();
+    assert.deepEqual((await p.posted()).at(-1), { type: 'fieldChange', socket: 'server', field: 'state', direction: 'previous' });
+    assert.equal(await row.locator('button.change.previous').getAttribute('aria-label'), 'Go to the previous change of server.state');
+    // once the session ended the arrows post nothing
+    await p.send({ type: 'ended' });
+    await p.showStop(passive[11]);
+    const n = (await p.posted()).length;
+    await row.locator('button.change.next').click({ force: true });
+    assert.equal((await p.posted()).length, n);
+    await p.page.context().close();
+  });
+
   test('a field\'s writer: reveal the line, and step back to when it was written', async () => {
     const p = await panel();
     const s = passive.find((x) => stateOf(x).startsWith('TCP_LAST_ACK') && x.sockets.server.writers.write_seq)!;
