@@ -4,28 +4,19 @@
 
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { loadReleaseKernel } from '../host/node';
-import { parseScenario } from '../scenario/parse';
-import { bindScenario } from './release/bind';
 import type { ReleaseImage } from './release/image';
 import { runRecord } from './release/record';
-import { ReleaseRun, type ReleaseStop } from './release/run';
+import { type ReleaseRun, type ReleaseStop } from './release/run';
 import { lookAhead } from './lookahead';
+import { startExample } from '../host/startExample.testkit';
 
 let image: ReleaseImage;
 before(async () => {
   image = await loadReleaseKernel();
 });
 
-const EXAMPLES = join(__dirname, '..', '..', 'examples');
 
-function start(file: string): ReleaseRun {
-  const path = join(EXAMPLES, file);
-  const { bound } = bindScenario(parseScenario(readFileSync(path, 'utf8'), path), image.kernel, image.constant);
-  return new ReleaseRun(image, bound);
-}
 
 const said = (s: ReleaseStop) => `${s.index} ${s.kind} ${s.socket} ${s.fn?.name ?? ''}:${s.loc?.line ?? ''} @${s.clock}`;
 
@@ -44,9 +35,9 @@ const FIELDS = ['state', 'shutdown', 'fin_seq', 'write_seq', 'acked_seq', 'rcv_a
 
 for (const example of ['four-way.tcpscenario', 'lost-fin.tcpscenario', 'zero-window-close.tcpscenario']) {
   test(`${example}: the whole run known at the first stop; stepping through it gives the live run's stops and end`, () => {
-    const live = start(example);
+    const live = startExample(image, example);
     const liveStops = toEnd(live);
-    const run = start(example);
+    const run = startExample(image, example);
     const first = said(run.stopInfo(0));
     const s = lookAhead(run, { maxStops: 1e7, until: Infinity });
     assert.deepEqual(s, { stops: liveStops.length, whole: true, capped: false });
@@ -60,7 +51,7 @@ for (const example of ['four-way.tcpscenario', 'lost-fin.tcpscenario', 'zero-win
 }
 
 test('the budget of stops caps the history; the clock ends a slice after its batch; slices go on from where the last stopped', () => {
-  const run = start('four-way.tcpscenario');
+  const run = startExample(image, 'four-way.tcpscenario');
   assert.deepEqual(lookAhead(run, { maxStops: 50, until: Infinity }), { stops: 50, whole: false, capped: true });
   assert.equal(run.stopIndex, 0);
   assert.deepEqual(lookAhead(run, { maxStops: 50, until: Infinity }), { stops: 50, whole: false, capped: true }, 'capped: nothing more');
@@ -71,11 +62,11 @@ test('the budget of stops caps the history; the clock ends a slice after its bat
   while (!lookAhead(run, { maxStops: 1e7, until: 0, batch: 500 }).whole) slices++;
   assert.ok(slices > 1, `${slices} slices`);
   assert.equal(run.stopIndex, 0);
-  assert.equal(run.stopCount, toEnd(start('four-way.tcpscenario')).length);
+  assert.equal(run.stopCount, toEnd(startExample(image, 'four-way.tcpscenario')).length);
 });
 
 test('from a stop in the middle: the position is kept; a what-if there forgets the future and looking ahead recomputes it as the live run with that change', () => {
-  const run = start('passive-close.tcpscenario');
+  const run = startExample(image, 'passive-close.tcpscenario');
   const whole = lookAhead(run, { maxStops: 1e7, until: Infinity });
   const mid = Math.floor(whole.stops / 3);
   run.goto(mid);
@@ -89,7 +80,7 @@ test('from a stop in the middle: the position is kept; a what-if there forgets t
   assert.equal(run.stopCount, mid + 2, 'the future is forgotten, the change is a stop of its own');
   const again = lookAhead(run, { maxStops: 1e7, until: Infinity });
   assert.ok(again.whole);
-  const live = start('passive-close.tcpscenario');
+  const live = startExample(image, 'passive-close.tcpscenario');
   while (live.stopIndex < mid) live.forward();
   change(live);
   const liveStops = toEnd(live);

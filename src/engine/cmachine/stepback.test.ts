@@ -9,29 +9,18 @@
 
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { loadReleaseKernel } from '../../host/node';
-import { parseScenario } from '../../scenario/parse';
-import { bindScenario } from '../release/bind';
 import type { ReleaseImage } from '../release/image';
-import { ReleaseRun } from '../release/run';
+import { type ReleaseRun } from '../release/run';
 import { RUN } from './runstate';
+import { startExample } from '../../host/startExample.testkit';
 
 let image: ReleaseImage;
 before(async () => {
   image = await loadReleaseKernel();
 });
 
-const EXAMPLES = join(__dirname, '..', '..', '..', 'examples');
 
-function start(name: string): ReleaseRun {
-  const file = join(EXAMPLES, name);
-  const sc = parseScenario(readFileSync(file, 'utf8'), file);
-  const { bound, diagnostics } = bindScenario(sc, image.kernel, image.constant);
-  assert.deepEqual(diagnostics, []);
-  return new ReleaseRun(image, bound);
-}
 
 /**
  * FNV-1a over the bytes handed out so far, four at a time, except the block of string literals
@@ -65,7 +54,7 @@ const digest = (run: ReleaseRun): string => `${memoryDigest(run)} ${framesDigest
 
 for (const name of ['passive-close.tcpscenario', 'four-way.tcpscenario', 'retransmitted-fin.tcpscenario', 'listen-close.tcpscenario']) {
   test(`${name}: going back and forth to sampled stops gives each one's memory and frames exactly`, () => {
-    const run = start(name);
+    const run = startExample(image, name);
     const seen = new Map<number, string>();
     let maxDepth = 0;
     const every = 7;
@@ -101,7 +90,7 @@ for (const name of ['passive-close.tcpscenario', 'four-way.tcpscenario', 'retran
 }
 
 test('a what-if in the past forgets the future; the new branch runs live and steps back exactly too', () => {
-  const run = start('passive-close.tcpscenario');
+  const run = startExample(image, 'passive-close.tcpscenario');
   while (!run.finished) run.forward();
   const end = run.stopCount - 1;
   // the deepest stop of the first half

@@ -5,26 +5,18 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { loadReleaseKernel } from '../../host/node';
-import { parseScenario } from '../../scenario/parse';
-import { bindScenario } from './bind';
 import type { ReleaseImage } from './image';
-import { ReleaseRun } from './run';
+import { type ReleaseRun } from './run';
 import { fieldHistory, type FieldPlace } from './fieldHistory';
+import { startExample } from '../../host/startExample.testkit';
 
 let image: ReleaseImage;
 before(async () => {
   image = await loadReleaseKernel();
 });
 
-const EXAMPLES = join(__dirname, '..', '..', '..', 'examples');
 
-function start(file: string): ReleaseRun {
-  const path = join(EXAMPLES, file);
-  const { bound } = bindScenario(parseScenario(readFileSync(path, 'utf8'), path), image.kernel, image.constant);
-  return new ReleaseRun(image, bound);
-}
 
 function place(run: ReleaseRun, sock: number, name: string): FieldPlace {
   const f = run.sock.byName.get(name)!;
@@ -50,7 +42,7 @@ for (const [file, fields] of [
   ['lost-fin.tcpscenario', ['state', 'retransmits', 'backoff', 'rto', 'ip_xmit_timeout']],
 ] as const) {
   test(`${file}: each field's history is its values read at every stop, from the start, the middle or the end`, () => {
-    const run = start(file);
+    const run = startExample(image, file);
     run.runFast();
     for (const at of [0, Math.floor(run.stopCount / 2), run.stopCount - 1]) {
       run.goto(at);
@@ -66,7 +58,7 @@ for (const [file, fields] of [
 }
 
 test('each change names the statement that wrote it: a state change is tcp_set_state\'s store (or net_timer\'s, when TIME_WAIT ends), in the step just before the stop that shows it', () => {
-  const run = start('four-way.tcpscenario');
+  const run = startExample(image, 'four-way.tcpscenario');
   run.runFast();
   run.goto(0);
   const h = fieldHistory(run, place(run, 0, 'state'));
@@ -86,7 +78,7 @@ test('each change names the statement that wrote it: a state change is tcp_set_s
 });
 
 test('recorded only as far as the run went: the history ends at the last recorded stop', () => {
-  const run = start('four-way.tcpscenario');
+  const run = startExample(image, 'four-way.tcpscenario');
   for (let i = 0; i < 40; i++) run.forward();
   const h = fieldHistory(run, place(run, 0, 'state'));
   assert.deepEqual(h.map((c) => [c.stop, c.value]), readAtEveryStop(run, 0, 'state'));
