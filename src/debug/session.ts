@@ -48,6 +48,12 @@ export const EXCEPTION_FILTER = 'expectation';
 /** The longest a slice of recording ahead runs before the session listens to the client again. */
 const LOOKAHEAD_SLICE_MS = 8;
 
+/** The last of `changes` (in stop order) before stop `here`, walking back from the end without copying. */
+function lastBefore<T extends { stop: number }>(changes: readonly T[], here: number): T | undefined {
+  for (let i = changes.length - 1; i >= 0; i--) if (changes[i].stop < here) return changes[i];
+  return undefined;
+}
+
 export class TcpCloseSession extends LoggingDebugSession {
   private model: SessionModel | undefined;
   private ctl: Controller | undefined;
@@ -386,7 +392,7 @@ export class TcpCloseSession extends LoggingDebugSession {
       if (this.motion) throw new Error('the run is moving: pause first');
       const here = model.debuggee.stopIndex;
       const changes = model.fieldHistory(at).slice(1);
-      const to = direction === 'next' ? changes.find((c) => c.stop > here) : [...changes].reverse().find((c) => c.stop < here);
+      const to = direction === 'next' ? changes.find((c) => c.stop > here) : lastBefore(changes, here);
       if (!to) throw new Error(direction === 'next' ? `no later change of ${what} in the ${model.stopCount} stops recorded` : `no earlier change of ${what}: it has held its value since the first stop`);
       const stop = model.debuggee.goto(to.stop);
       response.body = { stop: to.stop, value: to.value };
