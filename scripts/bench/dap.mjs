@@ -3,6 +3,8 @@
 //   goto:  the `gotoStop` custom request -> `stopped` event + stackTrace + scopes + variables,
 //          from stop 10, 10,000 and 1,000,000 to an arbitrary earlier stop (a long two-socket run)
 //   back:  `stepBack` from those stops, the same four messages
+//   reverse (BENCH_DAP_REVERSE=1): `reverseContinue` from those stops to the first stop (the one
+//          breakpoint lies after them), the same four messages
 // Prints one JSON line. Usage: node scripts/bench/dap.mjs ROOT SHORT.tcpscenario LONG.tcpscenario LONG_BREAK_LINE
 
 import { spawn } from 'node:child_process';
@@ -78,6 +80,16 @@ class Dap {
     await this.send('variables', { variablesReference: sc.body.scopes[0].variablesReference });
     return performance.now() - t;
   }
+  /** The number of stops recorded: the adapter states its range when refusing a stop outside it. */
+  async stopCount() {
+    const refused = await this.send('gotoStop', { stop: -1 }).then(
+      () => undefined,
+      (e) => e.message,
+    );
+    const m = /from 0 to (\d+)/.exec(refused ?? '');
+    if (!m) throw new Error(`gotoStop -1 was not refused with the range: ${refused}`);
+    return Number(m[1]) + 1;
+  }
   async close() {
     try {
       await Promise.race([this.send('disconnect', {}), new Promise((r) => setTimeout(r, 2000))]);
@@ -126,9 +138,12 @@ async function depth() {
   const t = performance.now();
   await d.stopAndInspect('continue', { threadId: 1 });
   const recordMs = performance.now() - t;
+  const stops = await d.stopCount();
   const res = [];
   const depths = (process.env.BENCH_DAP_DEPTHS ?? '10,10000,1000000').split(',').map(Number);
+  const reverse = !!process.env.BENCH_DAP_REVERSE;
   for (const depth of depths) {
+    if (depth >= stops) throw new Error(`depth ${depth}: the run recorded only ${stops} stops`);
     await d.stopAndInspect('gotoStop', { stop: depth });
     const back = [];
     const jump = [];
@@ -139,10 +154,17 @@ async function depth() {
       jump.push(await d.stopAndInspect('gotoStop', { stop: (i * 7919) % Math.max(1, Math.floor(depth / 2)) }));
       await d.stopAndInspect('gotoStop', { stop: depth });
     }
-    res.push({ depth, stepBackMs: back, gotoStopMs: jump });
+    // reverseContinue: back to the previous breakpoint hit; the one breakpoint is on a line after
+    // every depth, so it travels back to the first stop, the farthest move, checking every stop it passes
+    const rc = [];
+    for (let i = 0; reverse && i < 5; i++) {
+      rc.push(await d.stopAndInspect('reverseContinue', { threadId: 1 }));
+      await d.stopAndInspect('gotoStop', { stop: depth });
+    }
+    res.push({ depth, stepBackMs: back, gotoStopMs: jump, ...(reverse ? { reverseContinueMs: rc } : {}) });
   }
   await d.close();
-  return { recordMs, depths: res };
+  return { recordMs, stops, depths: res };
 }
 
 const step = process.env.BENCH_DAP_DEPTH_ONLY ? [] : await stepLatency();

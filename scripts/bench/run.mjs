@@ -393,6 +393,10 @@ function release(args, nodeFlags = [], env = {}, bundle = join(benchDir, 'releas
 }
 
 const REPEATS = quick ? 2 : 10;
+// about 187 stops a segment of the long run on the release; the machine layer's kmalloc
+// (src/kernel/machine/kmalloc.c) never reuses a block, so its 4 MiB arena is full after about 30,800
+// segments (5.77 M stops): 30,000 segments, about 5.6 M stops, is as deep as this run goes
+const RELEASE_LONG_ROUNDS = quick ? 1500 : 30_000;
 section(`11. the release engine: first launch, the differential cases ${REPEATS} times through the driver's main (scripts/bench/release.ts)`, () => {
   const procs = quick ? 1 : 3;
   const launches = [];
@@ -470,7 +474,32 @@ section(`11. the release engine: first launch, the differential cases ${REPEATS}
   say(`   history: ${f(b.heap.median + b.arrays.median, 1)} B/stop held after gc (${f(b.heap.median, 1)} heap + ${f(b.arrays.median, 1)} typed arrays; the logs' own count ${f(b.counted.median, 1)} B)`);
   const g = R.release.goto;
   say(`   goto over ${g.stops.toLocaleString('en')} stops: random earlier ${f(g.random.median)} ms (max ${f(g.random.max)}), back to the end ${f(g.back.median)} ms, to stop 0 ${f(g.zero.median)} ms (max ${f(g.zero.max)}), one stop back ${f(g.step.median, 3)} ms`);
+  // over DAP at depth: this tree's adapter (the release, the default kernel) on the long two-socket run
+  {
+    const long = join(tmp, 'release-long.tcpscenario');
+    const breakLine = writeLongTwoSockets(long, RELEASE_LONG_ROUNDS);
+    const depths = quick ? '10,10000,100000' : '10,10000,1000000,5000000';
+    const r = sh(process.execPath, [join(root, 'scripts', 'bench', 'dap.mjs'), root, long, long, String(breakLine)], {
+      timeout: 900_000,
+      env: { ...process.env, BENCH_DAP_DEPTH_ONLY: '1', BENCH_DAP_REVERSE: '1', BENCH_DAP_DEPTHS: depths, BENCH_ADAPTER_FLAGS: '--max-old-space-size=8192' },
+    });
+    const last = r.stdout.trim().split('\n').pop();
+    if (r.status !== 0 || !last) throw new Error(`dap.mjs on the release failed (${r.status}): ${r.stderr.slice(-1500)}`);
+    const x = JSON.parse(last);
+    R.release.dapDepth = { rounds: RELEASE_LONG_ROUNDS, stops: x.stops, recordMs: x.recordMs, depths: x.depths.map((d) => ({ depth: d.depth, back: spread(d.stepBackMs), jump: spread(d.gotoStopMs), reverse: spread(d.reverseContinueMs) })) };
+    say(`   DAP on the release, the long run (${x.stops.toLocaleString('en')} stops) recorded by continue in ${f(x.recordMs / 1000, 1)} s:`);
+    for (const d of R.release.dapDepth.depths) say(`     at stop ${d.depth}: stepBack ${f(d.back.median)} ms (max ${f(d.back.max)}), gotoStop earlier ${f(d.jump.median)} ms (max ${f(d.jump.max)}), reverseContinue to the first stop ${f(d.reverse.median)} ms (max ${f(d.reverse.max)})`);
+  }
 });
+
+/** The DAP depth benchmark's scenario: two established sockets, `rounds` segments from the peer 10 ms apart, then a FIN and a close; returns the FIN's line (the breakpoint). */
+function writeLongTwoSockets(file, rounds) {
+  const L = ['# generated: a long run on two sockets', 'socket client TCP_ESTABLISHED write_seq=1000', 'socket server TCP_ESTABLISHED write_seq=5000'];
+  for (let i = 0; i < rounds; i++) L.push(`${i === 0 ? '0' : '+10ms'} server < . seq=1000 ack=5000`);
+  L.push('+1s client < F. seq=5000 ack=1000', '+0 client close', '+10ms client < . seq=5001 ack=1001');
+  writeFileSync(file, L.join('\n') + '\n');
+  return L.findIndex((l) => l.startsWith('+1s client < F.')) + 1;
+}
 
 // ---- 9. socket counts ----
 
@@ -636,6 +665,15 @@ function report() {
     }
     if (x.dap) row(11, 'release engine: DAP next round trip (kernel: release, passive-close)', `${f(x.dap.next.median, 3)} ms (with stack, scopes, variables ${f(x.dap.inspect.median, 3)} ms)`, '≤ 1 ms', x.dap.next.median <= 1);
     row(11, `release engine: goto(random earlier stop) at ${x.goto.stops.toLocaleString('en')} stops`, `${f(x.goto.random.median)} ms (goto(0): ${f(x.goto.zero.median)} ms)`, '', undefined);
+    const deep = x.dapDepth?.depths.find((d) => d.depth === 1_000_000) ?? x.dapDepth?.depths.at(-1);
+    if (deep) {
+      const at = deep.depth.toLocaleString('en');
+      // flat: the deepest figure within twice the shallowest's
+      const flat = (k) => x.dapDepth.depths.at(-1)[k].median <= 2 * x.dapDepth.depths[0][k].median;
+      row(11, `release engine: DAP gotoStop to an earlier stop at stop ${at}`, `${f(deep.jump.median)} ms`, '≤ 1.5 ms, flat with depth', deep.jump.median <= 1.5 && flat('jump'));
+      row(11, `release engine: DAP stepBack at stop ${at}`, `${f(deep.back.median)} ms`, '≤ 1.5 ms, flat with depth', deep.back.median <= 1.5 && flat('back'));
+      row(11, `release engine: DAP reverseContinue from stop ${at} to the first stop`, `${f(deep.reverse.median)} ms`, '≤ 1.5 ms, flat with depth', deep.reverse.median <= 1.5 && flat('reverse'));
+    }
   }
   if (R.front?.rows.session) {
     const x = R.front.rows.session;
@@ -787,6 +825,14 @@ function report() {
     P('Where the time goes (CPU profiles of this bundle, `node --cpu-prof`, one with `--no-turbo-inlining` to attribute self time): with history on, the garbage collector (about 12 %: each call\'s frame and slot array are kept alive by the log and promoted), the machine\'s loop (`runStops`) and the compiled closures, `recordStop` (about 5 %: three Int32 per stop, 162 MB for this run), the log itself (`log`, `startChunk`, `register`: about 5 %). The History\'s log is typed arrays (src/engine/history.ts: the cells by number in a registry, the index, the value as a double, a tag byte), so the collector traces nothing in it; what remains on the JS heap is the frames and the registry. In the product (ReleaseRun, the machine layer hidden) a frame made since the last stop writes its slots unlogged (`History.setSlot`): over every example 3.3 log entries per stop instead of 6.8. A jump walks every entry between the two stops (no checkpoints), so it grows with the distance: tens of ms across 11 M stops. The machine\'s loop reads instructions of one shape (`uniformInstr`: every field present, so its property loads stay monomorphic) and calls each instruction\'s closure directly: a memory fault is named at its C location by the loop\'s own catch (`Instr.floc`), not by a try/catch wrapper around every closure, which cost an extra call per expression (in single processes back to back on this machine, without history, 4.96–5.17 M/s before and 5.45 M/s after; the wall-clock medians of two bench runs on a shared machine differ by more than that). At launch, tree-sitter\'s parse is mostly its wasm allocator (`dlmalloc`) and declaring the units walks every top-level node through web-tree-sitter\'s JS wrappers; the first call compiles each body it reaches.', '');
     const g = X.goto;
     P(`Time travel at the end of that run (${g.stops.toLocaleString('en')} stops), \`History.goto\`, 21 times per process: to a random earlier stop ${f(g.random.median)} ms (p10–p90 ${f(g.random.p10)}–${f(g.random.p90)}), back to the end ${f(g.back.median)} ms, to stop 0 ${f(g.zero.median)} ms (max ${f(g.zero.max)}), one stop back ${f(g.step.median, 3)} ms.`, '');
+    const dd = X.dapDepth;
+    const prevDeep = R.dap?.depths.at(-1);
+    if (dd) {
+      P(`Over DAP, the same adapter the editor runs (\`dist/adapter.js\` over stdio, \`scripts/bench/dap.mjs\`) on the release: a long run on two sockets (${dd.rounds.toLocaleString('en')} segments from the scripted peer, then a FIN and a close; ${dd.stops.toLocaleString('en')} stops), recorded by \`continue\` to a breakpoint on the FIN's line (${f(dd.recordMs / 1000, 1)} s). From each depth: \`stepBack\` and \`gotoStop\` to an earlier stop (spread over the first half) 11 times, \`reverseContinue\` 5 times (the one breakpoint lies after every depth, so it travels back to the first stop, checking every stop it passes); each until the stopped event and the stackTrace, scopes and variables replies.${prevDeep ? ` The previous engine (the reduced port, section 5, same requests) at stop ${prevDeep.depth.toLocaleString('en')}: stepBack ${f(prevDeep.back.median)} ms, gotoStop ${f(prevDeep.jump.median)} ms.` : ' The previous engine\'s figures over DAP are in section 5.'}`, '');
+      P('| at stop | stepBack | gotoStop to an earlier stop | reverseContinue to the first stop |', '| --- | --- | --- | --- |');
+      for (const d of dd.depths) P(`| ${d.depth.toLocaleString('en')} | ${f(d.back.median)} ms (max ${f(d.back.max)}) | ${f(d.jump.median)} ms (max ${f(d.jump.max)}) | ${f(d.reverse.median)} ms (max ${f(d.reverse.max)}) |`);
+      P('');
+    }
   }
   P('## Reproducing', '', '```sh', 'npm run bench            # about ' + Math.ceil(R.seconds / 60) + ' min here; rewrites BENCHMARKS.md', 'node scripts/bench/run.mjs --quick   # smaller sizes, a smoke run', 'node scripts/bench/run.mjs --only 9 --before /tmp/before   # section 9 alone, with a built clone of an earlier commit', 'node scripts/bench/run.mjs --only 10   # the C front end alone', 'node scripts/bench/run.mjs --only 11   # the release engine alone', 'node scripts/bench/run.mjs --only 1,11 --release-before FILE   # sections 1 and 11, with scripts/bench/release.ts bundled in a clone of an earlier commit', '```', '');
   P('The engine options the benchmarks use: `new Run({ …, history: false })` records no history (no undo log, only the current stop; for batch runs), and `run.runFast(maxStops?, until?)` moves forward like repeated `forward()` calls without building a Stop object per stop (src/engine/run.ts).', '');

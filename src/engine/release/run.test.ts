@@ -25,7 +25,7 @@ const PASSIVE = [
   '+0 expect server state=CLOSE',
 ].join('\n');
 
-function start(text: string, opts: { stepBudget?: number } = {}): ReleaseRun {
+function start(text: string, opts: { stepBudget?: number; history?: boolean } = {}): ReleaseRun {
   const sc = parseScenario(text, 't.tcpscenario');
   assert.deepEqual(sc.diagnostics, []);
   const { bound, diagnostics } = bindScenario(sc, image.kernel, image.constant);
@@ -182,4 +182,20 @@ test('a call of release_sock on a live sock runs the release\'s release_sock, st
   assert.equal(s.kind, 'end', s.message);
   assert.ok(fns.has('release_sock'), [...fns].join(' '));
   assert.deepEqual(run.returns.map((r) => `${r.call} ${r.ret}`), ['release_sock 0']);
+});
+
+test('kmalloc\'s arena full is the fault named, at the scenario line of the segment that needed memory, not the NULL store after it', () => {
+  // the machine's kmalloc never reuses a block: its 4 MiB arena holds about 30,800 segments' skbs
+  const L = ['socket client TCP_ESTABLISHED write_seq=1000', 'socket server TCP_ESTABLISHED write_seq=5000'];
+  for (let i = 0; i < 40_000; i++) L.push(`${i === 0 ? '0' : '+10ms'} server < . seq=1000 ack=5000`);
+  const run = start(L.join('\n'), { history: false });
+  run.runFast();
+  const s = run.stopInfo(run.stopIndex);
+  assert.equal(s.kind, 'error');
+  assert.match(s.message ?? '', /^machine fault: kmalloc: the machine's arena is full; then NULL pointer dereference/);
+  // the fault's C location is where the NULL was stored through; its item is the segment's line
+  assert.match(s.loc?.file ?? '', /\.c$/);
+  const line = s.item?.kind === 'event' ? s.item.event.line : 0;
+  assert.ok(line > 1000 && line < L.length, `line ${line}`);
+  assert.match(L[line - 1], /^\+10ms server < \. seq=1000 ack=5000$/);
 });

@@ -292,6 +292,17 @@ export class ReleaseRun {
     }
   }
 
+  /**
+   * A fault of the C, named with the machine fault met before it, which is its cause. When
+   * kmalloc's arena is full, kmalloc says so and returns NULL, and code that does not check
+   * (the machine layer's, say) then stores through NULL.
+   */
+  private causedBy(e: CError): CError {
+    const fault = this.faultText();
+    const Kind = e.constructor as new (loc: Loc, detail: string) => CError;
+    return fault ? new Kind(e.loc, `machine fault: ${fault}; then ${e.detail}`) : e;
+  }
+
   private faultText(): string {
     const p = this.run.mem.u32(this.image.kernel.addressOf('machine_fault_text'));
     return p ? this.run.mem.cstring(p) : '';
@@ -471,7 +482,7 @@ export class ReleaseRun {
     } catch (e) {
       if (!(e instanceof CError)) throw e;
       const n = this.H.recordStop(CODE_ERROR, m.pc);
-      this.errors.set(n, e);
+      this.errors.set(n, this.causedBy(e));
       return n;
     }
     if (arrival === 'statement') return this.H.recordStop(m.frames[m.frames.length - 1].fn.index, m.pc);
@@ -721,7 +732,7 @@ export class ReleaseRun {
         if (!(e instanceof CError)) throw e;
         while (this.machine.frames.length) this.H.pop(this.machine.frames);
         const n = this.H.recordStop(CODE_ERROR, -1);
-        this.errors.set(n, e);
+        this.errors.set(n, this.causedBy(e));
         return n;
       }
     }
