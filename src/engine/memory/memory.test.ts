@@ -182,6 +182,44 @@ test('lastStore finds the store that last touched any byte of a range', () => {
   assert.deepEqual(seen, [0, 4, 5, 1, 2, 2]);
 });
 
+/** lastStore by reading the whole log in order: the last store in [start, end) that touched the range */
+function lastStoreByScan(m: Memory, addr: number, size: number, start: number, end: number): number | undefined {
+  let last: number | undefined;
+  m.forEachStore(start, end, (a, w, at) => {
+    if (a < addr + size && a + w > addr) last = at;
+  });
+  return last;
+}
+
+test('lastStore (through its index of words) agrees with a scan of the whole log, before and after a branch forgets the old future', () => {
+  const query = fc.record({ addr: fc.nat(), size: fc.integer({ min: 1, max: 8 }), start: fc.nat(), end: fc.nat() });
+  fc.assert(
+    fc.property(ops, ops, fc.nat(), fc.array(query, { minLength: 1, maxLength: 40 }), fc.boolean(), (first, second, back, queries, between) => {
+      const H = new History();
+      const m = new Memory(H);
+      const check = () => {
+        const n = m.stores + 1;
+        // addresses over the blocks handed out, and a word past them
+        const lo = m.blocks()[0]?.start ?? 0;
+        for (const q of queries) {
+          const addr = lo + (q.addr % Math.max(1, m.top - lo + 4));
+          const [start, end] = [q.start % n, q.end % n].sort((x, y) => x - y);
+          assert.equal(m.lastStore(addr, q.size, start, end), lastStoreByScan(m, addr, q.size, start, end), `[${addr}, +${q.size}) in [${start}, ${end})`);
+        }
+      };
+      const snaps = play(H, m, first);
+      check();
+      H.goto(back % snaps.length);
+      H.truncate();
+      // asked between the branch and its new stores, or not: the index must not keep the forgotten stores either way
+      if (between) check();
+      play(H, m, second);
+      check();
+    }),
+    { numRuns: 300 },
+  );
+});
+
 test('with history off, stores go straight to memory and nothing is logged', () => {
   const H = new History({ record: false });
   const m = new Memory(H);

@@ -387,23 +387,61 @@ export class Memory implements AttachedLog {
     const keep = (n + CHUNK_MASK) >> CHUNK_BITS;
     this.la.length = this.lv.length = this.lw.length = keep;
     this.len = n;
+    if (this.byWord && this.byWord.upto > n) this.byWord = undefined;
     if (n & CHUNK_MASK) this.startChunk(n);
     else this.cpos = CHUNK;
   }
 
   /**
    * The log position of the last store before position `end` (and at or after `start`) that
-   * touched any of the bytes [addr, addr+size), or undefined. A scan backwards: the writer of a
-   * field is usually close to the stop asked about.
+   * touched any of the bytes [addr, addr+size), or undefined. Through an index of the stores to
+   * each 4-byte word (made on the first query, extended as the log grows, dropped when the log
+   * is truncated), so a field written long ago, or never, costs no scan of the log between.
    */
   lastStore(addr: number, size: number, start: number, end: number): number | undefined {
-    for (let a = Math.min(end, this.len) - 1; a >= start; a--) {
-      const c = a >> CHUNK_BITS;
-      const k = a & CHUNK_MASK;
-      const at = this.la[c][k];
-      if (at < addr + size && at + this.lw[c][k] > addr) return a;
+    const hi = Math.min(end, this.len);
+    const at = this.storesByWord();
+    let best = -1;
+    for (let w = Math.floor(addr / 4); w <= Math.floor((addr + size - 1) / 4); w++) {
+      const list = at.get(w);
+      if (!list) continue;
+      // the last position < hi, then back to the first that overlaps the range (a store to other bytes of the word does not)
+      let lo = 0;
+      let up = list.length;
+      while (lo < up) {
+        const mid = (lo + up) >> 1;
+        if (list[mid] < hi) lo = mid + 1;
+        else up = mid;
+      }
+      for (let i = lo - 1; i >= 0 && list[i] > best && list[i] >= start; i--) {
+        const p = list[i];
+        const st = this.la[p >> CHUNK_BITS][p & CHUNK_MASK];
+        if (st < addr + size && st + this.lw[p >> CHUNK_BITS][p & CHUNK_MASK] > addr) {
+          best = p;
+          break;
+        }
+      }
     }
-    return undefined;
+    return best >= start ? best : undefined;
+  }
+
+  /** where each 4-byte word was stored to: log positions in order (a store across two words is in both) */
+  private byWord: { upto: number; at: Map<number, number[]> } | undefined;
+
+  private storesByWord(): Map<number, number[]> {
+    if (this.byWord && this.byWord.upto > this.len) this.byWord = undefined; // the log was truncated
+    const ix = (this.byWord ??= { upto: 0, at: new Map() });
+    for (let p = ix.upto; p < this.len; p++) {
+      const st = this.la[p >> CHUNK_BITS][p & CHUNK_MASK];
+      const last = Math.floor((st + this.lw[p >> CHUNK_BITS][p & CHUNK_MASK] - 1) / 4);
+      for (let w = Math.floor(st / 4); w <= last; w++) {
+        const list = ix.at.get(w);
+        if (list) list.push(p);
+        else ix.at.set(w, [p]);
+      }
+    }
+    ix.upto = this.len;
+    return ix.at;
   }
 
   /**
