@@ -21,6 +21,7 @@
 // memory goes through here, so this holds whatever the memory is made of.
 
 import { ReadOnlyRefusal, UNPLACED } from './code';
+import { countBelow } from './sorted';
 
 /** A special index meaning "push onto the array" (undo pops). */
 const PUSH = -2;
@@ -470,13 +471,7 @@ export class History {
     const list = ix.at.get(i);
     if (!list) return undefined;
     // the last position < end
-    let lo = 0;
-    let hi = list.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (list[mid] < end) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = countBelow(list, end);
     if (lo === 0 || list[lo - 1] < start) return undefined;
     return this.stopOfEntry(list[lo - 1]);
   }

@@ -13,6 +13,7 @@
 // swaps it back, as the History does for its own cells.
 
 import type { AttachedLog, History } from '../history';
+import { countBelow } from '../sorted';
 
 /** Addresses [0, NULL_PAGE) are never mapped: a load or store there is a NULL dereference. */
 export const NULL_PAGE = 4096;
@@ -406,14 +407,7 @@ export class Memory implements AttachedLog {
       const list = at.get(w);
       if (!list) continue;
       // the last position < hi, then back to the first that overlaps the range (a store to other bytes of the word does not)
-      let lo = 0;
-      let up = list.length;
-      while (lo < up) {
-        const mid = (lo + up) >> 1;
-        if (list[mid] < hi) lo = mid + 1;
-        else up = mid;
-      }
-      for (let i = lo - 1; i >= 0 && list[i] > best && list[i] >= start; i--) {
+      for (let i = countBelow(list, hi) - 1; i >= 0 && list[i] > best && list[i] >= start; i--) {
         const p = list[i];
         const st = this.la[p >> CHUNK_BITS][p & CHUNK_MASK];
         if (st < addr + size && st + this.lw[p >> CHUNK_BITS][p & CHUNK_MASK] > addr) {
@@ -429,7 +423,6 @@ export class Memory implements AttachedLog {
   private byWord: { upto: number; at: Map<number, number[]> } | undefined;
 
   private storesByWord(): Map<number, number[]> {
-    if (this.byWord && this.byWord.upto > this.len) this.byWord = undefined; // the log was truncated
     const ix = (this.byWord ??= { upto: 0, at: new Map() });
     for (let p = ix.upto; p < this.len; p++) {
       const st = this.la[p >> CHUNK_BITS][p & CHUNK_MASK];
