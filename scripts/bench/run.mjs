@@ -393,10 +393,10 @@ function release(args, nodeFlags = [], env = {}, bundle = join(benchDir, 'releas
 }
 
 const REPEATS = quick ? 2 : 10;
-// about 187 stops a segment of the long run on the release; the machine layer's kmalloc
-// (src/kernel/machine/kmalloc.c) never reuses a block, so its 4 MiB arena is full after about 30,800
-// segments (5.77 M stops): 30,000 segments, about 5.6 M stops, is as deep as this run goes
-const RELEASE_LONG_ROUNDS = quick ? 1500 : 30_000;
+// about 187 stops a segment of the long run on the release: 56,000 segments, about 10.5 M stops,
+// reach the depth 10^7 (the machine layer's kmalloc, src/kernel/machine/kmalloc.c, reuses each
+// freed skb's block; when it did not, its 4 MiB arena was full after about 30,800 segments)
+const RELEASE_LONG_ROUNDS = quick ? 1500 : 56_000;
 section(`11. the release engine: first launch, the differential cases ${REPEATS} times through the driver's main (scripts/bench/release.ts)`, () => {
   const procs = quick ? 1 : 3;
   const launches = [];
@@ -478,7 +478,7 @@ section(`11. the release engine: first launch, the differential cases ${REPEATS}
   {
     const long = join(tmp, 'release-long.tcpscenario');
     const breakLine = writeLongTwoSockets(long, RELEASE_LONG_ROUNDS);
-    const depths = quick ? '10,10000,100000' : '10,10000,1000000,5000000';
+    const depths = quick ? '10,10000,100000' : '10,10000,1000000,10000000';
     const r = sh(process.execPath, [join(root, 'scripts', 'bench', 'dap.mjs'), root, long, long, String(breakLine)], {
       timeout: 900_000,
       env: { ...process.env, BENCH_DAP_DEPTH_ONLY: '1', BENCH_DAP_REVERSE: '1', BENCH_DAP_DEPTHS: depths, BENCH_ADAPTER_FLAGS: '--max-old-space-size=8192' },

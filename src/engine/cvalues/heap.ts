@@ -1,7 +1,8 @@
 // Where a heap address falls when the heap is the machine layer's own kmalloc (src/kernel/machine/
-// kmalloc.c): one static arena of blocks, each after an 8-byte header {size, live}, handed out in
-// order up to `used`. Byte memory sees the arena as one live global; this reads the headers so a
-// pointer into a kfree_s'd block is reported as freed, as for a heap block of Memory's own.
+// kmalloc.c): one static arena of blocks, each after an 8-byte header {size, live}, laid out in
+// order up to `used` (a freed block keeps its place and its size's rounding when kmalloc hands it
+// out again). Byte memory sees the arena as one live global; this reads the headers so a pointer
+// into a kfree_s'd block is reported as freed, as for a heap block of Memory's own.
 
 import type { Kernel } from '../cmachine/kernel';
 import type { Block, Memory } from '../memory/memory';
