@@ -168,4 +168,6 @@ export interface NativeFunction extends FunctionRef {
 export interface Frame {
   fn: CFunction;
   s: any[];
+  /** the frame's number in the History's registry, once pushed (History.pushFrame); -1 before */
+  hid: number;
 }

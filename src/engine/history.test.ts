@@ -8,7 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { History } from './history';
-import { ReadOnlyRefusal } from './code';
+import { ReadOnlyRefusal, type CFunction, type Frame } from './code';
 
 const VALUES: unknown[] = [0, 1, -1, 2 ** 31, 2 ** 32 - 1, -0, NaN, 0.5, null, undefined, 5n, -(2n ** 63n), { a: 1 }, [1, 2], 'text'];
 
@@ -75,6 +75,50 @@ test('every kind of value, pushed, popped and written, is what it was at any sto
     H.goto(n);
     same(cells, seen[n], `stop ${n} after the branch, jumping`);
   }
+});
+
+test('frames pushed and popped keep one registry number each: every stop has its frames, after a branch that forgot numbers too', () => {
+  const H = new History();
+  const frames: Frame[] = [];
+  const frame = (name: string): Frame => ({ fn: { name } as unknown as CFunction, s: [name], hid: -1 });
+  const seen: Frame[][] = [];
+  const stop = (): void => {
+    seen[H.recordStop(0, 0)] = [...frames];
+  };
+  const rnd = random(5);
+  const play = (steps: number, tag: string): void => {
+    for (let i = 0; i < steps; i++) {
+      if (frames.length && (rnd(3) === 0 || frames.length > 6)) H.popFrame(frames);
+      else H.pushFrame(frames, frame(`${tag}${i}`));
+      stop();
+    }
+  };
+  stop();
+  play(300, 'a');
+  const sameFrames = (n: number, what: string): void => {
+    assert.equal(frames.length, seen[n].length, `${what}: depth`);
+    frames.forEach((f, i) => assert.equal(f, seen[n][i], `${what}: frame ${i} is ${f.s[0]}, expected ${seen[n][i].s[0]}`));
+  };
+  for (let n = H.stopCount - 1; n >= 0; n--) {
+    H.goto(n);
+    sameFrames(n, `stop ${n}`);
+  }
+  // a branch at a stop where frames pushed later are forgotten with their numbers; frames pushed
+  // before it and popped after it (their numbers still standing) and new frames then interleave
+  H.goto(120);
+  H.truncate();
+  seen.length = 121;
+  play(300, 'b');
+  for (let i = 0; i < 400; i++) {
+    const n = rnd(H.stopCount);
+    H.goto(n);
+    sameFrames(n, `stop ${n} after the branch`);
+  }
+  H.goto(H.stopCount - 1);
+  H.seal();
+  assert.throws(() => H.pushFrame(frames, frame('x')), /read-only/);
+  assert.throws(() => H.popFrame(frames), /read-only/);
+  H.unseal();
 });
 
 test('setSlot logs a write into a frame made before the last stop, not one made since', () => {

@@ -20,7 +20,7 @@
 // truncation throws a ReadOnlyRefusal before it changes anything. Every change to the run's
 // memory goes through here, so this holds whatever the memory is made of.
 
-import { ReadOnlyRefusal, UNPLACED } from './code';
+import { ReadOnlyRefusal, UNPLACED, type Frame } from './code';
 import { countBelow } from './sorted';
 
 /** A special index meaning "push onto the array" (undo pops). */
@@ -198,17 +198,30 @@ export class History {
     return v;
   }
 
+  /**
+   * `push` of a call's frame onto the machine's frames: the frame keeps its number in the registry
+   * (`hid`), so its pop names it by the same number instead of registering it again.
+   */
+  pushFrame(o: Frame[], fr: Frame): void {
+    if (this.sealDepth) throw this.refusal('a store to memory');
+    o.push(fr);
+    if (this.recording) this.logRef(o, PUSH, (fr.hid = this.register(fr, this.len)));
+  }
+
+  /** `pop` of the machine's frames (see pushFrame). */
+  popFrame(o: Frame[]): Frame | undefined {
+    if (this.sealDepth) throw this.refusal('a store to memory');
+    const fr = o.pop();
+    // the number given at the push still stands: truncate forgets only the numbers registered
+    // after the current stop, and every frame on the stack then was pushed before it
+    if (this.recording && fr) this.logRef(o, POP, fr.hid >= 0 ? fr.hid : (fr.hid = this.register(fr, this.len)));
+    else if (this.recording) this.log(o, POP, fr);
+    return fr;
+  }
+
   private log(o: Cells, i: number, v: unknown): void {
     const n = this.len;
-    if (this.applied !== n) throw new Error('history: a write while not at the live end');
-    let k = this.cpos;
-    if (k === CHUNK) {
-      this.startChunk(n);
-      k = 0;
-    }
-    const r = this.recent;
-    this.co[k] = o === r[0] ? this.recentNumber[0] : o === r[1] ? this.recentNumber[1] : o === r[2] ? this.recentNumber[2] : o === r[3] ? this.recentNumber[3] : this.cellsNumber(o, n);
-    this.ci[k] = i;
+    const k = this.entry(o, i, n);
     if (typeof v === 'number') {
       this.cv[k] = v;
       this.ct[k] = NUM;
@@ -219,6 +232,30 @@ export class History {
     } else this.put(this.cc, k, v);
     this.cpos = k + 1;
     this.len = this.applied = n + 1;
+  }
+
+  /** A PUSH or POP entry whose element has registry number `id`. */
+  private logRef(o: Cells, i: number, id: number): void {
+    const n = this.len;
+    const k = this.entry(o, i, n);
+    this.cv[k] = id;
+    this.ct[k] = REF;
+    this.cpos = k + 1;
+    this.len = this.applied = n + 1;
+  }
+
+  /** The place of log entry `n` (the chunk started if need be), its cells and index columns set. */
+  private entry(o: Cells, i: number, n: number): number {
+    if (this.applied !== n) throw new Error('history: a write while not at the live end');
+    let k = this.cpos;
+    if (k === CHUNK) {
+      this.startChunk(n);
+      k = 0;
+    }
+    const r = this.recent;
+    this.co[k] = o === r[0] ? this.recentNumber[0] : o === r[1] ? this.recentNumber[1] : o === r[2] ? this.recentNumber[2] : o === r[3] ? this.recentNumber[3] : this.cellsNumber(o, n);
+    this.ci[k] = i;
+    return k;
   }
 
   /** A new number for `x`, registered by the entry at log position `at`. */

@@ -46,7 +46,7 @@ export class Machine {
   /** Start a call chain: `fn(args)` as the bottom frame. Then `advance` runs to its first statement. */
   enter(fn: CFunction, args: any[]): void {
     if (this.frames.length) throw new Error('machine: a call chain is already running');
-    this.H.push(this.frames, this.newFrame(fn, args));
+    this.H.pushFrame(this.frames, this.newFrame(fn, args));
     this.pc = 0;
   }
 
@@ -80,7 +80,7 @@ export class Machine {
       const a = args[p];
       s[params[p]] = a === undefined ? 0 : a;
     }
-    return { fn, s };
+    return { fn, s, hid: -1 };
   }
 
   /**
@@ -195,15 +195,15 @@ export class Machine {
             if (va !== undefined) s[va] = extra ?? [];
             if (frames.length >= MAX_DEPTH) throw new RuntimeFault(ins.loc, `call depth above ${MAX_DEPTH}: runaway recursion?`);
             H.set(fr.s, 0, pc);
-            fr = { fn: callee as CFunction, s };
-            H.push(frames, fr);
+            fr = { fn: callee as CFunction, s, hid: -1 };
+            H.pushFrame(frames, fr);
             code = fr.fn.code;
             pc = 0;
             break;
           }
           case Op.RET: {
             const r = ins.ev ? ins.ev(fr) : undefined;
-            H.pop(frames);
+            H.popFrame(frames);
             if (!frames.length) {
               this.pc = -1;
               this.lastReturn = r;

@@ -1094,7 +1094,7 @@ export class Kernel {
   rawInit(g: GlobalEntry, init: TSNode, scope: Scope): void {
     const stores = new FnCompiler(this, g.unit, null, scope).initializer(g.type, init);
     for (const m of this.imageMemories()) {
-      const fr = { fn: null, s: [0, { mem: rawMemory(m), H: this.imageRun.H, sp: [0], stackBase: 0 }] } as unknown as Frame;
+      const fr = { fn: null, s: [0, { mem: rawMemory(m), H: this.imageRun.H, sp: [0], stackBase: 0 }], hid: -1 } as unknown as Frame;
       for (const s of stores) s(fr, g.addr);
     }
   }
@@ -1150,7 +1150,7 @@ export class Kernel {
     const H = this.imageRun.H;
     H.seal();
     try {
-      return ev({ fn: null, s: [0, this.imageRun] } as unknown as Frame);
+      return ev({ fn: null, s: [0, this.imageRun], hid: -1 } as unknown as Frame);
     } finally {
       H.unseal();
     }
@@ -1162,7 +1162,7 @@ export class Kernel {
     if (!g.init || !g.addr) return;
     const fc = new FnCompiler(this, g.unit, null, g.unit.scope);
     const stores = fc.initializer(g.type, g.init);
-    const fr = { fn: null, s: [0, this.imageRun] } as unknown as Frame;
+    const fr = { fn: null, s: [0, this.imageRun], hid: -1 } as unknown as Frame;
     for (const s of stores) s(fr, g.addr);
   }
 }

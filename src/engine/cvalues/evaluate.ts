@@ -26,7 +26,7 @@ export class EvaluationError extends Error {
 export function evaluate(values: Values, run: RunState, text: string, frame: Frame | null, pc: number, name = text.trim()): CValue {
   const H: History = run.H;
   const fn: CFunction | null = frame?.fn ?? null;
-  const fr: Frame = frame ?? ({ fn: null, s: [0, run] } as unknown as Frame);
+  const fr: Frame = frame ?? ({ fn: null, s: [0, run], hid: -1 } as unknown as Frame);
   if (frame && frame.s[RUN] !== run) throw new EvaluationError('the frame belongs to another run');
   let c: ReturnType<typeof values.kernel.compileExpression>;
   try {

@@ -730,7 +730,7 @@ export class ReleaseRun {
         return this.startItem();
       } catch (e) {
         if (!(e instanceof CError)) throw e;
-        while (this.machine.frames.length) this.H.pop(this.machine.frames);
+        while (this.machine.frames.length) this.H.popFrame(this.machine.frames);
         const n = this.H.recordStop(CODE_ERROR, -1);
         this.errors.set(n, this.causedBy(e));
         return n;
