@@ -138,6 +138,10 @@ async function depth() {
   const t = performance.now();
   await d.stopAndInspect('continue', { threadId: 1 });
   const recordMs = performance.now() - t;
+  // the adapter makes the history's summaries between requests once a motion has recorded (far
+  // jumps then cross whole chunks at once): a user reading the stop leaves it that idle time
+  const idleMs = Number(process.env.BENCH_DAP_IDLE_MS ?? 3000);
+  await new Promise((r) => setTimeout(r, idleMs));
   const stops = await d.stopCount();
   const res = [];
   const depths = (process.env.BENCH_DAP_DEPTHS ?? '10,10000,1000000').split(',').map(Number);
@@ -164,7 +168,7 @@ async function depth() {
     res.push({ depth, stepBackMs: back, gotoStopMs: jump, ...(reverse ? { reverseContinueMs: rc } : {}) });
   }
   await d.close();
-  return { recordMs, stops, depths: res };
+  return { recordMs, idleMs, stops, depths: res };
 }
 
 const step = process.env.BENCH_DAP_DEPTH_ONLY ? [] : await stepLatency();

@@ -152,24 +152,34 @@ async function run(record: boolean, repeats: number): Promise<void> {
     writes: H.writeCount,
   };
   if (record && !process.env.BENCH_NO_JUMPS) {
-    result.bytesPerStop = {
-      // what the history's own accounting says it holds (logs and stop records)
-      counted: (H.approximateBytes() + k.mem.approximateBytes()) / stops,
-      // what the process holds more after the run (only meaningful under --expose-gc)
-      heap: gc ? (after.heap - before.heap) / stops : undefined,
-      arrays: gc ? (after.arrays - before.arrays) / stops : undefined,
-    };
     // jumps: from the end to random earlier stops and back, to stop 0 and back
     let seed = 12345;
     const rnd = (n: number): number => {
-      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-      return seed % n;
+      seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff;
+      return (seed >>> 8) % n;
     };
     const end = stops - 1;
     const time = (fn: () => void): number => {
       const t = performance.now();
       fn();
       return performance.now() - t;
+    };
+    // before the summaries are made: every entry walked
+    const walk = { random: [] as number[], back: [] as number[], zero: [] as number[] };
+    for (let i = 0; i < 3; i++) {
+      walk.random.push(time(() => H.goto(rnd(end))));
+      walk.back.push(time(() => H.goto(end)));
+      walk.zero.push(time(() => H.goto(0)));
+      H.goto(end);
+    }
+    // what the look-ahead and the idle adapter do between requests
+    const summarizeMs = time(() => H.summarize(Infinity));
+    result.bytesPerStop = {
+      // what the history's own accounting says it holds (logs, their summaries and stop records)
+      counted: (H.approximateBytes() + k.mem.approximateBytes()) / stops,
+      // what the process holds more after the run (only meaningful under --expose-gc; the summaries not included)
+      heap: gc ? (after.heap - before.heap) / stops : undefined,
+      arrays: gc ? (after.arrays - before.arrays) / stops : undefined,
     };
     const random: number[] = [];
     const back: number[] = [];
@@ -183,7 +193,7 @@ async function run(record: boolean, repeats: number): Promise<void> {
       step.push(time(() => H.goto(end - 1)));
       H.goto(end);
     }
-    result.goto = { stops, random, back, zero, step };
+    result.goto = { stops, random, back, zero, step, walk, summarizeMs };
   }
   console.log(JSON.stringify(result));
 }

@@ -466,7 +466,15 @@ section(`11. the release engine: first launch, the differential cases ${REPEATS}
     R.release[h] = { ...pick(xs, 'perSecond'), perCpu: pick(xs, 'perCpuSecond'), statements: xs[0].statements, cases: xs[0].cases, runMs: pick(xs, 'runMs'), cpuMs: pick(xs, 'cpuMs'), stores: xs[0].stores, writes: xs[0].writes };
     if (h === 'on') {
       R.release.bytes = { counted: spread(xs.map((x) => x.bytesPerStop.counted)), heap: spread(xs.map((x) => x.bytesPerStop.heap)), arrays: spread(xs.map((x) => x.bytesPerStop.arrays)) };
-      R.release.goto = { stops: xs[0].goto.stops, random: spread(xs.flatMap((x) => x.goto.random)), back: spread(xs.flatMap((x) => x.goto.back)), zero: spread(xs.flatMap((x) => x.goto.zero)), step: spread(xs.flatMap((x) => x.goto.step)) };
+      R.release.goto = {
+        stops: xs[0].goto.stops,
+        random: spread(xs.flatMap((x) => x.goto.random)),
+        back: spread(xs.flatMap((x) => x.goto.back)),
+        zero: spread(xs.flatMap((x) => x.goto.zero)),
+        step: spread(xs.flatMap((x) => x.goto.step)),
+        walk: { random: spread(xs.flatMap((x) => x.goto.walk.random)), back: spread(xs.flatMap((x) => x.goto.walk.back)), zero: spread(xs.flatMap((x) => x.goto.walk.zero)) },
+        summarizeMs: spread(xs.map((x) => x.goto.summarizeMs)),
+      };
     }
     say(`   history ${h.padEnd(3)}: ${M(R.release[h].median)} M statements/s (${M(R.release[h].perCpu.median)} M per CPU second; min ${M(R.release[h].min)}, max ${M(R.release[h].max)}; ${procs} runs) — ${xs[0].statements} statements, ${xs[0].cases} cases in ${f(R.release[h].runMs.median, 0)} ms`);
   }
@@ -824,7 +832,12 @@ function report() {
     P(`History held per stop (\`node --expose-gc\`, heap used and typed-array bytes after gc() before and after the run, divided by the stops): **${f(b.heap.median + b.arrays.median, 1)} B** (${f(b.heap.median, 1)} on the JS heap, ${f(b.arrays.median, 1)} in typed arrays; the logs' own count of their bytes ${f(b.counted.median, 1)} B). Target ≤ 64 B: ${verdict(b.heap.median + b.arrays.median <= 64)}.`, '');
     P('Where the time goes (CPU profiles of this bundle, `node --cpu-prof`, one with `--no-turbo-inlining` to attribute self time): with history on, the garbage collector (about 12 %: each call\'s frame and slot array are kept alive by the log and promoted), the machine\'s loop (`runStops`) and the compiled closures, `recordStop` (about 5 %: three Int32 per stop, 162 MB for this run), the log itself (`log`, `startChunk`, `register`: about 5 %). The History\'s log is typed arrays (src/engine/history.ts: the cells by number in a registry, the index, the value as a double, a tag byte), so the collector traces nothing in it; what remains on the JS heap is the frames and the registry. In the product (ReleaseRun, the machine layer hidden) a frame made since the last stop writes its slots unlogged (`History.setSlot`): over every example 3.3 log entries per stop instead of 6.8. A jump walks every entry between the two stops (no checkpoints), so it grows with the distance: tens of ms across 11 M stops. The machine\'s loop reads instructions of one shape (`uniformInstr`: every field present, so its property loads stay monomorphic) and calls each instruction\'s closure directly: a memory fault is named at its C location by the loop\'s own catch (`Instr.floc`), not by a try/catch wrapper around every closure, which cost an extra call per expression (in single processes back to back on this machine, without history, 4.96–5.17 M/s before and 5.45 M/s after; the wall-clock medians of two bench runs on a shared machine differ by more than that). At launch, tree-sitter\'s parse is mostly its wasm allocator (`dlmalloc`) and declaring the units walks every top-level node through web-tree-sitter\'s JS wrappers; the first call compiles each body it reaches.', '');
     const g = X.goto;
-    P(`Time travel at the end of that run (${g.stops.toLocaleString('en')} stops), \`History.goto\`, 21 times per process: to a random earlier stop ${f(g.random.median)} ms (p10–p90 ${f(g.random.p10)}–${f(g.random.p90)}), back to the end ${f(g.back.median)} ms, to stop 0 ${f(g.zero.median)} ms (max ${f(g.zero.max)}), one stop back ${f(g.step.median, 3)} ms.`, '');
+    P(
+      `Time travel at the end of that run (${g.stops.toLocaleString('en')} stops), \`History.goto\`. First 3 times per process with every entry walked (as before the summaries are made): to a random earlier stop ${f(g.walk.random.median)} ms, back to the end ${f(g.walk.back.median)} ms, to stop 0 ${f(g.walk.zero.median)} ms. ` +
+        `Then \`History.summarize\`, what the adapter does between requests once a motion or the look-ahead has recorded (each whole chunk of 4,096 History entries: every cell it writes by index once, with its first and last write; the arrays it only pushes and pops as a stack change; the arrays both pushed and written, entry by entry; each whole chunk of 8,192 memory stores: each byte it changes, XOR what its stores XOR together, an undo and a redo being the same XOR since each store is logged as old XOR new): ${f(g.summarizeMs.median, 0)} ms for the whole run. ` +
+        `Then 21 times, each whole chunk crossed by its summary: to a random earlier stop ${f(g.random.median)} ms (p10–p90 ${f(g.random.p10)}–${f(g.random.p90)}), back to the end ${f(g.back.median)} ms, to stop 0 ${f(g.zero.median)} ms (max ${f(g.zero.max)}), one stop back ${f(g.step.median, 3)} ms.`,
+      '',
+    );
     const dd = X.dapDepth;
     const prevDeep = R.dap?.depths.at(-1);
     if (dd) {

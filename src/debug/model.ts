@@ -79,6 +79,8 @@ export interface SessionModel {
   ensureStops(n: number): void;
   /** one slice of recording the run ahead of the current stop, which is kept (src/engine/lookahead.ts) */
   lookAhead(budget: LookaheadBudget): LookaheadState;
+  /** makes the history's summaries (History.summarize) until performance.now() passes `until`; true when all are made */
+  summarize(until: number): boolean;
   /** what is still to come from the current stop (segments, timers), once the run's end is recorded */
   laterNow(): Pick<StopSnapshot, 'later' | 'laterTimers'> | undefined;
   dispose(): void;

@@ -271,6 +271,10 @@ export class ReleaseModel implements SessionModel {
     return lookAhead(this.run, budget);
   }
 
+  summarize(until: number): boolean {
+    return this.run.H.summarize(until);
+  }
+
   laterNow(): Pick<StopSnapshot, 'later' | 'laterTimers'> | undefined {
     const l = this.snapshots.later();
     return l.later ? l : undefined;

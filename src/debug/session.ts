@@ -313,7 +313,30 @@ export class TcpCloseSession extends LoggingDebugSession {
       const later = s.whole ? model.laterNow() : undefined;
       if (later) Object.assign(body, { index: model.debuggee.stopIndex, ...later });
       if (done || (s.stops !== told && performance.now() - toldAt > 250)) tell(body);
-      if (done) this.ahead = undefined;
+      if (done) {
+        this.ahead = undefined;
+        if (!s.summarized) this.summarizeWhenIdle();
+      } else setImmediate(slice);
+    };
+    setImmediate(slice);
+  }
+
+  /** whether slices making the history's summaries are scheduled */
+  private summarizing = false;
+
+  /**
+   * Makes the summaries of the history's whole chunks (History.summarize) in slices between the
+   * client's requests, after a motion or the look-ahead recorded more: a far jump then crosses
+   * each whole chunk at once instead of entry by entry. Nothing waits for it.
+   */
+  private summarizeWhenIdle(): void {
+    if (this.summarizing) return;
+    this.summarizing = true;
+    const slice = () => {
+      const model = this.model;
+      if (!model) return void (this.summarizing = false);
+      if (this.motion || this.ahead) return void setTimeout(slice, 20);
+      if (model.summarize(performance.now() + LOOKAHEAD_SLICE_MS)) this.summarizing = false;
       else setImmediate(slice);
     };
     setImmediate(slice);
@@ -457,6 +480,7 @@ export class TcpCloseSession extends LoggingDebugSession {
   private finish(o: Outcome): void {
     this.frames.clear();
     this.vars.clear();
+    this.summarizeWhenIdle();
     if (o.kind === 'finished') {
       this.sendEvent(new OutputEvent('the scenario has ended\n', 'console'));
       this.sendEvent(new TerminatedEvent());

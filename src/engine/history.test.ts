@@ -25,8 +25,9 @@ function same(a: unknown[][], b: unknown[][], what: string): void {
 
 function random(seed: number): (n: number) => number {
   return (n) => {
-    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-    return seed % n;
+    // Math.imul: the product in doubles would lose its low bits, and the sequence its randomness
+    seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff;
+    return (seed >>> 8) % n;
   };
 }
 
@@ -75,6 +76,60 @@ test('every kind of value, pushed, popped and written, is what it was at any sto
     H.goto(n);
     same(cells, seen[n], `stop ${n} after the branch, jumping`);
   }
+});
+
+test('jumps across many whole chunks (crossed by their summaries) give every stop exactly, with arrays only written and arrays pushed, popped and written, after a branch too', () => {
+  const rnd = random(23);
+  const H = new History();
+  // 24 arrays written by index only (a sock's fields, a frame's slots), 3 pushed and popped (the frames, the segments), two of them written too
+  const fields: unknown[][] = Array.from({ length: 24 }, () => Array.from({ length: 16 }, () => rnd(100)));
+  const stacks: unknown[][] = Array.from({ length: 3 }, () => [1, 2, 3]);
+  const cells = [...fields, ...stacks];
+  const seen: unknown[][][] = [];
+  const run = (stops: number): void => {
+    for (let s = 0; s < stops; s++) {
+      for (let w = rnd(30); w > 0; w--) {
+        const r = rnd(20);
+        if (r < 14) H.set(fields[rnd(fields.length)], rnd(16), r < 12 ? rnd(1000) : VALUES[rnd(VALUES.length)]);
+        else {
+          // stacks[0] is only pushed and popped (crossed as a stack), the others written by index too
+          const j = rnd(stacks.length);
+          const o = stacks[j];
+          if (r < 16 || o.length < 2) H.push(o, rnd(2) ? rnd(1000) : { seg: rnd(1000) });
+          else if (r < 18 || j === 0) H.pop(o);
+          else H.set(o, rnd(o.length), rnd(1000));
+        }
+      }
+      seen[H.recordStop(0, s)] = snap(cells);
+    }
+  };
+  seen[H.recordStop(0, 0)] = snap(cells);
+  run(3000);
+  assert.ok(H.writeCount > 10 * 4096, `${H.writeCount} writes: more than ten chunks`);
+  const check = (n: number, what: string): void => {
+    H.goto(n);
+    same(cells, seen[n], `${what} ${n}`);
+  };
+  // far both ways (the ends, then random), near, and again once every summary is made
+  // entry by entry first (no summaries yet), then through the summaries made between requests
+  for (let i = 0; i < 50; i++) check(rnd(H.stopCount), 'stop');
+  assert.equal(H.summarize(performance.now() - 1), false, 'the time is up before the first chunk');
+  assert.equal(H.summarize(Infinity), true);
+  check(0, 'stop');
+  check(H.stopCount - 1, 'the last stop');
+  for (let i = 0; i < 300; i++) check(rnd(H.stopCount), 'stop');
+  for (let i = 0; i < 100; i++) check(Math.max(0, Math.min(H.stopCount - 1, H.currentStop + rnd(41) - 20)), 'stop near');
+  // a branch in the middle of a chunk: the chunks it cuts into are crossed entry by entry again
+  H.goto(1234);
+  H.truncate();
+  seen.length = 1235;
+  run(2000);
+  // the chunks before the branch with their summaries, the new ones without, then with
+  for (let i = 0; i < 150; i++) check(rnd(H.stopCount), 'after the branch, stop');
+  assert.equal(H.summarize(Infinity), true);
+  for (let i = 0; i < 150; i++) check(rnd(H.stopCount), 'after the branch, summarized, stop');
+  check(0, 'after the branch, stop');
+  check(H.stopCount - 1, 'after the branch, the last stop');
 });
 
 test('frames pushed and popped keep one registry number each: every stop has its frames, after a branch that forgot numbers too', () => {

@@ -1,14 +1,16 @@
 // The execution history: an undo/redo log of every write the engine makes, and a record per stop.
 // Going back to an earlier stop undoes writes; going forward again redoes them. Nothing is copied.
 //
-// The log keeps one value per write (not old and new): undoing a write swaps the value in the
-// log with the one in the cell, and redoing it swaps them back. Its columns are typed arrays, so
-// the garbage collector has nothing in them to trace: the cells written as a number in a
-// registry of the objects the log names (a frame's slots, an engine array; one of the last few
-// written keeps its number), the index, the value as a double, and a byte saying what the value
-// is: a number, null or undefined (a pointer local before its first store), an element pushed or
-// popped that is not a number (a frame: registered too), or any other value (a BigInt, an
-// object), kept in a per-chunk map. A write costs 17 bytes, and a cells array 8 more when it is
+// The log keeps both values of a write, the old and the new: undoing it puts the old one in the
+// cell, redoing it the new one, whatever the other entries' state, so a whole chunk of entries can
+// be crossed by its summary (each cell it writes set once: to the old value of its first write
+// going back, to the new value of its last going forward) instead of entry by entry. Its columns
+// are typed arrays, so the garbage collector has nothing in them to trace: the cells written as a
+// number in a registry of the objects the log names (a frame's slots, an engine array; one of the
+// last few written keeps its number), the index, each value as a double with a byte saying what
+// it is: a number, null or undefined (a pointer local before its first store), an element pushed
+// or popped that is not a number (a frame: registered too), or any other value (a BigInt, an
+// object), kept in a per-chunk map. A write costs 26 bytes, and a cells array 8 more when it is
 // registered.
 //
 // A History made with `{ record: false }` records nothing: writes go straight to the cells and
@@ -49,6 +51,33 @@ const CHUNK_MASK = CHUNK - 1;
 /** Anything the log can write into: struct field arrays, frame slot arrays, engine arrays. */
 export type Cells = any[];
 
+/** What crossing a whole chunk of the log changes (History.summary): entry offsets in the chunk. */
+interface ChunkSummary {
+  /** per cell written by index (in arrays nothing pushes or pops in the chunk): its first write */
+  first: Int32Array;
+  /** and its last, in the same order */
+  last: Int32Array;
+  /** every entry of the arrays something both pushes or pops and writes by index in the chunk, in order */
+  walk: Int32Array;
+  /** the arrays only pushed and popped (the frames, the lists): what the chunk did to each, as a stack */
+  stacks: StackChange[];
+}
+
+/**
+ * A chunk's pushes and pops of one array, as a stack: it went down to `low` elements below its
+ * length at the chunk's start (0 or negative), and ended `end` away from it. Undoing the chunk cuts
+ * the array to `low` and pushes back the elements the chunk popped from below its start (`popped`,
+ * entry offsets, from the deepest up); redoing it cuts it to `low` and pushes the elements standing
+ * at the end (`pushed`, entry offsets, from the deepest up).
+ */
+interface StackChange {
+  o: Cells;
+  low: number;
+  end: number;
+  popped: Int32Array;
+  pushed: Int32Array;
+}
+
 /**
  * A log kept beside the History's own (the byte memory's store log): stops record its position
  * too, and moving in time or truncating moves it along. Its entries never touch the History's
@@ -61,6 +90,8 @@ export interface AttachedLog {
   moveTo(n: number): void;
   /** forget the entries past the applied ones */
   truncate(): void;
+  /** make the summaries of its whole chunks not made yet, until performance.now() passes `until`; true when all are made */
+  summarize(until: number): boolean;
 }
 
 export interface HistoryOptions {
@@ -79,14 +110,24 @@ export class History {
   // `a & CHUNK_MASK`.
   private wo: Int32Array[] = [];
   private wi: Int32Array[] = [];
+  // the old value (for PUSH/POP: the element) and the new one
   private wv: Float64Array[] = [];
   private wt: Uint8Array[] = [];
   private wb: (Map<number, unknown> | undefined)[] = [];
+  private nv: Float64Array[] = [];
+  private nt: Uint8Array[] = [];
+  private nb: (Map<number, unknown> | undefined)[] = [];
+  /** per whole chunk, what crossing it changes (made by summarize, between requests; dropped by truncate) */
+  private summaries: (ChunkSummary | undefined)[] = [];
+  /** the chunks below this one have their summaries */
+  private summarizedBelow = 0;
   // the chunk the next entry goes to, and its position in it
   private co: Int32Array = new Int32Array(0);
   private ci: Int32Array = new Int32Array(0);
   private cv: Float64Array = new Float64Array(0);
   private ct: Uint8Array = new Uint8Array(0);
+  private cn: Float64Array = new Float64Array(0);
+  private cnt: Uint8Array = new Uint8Array(0);
   private cc = 0;
   private cpos = CHUNK;
   // The objects the log names, by number (the cells arrays written, the elements pushed and
@@ -171,7 +212,7 @@ export class History {
     const old = o[i];
     if (old === v) return;
     o[i] = v;
-    if (this.recording) this.log(o, i, old);
+    if (this.recording) this.log(o, i, old, v);
   }
 
   /**
@@ -188,13 +229,13 @@ export class History {
   push(o: Cells, v: unknown): void {
     if (this.sealDepth) throw this.refusal('a store to memory');
     o.push(v);
-    if (this.recording) this.log(o, PUSH, v);
+    if (this.recording) this.logElement(o, PUSH, v);
   }
 
   pop(o: Cells): unknown {
     if (this.sealDepth) throw this.refusal('a store to memory');
     const v = o.pop();
-    if (this.recording) this.log(o, POP, v);
+    if (this.recording) this.logElement(o, POP, v);
     return v;
   }
 
@@ -215,21 +256,37 @@ export class History {
     // the number given at the push still stands: truncate forgets only the numbers registered
     // after the current stop, and every frame on the stack then was pushed before it
     if (this.recording && fr) this.logRef(o, POP, fr.hid >= 0 ? fr.hid : (fr.hid = this.register(fr, this.len)));
-    else if (this.recording) this.log(o, POP, fr);
+    else if (this.recording) this.logElement(o, POP, fr);
     return fr;
   }
 
-  private log(o: Cells, i: number, v: unknown): void {
+  /** A write of `nu` over `old` into `o[i]`. */
+  private log(o: Cells, i: number, old: unknown, nu: unknown): void {
+    const n = this.len;
+    const k = this.entry(o, i, n);
+    if (typeof old === 'number') {
+      this.cv[k] = old;
+      this.ct[k] = NUM;
+    } else this.put(this.wv, this.wt, this.wb, this.cc, k, old);
+    if (typeof nu === 'number') {
+      this.cn[k] = nu;
+      this.cnt[k] = NUM;
+    } else this.put(this.nv, this.nt, this.nb, this.cc, k, nu);
+    this.cpos = k + 1;
+    this.len = this.applied = n + 1;
+  }
+
+  /** A PUSH or POP of element `v` (not a number: registered). */
+  private logElement(o: Cells, i: number, v: unknown): void {
     const n = this.len;
     const k = this.entry(o, i, n);
     if (typeof v === 'number') {
       this.cv[k] = v;
       this.ct[k] = NUM;
-    } else if (i < 0) {
-      // an element pushed or popped: registered
+    } else {
       this.cv[k] = this.register(v, n);
       this.ct[k] = REF;
-    } else this.put(this.cc, k, v);
+    }
     this.cpos = k + 1;
     this.len = this.applied = n + 1;
   }
@@ -275,66 +332,170 @@ export class History {
     return id;
   }
 
-  /** Sets entry `k` of chunk `c`'s value to `v` (a cell's value: never REF). */
-  private put(c: number, k: number, v: unknown): void {
-    const wt = this.wt[c];
-    if (wt[k] === BOX) this.wb[c]!.delete(k);
+  /** Sets entry `k` of chunk `c` in one value column (old or new) to `v` (a cell's value: never REF). */
+  private put(vals: Float64Array[], tags: Uint8Array[], boxes: (Map<number, unknown> | undefined)[], c: number, k: number, v: unknown): void {
+    const t = tags[c];
     if (typeof v === 'number') {
-      this.wv[c][k] = v;
-      wt[k] = NUM;
-    } else if (v === null) wt[k] = NULL;
-    else if (v === undefined) wt[k] = UNDEF;
+      vals[c][k] = v;
+      t[k] = NUM;
+    } else if (v === null) t[k] = NULL;
+    else if (v === undefined) t[k] = UNDEF;
     else {
-      wt[k] = BOX;
-      (this.wb[c] ??= new Map()).set(k, v);
+      t[k] = BOX;
+      (boxes[c] ??= new Map()).set(k, v);
     }
   }
 
-  /** The value entry `k` of chunk `c` holds. */
-  private valueAt(c: number, k: number): unknown {
-    switch (this.wt[c][k]) {
+  /** The value in one column of entry `k` of chunk `c`. */
+  private valueIn(vals: Float64Array[], tags: Uint8Array[], boxes: (Map<number, unknown> | undefined)[], c: number, k: number): unknown {
+    switch (tags[c][k]) {
       case NUM:
-        return this.wv[c][k];
+        return vals[c][k];
       case NULL:
         return null;
       case UNDEF:
         return undefined;
       case BOX:
-        return this.wb[c]!.get(k);
+        return boxes[c]!.get(k);
       default:
-        return this.cellsOf[this.wv[c][k]];
+        return this.cellsOf[vals[c][k]];
     }
   }
 
-  /** Undoes or redoes write `k` of chunk `c` into `o[i]`: the cell and the entry swap values (numbers stay in the doubles). */
-  private swapCell(o: Cells, i: number, c: number, k: number): void {
-    const cur = o[i];
-    const wv = this.wv[c];
-    if (this.wt[c][k] === NUM && typeof cur === 'number') {
-      o[i] = wv[k];
-      wv[k] = cur;
-    } else {
-      o[i] = this.valueAt(c, k);
-      this.put(c, k, cur);
+  /** The old value of entry `k` of chunk `c` (a PUSH's or POP's element). */
+  private oldAt(c: number, k: number): unknown {
+    return this.wt[c][k] === NUM ? this.wv[c][k] : this.valueIn(this.wv, this.wt, this.wb, c, k);
+  }
+
+  /** The new value of write `k` of chunk `c`. */
+  private newAt(c: number, k: number): unknown {
+    return this.nt[c][k] === NUM ? this.nv[c][k] : this.valueIn(this.nv, this.nt, this.nb, c, k);
+  }
+
+  /** Undoes entry `k` of chunk `c`. */
+  private undo(c: number, k: number): void {
+    const o = this.cellsOf[this.wo[c][k]];
+    const i = this.wi[c][k];
+    if (i >= 0) o[i] = this.oldAt(c, k);
+    else if (i === PUSH) o.pop();
+    else o.push(this.oldAt(c, k));
+  }
+
+  /** Redoes entry `k` of chunk `c`. */
+  private redo(c: number, k: number): void {
+    const o = this.cellsOf[this.wo[c][k]];
+    const i = this.wi[c][k];
+    if (i >= 0) o[i] = this.newAt(c, k);
+    else if (i === PUSH) o.push(this.oldAt(c, k));
+    else o.pop();
+  }
+
+  /**
+   * What crossing whole chunk `c` changes: the cells written by index in arrays nothing pushes or
+   * pops in the chunk, each once (its first write and its last); the arrays only pushed and popped,
+   * as stacks; and, in order, every entry of the arrays both pushed or popped and written by index
+   * (a push, then a write at that index, then a pop: only the entries in order give the contents).
+   */
+  private summary(c: number): ChunkSummary {
+    const wo = this.wo[c];
+    const wi = this.wi[c];
+    const cells = this.cellsOf;
+    // per array: 1 written by index, 2 pushed or popped
+    const kind = new Map<Cells, number>();
+    for (let k = 0; k < CHUNK; k++) {
+      const o = cells[wo[k]];
+      kind.set(o, (kind.get(o) ?? 0) | (wi[k] < 0 ? 2 : 1));
     }
+    const at = new Map<Cells, Map<number, number>>();
+    const sim = new Map<Cells, { d: number; low: number; popped: number[]; pushed: Map<number, number> }>();
+    const first: number[] = [];
+    const last: number[] = [];
+    const walk: number[] = [];
+    let lastObj: Cells | undefined;
+    let lastMap: Map<number, number> | undefined;
+    for (let k = 0; k < CHUNK; k++) {
+      const o = cells[wo[k]];
+      const i = wi[k];
+      const kd = kind.get(o)!;
+      if (kd === 3) {
+        walk.push(k);
+        continue;
+      }
+      if (kd === 2) {
+        let st = sim.get(o);
+        if (!st) sim.set(o, (st = { d: 0, low: 0, popped: [], pushed: new Map() }));
+        if (i === PUSH) st.pushed.set(st.d++, k);
+        else if (--st.d < st.low) {
+          // an element the array held when the chunk began (nothing pushed at that depth yet)
+          st.low = st.d;
+          st.popped.push(k);
+        }
+        continue;
+      }
+      let m: Map<number, number> | undefined;
+      if (o === lastObj) m = lastMap;
+      else {
+        m = at.get(o);
+        if (!m) at.set(o, (m = new Map()));
+        lastObj = o;
+        lastMap = m;
+      }
+      const j = m!.get(i);
+      if (j === undefined) {
+        m!.set(i, first.length);
+        first.push(k);
+        last.push(k);
+      } else last[j] = k;
+    }
+    const stacks: StackChange[] = [];
+    for (const [o, st] of sim) {
+      const pushed: number[] = [];
+      for (let r = st.low; r < st.d; r++) pushed.push(st.pushed.get(r)!);
+      // popped deepest last: pushed back deepest first
+      stacks.push({ o, low: st.low, end: st.d, popped: Int32Array.from(st.popped.reverse()), pushed: Int32Array.from(pushed) });
+    }
+    return { first: Int32Array.from(first), last: Int32Array.from(last), walk: Int32Array.from(walk), stacks };
+  }
+
+  /**
+   * Makes the summaries of the whole chunks that have none yet (this log's, then the attached
+   * one's), oldest first, until performance.now() passes `until` (each chunk takes a fraction of
+   * a millisecond); true when every whole chunk has one. The look-ahead calls it between the
+   * client's requests: a move crosses a whole chunk by its summary when it has one, entry by entry
+   * when not, so nothing waits for this.
+   */
+  summarize(until: number): boolean {
+    if (!this.recording) return true;
+    const whole = this.len >> CHUNK_BITS;
+    for (let c = this.summarizedBelow; c < whole; c++) {
+      if (performance.now() >= until) return false;
+      this.summaries[c] ??= this.summary(c);
+      this.summarizedBelow = c + 1;
+    }
+    return this.attached ? this.attached.summarize(until) : true;
   }
 
   /** Makes the chunk holding entry `n` (a multiple of CHUNK, or after truncate) the current one. */
   private startChunk(n: number): void {
     const c = n >> CHUNK_BITS;
     if (c === this.wo.length) {
-      // the four columns in one buffer: the doubles first (aligned), then the two Int32 columns, then the tags
-      const buf = new ArrayBuffer(CHUNK * 17);
+      // the six columns in one buffer: the doubles first (aligned), then the two Int32 columns, then the tags
+      const buf = new ArrayBuffer(CHUNK * 26);
       this.wv.push(new Float64Array(buf, 0, CHUNK));
-      this.wo.push(new Int32Array(buf, CHUNK * 8, CHUNK));
-      this.wi.push(new Int32Array(buf, CHUNK * 12, CHUNK));
-      this.wt.push(new Uint8Array(buf, CHUNK * 16, CHUNK));
+      this.nv.push(new Float64Array(buf, CHUNK * 8, CHUNK));
+      this.wo.push(new Int32Array(buf, CHUNK * 16, CHUNK));
+      this.wi.push(new Int32Array(buf, CHUNK * 20, CHUNK));
+      this.wt.push(new Uint8Array(buf, CHUNK * 24, CHUNK));
+      this.nt.push(new Uint8Array(buf, CHUNK * 25, CHUNK));
       this.wb.push(undefined);
+      this.nb.push(undefined);
     }
     this.co = this.wo[c];
     this.ci = this.wi[c];
     this.cv = this.wv[c];
     this.ct = this.wt[c];
+    this.cn = this.nv[c];
+    this.cnt = this.nt[c];
     this.cc = c;
     this.cpos = n & CHUNK_MASK;
   }
@@ -407,45 +568,67 @@ export class History {
     }
     const target = this.posAt(n);
     this.attached?.moveTo(this.sr[n >> CHUNK_BITS][(n & CHUNK_MASK) * SR + 1]);
+    this.moveLog(target);
+    this.current = n;
+  }
+
+  /** Undoes or redoes entries until `target` are applied: whole chunks by their summaries, the rest entry by entry. */
+  private moveLog(target: number): void {
     let a = this.applied;
     const cells = this.cellsOf;
-    // a chunk at a time (its cells and index columns in locals)
     while (a > target) {
       const c = (a - 1) >> CHUNK_BITS;
       const base = c << CHUNK_BITS;
-      const wo = this.wo[c];
-      const wi = this.wi[c];
-      const stop = Math.max(target, base) - base;
-      let k = a - base;
-      while (k > stop) {
-        k--;
-        const o = cells[wo[k]];
-        const i = wi[k];
-        if (i >= 0) this.swapCell(o, i, c, k);
-        else if (i === PUSH) o.pop();
-        else o.push(this.valueAt(c, k));
+      const sm = this.summaries[c];
+      if (sm && a === base + CHUNK && target <= base) {
+        const wo = this.wo[c];
+        const wi = this.wi[c];
+        const first = sm.first;
+        for (let j = 0; j < first.length; j++) {
+          const k = first[j];
+          cells[wo[k]][wi[k]] = this.oldAt(c, k);
+        }
+        const walk = sm.walk;
+        for (let j = walk.length - 1; j >= 0; j--) this.undo(c, walk[j]);
+        for (const st of sm.stacks) {
+          const o = st.o;
+          o.length += st.low - st.end;
+          for (let j = 0; j < st.popped.length; j++) o.push(this.oldAt(c, st.popped[j]));
+        }
+        a = base;
+        continue;
       }
-      a = base + k;
+      const stop = Math.max(target, base) - base;
+      for (let k = a - base; k > stop; ) this.undo(c, --k);
+      a = base + stop;
     }
     while (a < target) {
       const c = a >> CHUNK_BITS;
       const base = c << CHUNK_BITS;
-      const wo = this.wo[c];
-      const wi = this.wi[c];
-      const stop = Math.min(target - base, CHUNK);
-      let k = a - base;
-      while (k < stop) {
-        const o = cells[wo[k]];
-        const i = wi[k];
-        if (i >= 0) this.swapCell(o, i, c, k);
-        else if (i === PUSH) o.push(this.valueAt(c, k));
-        else o.pop();
-        k++;
+      const sm = this.summaries[c];
+      if (sm && a === base && target >= base + CHUNK) {
+        const wo = this.wo[c];
+        const wi = this.wi[c];
+        const last = sm.last;
+        for (let j = 0; j < last.length; j++) {
+          const k = last[j];
+          cells[wo[k]][wi[k]] = this.newAt(c, k);
+        }
+        const walk = sm.walk;
+        for (let j = 0; j < walk.length; j++) this.redo(c, walk[j]);
+        for (const st of sm.stacks) {
+          const o = st.o;
+          o.length += st.low;
+          for (let j = 0; j < st.pushed.length; j++) o.push(this.oldAt(c, st.pushed[j]));
+        }
+        a = base + CHUNK;
+        continue;
       }
-      a = base + k;
+      const stop = Math.min(target - base, CHUNK);
+      for (let k = a - base; k < stop; k++) this.redo(c, k);
+      a = base + stop;
     }
     this.applied = a;
-    this.current = n;
   }
 
   /**
@@ -457,8 +640,15 @@ export class History {
     const n = this.applied;
     // clear the forgotten entries' values (so they hold nothing alive) and drop whole chunks past them
     const keep = (n + CHUNK_MASK) >> CHUNK_BITS;
-    for (let a = n; a < Math.min(this.len, keep << CHUNK_BITS); a++) this.wb[a >> CHUNK_BITS]?.delete(a & CHUNK_MASK);
+    for (let a = n; a < Math.min(this.len, keep << CHUNK_BITS); a++) {
+      this.wb[a >> CHUNK_BITS]?.delete(a & CHUNK_MASK);
+      this.nb[a >> CHUNK_BITS]?.delete(a & CHUNK_MASK);
+    }
     this.wo.length = this.wi.length = this.wv.length = this.wt.length = this.wb.length = keep;
+    this.nv.length = this.nt.length = this.nb.length = keep;
+    // a chunk the branch cuts into is whole no more
+    this.summaries.length = Math.min(this.summaries.length, n >> CHUNK_BITS);
+    this.summarizedBelow = Math.min(this.summarizedBelow, n >> CHUNK_BITS);
     // the numbers registered in the forgotten future are forgotten
     let m = this.firstAt.length;
     while (m && this.firstAt[m - 1] >= n) m--;
@@ -531,7 +721,7 @@ export class History {
   forEachWrite(from: number, to: number, visit: (o: Cells, i: number, v: unknown, at: number) => void): void {
     for (let a = Math.max(0, from); a < Math.min(to, this.len); a++) {
       const i = this.wi[a >> CHUNK_BITS][a & CHUNK_MASK];
-      if (i >= 0) visit(this.cellsOf[this.wo[a >> CHUNK_BITS][a & CHUNK_MASK]], i, this.valueAt(a >> CHUNK_BITS, a & CHUNK_MASK), a);
+      if (i >= 0) visit(this.cellsOf[this.wo[a >> CHUNK_BITS][a & CHUNK_MASK]], i, a < this.applied ? this.oldAt(a >> CHUNK_BITS, a & CHUNK_MASK) : this.newAt(a >> CHUNK_BITS, a & CHUNK_MASK), a);
     }
   }
 
@@ -555,7 +745,8 @@ export class History {
 
   /** Rough retained size of the log and stop records in bytes (for benchmarks). */
   approximateBytes(): number {
-    const boxed = this.wb.reduce((n, b) => n + (b ? b.size * 32 : 0), 0);
-    return this.wo.length * CHUNK * 17 + boxed + this.cellsOf.length * 16 + this.sr.length * CHUNK * SR * 4 + this.wide.size * 48;
+    const boxed = [...this.wb, ...this.nb].reduce((n, b) => n + (b ? b.size * 32 : 0), 0);
+    const summaries = this.summaries.reduce((n, sm) => n + (sm ? (sm.first.length * 2 + sm.walk.length) * 4 + sm.stacks.reduce((m, st) => m + 48 + (st.popped.length + st.pushed.length) * 4, 0) : 0), 0);
+    return this.wo.length * CHUNK * 26 + boxed + summaries + this.cellsOf.length * 16 + this.sr.length * CHUNK * SR * 4 + this.wide.size * 48;
   }
 }

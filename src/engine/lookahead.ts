@@ -4,7 +4,8 @@
 // (History.goto), so a slice leaves nothing changed but how much of the future is known. Stepping
 // forward into known history then redoes it (ReleaseRun.step), the same stops the live run
 // records; a what-if in the past forgets the future (ReleaseRun.branch), and looking ahead again
-// recomputes it from there.
+// recomputes it from there. What time a slice has left makes the summaries the logs' far jumps
+// cross whole chunks by (History.summarize).
 
 import type { HitRun } from './hits';
 
@@ -31,6 +32,8 @@ export interface LookaheadState {
   whole: boolean;
   /** the budget of stops is reached before the end */
   capped: boolean;
+  /** every whole chunk of the history's logs has its summary (History.summarize), so far jumps cross them at once */
+  summarized: boolean;
 }
 
 /** Whether the last recorded stop ends the run (its end, or an error stop): nothing follows it. */
@@ -49,7 +52,13 @@ function endsRun(run: LookaheadRun): boolean {
  * history holds `maxStops`, or the time is up; the current stop is the same after it.
  */
 export function lookAhead(run: LookaheadRun, budget: LookaheadBudget): LookaheadState {
-  const state = (whole: boolean): LookaheadState => ({ stops: run.stopCount, whole, capped: !whole && run.stopCount >= budget.maxStops });
+  // the time a slice has left after recording makes the summaries of the logs' whole chunks
+  const state = (whole: boolean): LookaheadState => ({
+    stops: run.stopCount,
+    whole,
+    capped: !whole && run.stopCount >= budget.maxStops,
+    summarized: run.H.summarize(budget.until),
+  });
   if (run.stopCount >= budget.maxStops) return state(endsRun(run));
   const keep = run.stopIndex;
   const last = run.stopCount - 1;

@@ -146,6 +146,61 @@ test('going to any stop, back or forward, shows exactly the bytes and blocks it 
   );
 });
 
+test('jumps across many whole chunks of stores (crossed by their summaries) give every stop\'s bytes, with widths overlapping, after a branch too', () => {
+  let seed = 7;
+  const rnd = (n: number): number => {
+    seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff;
+    return (seed >>> 8) % n;
+  };
+  const H = new History();
+  const m = new Memory(H);
+  const base = m.alloc(96, 4, 'heap', 'fields');
+  const seen: Uint8Array[] = [];
+  const stop = (): void => {
+    seen[H.recordStop(0, 0)] = m.bytes.slice(base, base + 96);
+  };
+  const run = (stops: number): void => {
+    for (let s = 0; s < stops; s++) {
+      for (let w = rnd(32); w > 0; w--) {
+        const width = [1, 2, 4][rnd(3)];
+        // unaligned too: a 4-byte store over two earlier 2-byte ones, a byte inside a word
+        const at = base + rnd(96 - width + 1);
+        const v = rnd(3) ? rnd(0x10000) * 0x10001 : rnd(4);
+        if (width === 1) m.st8(at, v);
+        else if (width === 2) m.st16(at, v);
+        else m.st32(at, v);
+      }
+      stop();
+    }
+  };
+  stop();
+  run(8000);
+  // the log's chunks are 8192 stores
+  assert.ok(m.stores > 10 * 8192, `${m.stores} stores: more than ten chunks`);
+  const check = (n: number, what: string): void => {
+    H.goto(n);
+    assert.deepEqual(m.bytes.slice(base, base + 96), seen[n], `${what} ${n}`);
+  };
+  // entry by entry first (no summaries yet), then through the summaries made between requests
+  for (let i = 0; i < 50; i++) check(rnd(H.stopCount), 'stop');
+  assert.equal(H.summarize(performance.now() - 1), false, 'the time is up before the first chunk');
+  assert.equal(H.summarize(Infinity), true);
+  check(0, 'stop');
+  check(H.stopCount - 1, 'the last stop');
+  for (let i = 0; i < 300; i++) check(rnd(H.stopCount), 'stop');
+  for (let i = 0; i < 100; i++) check(Math.max(0, Math.min(H.stopCount - 1, H.currentStop + rnd(41) - 20)), 'stop near');
+  H.goto(3777);
+  H.truncate();
+  seen.length = 3778;
+  run(3000);
+  // the chunks before the branch with their summaries, the new ones without, then with
+  for (let i = 0; i < 150; i++) check(rnd(H.stopCount), 'after the branch, stop');
+  assert.equal(H.summarize(Infinity), true);
+  for (let i = 0; i < 150; i++) check(rnd(H.stopCount), 'after the branch, summarized, stop');
+  check(0, 'after the branch, stop');
+  check(H.stopCount - 1, 'after the branch, the last stop');
+});
+
 test('after going back, a new branch of stores forgets the old future and can be undone too', () => {
   fc.assert(
     fc.property(ops, ops, fc.nat(), (first, second, back) => {

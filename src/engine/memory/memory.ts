@@ -6,11 +6,12 @@
 // load, the heap for kmalloc, frames' addressed locals); a load or store outside every block ever
 // handed out faults, and the total is bounded by `limit`.
 //
-// The undo log is typed arrays only (address, old value, width), in fixed-size chunks: a store
-// costs 9 bytes of history and gives the garbage collector nothing to trace. It is attached to the
-// run's History (see History.attach), whose stop records keep this log's position beside their own,
-// so `History.goto` moves both. Undoing swaps the logged value with the one in memory; redoing
-// swaps it back, as the History does for its own cells.
+// The undo log is typed arrays only (address, the old value XOR the new one, width), in
+// fixed-size chunks: a store costs 9 bytes of history and gives the garbage collector nothing to
+// trace. It is attached to the run's History (see History.attach), whose stop records keep this
+// log's position beside their own, so `History.goto` moves both. Undoing a store and redoing it
+// are the same: memory XOR the entry. So a whole chunk of stores is crossed, either way, by its
+// summary: each byte it changes XOR what the chunk's stores to that byte XOR together.
 
 import type { AttachedLog, History } from '../history';
 import { countBelow } from '../sorted';
@@ -69,8 +70,12 @@ export class Memory implements AttachedLog {
   private readonly labels: string[] = [];
   private readonly freeBySize = new Map<number, number[]>();
 
-  // the undo log: per entry the address, the value memory does not hold now, and the width
+  // the undo log: per entry the address, the old value XOR the new one, and the width
   private la: Int32Array[] = [];
+  /** per whole chunk of the log, the bytes it changes and by what (made by summarize, between requests; dropped by truncate) */
+  private summaries: ({ addr: Int32Array; xor: Uint8Array } | undefined)[] = [];
+  /** the chunks below this one have their summaries */
+  private summarizedBelow = 0;
   private lv: Int32Array[] = [];
   private lw: Uint8Array[] = [];
   private ca: Int32Array = new Int32Array(0);
@@ -263,7 +268,7 @@ export class Memory implements AttachedLog {
     v &= 0xff;
     if (old === v) return;
     this.bytes[a] = v;
-    if (this.H.recording) this.log(a, old, 1);
+    if (this.H.recording) this.log(a, old ^ v, 1);
   }
   st16(a: number, v: number): void {
     this.check(a, 2, 'store');
@@ -273,7 +278,7 @@ export class Memory implements AttachedLog {
     v &= 0xffff;
     if (old === v) return;
     dv.setUint16(a, v, true);
-    if (this.H.recording) this.log(a, old, 2);
+    if (this.H.recording) this.log(a, old ^ v, 2);
   }
   st32(a: number, v: number): void {
     this.check(a, 4, 'store');
@@ -283,7 +288,7 @@ export class Memory implements AttachedLog {
     v |= 0;
     if (old === v) return;
     dv.setInt32(a, v, true);
-    if (this.H.recording) this.log(a, old, 4);
+    if (this.H.recording) this.log(a, old ^ v, 4);
   }
 
   /** Stores `src` at `a` (logged, four bytes at a time where it can). */
@@ -309,7 +314,7 @@ export class Memory implements AttachedLog {
     this.write(a, new Uint8Array(n).fill(byte & 0xff));
   }
 
-  private log(a: number, old: number, width: number): void {
+  private log(a: number, x: number, width: number): void {
     const n = this.len;
     if (this.applied !== n) throw new Error('memory: a store while not at the live end of history');
     let k = this.cpos;
@@ -318,7 +323,7 @@ export class Memory implements AttachedLog {
       k = 0;
     }
     this.ca[k] = a;
-    this.cv[k] = old;
+    this.cv[k] = x;
     this.cw[k] = width;
     this.cpos = k + 1;
     this.len = this.applied = n + 1;
@@ -351,35 +356,85 @@ export class Memory implements AttachedLog {
 
   /** Undo or redo stores until `target` are applied. */
   moveTo(target: number): void {
-    const dv = this.dv;
     let a = this.applied;
     while (a > target) {
-      a--;
-      const c = a >> CHUNK_BITS;
-      const k = a & CHUNK_MASK;
-      this.swap(dv, this.la[c][k], this.lv[c], k, this.lw[c][k]);
+      const c = (a - 1) >> CHUNK_BITS;
+      const base = c << CHUNK_BITS;
+      const sm = this.summaries[c];
+      if (sm && a === base + CHUNK && target <= base) {
+        this.crossChunk(sm);
+        a = base;
+        continue;
+      }
+      const stop = Math.max(target, base);
+      while (a > stop) {
+        a--;
+        this.xorStore(c, a & CHUNK_MASK);
+      }
     }
     while (a < target) {
       const c = a >> CHUNK_BITS;
-      const k = a & CHUNK_MASK;
-      this.swap(dv, this.la[c][k], this.lv[c], k, this.lw[c][k]);
-      a++;
+      const base = c << CHUNK_BITS;
+      const sm = this.summaries[c];
+      if (sm && a === base && target >= base + CHUNK) {
+        this.crossChunk(sm);
+        a = base + CHUNK;
+        continue;
+      }
+      const stop = Math.min(target, base + CHUNK);
+      for (; a < stop; a++) this.xorStore(c, a & CHUNK_MASK);
     }
     this.applied = a;
   }
 
-  private swap(dv: DataView, addr: number, vals: Int32Array, k: number, width: number): void {
-    const v = vals[k];
-    if (width === 4) {
-      vals[k] = dv.getInt32(addr, true);
-      dv.setInt32(addr, v, true);
-    } else if (width === 2) {
-      vals[k] = dv.getUint16(addr, true);
-      dv.setUint16(addr, v, true);
-    } else {
-      vals[k] = dv.getUint8(addr);
-      dv.setUint8(addr, v);
+  /** Undoes or redoes store `k` of chunk `c` (the same thing). */
+  private xorStore(c: number, k: number): void {
+    const addr = this.la[c][k];
+    const x = this.lv[c][k];
+    const width = this.lw[c][k];
+    const dv = this.dv;
+    if (width === 4) dv.setInt32(addr, dv.getInt32(addr, true) ^ x, true);
+    else if (width === 2) dv.setUint16(addr, dv.getUint16(addr, true) ^ x, true);
+    else this.bytes[addr] ^= x;
+  }
+
+  /** Undoes or redoes every store of a whole chunk, through its summary. */
+  private crossChunk(sm: { addr: Int32Array; xor: Uint8Array }): void {
+    const bytes = this.bytes;
+    const { addr, xor } = sm;
+    for (let j = 0; j < addr.length; j++) bytes[addr[j]] ^= xor[j];
+  }
+
+  /** What whole chunk `c` changes: each byte its stores touch, with their XOR (bytes it leaves as they were left out). */
+  private summary(c: number): { addr: Int32Array; xor: Uint8Array } {
+    const by = new Map<number, number>();
+    const la = this.la[c];
+    const lv = this.lv[c];
+    const lw = this.lw[c];
+    for (let k = 0; k < CHUNK; k++) {
+      const a = la[k];
+      const x = lv[k];
+      for (let b = 0; b < lw[k]; b++) by.set(a + b, (by.get(a + b) ?? 0) ^ ((x >>> (8 * b)) & 0xff));
     }
+    const addr: number[] = [];
+    const xor: number[] = [];
+    for (const [a, x] of by) {
+      if (x === 0) continue;
+      addr.push(a);
+      xor.push(x);
+    }
+    return { addr: Int32Array.from(addr), xor: Uint8Array.from(xor) };
+  }
+
+  /** Makes the summaries of the whole chunks that have none yet, oldest first, until performance.now() passes `until`; true when all are made (see History.summarize). */
+  summarize(until: number): boolean {
+    const whole = this.len >> CHUNK_BITS;
+    for (let c = this.summarizedBelow; c < whole; c++) {
+      if (performance.now() >= until) return false;
+      this.summaries[c] ??= this.summary(c);
+      this.summarizedBelow = c + 1;
+    }
+    return true;
   }
 
   /** Forgets the undone stores (a new branch of history starts here). */
@@ -387,6 +442,9 @@ export class Memory implements AttachedLog {
     const n = this.applied;
     const keep = (n + CHUNK_MASK) >> CHUNK_BITS;
     this.la.length = this.lv.length = this.lw.length = keep;
+    // a chunk the branch cuts into is whole no more
+    this.summaries.length = Math.min(this.summaries.length, n >> CHUNK_BITS);
+    this.summarizedBelow = Math.min(this.summarizedBelow, n >> CHUNK_BITS);
     this.len = n;
     if (this.byWord && this.byWord.upto > n) this.byWord = undefined;
     if (n & CHUNK_MASK) this.startChunk(n);
@@ -440,17 +498,17 @@ export class Memory implements AttachedLog {
   /**
    * Every store in the log that touched any of the bytes [addr, addr+size), in log order, with
    * those bytes as they were after it: read from memory now, then undone backwards through the
-   * applied stores (each holds the value before it) and redone forwards through the undone ones
-   * (each holds the value it wrote). The whole history of a field, past and known future alike;
-   * `initial`: the bytes before the first store of the log (the load image's).
+   * applied stores and redone forwards through the undone ones (each XOR its entry). The whole
+   * history of a field, past and known future alike; `initial`: the bytes before the first store
+   * of the log (the load image's).
    */
   changesOf(addr: number, size: number): { initial: Uint8Array; changes: { at: number; bytes: Uint8Array }[] } {
     const cur = this.bytes.slice(addr, addr + size);
-    /** puts the `width`-byte little-endian value `v` stored at `a` into `b` (the bytes of the field it overlaps) */
-    const put = (b: Uint8Array, a: number, v: number, width: number) => {
+    /** XORs the `width`-byte little-endian entry `x` of a store at `a` into `b` (the bytes of the field it overlaps) */
+    const put = (b: Uint8Array, a: number, x: number, width: number) => {
       for (let k = 0; k < width; k++) {
         const i = a + k - addr;
-        if (i >= 0 && i < size) b[i] = (v >>> (8 * k)) & 0xff;
+        if (i >= 0 && i < size) b[i] ^= (x >>> (8 * k)) & 0xff;
       }
     };
     const touches = (a: number, width: number) => a < addr + size && a + width > addr;
@@ -491,6 +549,6 @@ export class Memory implements AttachedLog {
 
   /** Retained size of the undo log in bytes (for benchmarks). */
   approximateBytes(): number {
-    return this.la.length * CHUNK * 9;
+    return this.la.length * CHUNK * 9 + this.summaries.reduce((n, sm) => n + (sm ? sm.addr.length * 5 : 0), 0);
   }
 }
