@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { History } from './history';
 import { ReadOnlyRefusal, type CFunction, type Frame } from './code';
+import { jumpAround } from './jumps.testkit';
 
 const VALUES: unknown[] = [0, 1, -1, 2 ** 31, 2 ** 32 - 1, -0, NaN, 0.5, null, undefined, 5n, -(2n ** 63n), { a: 1 }, [1, 2], 'text'];
 
@@ -110,26 +111,7 @@ test('jumps across many whole chunks (crossed by their summaries) give every sto
     H.goto(n);
     same(cells, seen[n], `${what} ${n}`);
   };
-  // far both ways (the ends, then random), near, and again once every summary is made
-  // entry by entry first (no summaries yet), then through the summaries made between requests
-  for (let i = 0; i < 50; i++) check(rnd(H.stopCount), 'stop');
-  assert.equal(H.summarize(performance.now() - 1), false, 'the time is up before the first chunk');
-  assert.equal(H.summarize(Infinity), true);
-  check(0, 'stop');
-  check(H.stopCount - 1, 'the last stop');
-  for (let i = 0; i < 300; i++) check(rnd(H.stopCount), 'stop');
-  for (let i = 0; i < 100; i++) check(Math.max(0, Math.min(H.stopCount - 1, H.currentStop + rnd(41) - 20)), 'stop near');
-  // a branch in the middle of a chunk: the chunks it cuts into are crossed entry by entry again
-  H.goto(1234);
-  H.truncate();
-  seen.length = 1235;
-  run(2000);
-  // the chunks before the branch with their summaries, the new ones without, then with
-  for (let i = 0; i < 150; i++) check(rnd(H.stopCount), 'after the branch, stop');
-  assert.equal(H.summarize(Infinity), true);
-  for (let i = 0; i < 150; i++) check(rnd(H.stopCount), 'after the branch, summarized, stop');
-  check(0, 'after the branch, stop');
-  check(H.stopCount - 1, 'after the branch, the last stop');
+  jumpAround({ H, check, rnd, run, forget: (n) => (seen.length = n + 1) }, 1234, 2000);
 });
 
 test('frames pushed and popped keep one registry number each: every stop has its frames, after a branch that forgot numbers too', () => {

@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { History } from '../history';
 import { Memory, MemoryFault, NULL_PAGE } from './memory';
 import { ReadOnlyRefusal } from '../code';
+import { jumpAround } from '../jumps.testkit';
 
 test('stores and loads are little-endian, with signed and unsigned widths', () => {
   const H = new History();
@@ -181,24 +182,7 @@ test('jumps across many whole chunks of stores (crossed by their summaries) give
     H.goto(n);
     assert.deepEqual(m.bytes.slice(base, base + 96), seen[n], `${what} ${n}`);
   };
-  // entry by entry first (no summaries yet), then through the summaries made between requests
-  for (let i = 0; i < 50; i++) check(rnd(H.stopCount), 'stop');
-  assert.equal(H.summarize(performance.now() - 1), false, 'the time is up before the first chunk');
-  assert.equal(H.summarize(Infinity), true);
-  check(0, 'stop');
-  check(H.stopCount - 1, 'the last stop');
-  for (let i = 0; i < 300; i++) check(rnd(H.stopCount), 'stop');
-  for (let i = 0; i < 100; i++) check(Math.max(0, Math.min(H.stopCount - 1, H.currentStop + rnd(41) - 20)), 'stop near');
-  H.goto(3777);
-  H.truncate();
-  seen.length = 3778;
-  run(3000);
-  // the chunks before the branch with their summaries, the new ones without, then with
-  for (let i = 0; i < 150; i++) check(rnd(H.stopCount), 'after the branch, stop');
-  assert.equal(H.summarize(Infinity), true);
-  for (let i = 0; i < 150; i++) check(rnd(H.stopCount), 'after the branch, summarized, stop');
-  check(0, 'after the branch, stop');
-  check(H.stopCount - 1, 'after the branch, the last stop');
+  jumpAround({ H, check, rnd, run, forget: (n) => (seen.length = n + 1) }, 3777, 3000);
 });
 
 test('after going back, a new branch of stores forgets the old future and can be undone too', () => {
