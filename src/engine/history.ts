@@ -572,29 +572,38 @@ export class History {
     this.current = n;
   }
 
+  /** Undoes (`back`) or redoes every entry of whole chunk `c` through its summary `sm`. */
+  private crossChunk(c: number, sm: ChunkSummary, back: boolean): void {
+    const cells = this.cellsOf;
+    const wo = this.wo[c];
+    const wi = this.wi[c];
+    // each cell once: the old value of its first write going back, the new one of its last going forward
+    const ks = back ? sm.first : sm.last;
+    for (let j = 0; j < ks.length; j++) {
+      const k = ks[j];
+      cells[wo[k]][wi[k]] = back ? this.oldAt(c, k) : this.newAt(c, k);
+    }
+    const walk = sm.walk;
+    if (back) for (let j = walk.length - 1; j >= 0; j--) this.undo(c, walk[j]);
+    else for (let j = 0; j < walk.length; j++) this.redo(c, walk[j]);
+    for (const st of sm.stacks) {
+      const o = st.o;
+      // cut to the lowest depth the chunk reached, then the elements standing at its start (or end)
+      o.length += back ? st.low - st.end : st.low;
+      const els = back ? st.popped : st.pushed;
+      for (let j = 0; j < els.length; j++) o.push(this.oldAt(c, els[j]));
+    }
+  }
+
   /** Undoes or redoes entries until `target` are applied: whole chunks by their summaries, the rest entry by entry. */
   private moveLog(target: number): void {
     let a = this.applied;
-    const cells = this.cellsOf;
     while (a > target) {
       const c = (a - 1) >> CHUNK_BITS;
       const base = c << CHUNK_BITS;
       const sm = this.summaries[c];
       if (sm && a === base + CHUNK && target <= base) {
-        const wo = this.wo[c];
-        const wi = this.wi[c];
-        const first = sm.first;
-        for (let j = 0; j < first.length; j++) {
-          const k = first[j];
-          cells[wo[k]][wi[k]] = this.oldAt(c, k);
-        }
-        const walk = sm.walk;
-        for (let j = walk.length - 1; j >= 0; j--) this.undo(c, walk[j]);
-        for (const st of sm.stacks) {
-          const o = st.o;
-          o.length += st.low - st.end;
-          for (let j = 0; j < st.popped.length; j++) o.push(this.oldAt(c, st.popped[j]));
-        }
+        this.crossChunk(c, sm, true);
         a = base;
         continue;
       }
@@ -607,20 +616,7 @@ export class History {
       const base = c << CHUNK_BITS;
       const sm = this.summaries[c];
       if (sm && a === base && target >= base + CHUNK) {
-        const wo = this.wo[c];
-        const wi = this.wi[c];
-        const last = sm.last;
-        for (let j = 0; j < last.length; j++) {
-          const k = last[j];
-          cells[wo[k]][wi[k]] = this.newAt(c, k);
-        }
-        const walk = sm.walk;
-        for (let j = 0; j < walk.length; j++) this.redo(c, walk[j]);
-        for (const st of sm.stacks) {
-          const o = st.o;
-          o.length += st.low;
-          for (let j = 0; j < st.pushed.length; j++) o.push(this.oldAt(c, st.pushed[j]));
-        }
+        this.crossChunk(c, sm, false);
         a = base + CHUNK;
         continue;
       }
