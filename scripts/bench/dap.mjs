@@ -140,7 +140,7 @@ async function depth() {
   const recordMs = performance.now() - t;
   // the adapter makes the history's summaries between requests once a motion has recorded (far
   // jumps then cross whole chunks at once): a user reading the stop leaves it that idle time
-  const idleMs = Number(process.env.BENCH_DAP_IDLE_MS ?? 3000);
+  const idleMs = Number(process.env.BENCH_DAP_IDLE_MS ?? 10000);
   await new Promise((r) => setTimeout(r, idleMs));
   const stops = await d.stopCount();
   const res = [];
