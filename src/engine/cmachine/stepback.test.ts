@@ -72,8 +72,9 @@ for (const name of ['passive-close.tcpscenario', 'four-way.tcpscenario', 'retran
     const order = [...seen.keys()];
     let seed = 7;
     for (let i = order.length - 1; i > 0; i--) {
-      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-      const j = seed % (i + 1);
+      // Math.imul: the product in doubles would lose its low bits, and the order its shuffle
+      seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff;
+      const j = (seed >>> 8) % (i + 1);
       [order[i], order[j]] = [order[j], order[i]];
     }
     for (const n of order) {
