@@ -69,6 +69,10 @@ interface Conditions {
 
 /** Statements between yields, so a long continue can be paused and the session stays responsive. */
 const CHUNK = 2000;
+/** a reverse continue's scan back: stop records read between two looks for a pause */
+const SCAN_STOPS = 1 << 16;
+/** and the longest it runs before the caller hears a pause request */
+const SLICE_MS = 20;
 
 export class Controller<S extends StopLike = StopLike> {
   stepBy: StepBy = 'line';
@@ -226,6 +230,7 @@ export class Controller<S extends StopLike = StopLike> {
     } else if (run.stopIndex === 0) {
       return stopped(start, 'step', 'the start of the scenario: nothing before it');
     }
+    if (kind === 'reverseContinue' && !this.watches.length && this.reverseByScan) return yield* this.reverseScanning();
     const target = this.targetOf(kind, start);
     let count = 0;
     for (;;) {
@@ -241,6 +246,68 @@ export class Controller<S extends StopLike = StopLike> {
       if (backward && s.index === 0) return stopped(s, 'step', 'the start of the scenario');
       if (!backward && s.kind === 'end') return stopped(s, 'step', 'end of the scenario');
       if (++count % CHUNK === 0) yield;
+    }
+  }
+
+  /**
+   * false: reverseContinue walks back stop by stop, as with data breakpoints (the tests compare
+   * the two ways)
+   */
+  reverseByScan = true;
+
+  /**
+   * reverseContinue without data breakpoints: only a stop on a line with a breakpoint, a function
+   * breakpoint's first statement, a scenario event (an event, a failed expectation, a fault) or
+   * stop 0 can end it. So the stop records are scanned back for those (History.previousStop moves
+   * nothing) and the run goes only to each of them, checked as the walk stop by stop checks it.
+   */
+  private *reverseScanning(): Generator<void, Outcome<S>> {
+    const run = this.run;
+    const may = new Map<number, boolean>();
+    const want = (code: number, pc: number): boolean => {
+      const key = code * 0x10000 + pc;
+      let w = may.get(key);
+      if (w === undefined) may.set(key, (w = this.mayBreakAt(code, pc)));
+      return w;
+    };
+    const at = (n: number): S => (run.stopIndex === n ? run.stopInfo(n) : run.goto(n));
+    let from = run.stopIndex;
+    let slice = performance.now();
+    for (;;) {
+      const floor = Math.max(0, from - SCAN_STOPS);
+      const k = run.previousStop(from, floor, want);
+      if (k >= 0) {
+        const s = run.goto(k);
+        const hit = this.exceptionAt(s) ?? this.breakpointsAt(s, false);
+        if (hit) return { kind: 'stopped', report: hit };
+        from = k;
+      } else from = floor;
+      if (from === 0) return stopped(at(0), 'step', 'the start of the scenario');
+      if (this.pauseRequested) return stopped(at(from), 'pause');
+      if (performance.now() - slice > SLICE_MS) {
+        yield;
+        slice = performance.now();
+      }
+    }
+  }
+
+  /**
+   * Can a reverse continue end at a stop of this code and pc? A statement whose line has a
+   * breakpoint or that is a function breakpoint's first statement; a scenario event whose line has
+   * one; a failed expectation when they stop the run; a fault.
+   */
+  private mayBreakAt(code: number, pc: number): boolean {
+    const at = this.run.placeAt(code, pc);
+    switch (at.kind) {
+      case 'statement':
+        if (this.byFile.get(at.file)?.some((b) => b.line === at.line)) return true;
+        return pc === firstStatement(at.fn) && this.fnBreakpoints.some((b) => b.fnName === at.fn.name);
+      case 'event':
+        return !!this.byFile.get(this.scenarioFile)?.some((b) => b.line === at.line);
+      case 'failure':
+        return this.stopOnFailure;
+      default:
+        return true;
     }
   }
 

@@ -5,6 +5,7 @@
 // own memory.
 
 import type { CFunction, Frame, Loc } from '../engine/code';
+import type { History } from '../engine/history';
 
 export type StopKindLike = 'statement' | 'event' | 'failure' | 'error' | 'end';
 
@@ -30,6 +31,12 @@ export interface Watch {
 
 /** What a data breakpoint may watch (the session finds it in the Variables view). */
 export type DataInfo = { dataId: string; description: string } | { reason: string };
+
+/** What a stop is, from its record alone (Debuggee.placeAt): no need to go to it. */
+export type StopPlace =
+  | { kind: 'statement'; fn: CFunction; file: string; line: number }
+  | { kind: 'event' | 'failure' | 'error' | 'end'; line: number }
+  | { kind: 'unknown' };
 
 export interface Debuggee<S extends StopLike = StopLike> {
   readonly stopIndex: number;
@@ -66,6 +73,10 @@ export interface Debuggee<S extends StopLike = StopLike> {
   show(text: string): string;
   /** the watch a data breakpoint id names, or why there is none */
   watch(dataId: string): Watch | string;
+  /** the last stop before `from` and at or after `floor` whose code and pc `want` accepts (nothing moved), or -1 (History.previousStop) */
+  previousStop(from: number, floor: number, want: (code: number, pc: number) => boolean): number;
+  /** what a stop of this code and pc is (History.stopAt): a C statement, with its function and line, or a scenario stop of a kind, with its line */
+  placeAt(code: number, pc: number): StopPlace;
 }
 
 /** What the release's run offers the controller as it is: recorded stops, the C machine, each stop's line. */
@@ -77,6 +88,7 @@ interface SteppableRun<S> {
   goto(n: number): S;
   readonly machine: { readonly frames: Frame[]; readonly pc: number };
   lineOf(n: number): { fn?: string; file?: string; line: number };
+  readonly H: History;
 }
 
 /** The part of a Debuggee that is the run's own: moving between stops, and the C frames. */
@@ -105,5 +117,8 @@ export abstract class RunDebuggee<S extends StopLike, R extends SteppableRun<S>>
   }
   lineOf(n: number): { fn?: string; file?: string; line: number } {
     return this.run.lineOf(n);
+  }
+  previousStop(from: number, floor: number, want: (code: number, pc: number) => boolean): number {
+    return this.run.H.previousStop(from, floor, want);
   }
 }

@@ -4,10 +4,10 @@
 
 import { resolve } from 'node:path';
 import { Op, type CFunction, type Frame, type Instr } from '../engine/code';
-import type { ReleaseRun, ReleaseStop } from '../engine/release/run';
+import { CODE_END, CODE_ERROR, CODE_EVENT, CODE_FAILURE, type ReleaseRun, type ReleaseStop } from '../engine/release/run';
 import { RUN } from '../engine/cmachine/runstate';
 import { compileReadOnly, evaluate, machineArena, Values, type CValue } from '../engine/cvalues';
-import { RunDebuggee, type DataInfo, type Debuggee, type Watch } from './debuggee';
+import { RunDebuggee, type DataInfo, type Debuggee, type StopPlace, type Watch } from './debuggee';
 
 /**
  * Can execution arrive at instruction `pc`? Every statement can, but for the implicit return the
@@ -53,6 +53,16 @@ export class ReleaseDebuggee extends RunDebuggee<ReleaseStop, ReleaseRun> implem
     this.scenarioFile = resolve(run.scenarioFile);
     this.eventLines = run.bound.events.map((e) => e.line);
     this.functions = (run.image.kernel.functions as unknown as CFunction[]).filter((f) => !f.hidden);
+  }
+
+  placeAt(code: number, pc: number): StopPlace {
+    if (code < 0) {
+      const kind = code === CODE_EVENT ? 'event' : code === CODE_FAILURE ? 'failure' : code === CODE_ERROR ? 'error' : code === CODE_END ? 'end' : undefined;
+      return kind ? { kind, line: pc } : { kind: 'unknown' };
+    }
+    const fn = (this.run.image.kernel.functions as unknown as CFunction[])[code];
+    const loc = fn?.code[pc]?.loc;
+    return loc ? { kind: 'statement', fn, file: loc.file, line: loc.line } : { kind: 'unknown' };
   }
 
   isKernelFile(file: string): boolean {

@@ -544,6 +544,23 @@ export class History {
     return p === WIDE ? { ...this.wide.get(k)! } : { code: p >> 16, pc: (p & 0xffff) - 1 };
   }
 
+  /**
+   * The last stop before `from` and at or after `floor` whose code and pc (as stopAt gives them)
+   * `want` accepts, or -1: the stop records scanned, nothing moved (a reverse continue finds the
+   * stops a breakpoint could stop at this way, then goes to each).
+   */
+  previousStop(from: number, floor: number, want: (code: number, pc: number) => boolean): number {
+    if (!this.recording) return -1;
+    for (let k = Math.min(from, this.stops) - 1; k >= Math.max(0, floor); k--) {
+      const p = this.sr[k >> CHUNK_BITS][(k & CHUNK_MASK) * SR + 2];
+      if (p === WIDE) {
+        const w = this.wide.get(k)!;
+        if (want(w.code, w.pc)) return k;
+      } else if (want(p >> 16, (p & 0xffff) - 1)) return k;
+    }
+    return -1;
+  }
+
   /** `stopAt(n).code` without building an object. */
   codeAt(n: number): number {
     const k = this.slot(n);
