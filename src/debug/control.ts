@@ -230,7 +230,12 @@ export class Controller<S extends StopLike = StopLike> {
     } else if (run.stopIndex === 0) {
       return stopped(start, 'step', 'the start of the scenario: nothing before it');
     }
-    if (kind === 'reverseContinue' && !this.watches.length && this.reverseByScan) return yield* this.reverseScanning();
+    if (kind === 'reverseContinue' && !this.watches.length && this.scanRecorded) return yield* this.reverseScanning();
+    if (kind === 'continue' && !this.watches.length && this.scanRecorded) {
+      // through the history recorded ahead; from its end on, stop by stop as the run goes
+      const done = yield* this.continueScanning();
+      if (done) return done;
+    }
     const target = this.targetOf(kind, start);
     let count = 0;
     for (;;) {
@@ -250,10 +255,10 @@ export class Controller<S extends StopLike = StopLike> {
   }
 
   /**
-   * false: reverseContinue walks back stop by stop, as with data breakpoints (the tests compare
-   * the two ways)
+   * false: reverseContinue, and continue through the history recorded ahead, go stop by stop, as
+   * with data breakpoints (the tests compare the two ways)
    */
-  reverseByScan = true;
+  scanRecorded = true;
 
   /**
    * reverseContinue without data breakpoints: only a stop on a line with a breakpoint, a function
@@ -263,13 +268,7 @@ export class Controller<S extends StopLike = StopLike> {
    */
   private *reverseScanning(): Generator<void, Outcome<S>> {
     const run = this.run;
-    const may = new Map<number, boolean>();
-    const want = (code: number, pc: number): boolean => {
-      const key = code * 0x10000 + pc;
-      let w = may.get(key);
-      if (w === undefined) may.set(key, (w = this.mayBreakAt(code, pc)));
-      return w;
-    };
+    const want = this.breakable();
     const at = (n: number): S => (run.stopIndex === n ? run.stopInfo(n) : run.goto(n));
     let from = run.stopIndex;
     let slice = performance.now();
@@ -292,7 +291,49 @@ export class Controller<S extends StopLike = StopLike> {
   }
 
   /**
-   * Can a reverse continue end at a stop of this code and pc? A statement whose line has a
+   * continue through the history recorded ahead (the look-ahead's), without data breakpoints: as
+   * reverseScanning, forward, each stop a breakpoint could stop at checked as the walk checks it
+   * (hit counts counted, logpoints logged). Returns undefined at the last recorded stop, from
+   * which the walk goes on.
+   */
+  private *continueScanning(): Generator<void, Outcome<S> | undefined> {
+    const run = this.run;
+    const want = this.breakable();
+    let from = run.stopIndex;
+    let slice = performance.now();
+    while (from < run.stopCount - 1) {
+      const ceil = Math.min(run.stopCount, from + 1 + SCAN_STOPS);
+      const k = run.nextStop(from, ceil, want);
+      if (k >= 0) {
+        const s = run.goto(k);
+        const hit = this.exceptionAt(s) ?? this.breakpointsAt(s, true);
+        if (hit) return { kind: 'stopped', report: hit };
+        if (s.kind === 'end') return stopped(s, 'step', 'end of the scenario');
+        from = k;
+      } else from = ceil - 1;
+      if (this.pauseRequested) return stopped(run.stopIndex === from ? run.stopInfo(from) : run.goto(from), 'pause');
+      if (performance.now() - slice > SLICE_MS) {
+        yield;
+        slice = performance.now();
+      }
+    }
+    if (run.stopIndex !== from) run.goto(from);
+    return undefined;
+  }
+
+  /** For one motion: can a breakpoint end it at a stop of this code and pc (mayBreakAt, remembered per code and pc)? */
+  private breakable(): (code: number, pc: number) => boolean {
+    const may = new Map<number, boolean>();
+    return (code, pc) => {
+      const key = code * 0x10000 + pc;
+      let w = may.get(key);
+      if (w === undefined) may.set(key, (w = this.mayBreakAt(code, pc)));
+      return w;
+    };
+  }
+
+  /**
+   * Can a motion that only breakpoints end (continue, reverseContinue) end at a stop of this code and pc? A statement whose line has a
    * breakpoint or that is a function breakpoint's first statement; a scenario event whose line has
    * one; a failed expectation when they stop the run; a fault.
    */

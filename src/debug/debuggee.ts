@@ -75,6 +75,10 @@ export interface Debuggee<S extends StopLike = StopLike> {
   watch(dataId: string): Watch | string;
   /** the last stop before `from` and at or after `floor` whose code and pc `want` accepts (nothing moved), or -1 (History.previousStop) */
   previousStop(from: number, floor: number, want: (code: number, pc: number) => boolean): number;
+  /** the first stop after `from` and before `ceil` whose code and pc `want` accepts (nothing moved), or -1 (History.nextStop) */
+  nextStop(from: number, ceil: number, want: (code: number, pc: number) => boolean): number;
+  /** the number of stops recorded */
+  readonly stopCount: number;
   /** what a stop of this code and pc is (History.stopAt): a C statement, with its function and line, or a scenario stop of a kind, with its line */
   placeAt(code: number, pc: number): StopPlace;
 }
@@ -120,5 +124,11 @@ export abstract class RunDebuggee<S extends StopLike, R extends SteppableRun<S>>
   }
   previousStop(from: number, floor: number, want: (code: number, pc: number) => boolean): number {
     return this.run.H.previousStop(from, floor, want);
+  }
+  nextStop(from: number, ceil: number, want: (code: number, pc: number) => boolean): number {
+    return this.run.H.nextStop(from, ceil, want);
+  }
+  get stopCount(): number {
+    return this.run.H.stopCount;
   }
 }

@@ -561,6 +561,20 @@ export class History {
     return -1;
   }
 
+  /** The first stop after `from` and before `ceil` whose code and pc `want` accepts, or -1 (see previousStop). */
+  nextStop(from: number, ceil: number, want: (code: number, pc: number) => boolean): number {
+    if (!this.recording) return -1;
+    const end = Math.min(ceil, this.stops);
+    for (let k = Math.max(from + 1, 0); k < end; k++) {
+      const p = this.sr[k >> CHUNK_BITS][(k & CHUNK_MASK) * SR + 2];
+      if (p === WIDE) {
+        const w = this.wide.get(k)!;
+        if (want(w.code, w.pc)) return k;
+      } else if (want(p >> 16, (p & 0xffff) - 1)) return k;
+    }
+    return -1;
+  }
+
   /** `stopAt(n).code` without building an object. */
   codeAt(n: number): number {
     const k = this.slot(n);
