@@ -210,6 +210,17 @@ test('a stop record keeps any code and pc: packed when they fit, kept aside when
     assert.deepEqual(H.stopAt(n), { code, pc }, `stop ${n}`);
     assert.deepEqual([H.codeAt(n), H.pcAt(n)], [code, pc], `stop ${n}`);
   });
+  // the scans back and forward see the same codes and pcs, wide ones too
+  cases.forEach(([code, pc], n) => {
+    const is = (c: number, p: number) => c === code && p === pc;
+    const last = cases.length - 1 - [...cases].reverse().findIndex(([c, p]) => is(c, p));
+    assert.equal(H.previousStop(cases.length, 0, is), last, `back to stop ${n}`);
+    assert.equal(H.nextStop(-1, cases.length, is), cases.findIndex(([c, p]) => is(c, p)), `forward to stop ${n}`);
+  });
+  assert.equal(H.previousStop(5, 2, () => true), 4);
+  assert.equal(H.previousStop(5, 5, () => true), -1, 'nothing at or after the floor before the start');
+  assert.equal(H.nextStop(9, 12, () => true), 10);
+  assert.equal(H.nextStop(10, 11, () => true), -1, 'nothing after the start and before the ceiling');
   H.goto(3);
   assert.equal(cells[0], -3);
   H.truncate();

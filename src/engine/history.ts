@@ -551,27 +551,23 @@ export class History {
    */
   previousStop(from: number, floor: number, want: (code: number, pc: number) => boolean): number {
     if (!this.recording) return -1;
-    for (let k = Math.min(from, this.stops) - 1; k >= Math.max(0, floor); k--) {
-      const p = this.sr[k >> CHUNK_BITS][(k & CHUNK_MASK) * SR + 2];
-      if (p === WIDE) {
-        const w = this.wide.get(k)!;
-        if (want(w.code, w.pc)) return k;
-      } else if (want(p >> 16, (p & 0xffff) - 1)) return k;
-    }
+    for (let k = Math.min(from, this.stops) - 1; k >= Math.max(0, floor); k--) if (this.wanted(k, want)) return k;
     return -1;
+  }
+
+  /** Does `want` accept stop `k`'s code and pc (a recorded stop)? */
+  private wanted(k: number, want: (code: number, pc: number) => boolean): boolean {
+    const p = this.sr[k >> CHUNK_BITS][(k & CHUNK_MASK) * SR + 2];
+    if (p !== WIDE) return want(p >> 16, (p & 0xffff) - 1);
+    const w = this.wide.get(k)!;
+    return want(w.code, w.pc);
   }
 
   /** The first stop after `from` and before `ceil` whose code and pc `want` accepts, or -1 (see previousStop). */
   nextStop(from: number, ceil: number, want: (code: number, pc: number) => boolean): number {
     if (!this.recording) return -1;
     const end = Math.min(ceil, this.stops);
-    for (let k = Math.max(from + 1, 0); k < end; k++) {
-      const p = this.sr[k >> CHUNK_BITS][(k & CHUNK_MASK) * SR + 2];
-      if (p === WIDE) {
-        const w = this.wide.get(k)!;
-        if (want(w.code, w.pc)) return k;
-      } else if (want(p >> 16, (p & 0xffff) - 1)) return k;
-    }
+    for (let k = Math.max(from + 1, 0); k < end; k++) if (this.wanted(k, want)) return k;
     return -1;
   }
 
