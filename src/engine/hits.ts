@@ -13,6 +13,7 @@ export interface HitRun {
   readonly stopCount: number;
   readonly finished: boolean;
   readonly scenarioFile: string;
+  /** stop `n`'s file and line: a function of its code and pc alone (History.stopAt) */
   lineOf(n: number): { file?: string; line: number };
   goto(n: number): unknown;
   forward(): unknown;
@@ -29,7 +30,11 @@ interface HitIndex {
   /** hits[k]: how many times stop k's line had run up to stop k */
   hits: Int32Array;
   upTo: number;
-  counts: Map<string, number>;
+  /** per line (a statement's, or a scenario line's events), its runs so far; by the line's number in `lines` */
+  counts: number[];
+  lines: Map<string, number>;
+  /** a stop's code and pc (code * 2^32 + pc) to its line's number: a line's key is made once, not at every stop */
+  byPlace: Map<number, number>;
 }
 const indexes = new WeakMap<Run, HitIndex>();
 
@@ -40,7 +45,7 @@ const indexes = new WeakMap<Run, HitIndex>();
 export function hitAt(run: Run, n: number): number {
   let ix = indexes.get(run);
   if (!ix || ix.generation !== run.generation) {
-    ix = { generation: run.generation, hits: new Int32Array(1024), upTo: 0, counts: new Map() };
+    ix = { generation: run.generation, hits: new Int32Array(1024), upTo: 0, counts: [], lines: new Map(), byPlace: new Map() };
     indexes.set(run, ix);
   }
   if (n >= ix.hits.length) {
@@ -48,13 +53,23 @@ export function hitAt(run: Run, n: number): number {
     grown.set(ix.hits);
     ix.hits = grown;
   }
+  const H = run.H;
   for (; ix.upTo <= n; ix.upTo++) {
     const k = ix.upTo;
-    const at = run.lineOf(k);
-    const key = `${isStatement(run, k) ? 's' : 'e'}\0${at.file}\0${at.line}`;
-    const c = (ix.counts.get(key) ?? 0) + 1;
-    ix.counts.set(key, c);
-    ix.hits[k] = c;
+    const place = H.codeAt(k) * 4294967296 + H.pcAt(k);
+    let line = ix.byPlace.get(place);
+    if (line === undefined) {
+      const at = run.lineOf(k);
+      const key = `${isStatement(run, k) ? 's' : 'e'}\0${at.file}\0${at.line}`;
+      line = ix.lines.get(key);
+      if (line === undefined) {
+        line = ix.counts.length;
+        ix.lines.set(key, line);
+        ix.counts.push(0);
+      }
+      ix.byPlace.set(place, line);
+    }
+    ix.hits[k] = ++ix.counts[line];
   }
   return ix.hits[n];
 }

@@ -230,7 +230,7 @@ function lastStoreByScan(m: Memory, addr: number, size: number, start: number, e
   return last;
 }
 
-test('lastStore (through its index of words) agrees with a scan of the whole log, before and after a branch forgets the old future', () => {
+test('lastStore (through its index of bytes) agrees with a scan of the whole log, before and after a branch forgets the old future', () => {
   const query = fc.record({ addr: fc.nat(), size: fc.integer({ min: 1, max: 8 }), start: fc.nat(), end: fc.nat() });
   fc.assert(
     fc.property(ops, ops, fc.nat(), fc.array(query, { minLength: 1, maxLength: 40 }), fc.boolean(), (first, second, back, queries, between) => {

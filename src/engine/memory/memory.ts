@@ -446,7 +446,7 @@ export class Memory implements AttachedLog {
     this.summaries.length = Math.min(this.summaries.length, n >> CHUNK_BITS);
     this.summarizedBelow = Math.min(this.summarizedBelow, n >> CHUNK_BITS);
     this.len = n;
-    if (this.byWord && this.byWord.upto > n) this.byWord = undefined;
+    if (this.byByte && this.byByte.upto > n) this.byByte = undefined;
     if (n & CHUNK_MASK) this.startChunk(n);
     else this.cpos = CHUNK;
   }
@@ -454,41 +454,36 @@ export class Memory implements AttachedLog {
   /**
    * The log position of the last store before position `end` (and at or after `start`) that
    * touched any of the bytes [addr, addr+size), or undefined. Through an index of the stores to
-   * each 4-byte word (made on the first query, extended as the log grows, dropped when the log
-   * is truncated), so a field written long ago, or never, costs no scan of the log between.
+   * each byte (made on the first query, extended as the log grows, dropped when the log is
+   * truncated): a binary search per byte of the range, so a field written long ago, or never,
+   * costs no scan of the log between, nor of the stores to the other bytes of its word (a char or
+   * a bitfield beside a counter written at every segment).
    */
   lastStore(addr: number, size: number, start: number, end: number): number | undefined {
     const hi = Math.min(end, this.len);
-    const at = this.storesByWord();
+    const at = this.storesByByte();
     let best = -1;
-    for (let w = Math.floor(addr / 4); w <= Math.floor((addr + size - 1) / 4); w++) {
-      const list = at.get(w);
+    for (let b = addr; b < addr + size; b++) {
+      const list = at.get(b);
       if (!list) continue;
-      // the last position < hi, then back to the first that overlaps the range (a store to other bytes of the word does not)
-      for (let i = countBelow(list, hi) - 1; i >= 0 && list[i] > best && list[i] >= start; i--) {
-        const p = list[i];
-        const st = this.la[p >> CHUNK_BITS][p & CHUNK_MASK];
-        if (st < addr + size && st + this.lw[p >> CHUNK_BITS][p & CHUNK_MASK] > addr) {
-          best = p;
-          break;
-        }
-      }
+      const i = countBelow(list, hi) - 1;
+      if (i >= 0 && list[i] > best) best = list[i];
     }
     return best >= start ? best : undefined;
   }
 
-  /** where each 4-byte word was stored to: log positions in order (a store across two words is in both) */
-  private byWord: { upto: number; at: Map<number, number[]> } | undefined;
+  /** where each byte was stored to: log positions in order (a 4-byte store is in four lists) */
+  private byByte: { upto: number; at: Map<number, number[]> } | undefined;
 
-  private storesByWord(): Map<number, number[]> {
-    const ix = (this.byWord ??= { upto: 0, at: new Map() });
+  private storesByByte(): Map<number, number[]> {
+    const ix = (this.byByte ??= { upto: 0, at: new Map() });
     for (let p = ix.upto; p < this.len; p++) {
       const st = this.la[p >> CHUNK_BITS][p & CHUNK_MASK];
-      const last = Math.floor((st + this.lw[p >> CHUNK_BITS][p & CHUNK_MASK] - 1) / 4);
-      for (let w = Math.floor(st / 4); w <= last; w++) {
-        const list = ix.at.get(w);
+      const w = this.lw[p >> CHUNK_BITS][p & CHUNK_MASK];
+      for (let b = st; b < st + w; b++) {
+        const list = ix.at.get(b);
         if (list) list.push(p);
-        else ix.at.set(w, [p]);
+        else ix.at.set(b, [p]);
       }
     }
     ix.upto = this.len;
