@@ -269,7 +269,6 @@ export class Controller<S extends StopLike = StopLike> {
   private *reverseScanning(): Generator<void, Outcome<S>> {
     const run = this.run;
     const want = this.breakable();
-    const at = (n: number): S => (run.stopIndex === n ? run.stopInfo(n) : run.goto(n));
     let from = run.stopIndex;
     let slice = performance.now();
     for (;;) {
@@ -281,8 +280,8 @@ export class Controller<S extends StopLike = StopLike> {
         if (hit) return { kind: 'stopped', report: hit };
         from = k;
       } else from = floor;
-      if (from === 0) return stopped(at(0), 'step', 'the start of the scenario');
-      if (this.pauseRequested) return stopped(at(from), 'pause');
+      if (from === 0) return stopped(this.standAt(0), 'step', 'the start of the scenario');
+      if (this.pauseRequested) return stopped(this.standAt(from), 'pause');
       if (performance.now() - slice > SLICE_MS) {
         yield;
         slice = performance.now();
@@ -311,14 +310,19 @@ export class Controller<S extends StopLike = StopLike> {
         if (s.kind === 'end') return stopped(s, 'step', 'end of the scenario');
         from = k;
       } else from = ceil - 1;
-      if (this.pauseRequested) return stopped(run.stopIndex === from ? run.stopInfo(from) : run.goto(from), 'pause');
+      if (this.pauseRequested) return stopped(this.standAt(from), 'pause');
       if (performance.now() - slice > SLICE_MS) {
         yield;
         slice = performance.now();
       }
     }
-    if (run.stopIndex !== from) run.goto(from);
+    this.standAt(from);
     return undefined;
+  }
+
+  /** Stop `n`, gone to if the run stands elsewhere. */
+  private standAt(n: number): S {
+    return this.run.stopIndex === n ? this.run.stopInfo(n) : this.run.goto(n);
   }
 
   /** For one motion: can a breakpoint end it at a stop of this code and pc (mayBreakAt, remembered per code and pc)? */

@@ -278,25 +278,21 @@ export class History {
 
   /** A PUSH or POP of element `v` (not a number: registered). */
   private logElement(o: Cells, i: number, v: unknown): void {
-    const n = this.len;
-    const k = this.entry(o, i, n);
-    if (typeof v === 'number') {
-      this.cv[k] = v;
-      this.ct[k] = NUM;
-    } else {
-      this.cv[k] = this.register(v, n);
-      this.ct[k] = REF;
-    }
-    this.cpos = k + 1;
-    this.len = this.applied = n + 1;
+    if (typeof v === 'number') this.logTagged(o, i, v, NUM);
+    else this.logRef(o, i, this.register(v, this.len));
   }
 
   /** A PUSH or POP entry whose element has registry number `id`. */
   private logRef(o: Cells, i: number, id: number): void {
+    this.logTagged(o, i, id, REF);
+  }
+
+  /** An entry holding one double with its tag (a PUSH's or POP's element). */
+  private logTagged(o: Cells, i: number, v: number, tag: number): void {
     const n = this.len;
     const k = this.entry(o, i, n);
-    this.cv[k] = id;
-    this.ct[k] = REF;
+    this.cv[k] = v;
+    this.ct[k] = tag;
     this.cpos = k + 1;
     this.len = this.applied = n + 1;
   }
