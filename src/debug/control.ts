@@ -4,6 +4,7 @@
 
 import { resolve } from 'node:path';
 import { CError, Op, type CFunction, type Frame } from '../engine/code';
+import { placeKey } from '../engine/history';
 import type { StepBy } from './config';
 import type { Debuggee, StopLike, Watch } from './debuggee';
 import { errorText } from './values';
@@ -329,7 +330,8 @@ export class Controller<S extends StopLike = StopLike> {
   private breakable(): (code: number, pc: number) => boolean {
     const may = new Map<number, boolean>();
     return (code, pc) => {
-      const key = code * 0x10000 + pc;
+      // not code * 2^16 + pc: an event stop's pc is its scenario line, which can pass 65535
+      const key = placeKey(code, pc);
       let w = may.get(key);
       if (w === undefined) may.set(key, (w = this.mayBreakAt(code, pc)));
       return w;

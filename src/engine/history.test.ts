@@ -7,7 +7,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { History } from './history';
+import { History, placeKey } from './history';
 import { ReadOnlyRefusal, type CFunction, type Frame } from './code';
 import { jumpAround } from './jumps.testkit';
 
@@ -232,6 +232,18 @@ test('a stop record keeps any code and pc: packed when they fit, kept aside when
   assert.deepEqual(off.stopAt(0), { code: 99999, pc: 123456 });
   off.recordStop(1, 1);
   assert.deepEqual(off.stopAt(1), { code: 1, pc: 1 });
+});
+
+test('placeKey tells apart every code and pc a stop record holds, past 2^16 lines and at pc -1', () => {
+  const pairs: [number, number][] = [];
+  for (const code of [-4, -3, -2, -1, 0, 1, 2, 500, 32767]) for (const pc of [-1, 0, 1, 4464, 65535, 65536, 70000, 1 << 20]) pairs.push([code, pc]);
+  const keys = new Map<number, string>();
+  for (const [code, pc] of pairs) {
+    const k = placeKey(code, pc);
+    assert.ok(!keys.has(k), `(${code}, ${pc}) and ${keys.get(k)} have one key`);
+    keys.set(k, `(${code}, ${pc})`);
+    assert.equal(placeKey(code, pc), k);
+  }
 });
 
 test('a sealed history refuses every change before making it', () => {

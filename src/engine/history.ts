@@ -48,6 +48,15 @@ const CHUNK_BITS = 12;
 const CHUNK = 1 << CHUNK_BITS;
 const CHUNK_MASK = CHUNK - 1;
 
+/**
+ * One number for a stop's code and pc (History.stopAt), the same for the same pair and different
+ * for different ones: for memos keyed by where a stop is. A pc is a scenario line for an event
+ * stop, so it can pass 2^16; codes and pcs here stay far below 2^20 and 2^32.
+ */
+export function placeKey(code: number, pc: number): number {
+  return code * 4294967296 + (pc + 1);
+}
+
 /** Anything the log can write into: struct field arrays, frame slot arrays, engine arrays. */
 export type Cells = any[];
 

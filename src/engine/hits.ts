@@ -2,7 +2,7 @@
 // stop, and where the n-th run of a line is. Notes tied to "the second time this line runs" and
 // walkthrough steps are found this way, so they follow execution rather than stop numbers.
 
-import type { History } from './history';
+import { placeKey, type History } from './history';
 
 /** What a run of either engine (the reduced Run, the release's ReleaseRun) shows of its stops. */
 export interface HitRun {
@@ -33,7 +33,7 @@ interface HitIndex {
   /** per line (a statement's, or a scenario line's events), its runs so far; by the line's number in `lines` */
   counts: number[];
   lines: Map<string, number>;
-  /** a stop's code and pc (code * 2^32 + pc) to its line's number: a line's key is made once, not at every stop */
+  /** a stop's code and pc (placeKey) to its line's number: a line's key is made once, not at every stop */
   byPlace: Map<number, number>;
 }
 const indexes = new WeakMap<Run, HitIndex>();
@@ -56,7 +56,7 @@ export function hitAt(run: Run, n: number): number {
   const H = run.H;
   for (; ix.upTo <= n; ix.upTo++) {
     const k = ix.upTo;
-    const place = H.codeAt(k) * 4294967296 + H.pcAt(k);
+    const place = placeKey(H.codeAt(k), H.pcAt(k));
     let line = ix.byPlace.get(place);
     if (line === undefined) {
       const at = run.lineOf(k);
