@@ -102,6 +102,30 @@ export interface Instr {
   what?: string;
   /** where a memory fault in `ev` or `callee` is reported (the machine's catch names it; default `loc`) */
   floc?: Loc;
+  /** STMT: the values the statement reads (compile-time facts, for "why is this value this value?") */
+  reads?: Read[];
+  /** STMT: whether it assigns, increments or calls (a store in its step when it does not is the machine layer's or the driver's) */
+  writes?: boolean;
+  /** CALL: where each argument the C passes is written (the parameters' provenance) */
+  argLocs?: Loc[];
+}
+
+/**
+ * A value a statement reads: a variable, a field, an element or what `*p` points at (a scalar),
+ * or the result of a call it makes. Where it is, as the frame of the statement finds it.
+ */
+export interface Read {
+  /** the C that reads it, as written (after the preprocessor) */
+  text: string;
+  loc: Loc;
+  t: CT;
+  /** a variable kept in a frame slot */
+  slot?: number;
+  /** a value in memory: its address in the frame (may read memory; may throw) */
+  addr?: (fr: Frame) => number;
+  bits?: { w: number; bitOffset: number; signed: boolean };
+  /** the value a call of the statement returned (in slot `slot` once the call is done) */
+  result?: boolean;
 }
 
 /**
@@ -120,6 +144,9 @@ export function uniformInstr(i: Instr): Instr {
     cases: i.cases,
     what: i.what,
     floc: i.floc ?? i.loc,
+    reads: i.reads,
+    writes: i.writes,
+    argLocs: i.argLocs,
   };
 }
 
@@ -149,6 +176,8 @@ export interface CFunction extends FunctionRef {
   file: string;
   /** index in the kernel's list of functions */
   index: number;
+  /** the slot holding the stop count when a frame was made (set by the prologue) */
+  bornSlot?: number;
   /** a variadic function's slot for the arguments past its parameters (the machine fills it at a call) */
   varargsSlot?: number;
   /** its statements are run without stopping there (the machine layer's C, under the kernel's) */

@@ -753,6 +753,41 @@ export class History {
     }
   }
 
+  /**
+   * The log position of the last write to `o[i]` in the steps of stops `from` up to `to` (the
+   * writes made before stop `to` is shown), or -1: a backward scan of that span of the log (a
+   * frame's life, for a local in a slot), so a write made long ago costs its distance.
+   */
+  lastWriteIn(o: Cells, i: number, from: number, to: number): number {
+    if (!this.recording || to <= 0) return -1;
+    const lo = this.posAt(Math.max(0, Math.min(from, this.stops - 1)));
+    for (let a = this.posAt(Math.min(to, this.stops - 1)) - 1; a >= lo; a--) {
+      const c = a >> CHUNK_BITS;
+      const k = a & CHUNK_MASK;
+      if (this.wi[c][k] === i && this.cellsOf[this.wo[c][k]] === o) return a;
+    }
+    return -1;
+  }
+
+  /** The log position of the first write to `o[i]` made in the step of stop `from` or after it, looking at most `limit` entries ahead, or -1. */
+  nextWriteOf(o: Cells, i: number, from: number, limit: number): number {
+    if (!this.recording || from < 0 || from >= this.stops) return -1;
+    const start = this.posAt(from);
+    const end = Math.min(this.len, start + limit);
+    for (let a = start; a < end; a++) {
+      const c = a >> CHUNK_BITS;
+      const k = a & CHUNK_MASK;
+      if (this.wi[c][k] === i && this.cellsOf[this.wo[c][k]] === o) return a;
+    }
+    return -1;
+  }
+
+  /** The value log entry `a` (a write, not a PUSH or POP) wrote. */
+  valueWritten(a: number): unknown {
+    if (a < 0 || a >= this.len) throw new RangeError(`no log entry ${a}`);
+    return this.newAt(a >> CHUNK_BITS, a & CHUNK_MASK);
+  }
+
   /** The stop during whose step the write at log position `a` was made. */
   stopOfWrite(a: number): number {
     return this.stopOfEntry(a);

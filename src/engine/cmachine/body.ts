@@ -6,7 +6,7 @@
 
 import type { Node as TreeNode } from 'web-tree-sitter';
 import { isDeclNode, type CNode as TSNode } from '../front/decltree';
-import { CError, Op, uniformInstr, type CFunction, type Ev, type Frame, type Instr, type Loc, type VarInfo } from '../code';
+import { CError, Op, uniformInstr, type CFunction, type Ev, type Frame, type Instr, type Loc, type Read, type VarInfo } from '../code';
 import type { FnEntry, GlobalEntry, Kernel, LocalVar, UnitState } from './kernel';
 import { Scope } from './kernel';
 import { CFault, asFault, decodeString, parseIntLiteral } from './support';
@@ -63,6 +63,9 @@ interface Ctx {
   fn: CFunction & { frameSize?: number };
 }
 
+/** the expressions that read an lvalue as a value when used as one (a call's result is noted apart) */
+const READ_NODES = new Set(['identifier', 'field_expression', 'subscript_expression', 'pointer_expression']);
+
 const ASSIGN_OPS: Record<string, string> = { '+=': '+', '-=': '-', '*=': '*', '/=': '/', '%=': '%', '&=': '&', '|=': '|', '^=': '^', '<<=': '<<', '>>=': '>>' };
 
 export class FnCompiler {
@@ -89,6 +92,12 @@ export class FnCompiler {
   private memParams: { off: number; slot: number; t: CT }[] = [];
   /** RET instructions without a value (their `ev` only restores the stack pointer) */
   private bareReturns: number[] = [];
+  /** the statement being compiled and the values its expressions read so far (STMT's `reads`) */
+  private open: { stmt: Instr; reads: { x: X; n: TSNode; result?: boolean }[]; writes: boolean } | null = null;
+  /** lvalues compiled but not read as values: assigned to, taken the address of, or the pointer a field or element is reached through */
+  private notRead = new Set<X>();
+  /** inside sizeof, typeof or __builtin_constant_p: nothing compiled there runs */
+  private readsOff = 0;
 
   constructor(
     readonly k: Kernel,
@@ -132,7 +141,43 @@ export class FnCompiler {
     };
   }
   private stmt(n: TSNode, what: string): void {
-    this.emit({ op: Op.STMT, loc: this.loc(n), what });
+    this.closeReads();
+    const stmt = this.emit({ op: Op.STMT, loc: this.loc(n), what });
+    this.open = { stmt, reads: [], writes: false };
+  }
+  /** the open statement's reads, final: the lvalues read as values, in the order compiled */
+  private closeReads(): void {
+    const o = this.open;
+    if (!o) return;
+    this.open = null;
+    o.stmt.writes = o.writes;
+    const once = new Set<string>();
+    o.stmt.reads = o.reads
+      .filter((r) => !this.notRead.has(r.x))
+      .map((r): Read => {
+        // as C is written: the preprocessor's spacing around -> . ( ) [ ] taken out
+        const text = r.n.text.replace(/\s+/g, ' ').replace(/\s*(->|\.|\(|\)|\[|\])\s*/g, '$1').replace(/\s*,\s*/g, ', ');
+        const out: Read = { text: text.length > 80 ? `${text.slice(0, 79)}…` : text, loc: this.loc(r.n), t: r.x.t };
+        if (r.x.slot !== undefined) out.slot = r.x.slot;
+        else if (r.x.addr) out.addr = r.x.addr;
+        if (r.x.bits) out.bits = r.x.bits;
+        if (r.result) out.result = true;
+        return out;
+      })
+      // a macro's argument expanded more than once is read once
+      .filter((r) => {
+        const key = `${r.loc.line}:${r.loc.column}:${r.text}`;
+        if (once.has(key)) return false;
+        once.add(key);
+        return true;
+      });
+    this.notRead.clear();
+  }
+  /** `x`, compiled from `n`, is read as a value by the open statement (a scalar lvalue, or a call's result) */
+  private noteRead(x: X, n: TSNode, result?: boolean): void {
+    if (!this.open || this.readsOff || (x.t.k !== 'int' && x.t.k !== 'ptr')) return;
+    if (result ? x.slot === undefined : x.slot === undefined && !x.addr) return;
+    this.open.reads.push({ x, n, result });
   }
   private exprInstr(ev: Ev, n: TSNode): void {
     const loc = this.loc(n);
@@ -280,6 +325,12 @@ export class FnCompiler {
   // ---- expressions ----------------------------------------------------------------------------
 
   expr(n: TSNode): X {
+    const x = this.exprOf(n);
+    if (READ_NODES.has(n.type)) this.noteRead(x, n);
+    return x;
+  }
+
+  private exprOf(n: TSNode): X {
     switch (n.type) {
       case 'number_literal':
         return this.number(n);
@@ -303,11 +354,13 @@ export class FnCompiler {
       case 'subscript_expression': {
         const a = this.expr(n.childForFieldName('argument')!);
         const i = this.expr(n.childForFieldName('index')!);
+        this.notRead.add(a);
         return this.deref(this.add(a, i, n, '+'), n);
       }
       case 'pointer_expression': {
         const op = n.childForFieldName('operator')!.text;
         const arg = this.expr(n.childForFieldName('argument')!);
+        this.notRead.add(arg);
         return op === '*' ? this.deref(arg, n) : this.addressOf(arg, n);
       }
       case 'unary_expression':
@@ -459,6 +512,7 @@ export class FnCompiler {
   private field(n: TSNode): X {
     const op = n.childForFieldName('operator')!.text;
     const base = this.expr(n.childForFieldName('argument')!);
+    this.notRead.add(base);
     const name = n.childForFieldName('field')!.text;
     let rec: CT;
     let addr: (fr: Frame) => number;
@@ -549,6 +603,7 @@ export class FnCompiler {
   }
 
   private update(n: TSNode): X {
+    if (this.open && !this.readsOff) this.open.writes = true;
     const op = n.childForFieldName('operator')!.text;
     const argNode = n.childForFieldName('argument')!;
     const post = n.firstChild!.type !== '++' && n.firstChild!.type !== '--';
@@ -876,11 +931,13 @@ export class FnCompiler {
   }
 
   private assign(n: TSNode): X {
+    if (this.open && !this.readsOff) this.open.writes = true;
     const op = n.childForFieldName('operator')!.text;
     const lv = this.expr(n.childForFieldName('left')!);
     const rhs = this.expr(n.childForFieldName('right')!);
     const t = lv.t;
     if (op === '=') {
+      this.notRead.add(lv);
       const ev = this.conv(this.decay(rhs), t, n);
       if (lv.slot !== undefined) {
         const slot = lv.slot;
@@ -922,9 +979,11 @@ export class FnCompiler {
     this.code = [];
     const ctx = this.ctx;
     (this as { ctx: Ctx | null }).ctx = ctx ?? ({} as Ctx);
+    this.readsOff++;
     try {
       return this.expr(n).t;
     } finally {
+      this.readsOff--;
       this.code = saved;
       this.nslots = Math.max(this.nslots, savedSlots);
       (this as { ctx: Ctx | null }).ctx = ctx;
@@ -943,6 +1002,9 @@ export class FnCompiler {
     if (!this.ctx) throw this.err(block, `a statement expression outside a function`);
     const outer = this.scope;
     this.scope = new Scope(outer);
+    // its statements have their own reads; the enclosing statement's go on after it
+    const enclosing = this.open;
+    this.open = null;
     const items = block.namedChildren.filter((c): c is TSNode => !!c && c.type !== 'comment');
     let result: X = { t: VOID, ev: () => 0, node: block };
     items.forEach((c, i) => {
@@ -956,6 +1018,8 @@ export class FnCompiler {
         result = { t: this.decay(x).t, ev: (fr) => fr.s[t], node: block };
       } else this.statement(c);
     });
+    this.closeReads();
+    this.open = enclosing;
     this.scope = outer;
     return result;
   }
@@ -990,11 +1054,13 @@ export class FnCompiler {
         const saved = this.code;
         this.code = [];
         let isConst = false;
+        this.readsOff++;
         try {
           isConst = this.expr(argNodes[0]).cv !== undefined;
         } catch {
           isConst = false;
         } finally {
+          this.readsOff--;
           this.code = saved;
         }
         const v = isConst ? 1 : 0;
@@ -1054,10 +1120,13 @@ export class FnCompiler {
     });
     if (ft.proto && args.length < ft.params.length) throw this.err(n, `too few arguments (${args.length} for ${ft.params.length})`);
     const dest = ret.k === 'void' ? -1 : this.temp();
-    this.emit({ op: Op.CALL, loc, callee, args: evs, dest });
+    if (this.open && !this.readsOff) this.open.writes = true;
+    this.emit({ op: Op.CALL, loc, callee, args: evs, dest, argLocs: args.map((a) => this.loc(a.node)) });
     if (dest < 0) return { t: VOID, ev: () => 0, node: n };
     const c = ret.k === 'int' && ret.size < 4 ? narrower(ret) : undefined;
-    return { t: ret, ev: c ? (fr) => c(fr.s[dest]) : (fr) => fr.s[dest], node: n };
+    const out: X = { t: ret, ev: c ? (fr) => c(fr.s[dest]) : (fr) => fr.s[dest], node: n };
+    this.noteRead({ ...out, slot: dest }, n, true);
+    return out;
   }
 
   // ---- inline assembly ------------------------------------------------------------------------
@@ -1376,8 +1445,10 @@ export class FnCompiler {
       if (at === undefined) throw this.err(g.node, `goto ${g.name}: no such label in ${f.name}()`);
       this.code[g.at].target = at;
     }
+    this.closeReads();
     (ctx.fn as { frameSize?: number }).frameSize = this.frameSize;
     (ctx.fn as { baseSlot?: number }).baseSlot = this.BASE;
+    (ctx.fn as { bornSlot?: number }).bornSlot = this.BORN;
     // with no frame memory a `return;` has nothing to do: a RET without `ev` (as the machine's
     // other front end makes it, which run.ts reads to know the implicit return at `}`)
     if (!this.frameSize) for (const at of this.bareReturns) this.code[at].ev = undefined;

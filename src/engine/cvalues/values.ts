@@ -344,40 +344,7 @@ export class Values {
 
   /** Loads a scalar of type `t` at `addr` as the compiled code would (a bitfield through its bits). */
   load(addr: number, t: CT, bits?: BitField): unknown {
-    const m = this.mem;
-    if (bits) {
-      const nbytes = Math.ceil((bits.offset + bits.width) / 8);
-      let raw = 0;
-      for (let i = nbytes - 1; i >= 0; i--) raw = raw * 256 + m.u8(addr + i);
-      const mod = 2 ** bits.width;
-      let v = Math.floor(raw / 2 ** bits.offset) % mod;
-      if (bits.signed && v >= mod / 2) v -= mod;
-      return v;
-    }
-    switch (t.k) {
-      case 'int':
-        switch (t.size) {
-          case 1:
-            return t.signed ? m.s8(addr) : m.u8(addr);
-          case 2:
-            return t.signed ? m.s16(addr) : m.u16(addr);
-          case 4:
-            return t.signed ? m.s32(addr) : m.u32(addr);
-          case 8: {
-            const v = (BigInt(m.u32(addr + 4)) << 32n) | BigInt(m.u32(addr));
-            return t.signed ? BigInt.asIntN(64, v) : v;
-          }
-        }
-        break;
-      case 'ptr':
-        return m.u32(addr);
-      case 'float': {
-        const b = m.read(addr, t.size);
-        const dv = new DataView(b.buffer);
-        return t.size === 4 ? dv.getFloat32(0, true) : t.size === 8 ? dv.getFloat64(0, true) : `<long double ${[...b].map((x) => x.toString(16).padStart(2, '0')).join(' ')}>`;
-      }
-    }
-    return addr;
+    return loadScalar(this.mem, addr, t, bits);
   }
 
   // ---- children -----------------------------------------------------------------------------
@@ -502,4 +469,41 @@ export function charLiteral(c: number): string {
   if (c === 39) return "'\\''";
   if (c === 34) return `'"'`;
   return `'${escapeChar(c)}'`;
+}
+
+/** Loads a scalar of type `t` at `addr` of `m` as the compiled code would (a bitfield through its bits). */
+export function loadScalar(m: Memory, addr: number, t: CT, bits?: BitField): unknown {
+  if (bits) {
+    const nbytes = Math.ceil((bits.offset + bits.width) / 8);
+    let raw = 0;
+    for (let i = nbytes - 1; i >= 0; i--) raw = raw * 256 + m.u8(addr + i);
+    const mod = 2 ** bits.width;
+    let v = Math.floor(raw / 2 ** bits.offset) % mod;
+    if (bits.signed && v >= mod / 2) v -= mod;
+    return v;
+  }
+  switch (t.k) {
+    case 'int':
+      switch (t.size) {
+        case 1:
+          return t.signed ? m.s8(addr) : m.u8(addr);
+        case 2:
+          return t.signed ? m.s16(addr) : m.u16(addr);
+        case 4:
+          return t.signed ? m.s32(addr) : m.u32(addr);
+        case 8: {
+          const v = (BigInt(m.u32(addr + 4)) << 32n) | BigInt(m.u32(addr));
+          return t.signed ? BigInt.asIntN(64, v) : v;
+        }
+      }
+      break;
+    case 'ptr':
+      return m.u32(addr);
+    case 'float': {
+      const b = m.read(addr, t.size);
+      const dv = new DataView(b.buffer);
+      return t.size === 4 ? dv.getFloat32(0, true) : t.size === 8 ? dv.getFloat64(0, true) : `<long double ${[...b].map((x) => x.toString(16).padStart(2, '0')).join(' ')}>`;
+    }
+  }
+  return addr;
 }

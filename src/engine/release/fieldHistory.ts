@@ -32,7 +32,7 @@ function decode(bytes: Uint8Array, f: FieldPlace): number {
 }
 
 /** The stop during whose step the store at memory log position `at` was made (the last stop whose position is at or before it). */
-function stopOfStore(run: ReleaseRun, at: number): number {
+export function stopOfStore(run: ReleaseRun, at: number): number {
   const H = run.H;
   let lo = 0;
   let hi = run.stopCount - 1;
