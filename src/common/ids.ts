@@ -20,6 +20,8 @@ export const CUSTOM_REQUESTS = {
   fieldHistory: 'fieldHistory',
   /** move to the previous or next change of a socket's field: `{ socket, field, direction: 'previous' | 'next' }` */
   gotoFieldChange: 'gotoFieldChange',
+  /** why a value is what it is: the chain of its writers back to the scenario, `{ socket, field }` or `{ variablesReference, name }` */
+  why: 'why',
 } as const;
 
 /** The language id of *.tcpscenario documents (package.json contributes.languages). */

@@ -9,6 +9,7 @@ import type { StopEventBody, StopSnapshot } from '../common/protocol';
 import type { DataInfo, Debuggee, StopLike } from './debuggee';
 import type { Refs } from './refs';
 import type { LookaheadBudget, LookaheadState } from '../engine/lookahead';
+import type { WhyLink } from '../engine/release/why';
 
 /** One value of a field over the run: from stop `stop` on, as shown, and the statement that wrote it. */
 export interface FieldValue {
@@ -65,6 +66,8 @@ export interface SessionModel {
   variables(c: Container, vars: Refs<Container>, args: DebugProtocol.VariablesArguments): DebugProtocol.Variable[];
   /** every value an integer took over the recorded run (the first: the value at stop 0), with the stop showing it and its writer: a socket's field, or a Variables entry (`name` in `container`) kept in memory */
   fieldHistory(at: { socket: string; field: string } | { container: Container; name: string }): FieldValue[];
+  /** why a socket's field or a Variables entry holds its value: the chain of its writers, each with what it read, back to the scenario (src/engine/release/why.ts) */
+  why(at: { socket: string; field: string } | { container: Container; name: string }): WhyLink;
   /** where the value a Variables entry shows was written (its `valueLocationReference`): the statement's file and line, and the stop */
   writerLocation(c: Container): { file: string; line: number; stop: number } | string;
   /** a what-if write of `value` to `name` in `c`; returns the value as now shown */

@@ -12,6 +12,7 @@ import { KEY_FIELDS, displayTimer } from '../engine/inspect';
 import { ensureStops, hitAt } from '../engine/hits';
 import { lookAhead, type LookaheadBudget, type LookaheadState } from '../engine/lookahead';
 import { fieldHistory, type FieldPlace } from '../engine/release/fieldHistory';
+import { why, type WhyLink, type WhyTarget } from '../engine/release/why';
 import { evaluate, frameVariables, setValue, type CValue, type Values, type WriteHooks } from '../engine/cvalues';
 import type { StopEventBody, StopSnapshot } from '../common/protocol';
 import { HZ, secondsValue } from '../common/clock';
@@ -196,6 +197,33 @@ export class ReleaseModel implements SessionModel {
       field = at.name;
     }
     return fieldHistory(run, place).map((c) => ({ stop: c.stop, value: this.snapshots.displayField(field, c.value), ...(c.writer ? { writer: c.writer } : {}) }));
+  }
+
+  why(at: { socket: string; field: string } | { container: Container; name: string }): WhyLink {
+    const run = this.run;
+    let target: WhyTarget;
+    if ('socket' in at) {
+      const s = run.socks.find((x) => x.name === at.socket);
+      if (!s) throw new Error(`no socket '${at.socket}' in this scenario (${run.socks.map((x) => x.name).join(', ')})`);
+      const f = run.sock.byName.get(at.field);
+      if (!f) throw new Error(`struct sock has no field '${at.field}'`);
+      if (f.type.k !== 'int' && f.type.k !== 'ptr') throw new Error(`${at.socket}.${at.field} is not an integer or a pointer: the chain explains scalar values (state, fin_seq, rto…)`);
+      const bits = f.bits !== undefined ? { w: f.bits, bitOffset: f.bitOffset!, signed: (f.type as { signed: boolean }).signed } : undefined;
+      target = { kind: 'memory', name: `${at.socket}.${at.field}`, addr: s.sk + f.offset, t: f.type, bits };
+    } else {
+      const b = at.container as Box;
+      const v = b && b.kind !== 'clock' && b.kind !== 'writer' ? this.childrenOf(b, {}).find((c) => c.name === at.name) : undefined;
+      if (!v) throw new Error(`no variable '${at.name}' here`);
+      const p = v.place;
+      const name = v.evaluateName ?? v.name;
+      if (p.k === 'memory' && (p.t.k === 'int' || p.t.k === 'ptr')) target = { kind: 'memory', name, addr: p.addr, t: p.t, bits: p.bits && { w: p.bits.width, bitOffset: p.bits.offset, signed: p.bits.signed } };
+      else if (p.k === 'slot' && (p.t.k === 'int' || p.t.k === 'ptr')) {
+        const frame = run.machine.frames.findIndex((fr) => fr.s === p.cells);
+        if (frame < 0) throw new Error(`${name} is in no frame of this stop`);
+        target = { kind: 'slot', name, frame, slot: p.index, t: p.t };
+      } else throw new Error(`${name} is not an integer or a pointer: the chain explains scalar values`);
+    }
+    return why(run, target);
   }
 
   writerLocation(container: Container): { file: string; line: number; stop: number } | string {

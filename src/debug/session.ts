@@ -380,6 +380,7 @@ export class TcpCloseSession extends LoggingDebugSession {
     if (command === 'locations') return this.locations(response, args);
     if (command === CUSTOM_REQUESTS.fieldHistory) return this.fieldHistory(response, args);
     if (command === CUSTOM_REQUESTS.gotoFieldChange) return this.gotoFieldChange(response, args);
+    if (command === CUSTOM_REQUESTS.why) return this.why(response, args);
     super.customRequest(command, response, args, request);
   }
 
@@ -400,6 +401,16 @@ export class TcpCloseSession extends LoggingDebugSession {
     this.guard(response, () => {
       const { model } = this.need();
       response.body = { values: model.fieldHistory(this.fieldArgs(args, 'fieldHistory')), stopCount: model.stopCount };
+      this.sendResponse(response);
+    });
+  }
+
+  /** Why a field or a Variables entry holds its value: the chain of its writers back to the scenario (the panel's "Why?" view). */
+  private why(response: DebugProtocol.Response, args: unknown): void {
+    this.guard(response, () => {
+      const { model } = this.need();
+      if (this.motion) throw new Error('the run is moving: pause first');
+      response.body = { chain: model.why(this.fieldArgs(args, 'why')), stop: model.debuggee.stopIndex };
       this.sendResponse(response);
     });
   }

@@ -205,3 +205,35 @@ test('a field\'s history (fieldHistory) spans the recorded run, future included;
   await assert.rejects(c.dc.customRequest('fieldHistory', { socket: 'server', field: 'timer' }), /not an integer field/);
   await assert.rejects(c.dc.customRequest('gotoFieldChange', { socket: 'server', field: 'state', direction: 'up' }), /direction/);
 });
+
+test('why (the panel\'s "Why?" view): a field\'s chain of writers back to the scenario, and a local\'s through its parameter to the call that passed it', async () => {
+  const atSetState = await atClientSetState();
+  // the client's state at tcp_close_state's tcp_set_state(sk,ns): ESTABLISHED, from the socket line
+  const r = (await c.dc.customRequest('why', { socket: 'client', field: 'state' })).body as { chain: { expr: string; value: string; origin: { kind: string; what?: string }; reads: unknown[] }; stop: number };
+  assert.equal(r.chain.expr, 'client.state');
+  assert.equal(r.chain.value, '1');
+  assert.equal(r.chain.origin.kind, 'initial');
+  assert.match(r.chain.origin.what ?? '', /setup/);
+  // the local `ns` in the Variables view: tcp_close_state wrote it (a constant: TCP_FIN_WAIT1), after the switch on sk->state
+  const locals = await c.scope(atSetState, 'Locals');
+  const ns = (await c.dc.variablesRequest({ variablesReference: locals.variablesReference })).body.variables.find((v) => v.name === 'ns')!;
+  type Link = { expr: string; value: string; control?: string; origin: { kind: string; fn?: string; line?: number; stop?: number; during?: string }; reads: Link[] };
+  const w = ((await c.dc.customRequest('why', { variablesReference: locals.variablesReference, name: 'ns' })).body as { chain: Link }).chain;
+  assert.equal(w.value, '4');
+  assert.match(ns.value, /\(4\)$|^4$/, 'the value the Variables view shows');
+  assert.equal(w.origin.kind, 'statement');
+  assert.equal(w.origin.fn, 'tcp_close_state');
+  assert.match(lineText(w.origin.line!), /ns\s*=\s*TCP_FIN_WAIT1/);
+  assert.match(w.origin.during ?? '', /close\(\) of client/);
+  const control = w.reads.find((l) => l.control && /switch at tcp_close_state/.test(l.control));
+  assert.ok(control, `the switch that chose the case: ${JSON.stringify(w.reads)}`);
+  assert.equal(control.expr, 'sk->state');
+  assert.equal(control.value, '1');
+  // the chain is asked about the stop shown: the run has not moved
+  const top = await c.top(CLIENT);
+  assert.equal(top.line, SET_STATE);
+  // bad names are refused with the reason
+  await assert.rejects(c.dc.customRequest('why', { socket: 'client', field: 'timer' }), /not an integer or a pointer/);
+  await assert.rejects(c.dc.customRequest('why', { variablesReference: locals.variablesReference, name: 'nothing' }), /no variable 'nothing'/);
+  await assert.rejects(c.dc.customRequest('why', {}), /name a socket's field/);
+});
