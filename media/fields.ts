@@ -15,6 +15,8 @@ const TIMERS = [
 export interface Ctx {
   post(m: WebviewToHost): void;
   ended: boolean;
+  /** ask why a socket's field holds its value (the Why? view shows the answer) */
+  why(socket: string, field: string): void;
 }
 
 type Writer = SocketSnapshot['writers'][string];
@@ -28,6 +30,7 @@ class FieldRow {
   /** the stop that first shows the field's previous value, or its next one (the run's history, the known future included) */
   private readonly prevChange: HTMLButtonElement;
   private readonly nextChange: HTMLButtonElement;
+  private readonly whyButton: HTMLButtonElement;
   private writer: Writer | undefined;
 
   constructor(
@@ -54,6 +57,10 @@ class FieldRow {
     };
     this.prevChange = change('previous', 'arrow-left');
     this.nextChange = change('next', 'arrow-right');
+    this.whyButton = h('button', { class: 'icon why', type: 'button', title: `Why is ${socket}.${field} this value? (its writers, back to the scenario)`, 'aria-label': `Why is ${socket}.${field} this value?` }, codicon('question'));
+    this.whyButton.addEventListener('click', () => {
+      if (!ctx().ended) ctx().why(socket, field);
+    });
     this.was.hidden = true;
     this.tr = h(
       'tr',
@@ -61,13 +68,13 @@ class FieldRow {
       h('th', { scope: 'row', text: field }),
       h('td', { class: 'value' }, this.value, this.was),
       h('td', { class: 'writer' }, this.reveal, this.back),
-      h('td', { class: 'changes' }, this.prevChange, this.nextChange),
+      h('td', { class: 'changes' }, this.prevChange, this.nextChange, this.whyButton),
     );
   }
 
   update(value: string, before: string | undefined, writer: Writer | undefined, ended: boolean): void {
     setText(this.value, value);
-    this.prevChange.disabled = this.nextChange.disabled = ended;
+    this.prevChange.disabled = this.nextChange.disabled = this.whyButton.disabled = ended;
     toggle(this.tr, 'changed', before !== undefined);
     show(this.was, before !== undefined);
     if (before !== undefined) setText(this.was, `was ${before}`);

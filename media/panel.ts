@@ -12,6 +12,7 @@ import { StateDiagram } from './diagram';
 import { basename, codicon, h, setAttr, setText, show, toggle } from './dom';
 import { SocketsView, type Ctx } from './fields';
 import { SequenceView } from './sequence';
+import { WhyView } from './why';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -47,6 +48,10 @@ const ctx: Ctx = {
   get ended() {
     return state.ended;
   },
+  why(socket, field) {
+    whyView.asked(socket, field);
+    post({ type: 'why', socket, field });
+  },
 };
 
 // ---- the page, built once ----
@@ -68,7 +73,8 @@ const sockets = new SocketsView(() => ctx);
 const diagram = new StateDiagram();
 const axis = new TimeAxis();
 const sequence = new SequenceView();
-const content = h('div', { class: 'content' }, sockets.el, diagram.el, sequence.el, axis.el);
+const whyView = new WhyView(() => ctx);
+const content = h('div', { class: 'content' }, sockets.el, whyView.el, diagram.el, sequence.el, axis.el);
 
 endedBadge.hidden = true;
 banner.hidden = true;
@@ -191,6 +197,7 @@ function render(stop: StopSnapshot): void {
   diagram.update(stop);
   axis.update(stop);
   sequence.update(stop);
+  whyView.stopShown(stop.index);
   renderHeader();
 }
 
@@ -265,6 +272,10 @@ window.addEventListener('message', (ev: MessageEvent) => {
         state.ended = true;
         renderHeader();
         save();
+        return;
+      case 'why':
+        whyView.answer(m.socket, m.field, m.stop, m.chain, m.error);
+        if (rendered) whyView.stopShown(rendered.index);
         return;
     }
   } catch (e) {

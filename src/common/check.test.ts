@@ -5,13 +5,18 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { loadReleaseRun } from '../host/load';
 import { ReleaseSnapshotBuilder } from '../debug/releaseSnapshot';
-import { isStopSnapshot, parseFromHost, stopProblem } from './check';
-import { parseFromWebview, type StopSnapshot } from './protocol';
+import { isStopSnapshot, parseFromHost, stopProblem, whyProblem } from './check';
+import { parseFromWebview, type StopSnapshot, type WhyLinkSnapshot } from './protocol';
+import { why } from '../engine/release/why';
+import type { CT } from '../engine/cmachine/types';
+import type { ReleaseRun } from '../engine/release/run';
 
 let snaps: StopSnapshot[] = [];
+let snapRun: { run: ReleaseRun };
 
 before(async () => {
   const { run, text } = await loadReleaseRun({ scenarioPath: join(__dirname, '../../examples/four-way.tcpscenario') });
+  snapRun = { run };
   const b = new ReleaseSnapshotBuilder(run, text);
   let prev = b.build(undefined);
   snaps = [prev];
@@ -75,4 +80,35 @@ test('messages from the webview: exactly the agreed shapes', () => {
   for (const m of [undefined, 'ready', { type: 'ready', x: 1 }, { type: 'goto', stop: -1 }, { type: 'goto', stop: 1.5 }, { type: 'goto', stop: '1' }, { type: 'painted', stop: -1 }, { type: 'painted' }, { type: 'reveal', file: '/a', line: 0 }, { type: 'reveal', file: 1, line: 1 }, { type: 'eval', code: '1' }]) {
     assert.equal(typeof parseFromWebview(m), 'string', JSON.stringify(m));
   }
+});
+
+test('a "Why?" chain of a real run passes both ways; a malformed, too deep or too wide one is refused, and so are bad why messages from the webview', () => {
+  const { run } = snapRun;
+  run.goto(run.stopCount - 1);
+  const f = run.sock.byName.get('state')!;
+  const chain = JSON.parse(JSON.stringify(why(run, { kind: 'memory', name: 'server.state', addr: run.socks[1].sk + f.offset, t: f.type as CT }))) as WhyLinkSnapshot;
+  assert.ok(chain.reads.length > 0, 'a chain with links');
+  assert.equal(whyProblem(chain), undefined);
+  const m = { type: 'why', socket: 'server', field: 'state', stop: run.stopCount - 1, chain };
+  assert.deepEqual(parseFromHost(m), m);
+  assert.deepEqual(parseFromHost({ type: 'why', socket: 'server', field: 'state', stop: 3, error: 'no' }), { type: 'why', socket: 'server', field: 'state', stop: 3, error: 'no' });
+  const link = (reads: unknown[] = []) => ({ expr: 'x', value: '1', stop: 0, origin: { kind: 'initial', what: 'setup' }, reads });
+  let deep: unknown = link();
+  for (let i = 0; i < 40; i++) deep = link([deep]);
+  for (const [bad, why_] of [
+    [{ ...chain, origin: { kind: 'statement', stop: 1 } }, /origin/],
+    [{ ...chain, origin: { kind: 'magic', what: 'x' } }, /origin/],
+    [{ ...chain, reads: 'none' }, /reads/],
+    [{ ...chain, stop: -1 }, /expr, value and stop/],
+    [{ ...chain, reads: [{ ...chain.reads[0], at: { file: 1 } }] }, /at/],
+    [deep, /deeper than/],
+    [link(Array.from({ length: 600 }, () => link())), /more than 500 links/],
+  ] as [unknown, RegExp][]) {
+    const r = parseFromHost({ ...m, chain: bad });
+    assert.equal(typeof r, 'string');
+    assert.match(r as string, why_);
+  }
+  assert.match(parseFromHost({ type: 'why', socket: 'server', field: 'state', stop: 1 }) as string, /chain or an error/);
+  assert.deepEqual(parseFromWebview({ type: 'why', socket: 'server', field: 'state' }), { type: 'why', socket: 'server', field: 'state' });
+  for (const w of [{ type: 'why', socket: 'server' }, { type: 'why', socket: 'server', field: 'a b' }, { type: 'why', socket: 'server', field: 'state', stop: 2 }]) assert.equal(typeof parseFromWebview(w), 'string', JSON.stringify(w));
 });

@@ -2,7 +2,7 @@
 // by the host) and the host's messages (checked again by the webview, which trusts nothing).
 // No imports but types: the browser bundle uses this file too.
 
-import type { HostToWebview, SegmentSnapshot, SocketSnapshot, StopSnapshot, TimerSnapshot } from './protocol';
+import type { HostToWebview, SegmentSnapshot, SocketSnapshot, StopSnapshot, TimerSnapshot, WhyLinkSnapshot } from './protocol';
 
 type Obj = Record<string, unknown>;
 const isObj = (x: unknown): x is Obj => typeof x === 'object' && x !== null && !Array.isArray(x);
@@ -89,6 +89,51 @@ export function isStopSnapshot(x: unknown): x is StopSnapshot {
   return stopProblem(x) === undefined;
 }
 
+/** A "Why?" chain at most this deep and with at most this many links (the engine cuts at 12 and 60). */
+const WHY_DEPTH = 32;
+const WHY_LINKS = 500;
+
+const isStop = (x: unknown) => isInt(x) && x >= 0;
+const place = (x: Obj) => isStr(x.fn) && isStr(x.file) && isInt(x.line) && isInt(x.column);
+
+function whyOrigin(o: unknown): boolean {
+  if (!isObj(o)) return false;
+  switch (o.kind) {
+    case 'statement':
+      return isStop(o.stop) && place(o) && optStr(o.during);
+    case 'argument':
+      return isStop(o.stop) && place(o) && isStr(o.callee) && isInt(o.index);
+    case 'event':
+      return isStop(o.stop) && isInt(o.line) && isStr(o.what);
+    case 'initial':
+      return isStr(o.what);
+    default:
+      return false;
+  }
+}
+
+/** Why `x` is not a "Why?" chain (WhyLinkSnapshot), or undefined: each link checked, the tree bounded. */
+export function whyProblem(x: unknown): string | undefined {
+  let links = 0;
+  const check = (l: unknown, depth: number): string | undefined => {
+    if (++links > WHY_LINKS) return `more than ${WHY_LINKS} links`;
+    if (depth > WHY_DEPTH) return `deeper than ${WHY_DEPTH} links`;
+    if (!isObj(l)) return 'a link is not an object';
+    if (!isStr(l.expr) || !isStr(l.value) || !isStop(l.stop)) return 'a link needs expr, value and stop';
+    if (l.at !== undefined && !(isObj(l.at) && isStr(l.at.file) && isInt(l.at.line) && isInt(l.at.column))) return 'at';
+    if (!whyOrigin(l.origin)) return 'origin';
+    if (!optStr(l.control) || !optStr(l.cut)) return 'control or cut';
+    if ((l.returned !== undefined && typeof l.returned !== 'boolean') || (l.pointer !== undefined && typeof l.pointer !== 'boolean')) return 'returned or pointer';
+    if (!Array.isArray(l.reads)) return 'reads';
+    for (const r of l.reads) {
+      const p = check(r, depth + 1);
+      if (p) return p;
+    }
+    return undefined;
+  };
+  return check(x, 0);
+}
+
 /** Checks a message from the host; returns it, or the reason it is refused. */
 export function parseFromHost(m: unknown): HostToWebview | string {
   if (!isObj(m)) return 'not an object';
@@ -102,6 +147,12 @@ export function parseFromHost(m: unknown): HostToWebview | string {
     }
     case 'ended':
       return { type: 'ended' };
+    case 'why': {
+      if (!isStr(m.socket) || !isStr(m.field) || !isStop(m.stop)) return 'bad why message';
+      if (m.chain === undefined) return isStr(m.error) ? { type: 'why', socket: m.socket, field: m.field, stop: m.stop as number, error: m.error } : 'a why message needs a chain or an error';
+      const p = whyProblem(m.chain);
+      return p ? `bad why chain: ${p}` : { type: 'why', socket: m.socket, field: m.field, stop: m.stop as number, chain: m.chain as WhyLinkSnapshot };
+    }
     default:
       return `unknown message type ${JSON.stringify(m.type)}`;
   }

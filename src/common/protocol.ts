@@ -102,8 +102,31 @@ export interface TimelineEventBody {
   laterTimers?: LaterTimer[];
 }
 
+/**
+ * One link of a "Why?" chain (the adapter's `why` response, src/engine/release/why.ts): a value,
+ * where it came from, and what its origin read. `origin.stop` is the moment to step back to.
+ */
+export interface WhyLinkSnapshot {
+  expr: string;
+  value: string;
+  stop: number;
+  at?: { file: string; line: number; column: number };
+  origin:
+    | { kind: 'statement'; stop: number; fn: string; file: string; line: number; column: number; during?: string }
+    | { kind: 'argument'; stop: number; fn: string; file: string; line: number; column: number; callee: string; index: number }
+    | { kind: 'event'; stop: number; line: number; what: string }
+    | { kind: 'initial'; what: string };
+  reads: WhyLinkSnapshot[];
+  control?: string;
+  returned?: boolean;
+  pointer?: boolean;
+  cut?: string;
+}
+
 export type HostToWebview =
   | { type: 'session'; name: string; sockets: string[]; scenario: string }
+  /** the answer to a `why` message: the chain of a socket's field at stop `stop` (or why there is none) */
+  | { type: 'why'; socket: string; field: string; stop: number; chain?: WhyLinkSnapshot; error?: string }
   | { type: 'stop'; stop: StopSnapshot }
   | { type: 'ended' };
 
@@ -116,7 +139,9 @@ export type WebviewToHost =
   /** show a source line in the editor */
   | { type: 'reveal'; file: string; line: number }
   /** move the debugger to the previous or next change of a socket's field */
-  | { type: 'fieldChange'; socket: string; field: string; direction: 'previous' | 'next' };
+  | { type: 'fieldChange'; socket: string; field: string; direction: 'previous' | 'next' }
+  /** why a socket's field holds its value at this stop (answered by a `why` message) */
+  | { type: 'why'; socket: string; field: string };
 
 /** Checks a message from the webview; anything not matching exactly is refused (returns a reason). */
 export function parseFromWebview(m: unknown): WebviewToHost | string {
@@ -136,6 +161,10 @@ export function parseFromWebview(m: unknown): WebviewToHost | string {
       if (typeof o.socket !== 'string' || o.socket.length > 64 || typeof o.field !== 'string' || !/^\w{1,64}$/.test(o.field)) return 'socket and field must be names';
       if (o.direction !== 'previous' && o.direction !== 'next') return "direction must be 'previous' or 'next'";
       return { type: 'fieldChange', socket: o.socket, field: o.field, direction: o.direction };
+    case 'why':
+      if (keys !== 'field,socket,type') return `unexpected keys ${keys}`;
+      if (typeof o.socket !== 'string' || o.socket.length > 64 || typeof o.field !== 'string' || !/^\w{1,64}$/.test(o.field)) return 'socket and field must be names';
+      return { type: 'why', socket: o.socket, field: o.field };
     case 'reveal':
       if (keys !== 'file,line,type') return `unexpected keys ${keys}`;
       if (typeof o.file !== 'string' || o.file.length > 4096) return 'file must be a string';

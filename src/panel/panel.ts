@@ -8,7 +8,8 @@ import { firstStopMayGo } from './firstStop';
 import { makeNonce, panelHtml } from './html';
 import { Outbox } from './outbox';
 import { CUSTOM_REQUESTS } from '../common/ids';
-import { parseFromWebview, type StopSnapshot } from '../common/protocol';
+import { parseFromWebview, type HostToWebview, type StopSnapshot, type WhyLinkSnapshot } from '../common/protocol';
+import { whyProblem } from '../common/check';
 
 export const VIEW_TYPE = 'tcpCloseDebugger.panel';
 
@@ -162,6 +163,33 @@ export class StopPanel {
         this.session.customRequest(CUSTOM_REQUESTS.gotoFieldChange, { socket, field, direction }).then(undefined, (e) => void vscode.window.showInformationMessage(String(e?.message ?? e)));
         return;
       }
+      case 'why': {
+        const { socket, field } = m;
+        if (!this.session) {
+          this.log.info(`why ${socket}.${field} ignored: the session has ended`);
+          return;
+        }
+        const at = this.outbox.latestStop?.index ?? 0;
+        const answer = (msg: HostToWebview) => void this.panel.webview.postMessage(msg).then(undefined, (e) => this.log.warn(`postMessage failed: ${String(e)}`));
+        this.session.customRequest(CUSTOM_REQUESTS.why, { socket, field }).then(
+          (body: { chain?: unknown; stop?: unknown }) => {
+            // what the adapter says is checked before it reaches the page, as the stops are
+            const problem = whyProblem(body?.chain);
+            const stop = typeof body?.stop === 'number' && Number.isInteger(body.stop) && body.stop >= 0 ? body.stop : at;
+            if (problem) {
+              this.log.warn(`why ${socket}.${field}: the adapter's chain is refused (${problem})`);
+              answer({ type: 'why', socket, field, stop, error: `the debugger's answer was malformed (${problem})` });
+              return;
+            }
+            const chain = body.chain as WhyLinkSnapshot;
+            // its lines may be shown: they are the kernel C this session runs
+            for (const f of whyFiles(chain)) this.allowed.add(f);
+            answer({ type: 'why', socket, field, stop, chain });
+          },
+          (e) => answer({ type: 'why', socket, field, stop: at, error: String(e?.message ?? e) }),
+        );
+        return;
+      }
       case 'reveal':
         void this.reveal(m.file, m.line);
         return;
@@ -205,6 +233,13 @@ export class StopPanel {
   static disposeAll(): void {
     for (const p of [...StopPanel.bySession.values(), ...StopPanel.idle]) p.dispose();
   }
+}
+
+/** The files a chain's origins name (statements, calls). */
+function whyFiles(l: WhyLinkSnapshot, out = new Set<string>()): Set<string> {
+  if (l.origin.kind === 'statement' || l.origin.kind === 'argument') out.add(l.origin.file);
+  for (const r of l.reads) whyFiles(r, out);
+  return out;
 }
 
 function safeJson(x: unknown): string {

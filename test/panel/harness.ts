@@ -10,7 +10,9 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { loadReleaseRun } from '../../src/host/load';
 import { ReleaseSnapshotBuilder } from '../../src/debug/releaseSnapshot';
 import { makeNonce, panelHtml } from '../../src/panel/html';
-import type { HostToWebview, StopSnapshot } from '../../src/common/protocol';
+import type { HostToWebview, StopSnapshot, WhyLinkSnapshot } from '../../src/common/protocol';
+import { why } from '../../src/engine/release/why';
+import type { CT } from '../../src/engine/cmachine/types';
 
 export const root = join(__dirname, '..', '..');
 
@@ -27,6 +29,23 @@ export async function recordSnapshots(scenarioPath: string, scenarioText?: strin
     all.push(prev);
   }
   return all;
+}
+
+/** The "Why?" chain of socket `sock`'s `field` at the first stop showing `value` (as the adapter answers `why`), with that stop. */
+export async function whyChain(scenarioPath: string, field: string, value: number, sock = 0): Promise<{ stop: number; chain: WhyLinkSnapshot }> {
+  const { run } = await loadReleaseRun({ scenarioPath: join(root, scenarioPath) });
+  run.runFast();
+  const f = run.sock.byName.get(field)!;
+  const sk = run.socks[sock].sk;
+  let stop = -1;
+  for (let n = 0; n < run.stopCount && stop < 0; n++) {
+    run.goto(n);
+    if (run.field(sk, field) === value) stop = n;
+  }
+  if (stop < 0) throw new Error(`${field} is never ${value} in ${scenarioPath}`);
+  run.goto(stop);
+  const chain = why(run, { kind: 'memory', name: `${run.socks[sock].name}.${field}`, addr: sk + f.offset, t: f.type as CT });
+  return { stop, chain: JSON.parse(JSON.stringify(chain)) as WhyLinkSnapshot };
 }
 
 const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf', '.map': 'application/json', '.html': 'text/html' };

@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import type { StopSnapshot } from '../../src/common/protocol';
-import { launch, openPanel, recordSnapshots, root, serveFixture, setTheme, type Fixture, type PanelPage } from './harness';
+import { launch, openPanel, recordSnapshots, root, serveFixture, setTheme, whyChain, type Fixture, type PanelPage } from './harness';
 
 const SESSION = { type: 'session', name: 'passive close', sockets: ['server'], scenario: join(root, 'examples/passive-close.tcpscenario') };
 const shots = join(root, 'test-results', 'panel');
@@ -58,6 +58,49 @@ async function stepTo(p: PanelPage, all: StopSnapshot[], target: number, from = 
 }
 
 describe('panel (Chromium)', () => {
+  test('Why?: a row\'s button asks for its field; the answer is a tree of writers back to the scenario, whose buttons step back and show the lines; a stale or malformed answer is said so', async () => {
+    const p = await panel();
+    // LAST_ACK (9): tcp_set_state, passed by tcp_close_state, after its switch read CLOSE_WAIT
+    const { stop, chain } = await whyChain('examples/passive-close.tcpscenario', 'state', 9);
+    await p.showStop(passive[stop]);
+    const row = p.page.locator('article[data-socket="server"] tr[data-field="state"]');
+    await row.locator('button.why').click();
+    assert.deepEqual((await p.posted()).at(-1), { type: 'why', socket: 'server', field: 'state' });
+    const view = p.page.locator('section.why');
+    assert.equal(await view.isVisible(), true);
+    assert.match((await view.locator('.why-wait').textContent()) ?? '', /following the writers/);
+    await p.send({ type: 'why', socket: 'server', field: 'state', stop, chain });
+    await view.locator('ul.why-tree').waitFor();
+    assert.equal(await view.locator('h2').textContent(), `Why is server.state 9 at stop ${stop}?`);
+    const top = view.locator('ul.why-tree > li').first();
+    assert.match((await top.locator('.why-link').first().textContent()) ?? '', /server\.state = 9 ← written by tcp_set_state:\d+/);
+    assert.match((await top.locator('.why-during').first().textContent()) ?? '', /close\(\) of server \(scenario line 11\)/);
+    // every link of the chain is in the tree, nested as the chain is
+    const count = (l: typeof chain): number => 1 + l.reads.reduce((n, r) => n + count(r), 0);
+    assert.equal(await view.locator('li[role="treeitem"]').count(), count(chain));
+    assert.ok((await view.locator('li[data-kind="argument"]').count()) > 0, 'a parameter passed by a caller');
+    assert.ok((await view.locator('.why-control').count()) > 0, 'a test that led to a writer');
+    await view.screenshot({ path: join(shots, 'why.png') });
+    // the root's step back goes to its writer's stop; its name shows the line
+    const origin = chain.origin as { stop: number; file: string; line: number };
+    await top.locator('button.why-goto').first().click();
+    assert.deepEqual((await p.posted()).at(-1), { type: 'goto', stop: origin.stop });
+    await top.locator('button.why-reveal').first().click();
+    assert.deepEqual((await p.posted()).at(-1), { type: 'reveal', file: origin.file, line: origin.line });
+    // another stop shown: the chain stays, said to be of its own stop
+    await p.showStop(passive[stop + 1]);
+    assert.match((await view.locator('.why-stale').textContent()) ?? '', new RegExp(`chain is of stop ${stop}; the debugger is at stop ${stop + 1}`));
+    // an error answer, then a malformed chain (ignored: the error stays)
+    await p.send({ type: 'why', socket: 'server', field: 'timer', stop, error: 'server.timer is not an integer or a pointer' });
+    await view.locator('.why-error').waitFor();
+    await p.send({ type: 'why', socket: 'server', field: 'state', stop, chain: { ...chain, origin: { kind: 'statement' } } });
+    await p.page.waitForTimeout(100);
+    assert.match((await view.locator('.why-error').textContent()) ?? '', /not an integer/);
+    await view.locator('button.why-close').click();
+    assert.equal(await view.isVisible(), false);
+    await p.page.context().close();
+  });
+
   test('the page says ready, loads its script under the CSP, and shows the first stop', async () => {
     const p = await panel();
     const posted = await p.posted();
