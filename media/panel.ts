@@ -273,6 +273,9 @@ window.addEventListener('message', (ev: MessageEvent) => {
         renderHeader();
         save();
         return;
+      case 'history':
+        whyView.history(m.socket, m.field, m.values);
+        return;
       case 'why':
         whyView.answer(m.socket, m.field, m.stop, m.chain, m.error);
         if (rendered) whyView.stopShown(rendered.index);

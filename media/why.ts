@@ -3,8 +3,8 @@
 // call, scenario event or setup it came from, with buttons to show the line and to step back to
 // that moment; what each writer read, nested under it.
 
-import type { WebviewToHost, WhyLinkSnapshot } from '../src/common/protocol';
-import { basename, codicon, h, setText, show } from './dom';
+import type { FieldChangeSnapshot, WebviewToHost, WhyLinkSnapshot } from '../src/common/protocol';
+import { basename, codicon, h, setText, show, toggle } from './dom';
 
 export interface WhyCtx {
   post(m: WebviewToHost): void;
@@ -18,18 +18,28 @@ export class WhyView {
   private readonly title = h('h2', { class: 'why-title' });
   private readonly stale = h('p', { class: 'why-stale' });
   private readonly body = h('div', { class: 'why-body' });
+  /** the field's history: each value a chip, from the stop that first shows it */
+  private readonly strip = h('ol', { class: 'why-history', 'aria-label': 'Every value the field took' });
+  private chips: { stop: number; el: HTMLElement }[] = [];
+  private asking = '';
+  private shownStop = -1;
   private askedAt = -1;
 
   constructor(private readonly ctx: () => WhyCtx) {
     const close = h('button', { class: 'icon why-close', type: 'button', title: 'Close the Why? view', 'aria-label': 'Close the Why? view' }, codicon('close'));
     close.addEventListener('click', () => show(this.el, false));
     this.stale.hidden = true;
-    this.el = h('section', { class: 'why', 'aria-label': 'Why this value', 'aria-live': 'polite' }, h('header', {}, this.title, close), this.stale, this.body);
+    this.strip.hidden = true;
+    this.el = h('section', { class: 'why', 'aria-label': 'Why this value', 'aria-live': 'polite' }, h('header', {}, this.title, close), this.strip, this.stale, this.body);
     this.el.hidden = true;
   }
 
   /** The user asked: say so until the answer comes. */
   asked(socket: string, field: string): void {
+    this.asking = `${socket}.${field}`;
+    this.strip.replaceChildren();
+    this.chips = [];
+    show(this.strip, false);
     setText(this.title, `Why is ${socket}.${field} this value?`);
     this.body.replaceChildren(h('p', { class: 'why-wait', text: 'following the writers back…' }));
     show(this.stale, false);
@@ -49,8 +59,35 @@ export class WhyView {
     this.body.replaceChildren(h('ul', { class: 'why-tree', role: 'tree' }, this.link(chain, true)));
   }
 
+  /** The field's history: a strip of its values, the one the stop shown holds marked; each goes to its first stop. */
+  history(socket: string, field: string, values: FieldChangeSnapshot[]): void {
+    if (`${socket}.${field}` !== this.asking) return;
+    this.chips = values.map((v) => {
+      const by = v.writer ? `, written by ${v.writer.fn}:${v.writer.line}` : ' (its value at the first stop)';
+      const label = `${socket}.${field} = ${v.value} from stop ${v.stop}${by}: go there`;
+      const b = h('button', { class: 'chip', type: 'button', title: label, 'aria-label': label, 'data-stop': v.stop, text: v.value });
+      b.disabled = this.ctx().ended;
+      b.addEventListener('click', () => {
+        if (!this.ctx().ended) this.ctx().post({ type: 'goto', stop: v.stop });
+      });
+      return { stop: v.stop, el: h('li', {}, b, h('span', { class: 'chip-stop', text: `@${v.stop}` })) };
+    });
+    this.strip.replaceChildren(...this.chips.map((c) => c.el));
+    show(this.strip, this.chips.length > 0);
+    this.markNow();
+  }
+
+  /** the chip of the value the stop shown holds: the last one from a stop at or before it */
+  private markNow(): void {
+    let now = -1;
+    for (let i = 0; i < this.chips.length; i++) if (this.chips[i].stop <= this.shownStop) now = i;
+    this.chips.forEach((c, i) => toggle(c.el, 'now', i === now));
+  }
+
   /** The stop shown moved: the chain stays, said to be of its own stop. */
   stopShown(index: number): void {
+    this.shownStop = index;
+    this.markNow();
     if (this.el.hidden || this.askedAt < 0) return;
     show(this.stale, index !== this.askedAt);
     setText(this.stale, `This chain is of stop ${this.askedAt}; the debugger is at stop ${index}. Ask again with the row's Why? button.`);

@@ -109,6 +109,15 @@ test('a "Why?" chain of a real run passes both ways; a malformed, too deep or to
     assert.match(r as string, why_);
   }
   assert.match(parseFromHost({ type: 'why', socket: 'server', field: 'state', stop: 1 }) as string, /chain or an error/);
+  const values = [{ stop: 0, value: 'TCP_ESTABLISHED (1)' }, { stop: 9, value: 'TCP_CLOSE_WAIT (8)', writer: { stop: 8, fn: 'tcp_set_state', file: '/k/tcp.c', line: 287 } }];
+  assert.deepEqual(parseFromHost({ type: 'history', socket: 'server', field: 'state', values }), { type: 'history', socket: 'server', field: 'state', values });
+  for (const [v, w] of [
+    ['x', /a list/],
+    [[values[1], values[0]], /stop order/],
+    [[{ stop: 0 }], /stop and value/],
+    [[{ ...values[1], writer: { stop: 8, fn: 'f' } }], /writer/],
+    [Array.from({ length: 10_001 }, (_, i) => ({ stop: i, value: '1' })), /more than 10000/],
+  ] as [unknown, RegExp][]) assert.match(parseFromHost({ type: 'history', socket: 'server', field: 'state', values: v }) as string, w);
   assert.deepEqual(parseFromWebview({ type: 'why', socket: 'server', field: 'state' }), { type: 'why', socket: 'server', field: 'state' });
   for (const w of [{ type: 'why', socket: 'server' }, { type: 'why', socket: 'server', field: 'a b' }, { type: 'why', socket: 'server', field: 'state', stop: 2 }]) assert.equal(typeof parseFromWebview(w), 'string', JSON.stringify(w));
 });

@@ -2,7 +2,7 @@
 // by the host) and the host's messages (checked again by the webview, which trusts nothing).
 // No imports but types: the browser bundle uses this file too.
 
-import type { HostToWebview, SegmentSnapshot, SocketSnapshot, StopSnapshot, TimerSnapshot, WhyLinkSnapshot } from './protocol';
+import type { FieldChangeSnapshot, HostToWebview, SegmentSnapshot, SocketSnapshot, StopSnapshot, TimerSnapshot, WhyLinkSnapshot } from './protocol';
 
 type Obj = Record<string, unknown>;
 const isObj = (x: unknown): x is Obj => typeof x === 'object' && x !== null && !Array.isArray(x);
@@ -134,6 +134,23 @@ export function whyProblem(x: unknown): string | undefined {
   return check(x, 0);
 }
 
+/** A field's history holds at most this many values (the panel shows them as a strip). */
+const HISTORY_VALUES = 10_000;
+
+/** Why `x` is not a field's history (FieldChangeSnapshot[] in stop order), or undefined. */
+export function historyProblem(x: unknown): string | undefined {
+  if (!Array.isArray(x)) return 'values must be a list';
+  if (x.length > HISTORY_VALUES) return `more than ${HISTORY_VALUES} values`;
+  let last = -1;
+  for (const v of x) {
+    if (!isObj(v) || !isStop(v.stop) || !isStr(v.value)) return 'a value needs stop and value';
+    if ((v.stop as number) <= last) return 'values must be in stop order';
+    last = v.stop as number;
+    if (v.writer !== undefined && !(isObj(v.writer) && isStop(v.writer.stop) && isStr(v.writer.fn) && isStr(v.writer.file) && isInt(v.writer.line))) return 'writer';
+  }
+  return undefined;
+}
+
 /** Checks a message from the host; returns it, or the reason it is refused. */
 export function parseFromHost(m: unknown): HostToWebview | string {
   if (!isObj(m)) return 'not an object';
@@ -147,6 +164,11 @@ export function parseFromHost(m: unknown): HostToWebview | string {
     }
     case 'ended':
       return { type: 'ended' };
+    case 'history': {
+      if (!isStr(m.socket) || !isStr(m.field)) return 'bad history message';
+      const p = historyProblem(m.values);
+      return p ? `bad history: ${p}` : { type: 'history', socket: m.socket, field: m.field, values: m.values as FieldChangeSnapshot[] };
+    }
     case 'why': {
       if (!isStr(m.socket) || !isStr(m.field) || !isStop(m.stop)) return 'bad why message';
       if (m.chain === undefined) return isStr(m.error) ? { type: 'why', socket: m.socket, field: m.field, stop: m.stop as number, error: m.error } : 'a why message needs a chain or an error';

@@ -123,10 +123,19 @@ export interface WhyLinkSnapshot {
   cut?: string;
 }
 
+/** One value of a field's history: shown from stop `stop` on, written by `writer` (none for the value at the first stop). */
+export interface FieldChangeSnapshot {
+  stop: number;
+  value: string;
+  writer?: { stop: number; fn: string; file: string; line: number };
+}
+
 export type HostToWebview =
   | { type: 'session'; name: string; sockets: string[]; scenario: string }
   /** the answer to a `why` message: the chain of a socket's field at stop `stop` (or why there is none) */
   | { type: 'why'; socket: string; field: string; stop: number; chain?: WhyLinkSnapshot; error?: string }
+  /** every value a socket's field took over the recorded run (the adapter's `fieldHistory`), each from the stop that first shows it */
+  | { type: 'history'; socket: string; field: string; values: FieldChangeSnapshot[] }
   | { type: 'stop'; stop: StopSnapshot }
   | { type: 'ended' };
 

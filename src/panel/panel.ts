@@ -8,8 +8,8 @@ import { firstStopMayGo } from './firstStop';
 import { makeNonce, panelHtml } from './html';
 import { Outbox } from './outbox';
 import { CUSTOM_REQUESTS } from '../common/ids';
-import { parseFromWebview, type HostToWebview, type StopSnapshot, type WhyLinkSnapshot } from '../common/protocol';
-import { whyProblem } from '../common/check';
+import { parseFromWebview, type FieldChangeSnapshot, type HostToWebview, type StopSnapshot, type WhyLinkSnapshot } from '../common/protocol';
+import { historyProblem, whyProblem } from '../common/check';
 
 export const VIEW_TYPE = 'tcpCloseDebugger.panel';
 
@@ -171,6 +171,15 @@ export class StopPanel {
         }
         const at = this.outbox.latestStop?.index ?? 0;
         const answer = (msg: HostToWebview) => void this.panel.webview.postMessage(msg).then(undefined, (e) => this.log.warn(`postMessage failed: ${String(e)}`));
+        // the field's history beside its chain (an integer field has one; a pointer's is not kept)
+        this.session.customRequest(CUSTOM_REQUESTS.fieldHistory, { socket, field }).then(
+          (body: { values?: unknown }) => {
+            const problem = historyProblem(body?.values);
+            if (problem) this.log.warn(`fieldHistory ${socket}.${field}: the adapter's answer is refused (${problem})`);
+            else answer({ type: 'history', socket, field, values: body.values as FieldChangeSnapshot[] });
+          },
+          (e) => this.log.info(`fieldHistory ${socket}.${field}: ${String(e?.message ?? e)}`),
+        );
         this.session.customRequest(CUSTOM_REQUESTS.why, { socket, field }).then(
           (body: { chain?: unknown; stop?: unknown }) => {
             // what the adapter says is checked before it reaches the page, as the stops are

@@ -10,7 +10,8 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { loadReleaseRun } from '../../src/host/load';
 import { ReleaseSnapshotBuilder } from '../../src/debug/releaseSnapshot';
 import { makeNonce, panelHtml } from '../../src/panel/html';
-import type { HostToWebview, StopSnapshot, WhyLinkSnapshot } from '../../src/common/protocol';
+import type { FieldChangeSnapshot, HostToWebview, StopSnapshot, WhyLinkSnapshot } from '../../src/common/protocol';
+import { fieldHistory } from '../../src/engine/release/fieldHistory';
 import { why } from '../../src/engine/release/why';
 import type { CT } from '../../src/engine/cmachine/types';
 
@@ -31,8 +32,8 @@ export async function recordSnapshots(scenarioPath: string, scenarioText?: strin
   return all;
 }
 
-/** The "Why?" chain of socket `sock`'s `field` at the first stop showing `value` (as the adapter answers `why`), with that stop. */
-export async function whyChain(scenarioPath: string, field: string, value: number, sock = 0): Promise<{ stop: number; chain: WhyLinkSnapshot }> {
+/** The "Why?" chain of socket `sock`'s `field` at the first stop showing `value` (as the adapter answers `why`), with that stop, and the field's history. */
+export async function whyChain(scenarioPath: string, field: string, value: number, sock = 0): Promise<{ stop: number; chain: WhyLinkSnapshot; history: FieldChangeSnapshot[] }> {
   const { run } = await loadReleaseRun({ scenarioPath: join(root, scenarioPath) });
   run.runFast();
   const f = run.sock.byName.get(field)!;
@@ -45,7 +46,9 @@ export async function whyChain(scenarioPath: string, field: string, value: numbe
   if (stop < 0) throw new Error(`${field} is never ${value} in ${scenarioPath}`);
   run.goto(stop);
   const chain = why(run, { kind: 'memory', name: `${run.socks[sock].name}.${field}`, addr: sk + f.offset, t: f.type as CT });
-  return { stop, chain: JSON.parse(JSON.stringify(chain)) as WhyLinkSnapshot };
+  const t = f.type as { size: number; signed: boolean };
+  const history = fieldHistory(run, { addr: sk + f.offset, size: t.size, signed: t.signed, bits: f.bits, bitOffset: f.bitOffset }).map((c) => ({ stop: c.stop, value: String(c.value), ...(c.writer ? { writer: c.writer } : {}) }));
+  return { stop, chain: JSON.parse(JSON.stringify(chain)) as WhyLinkSnapshot, history };
 }
 
 const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf', '.map': 'application/json', '.html': 'text/html' };

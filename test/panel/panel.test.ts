@@ -61,7 +61,7 @@ describe('panel (Chromium)', () => {
   test('Why?: a row\'s button asks for its field; the answer is a tree of writers back to the scenario, whose buttons step back and show the lines; a stale or malformed answer is said so', async () => {
     const p = await panel();
     // LAST_ACK (9): tcp_set_state, passed by tcp_close_state, after its switch read CLOSE_WAIT
-    const { stop, chain } = await whyChain('examples/passive-close.tcpscenario', 'state', 9);
+    const { stop, chain, history } = await whyChain('examples/passive-close.tcpscenario', 'state', 9);
     await p.showStop(passive[stop]);
     const row = p.page.locator('article[data-socket="server"] tr[data-field="state"]');
     await row.locator('button.why').click();
@@ -80,6 +80,19 @@ describe('panel (Chromium)', () => {
     assert.equal(await view.locator('li[role="treeitem"]').count(), count(chain));
     assert.ok((await view.locator('li[data-kind="argument"]').count()) > 0, 'a parameter passed by a caller');
     assert.ok((await view.locator('.why-control').count()) > 0, 'a test that led to a writer');
+    // the field's history beside its chain: a chip per value, the one now held marked; a chip goes to its first stop
+    await p.send({ type: 'history', socket: 'server', field: 'state', values: history });
+    const chips = view.locator('ol.why-history li');
+    await chips.first().waitFor();
+    assert.deepEqual(await view.locator('ol.why-history button.chip').allTextContents(), history.map((v) => v.value));
+    assert.deepEqual(await view.locator('ol.why-history li.now button.chip').allTextContents(), ['9']);
+    assert.match((await view.locator('ol.why-history button.chip').nth(1).getAttribute('title')) ?? '', /from stop \d+, written by tcp_set_state:\d+: go there/);
+    await view.locator('ol.why-history button.chip').first().click();
+    assert.deepEqual((await p.posted()).at(-1), { type: 'goto', stop: 0 });
+    // a history of another field than the one asked about is not shown
+    await p.send({ type: 'history', socket: 'server', field: 'rto', values: [{ stop: 0, value: '300' }] });
+    await p.page.waitForTimeout(50);
+    assert.equal(await chips.count(), history.length);
     await view.screenshot({ path: join(shots, 'why.png') });
     // the root's step back goes to its writer's stop; its name shows the line
     const origin = chain.origin as { stop: number; file: string; line: number };
@@ -88,8 +101,14 @@ describe('panel (Chromium)', () => {
     await top.locator('button.why-reveal').first().click();
     assert.deepEqual((await p.posted()).at(-1), { type: 'reveal', file: origin.file, line: origin.line });
     // another stop shown: the chain stays, said to be of its own stop
+    await p.showStop(passive[0]);
+    assert.deepEqual(await view.locator('ol.why-history li.now button.chip').allTextContents(), [history[0].value], 'the value the stop shown holds');
     await p.showStop(passive[stop + 1]);
     assert.match((await view.locator('.why-stale').textContent()) ?? '', new RegExp(`chain is of stop ${stop}; the debugger is at stop ${stop + 1}`));
+    // a malformed history is refused by the page's check (the strip stays)
+    await p.send({ type: 'history', socket: 'server', field: 'state', values: [{ stop: 5, value: '1' }, { stop: 2, value: '2' }] });
+    await p.page.waitForTimeout(50);
+    assert.equal(await chips.count(), history.length);
     // an error answer, then a malformed chain (ignored: the error stays)
     await p.send({ type: 'why', socket: 'server', field: 'timer', stop, error: 'server.timer is not an integer or a pointer' });
     await view.locator('.why-error').waitFor();
