@@ -11,6 +11,7 @@ import { registerLanguageFeatures } from './language/index';
 import { holdFirstStop } from './panel/firstStop';
 import { registerNotes } from './notes/wiring';
 import { mayRun, registerRunningCommand } from './workbench/trust';
+import { registerWhyCommand } from './workbench/why';
 
 /** The configuration F5 uses on an open scenario when there is no launch.json. */
 function scenarioConfig(uri: vscode.Uri): vscode.DebugConfiguration {
@@ -86,6 +87,8 @@ export function activate(context: vscode.ExtensionContext): void {
         }
       }),
     ),
+    // the Variables view's context menu: the value's chain of writers, each a moment to step back to
+    registerWhyCommand(),
   );
   registerLanguageFeatures(context);
   registerNotes(context, panels);
