@@ -311,6 +311,31 @@ describe('tcp-close-debugger in a real VS Code (code-server)', { timeout: T(15) 
     });
   });
 
+  it('06d the panel\'s Why? view for fin_seq after the FIN leads back to the FIN\'s scenario line', async (t) => {
+    await step(t, 'panel-why-fin-seq', async () => {
+      // the debugger stands in tcp_fin after `sk->fin_seq = ...` (the scrubber's stop of 06b)
+      const finLine = 1 + readFileSync(join(workspace, SCENARIO), 'utf8').split('\n').findIndex((l) => /^\S+\s+server < F\./.test(l));
+      assert.ok(finLine > 0, 'the scenario has the client\'s FIN');
+      const frame = await panelFrame();
+      await frame.locator('article[data-socket="server"] tr[data-field="fin_seq"] button.why').click();
+      const view = frame.locator('section.why');
+      await view.locator('ul.why-tree').waitFor({ timeout: T(15_000) });
+      assert.match((await view.locator('h2').textContent()) ?? '', /^Why is server\.fin_seq 1001 at stop \d+\?$/);
+      const top = view.locator('ul.why-tree > li').first();
+      assert.match((await top.locator('.why-link').first().textContent()) ?? '', /server\.fin_seq = 1001 ← written by tcp_fin:\d+/);
+      await shot('panel-why-fin-seq');
+      // among its roots, the FIN segment: a button back to that scenario line's event
+      const toFin = view.locator(`li[data-kind="event"] button.why-goto[title$="(line ${finLine})"]`);
+      assert.ok((await toFin.count()) > 0, `no link of the chain goes back to the FIN's line ${finLine}: ${(await view.innerText()).slice(0, 2000)}`);
+      const before = await currentLine();
+      await toFin.first().click();
+      const here = await nextStop(before, "the Why? view's step back to the FIN");
+      assert.match(here.uri, /passive-close\.tcpscenario$/);
+      assert.equal(here.lineNo, finLine, `not on the FIN's scenario line: ${JSON.stringify(here)}`);
+      assert.match(here.line, /server < F\./);
+    });
+  });
+
   it('07 the shipped walkthrough of the passive close: Next moves to each narrated stop', async (t) => {
     const wfile = join(root, 'examples', 'passive-close.walkthrough.json');
     const title: string = JSON.parse(readFileSync(join(root, 'package.nls.json'), 'utf8'))['tcpCloseDebugger.walkthrough.playPassiveClose.title'];
