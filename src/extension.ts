@@ -12,6 +12,7 @@ import { holdFirstStop } from './panel/firstStop';
 import { registerNotes } from './notes/wiring';
 import { mayRun, registerRunningCommand } from './workbench/trust';
 import { registerWhyCommand } from './workbench/why';
+import { variablesEntry, type VariablesArg } from './workbench/variablesEntry';
 
 /** The configuration F5 uses on an open scenario when there is no launch.json. */
 function scenarioConfig(uri: vscode.Uri): vscode.DebugConfiguration {
@@ -75,13 +76,11 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
     // the Variables view's context menu: the value's previous or next change over the recorded run
     ...(['previous', 'next'] as const).map((direction) =>
-      vscode.commands.registerCommand(`tcpCloseDebugger.${direction}Change`, async (arg?: { container?: { variablesReference?: number }; variable?: { name?: string } }) => {
-        const s = vscode.debug.activeDebugSession;
-        const ref = arg?.container?.variablesReference;
-        const name = arg?.variable?.name;
-        if (s?.type !== DEBUG_TYPE || typeof ref !== 'number' || typeof name !== 'string') return;
+      vscode.commands.registerCommand(`tcpCloseDebugger.${direction}Change`, async (arg?: VariablesArg) => {
+        const at = variablesEntry(arg);
+        if (!at) return;
         try {
-          await s.customRequest(CUSTOM_REQUESTS.gotoFieldChange, { variablesReference: ref, name, direction });
+          await at.s.customRequest(CUSTOM_REQUESTS.gotoFieldChange, { variablesReference: at.ref, name: at.name, direction });
         } catch (e) {
           void vscode.window.showInformationMessage((e as Error).message ?? String(e));
         }

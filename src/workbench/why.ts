@@ -3,21 +3,16 @@
 // the moment its origin made it.
 
 import * as vscode from 'vscode';
-import { CUSTOM_REQUESTS, DEBUG_TYPE } from '../common/ids';
+import { CUSTOM_REQUESTS } from '../common/ids';
 import type { WhyLinkSnapshot } from '../common/protocol';
 import { whyLines } from '../common/whyLines';
-
-interface VariablesArg {
-  container?: { variablesReference?: number };
-  variable?: { name?: string; evaluateName?: string };
-}
+import { variablesEntry, type VariablesArg } from './variablesEntry';
 
 export function registerWhyCommand(): vscode.Disposable {
   return vscode.commands.registerCommand('tcpCloseDebugger.why', async (arg?: VariablesArg) => {
-    const s = vscode.debug.activeDebugSession;
-    const ref = arg?.container?.variablesReference;
-    const name = arg?.variable?.name;
-    if (s?.type !== DEBUG_TYPE || typeof ref !== 'number' || typeof name !== 'string') return;
+    const at = variablesEntry(arg);
+    if (!at) return;
+    const { s, ref, name } = at;
     let chain: WhyLinkSnapshot;
     try {
       chain = ((await s.customRequest(CUSTOM_REQUESTS.why, { variablesReference: ref, name })) as { chain: WhyLinkSnapshot }).chain;
