@@ -58,7 +58,7 @@ test('flags after < and >, with or without a space, then segment fields', () => 
   for (const p of ['0 server <', '0 server < ', '0 server >', '0 drop client > ']) assert.ok(labels(p).includes('F.'), p);
   assert.equal(completionsAt('0 server <', SOCKETS).from, 10);
   assert.equal(completionsAt('0 server <F', SOCKETS).from, 10);
-  assert.deepEqual(inserts('0 server < F. '), ['seq=', 'ack=', 'len=', 'win=']);
+  assert.deepEqual(inserts('0 server < F. '), ['seq=', 'ack=', 'len=', 'win=', 'mss=']);
   assert.ok(completionsAt('0 server < F. ', SOCKETS).items.every((c) => c.retrigger));
 });
 

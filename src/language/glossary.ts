@@ -118,6 +118,7 @@ export const SEGMENT_FIELDS: readonly GlossaryEntry[] = [
   e('segmentField', 'ack', 'The acknowledgement number (with the . flag): every sequence number before it was received.'),
   e('segmentField', 'len', 'Payload bytes, the TCP header excluded.'),
   e('segmentField', 'win', 'The window the sender advertises (16 bits).'),
+  e('segmentField', 'mss', "The MSS option (kind 2, length 4) in the TCP header, 1 to 65535. On a SYN the release's tcp_options takes sk->mtu = min(sk->mtu, mss), 536 when a SYN has none. In > and drop, the sent segment must carry the option with this value."),
 ];
 
 export const OPTIONS: readonly GlossaryEntry[] = [

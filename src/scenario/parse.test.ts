@@ -295,7 +295,7 @@ test('several errors in one file are all reported, in order, with exact position
     "4:13: error: 'X' is not a flag: flags are S (SYN), F (FIN), R (RST), P (PSH) and '.' (ACK)",
     '5:1: error: 5 needs a unit: 5ms, 5s, 5m or 5j (jiffies); only 0 may be written without one',
     "6:11: error: expected an action (< > close call wait listen connect accept shutdown write read), found 'frob'",
-    "8:22: error: unknown segment field 'bogus': the fields are seq, ack, len and win",
+    "8:22: error: unknown segment field 'bogus': the fields are seq, ack, len, win and mss",
   ]);
   const s = parseScenario(text, 'dir/x.tcpscenario');
   assert.equal(s.diagnostics[0].file, 'dir/x.tcpscenario');
@@ -420,6 +420,20 @@ test('segment fields: sequence numbers are unsigned 32-bit', () => {
   assert.match(errorsOf(DECLS + '0 server < S seq=' + '9'.repeat(5000))[0], /^4:18: error: seq=… is out of range/);
 });
 
+test('segment fields: mss= is the MSS option, 1..65535, on <, > and drop', () => {
+  const ok = parseScenario(DECLS + '0 server < S seq=0 win=32792 mss=1000\n0 server > S. mss=0x218\n0 drop server > S. mss=65535', 'f');
+  assert.deepEqual(ok.diagnostics, []);
+  assert.deepEqual(
+    ok.events.map((e) => ('segment' in e.action && e.action.segment ? e.action.segment.fields.filter((f) => f.name === 'mss').map((f) => plain(f.value)) : [])),
+    [[1000], [536], [65535]],
+  );
+  assert.deepEqual(errorsOf(DECLS + '0 server < S mss=0\n0 server > S. mss=65536\n0 server < S mss=x'), [
+    '4:18: error: mss=0 is out of range: the MSS option carries a 16-bit maximum segment size (1..65535)',
+    '5:19: error: mss=65536 is out of range: the MSS option carries a 16-bit maximum segment size (1..65535)',
+    '6:18: error: mss= takes a number (decimal or 0x hex)',
+  ]);
+});
+
 test('every action kind, and their errors', () => {
   const s = parseScenario(
     DECLS +
@@ -471,7 +485,7 @@ test('every action kind, and their errors', () => {
       '14:3: error: expected an event after the time: SOCK <, SOCK >, SOCK close, SOCK call, expect, drop, set or wait',
       "15:10: error: expected an action after the socket name 'server' (< > close call wait listen connect accept shutdown write read)",
       '16:1: error: declarations must come before the first event (line 4)',
-      "17:16: error: unknown segment field 'window': the fields are seq, ack, len and win",
+      "17:16: error: unknown segment field 'window': the fields are seq, ack, len, win and mss",
       "18:11: error: expected a socket name after 'expect', found 'wait=1'",
       "19:8: error: expected a socket name, found the keyword 'close'",
     ],

@@ -24,8 +24,8 @@ export const KEYWORDS = ['socket', 'link', 'expect', 'drop', 'set', 'wait', 'clo
 /** Words that may follow the time in place of a socket name. */
 const EVENT_KEYWORDS = ['expect', 'drop', 'set', 'wait'];
 /** Fields a segment may carry after its flags. */
-export const SEGMENT_FIELDS = ['seq', 'ack', 'len', 'win'] as const;
-const SEGMENT_FIELD_LIST = 'seq, ack, len and win';
+export const SEGMENT_FIELDS = ['seq', 'ack', 'len', 'win', 'mss'] as const;
+const SEGMENT_FIELD_LIST = 'seq, ack, len, win and mss';
 /** Socket options that are not sk fields. */
 export const SOCKET_OPTIONS = ['listener', 'partial'] as const;
 
@@ -434,15 +434,19 @@ class LineParser {
       return false;
     }
     const max = f.name === 'seq' || f.name === 'ack' ? U32_MAX : 0xffff;
-    if (v.value < 0 || v.value > max || !Number.isInteger(v.value)) {
+    // mss=0 would be no option at all (BoundSeg's 0): the option's value is 1..65535
+    const min = f.name === 'mss' ? 1 : 0;
+    if (v.value < min || v.value > max || !Number.isInteger(v.value)) {
       const what =
         max === U32_MAX
           ? 'sequence numbers are unsigned 32-bit'
           : f.name === 'win'
             ? 'the window is 16 bits in the TCP header'
-            : 'a segment carries at most 65535 bytes';
+            : f.name === 'mss'
+              ? 'the MSS option carries a 16-bit maximum segment size'
+              : 'a segment carries at most 65535 bytes';
       const written = f.range.end.column - f.range.start.column > 40 ? `${f.name}=…` : `${f.name}=${v.value}`;
-      this.report(v.range, `${written} is out of range: ${what} (0..${max})`);
+      this.report(v.range, `${written} is out of range: ${what} (${min}..${max})`);
       return false;
     }
     return true;

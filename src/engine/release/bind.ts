@@ -13,7 +13,12 @@ export interface BoundSeg {
   ack: number;
   len: number;
   win: number;
+  /** the MSS option's value (kind 2, length 4, after the 20-byte header), 0 for none */
+  mss: number;
 }
+
+/** Which fields of a segment a `>` or a drop compares (BoundAction's mask): the bit of each. */
+export const SEGMENT_MASK: Readonly<Record<string, number>> = { seq: 1, ack: 2, len: 4, win: 8, mss: 16 };
 
 /** A scalar field of struct sock, and the value to give it. */
 export interface FieldWrite {
@@ -190,9 +195,9 @@ export function bindScenario(sc: Scenario, kernel: Kernel, constant: (name: stri
       if (!a) return dflt;
       return value(a.value) ?? dflt;
     };
-    for (const f of s.fields) if (!['seq', 'ack', 'len', 'win'].includes(f.name)) diag(f.nameRange, `a segment has seq=, ack=, len= and win=: not '${f.name}'`);
-    const mask = s.fields.reduce((m, f) => m | (({ seq: 1, ack: 2, len: 4, win: 8 }) as Record<string, number>)[f.name], 0);
-    return { seg: { flags: flagsOf(s.flags), seq: get('seq', 0) >>> 0, ack: get('ack', 0) >>> 0, len: get('len', 0), win: get('win', 16384) }, mask };
+    for (const f of s.fields) if (!Object.hasOwn(SEGMENT_MASK, f.name)) diag(f.nameRange, `a segment has seq=, ack=, len=, win= and mss=: not '${f.name}'`);
+    const mask = s.fields.reduce((m, f) => m | (Object.hasOwn(SEGMENT_MASK, f.name) ? SEGMENT_MASK[f.name] : 0), 0);
+    return { seg: { flags: flagsOf(s.flags), seq: get('seq', 0) >>> 0, ack: get('ack', 0) >>> 0, len: get('len', 0), win: get('win', 16384), mss: get('mss', 0) }, mask };
   };
   const events: BoundEvent[] = [];
   for (const e of sc.events) {

@@ -11,7 +11,7 @@ import { loadReleaseKernel, machineDir, releaseRoot } from '../../host/node';
 import { parseScenario } from '../../scenario/parse';
 import { bindScenario } from './bind';
 import type { ReleaseImage } from './image';
-import { ReleaseRun } from './run';
+import { mssOption, ReleaseRun } from './run';
 
 let image: ReleaseImage;
 before(async () => {
@@ -229,4 +229,99 @@ test('kmalloc\'s arena full is the fault named, at the scenario line of the segm
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
+});
+
+/** A listener from nothing, a SYN from the scripted peer (with `syn`'s fields), its ACK of the SYN-ACK, the child accepted as conn. */
+const handshake = (syn: string, after: string[]) =>
+  [
+    'socket server CLOSED',
+    'socket conn CLOSED',
+    '0 server listen 80',
+    // at jiffy 1: tcp_conn_request's child takes the initial sequence number 10000 x jiffies (machine/clock.c)
+    `10ms server < S seq=0 win=32792${syn}`,
+    ...after,
+    '20ms server < . seq=1 ack=10001 win=32792',
+    '30ms server accept conn',
+  ].join('\n');
+
+/** The child tcp_conn_request queued on the listener's receive_queue (the first skb's sk), before it is accepted. */
+function pendingChild(run: ReleaseRun): number {
+  const k = run.image.kernel;
+  const mem = run.run.mem;
+  const first = mem.u32(run.socks[0].sk + k.records.get('sock')!.byName.get('receive_queue')!.offset);
+  return mem.u32(first + k.records.get('sk_buff')!.byName.get('sk')!.offset);
+}
+
+test('mss= on a SYN to a listener: tcp_options takes sk->mtu = min(mtu, mss), and the SYN-ACK carries newsk->mtu in its own MSS option', () => {
+  const run = start(
+    handshake(' mss=1000', [
+      '+0 server > S. ack=1 mss=1000',
+      // the child's mss is min(max_window, mtu), and max_window is 0 until the final ACK's window
+      '+0 expect server state=LISTEN',
+    ]) + '\n+0 expect conn state=ESTABLISHED mtu=1000 mss=1000 max_window=32792',
+  );
+  let s = run.stopInfo(run.stopIndex);
+  let child = 0;
+  while (s.kind !== 'end' && s.kind !== 'error') {
+    if (!child && s.kind === 'event' && s.item?.kind === 'event' && s.item.event.line === 7) {
+      child = pendingChild(run);
+      assert.deepEqual(['state', 'mtu', 'mss', 'max_window'].map((f) => run.field(child, f)), [image.constant('TCP_SYN_RECV'), 1000, 0, 0]);
+    }
+    s = run.forward();
+  }
+  assert.equal(s.kind, 'end', s.message);
+  assert.ok(child, 'the SYN_RECV child was looked at');
+  assert.deepEqual(run.failures, []);
+  // the peer's SYN as machine_build_segment built it: doff 6, the option kind 2 length 4 value 1000, tot_len 44
+  const syn = run.wireHeaders(0)!;
+  assert.equal(syn.length, 44);
+  assert.equal((syn[2] << 8) | syn[3], 44);
+  assert.equal(syn[20 + 12] >> 4, 6);
+  assert.deepEqual([...syn.subarray(40, 44)], [2, 4, 0x03, 0xe8]);
+  assert.deepEqual(run.segs.map((r) => `${r.from} ${r.flags} ${r.mss}`), ['-1 S 1000', '0 S. 1000', '-1 . 0']);
+});
+
+test('without mss= a SYN has no option: tcp_options takes the default 536; a larger one is capped by the device (1500 - HEADER_SIZE)', () => {
+  for (const [syn, want] of [['', 536], [' mss=2000', 1436], [' mss=100', 100]] as const) {
+    const run = start(handshake(syn, [`+0 server > S. ack=1 mss=${want}`]) + `\n+0 expect conn mtu=${want} mss=${want}`);
+    run.runFast();
+    assert.deepEqual(run.failures, [], `SYN${syn}`);
+    const [peer, synack] = run.segs;
+    assert.equal(peer.mss, syn ? Number(syn.split('=')[1]) : 0);
+    assert.equal(peer.headers!.length, syn ? 44 : 40, 'no option: the 20-byte TCP header');
+    assert.equal(synack.mss, want);
+  }
+});
+
+test('> with a wrong mss= fails naming it, and the "it sent" text shows the mss of a segment that carries one', () => {
+  const run = start(handshake(' mss=1000', ['+0 server > S. mss=1460', '+0 server > S. mss=1000']));
+  run.runFast();
+  assert.deepEqual(run.failures.map((f) => `${f.line}: ${f.message}`), ['5: server did not send S. mss=1460: it sent S. seq=10000 ack=1 len=0 win=14335 mss=1000']);
+  // an ACK carries no option: mss= does not match it, and the text shows none
+  const ack = start(PASSIVE.split('\n').slice(0, 2).concat(['+0 server > . mss=536']).join('\n'));
+  ack.runFast();
+  assert.equal(ack.failures.length, 1);
+  assert.match(ack.failures[0].message, /^server did not send \. mss=536: it sent \. seq=5000 ack=1001 len=0 win=\d+$/);
+});
+
+test('drop with mss= loses only a segment carrying that MSS option: tcp_connect\'s SYN carries 1436 (1500 - HEADER_SIZE)', () => {
+  const text = (mss: number) => ['socket server CLOSED', 'socket client CLOSED', 'link client server delay=10ms', '0 server listen 80', `0 drop client > S mss=${mss}`, '0 client connect server', '5s wait'].join('\n');
+  const lost = start(text(1436));
+  lost.runFast();
+  const kept = start(text(536));
+  kept.runFast();
+  const syns = (r: ReleaseRun) => r.segs.filter((x) => x.from === 1 && x.flags === 'S').map((x) => `${x.time} ${x.mss} ${x.dropped}`);
+  // lost: the retransmit timer sends it again at 301 (rto 300); kept: the one SYN, answered
+  assert.deepEqual(syns(lost), ['0 1436 1', '301 1436 0']);
+  assert.deepEqual(syns(kept), ['0 1436 0']);
+});
+
+test('mssOption walks the TCP options as tcp_options does: EOL ends, NOP is one byte, others are kind and length', () => {
+  assert.equal(mssOption(Uint8Array.of()), 0);
+  assert.equal(mssOption(Uint8Array.of(2, 4, 0x05, 0xb4)), 1460);
+  assert.equal(mssOption(Uint8Array.of(1, 1, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2, 2, 4, 0x02, 0x18)), 536);
+  assert.equal(mssOption(Uint8Array.of(0, 0, 2, 4, 0x02, 0x18)), 0, 'after EOL nothing is read');
+  assert.equal(mssOption(Uint8Array.of(2, 3, 0x02, 0x18)), 0, 'an MSS option of another length is not one');
+  assert.equal(mssOption(Uint8Array.of(8, 1, 2, 4)), 0, 'a length below 2 ends the walk');
+  assert.equal(mssOption(Uint8Array.of(2, 4, 0x02)), 0, 'a truncated option is none');
 });

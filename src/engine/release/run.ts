@@ -17,7 +17,7 @@ import { History } from '../history';
 import { Machine } from '../machine';
 import { machineArena, type HeapLookup } from '../cvalues/heap';
 import { TCP_STATES, TIMER_REASONS } from '../cvalues/constants';
-import { MACHINE_SOCKETS, type BoundEvent, type BoundScenario, type BoundSeg } from './bind';
+import { MACHINE_SOCKETS, SEGMENT_MASK as M, type BoundEvent, type BoundScenario, type BoundSeg } from './bind';
 import type { ReleaseImage } from './image';
 
 export const CODE_EVENT = -1;
@@ -57,6 +57,8 @@ export interface SegRec {
   ack: number;
   len: number;
   win: number;
+  /** the value of the MSS option its TCP header carries, 0 for none */
+  mss: number;
   dropped: number;
   /** index in the machine's wire log, -1 for a peer segment */
   wire: number;
@@ -327,10 +329,10 @@ export class ReleaseRun {
       const d = decodeWire(mem.read(at + 8, Math.min(mem.u32(at + 4), SEG_BYTES)));
       const from = this.sockOfPorts(d.sport, d.dport);
       const to = this.sockOfPorts(d.dport, d.sport);
-      const rec: SegRec = { from, to, time: mem.u32(at), flags: d.flags, seq: d.seq, ack: d.ack, len: d.len, win: d.win, dropped: 0, wire: w };
+      const rec: SegRec = { from, to, time: mem.u32(at), flags: d.flags, seq: d.seq, ack: d.ack, len: d.len, win: d.win, mss: d.mss, dropped: 0, wire: w };
       if (from >= 0) {
         const list = this.drops[from];
-        const i = list.findIndex((x) => x.seg.flags === rec.flags && (!(x.mask & 1) || x.seg.seq === rec.seq) && (!(x.mask & 2) || x.seg.ack === rec.ack) && (!(x.mask & 4) || x.seg.len === rec.len) && (!(x.mask & 8) || x.seg.win === rec.win));
+        const i = list.findIndex((x) => segMatches(rec, x.seg, x.mask));
         if (i >= 0) {
           rec.dropped = 1;
           H.set(this.drops, from, [...list.slice(0, i), ...list.slice(i + 1)]);
@@ -592,7 +594,7 @@ export class ReleaseRun {
   private peerSegment(e: BoundEvent, seg: BoundSeg): number {
     const s = this.socks[e.sock];
     const flags = this.cstring(seg.flags);
-    const n = this.call('machine_build_segment', [this.scratch.seg, s.rport, this.port(s.sk), flags, seg.seq >>> 0, seg.ack >>> 0, seg.win >>> 0, seg.len >>> 0]) as number;
+    const n = this.call('machine_build_segment', [this.scratch.seg, s.rport, this.port(s.sk), flags, seg.seq >>> 0, seg.ack >>> 0, seg.win >>> 0, seg.len >>> 0, seg.mss >>> 0]) as number;
     this.H.push(this.segs, { from: -1, to: e.sock, time: this.jiffies, ...seg, dropped: 0, wire: -1, line: e.line, headers: this.headersAt(this.scratch.seg, n) });
     return n;
   }
@@ -673,12 +675,11 @@ export class ReleaseRun {
     const mine = (r: SegRec) => r.from === e.sock;
     for (let i = from; i < this.segs.length; i++) {
       const r = this.segs[i];
-      if (!mine(r) || r.flags !== seg.flags) continue;
-      if ((mask & 1 && r.seq !== seg.seq) || (mask & 2 && r.ack !== seg.ack) || (mask & 4 && r.len !== seg.len) || (mask & 8 && r.win !== seg.win)) continue;
+      if (!mine(r) || !segMatches(r, seg, mask)) continue;
       this.H.set(this.cursor, e.sock, i + 1);
       return undefined;
     }
-    const sent = this.segs.slice(from).filter(mine).map((r) => `${r.flags} seq=${r.seq} ack=${r.ack} len=${r.len} win=${r.win}`);
+    const sent = this.segs.slice(from).filter(mine).map((r) => `${r.flags} seq=${r.seq} ack=${r.ack} len=${r.len} win=${r.win}${r.mss ? ` mss=${r.mss}` : ''}`);
     return `${this.socks[e.sock].name} did not send ${text}: ${sent.length ? `it sent ${sent.join(', ')}` : 'it sent nothing since the last match'}`;
   }
 
@@ -914,8 +915,35 @@ export class ReleaseRun {
   }
 }
 
-/** A datagram's TCP fields, as machine_seg_fields reads them. */
-function decodeWire(b: Uint8Array): { flags: string; seq: number; ack: number; len: number; win: number; sport: number; dport: number } {
+/** Whether sent segment `r` is `seg` in its flags and in the fields `mask` names (SEGMENT_MASK's bits). */
+function segMatches(r: SegRec, seg: BoundSeg, mask: number): boolean {
+  if (r.flags !== seg.flags) return false;
+  return !((mask & M.seq && r.seq !== seg.seq) || (mask & M.ack && r.ack !== seg.ack) || (mask & M.len && r.len !== seg.len) || (mask & M.win && r.win !== seg.win) || (mask & M.mss && r.mss !== seg.mss));
+}
+
+/**
+ * The value of the MSS option among the TCP options `opts` (the bytes after the 20-byte header),
+ * 0 if none: kind 0 ends the list, kind 1 is one byte of padding, any other is kind, length, value
+ * (tcp_options' walk). The MSS option is kind 2, length 4, the value in network order.
+ */
+export function mssOption(opts: Uint8Array): number {
+  for (let i = 0; i < opts.length; ) {
+    const kind = opts[i];
+    if (kind === 0) return 0;
+    if (kind === 1) {
+      i++;
+      continue;
+    }
+    const len = opts[i + 1];
+    if (len === undefined || len < 2 || i + len > opts.length) return 0;
+    if (kind === 2 && len === 4) return (opts[i + 2] << 8) | opts[i + 3];
+    i += len;
+  }
+  return 0;
+}
+
+/** A datagram's TCP fields, as machine_seg_fields reads them, and its MSS option (0: none). */
+function decodeWire(b: Uint8Array): { flags: string; seq: number; ack: number; len: number; win: number; mss: number; sport: number; dport: number } {
   const ihl = (b[0] & 0x0f) * 4;
   const tot = (b[2] << 8) | b[3];
   const t = ihl;
@@ -924,5 +952,5 @@ function decodeWire(b: Uint8Array): { flags: string; seq: number; ack: number; l
   const f = b[t + 13];
   let flags = (f & 2 ? 'S' : '') + (f & 1 ? 'F' : '') + (f & 4 ? 'R' : '') + (f & 8 ? 'P' : '') + (f & 16 ? '.' : '');
   if (!flags) flags = '-';
-  return { flags, seq: be32(t + 4), ack: be32(t + 8), len: (tot - ihl - doff) >>> 0, win: (b[t + 14] << 8) | b[t + 15], sport: (b[t] << 8) | b[t + 1], dport: (b[t + 2] << 8) | b[t + 3] };
+  return { flags, seq: be32(t + 4), ack: be32(t + 8), len: (tot - ihl - doff) >>> 0, win: (b[t + 14] << 8) | b[t + 15], mss: mssOption(b.subarray(t + 20, t + Math.max(20, doff))), sport: (b[t] << 8) | b[t + 1], dport: (b[t + 2] << 8) | b[t + 3] };
 }

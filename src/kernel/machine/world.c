@@ -310,7 +310,7 @@ void machine_add_pending(struct sock *parent, struct sock *child)
 {
 	static unsigned char syn[MACHINE_SEG_BYTES];
 	unsigned long n = machine_build_segment(syn, ntohs(child->dummy_th.dest), parent->num, "S",
-		child->acked_seq - 1, 0, MAX_WINDOW, 0);
+		child->acked_seq - 1, 0, MAX_WINDOW, 0, 0);
 	struct sk_buff *skb = machine_arrival(syn, n);
 	skb->len -= skb->ip_hdr->ihl * 4;
 	skb->h.th->seq = ntohl(skb->h.th->seq);	/* as tcp_rcv leaves it */
@@ -323,17 +323,26 @@ void machine_add_pending(struct sock *parent, struct sock *child)
 
 /* ---- segments ---- */
 
+/*
+ * With mss non-zero the TCP header carries the MSS option after its 20 bytes (kind 2, length 4,
+ * the value in network order: what tcp_options reads on a SYN), doff 6, the payload after it;
+ * the checksum and the IP total length cover it.
+ */
 unsigned long machine_build_segment(unsigned char *out, unsigned short sport, unsigned short dport,
-	const char *flags, unsigned long seq, unsigned long ack, unsigned long win, unsigned long len)
+	const char *flags, unsigned long seq, unsigned long ack, unsigned long win, unsigned long len,
+	unsigned long mss)
 {
 	struct iphdr *iph = (struct iphdr *)out;
 	struct tcphdr *th = (struct tcphdr *)(out + sizeof(struct iphdr));
-	unsigned long i, total = sizeof(struct iphdr) + sizeof(struct tcphdr) + len;
+	unsigned long opts = mss ? 4 : 0;
+	unsigned long hdr = sizeof(struct tcphdr) + opts;
+	unsigned char *opt = (unsigned char *)(th + 1), *data = opt + opts;
+	unsigned long i, total = sizeof(struct iphdr) + hdr + len;
 	if (total > MACHINE_SEG_BYTES) {
 		machine_fault("a segment longer than the machine's buffer");
 		return 0;
 	}
-	memset(out, 0, sizeof(struct iphdr) + sizeof(struct tcphdr));
+	memset(out, 0, sizeof(struct iphdr) + hdr);
 	iph->version = 4;
 	iph->ihl = 5;
 	iph->tot_len = htons((unsigned short)total);
@@ -346,7 +355,7 @@ unsigned long machine_build_segment(unsigned char *out, unsigned short sport, un
 	th->dest = htons(dport);
 	th->seq = htonl(seq);
 	th->ack_seq = htonl(ack);
-	th->doff = sizeof(struct tcphdr) / 4;
+	th->doff = hdr / 4;
 	th->window = htons((unsigned short)win);
 	for (; *flags; flags++) {
 		if (*flags == 'S') th->syn = 1;
@@ -355,9 +364,15 @@ unsigned long machine_build_segment(unsigned char *out, unsigned short sport, un
 		else if (*flags == 'P') th->psh = 1;
 		else if (*flags == '.') th->ack = 1;
 	}
+	if (mss) {
+		opt[0] = 2;	/* TCPOPT_MSS */
+		opt[1] = 4;
+		opt[2] = (unsigned char)((mss >> 8) & 0xff);
+		opt[3] = (unsigned char)(mss & 0xff);
+	}
 	/* the payload: bytes of a known pattern */
-	for (i = 0; i < len; i++) ((unsigned char *)(th + 1))[i] = (unsigned char)('a' + (seq + i) % 26);
-	th->check = tcp_check(th, (int)(sizeof(struct tcphdr) + len), iph->saddr, iph->daddr);
+	for (i = 0; i < len; i++) data[i] = (unsigned char)('a' + (seq + i) % 26);
+	th->check = tcp_check(th, (int)(hdr + len), iph->saddr, iph->daddr);
 	return total;
 }
 

@@ -84,9 +84,11 @@ void machine_in_flight(struct sock *sk);
 /* a not yet accepted connection of a listener: an skb with skb->sk = child on its receive_queue */
 void machine_add_pending(struct sock *parent, struct sock *child);
 
-/* the bytes of an IP+TCP segment from the one local address, with correct checksums */
+/* the bytes of an IP+TCP segment from the one local address, with correct checksums; mss non-zero:
+   the TCP header carries the MSS option (kind 2, length 4) with that value, doff 6 */
 unsigned long machine_build_segment(unsigned char *out, unsigned short sport, unsigned short dport,
-	const char *flags, unsigned long seq, unsigned long ack, unsigned long win, unsigned long len);
+	const char *flags, unsigned long seq, unsigned long ack, unsigned long win, unsigned long len,
+	unsigned long mss);
 /* an IP datagram arrives: into a real skb, then the real tcp_rcv (as ip_rcv hands it) */
 int machine_deliver(const unsigned char *data, unsigned long len);
 /* the skb machine_deliver makes, for a driver that calls a kernel function with it */

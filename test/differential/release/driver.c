@@ -40,7 +40,8 @@ void rec_print_sock(struct sock *sk, const char *name, struct sock **socks, cons
 #define MAX_DROPS 16
 #define TCP_LISTEN 10
 
-struct seg { char flags[8]; unsigned long seq, ack, len, win; };
+/* mss: the value of the MSS option the TCP header carries, 0 for none */
+struct seg { char flags[8]; unsigned long seq, ack, len, win, mss; };
 
 static struct sock *socks[MAX_SOCKS];
 static char names[MAX_SOCKS][32];
@@ -159,6 +160,24 @@ static void check_sums(const unsigned char *d, unsigned long len, int index)
 		snprintf(error, sizeof(error), "wire segment %d: bad TCP checksum", index);
 }
 
+/*
+ * The MSS option's value among a datagram's TCP options, 0 if none: kind 0 ends the list, kind 1
+ * is one byte of padding, any other is kind, length, value (tcp_options' walk).
+ */
+static unsigned long wire_mss(const unsigned char *d)
+{
+	const unsigned char *th = d + (d[0] & 15) * 4;
+	unsigned long i = 20, end = (unsigned long)(th[12] >> 4) * 4;
+	while (i < end) {
+		if (th[i] == 0) return 0;
+		if (th[i] == 1) { i++; continue; }
+		if (i + 1 >= end || th[i + 1] < 2 || i + th[i + 1] > end) return 0;
+		if (th[i] == 2 && th[i + 1] == 4) return ((unsigned long)th[i + 2] << 8) | th[i + 3];
+		i += th[i + 1];
+	}
+	return 0;
+}
+
 /* the segments dev_queue_xmit put on the wire since the last look: recorded, dropped or sent on */
 static void collect(void)
 {
@@ -171,6 +190,7 @@ static void collect(void)
 		r = &segs[nsegs];
 		memset(r, 0, sizeof(*r));
 		machine_seg_fields(w->data, r->s.flags, &r->s.seq, &r->s.ack, &r->s.len, &r->s.win, &sport, &dport);
+		r->s.mss = wire_mss(w->data);
 		check_sums(w->data, w->len, wire_seen);
 		r->from = sock_of_ports(sport, dport);
 		r->to = sock_of_ports(dport, sport);
@@ -184,6 +204,7 @@ static void collect(void)
 				if ((d->mask & 2) && d->s.ack != r->s.ack) continue;
 				if ((d->mask & 4) && d->s.len != r->s.len) continue;
 				if ((d->mask & 8) && d->s.win != r->s.win) continue;
+				if ((d->mask & 16) && d->s.mss != r->s.mss) continue;
 				r->dropped = 1;
 				for (k = i; k < ndrops[r->from] - 1; k++) drops[r->from][k] = drops[r->from][k + 1];
 				ndrops[r->from]--;
@@ -225,7 +246,7 @@ static unsigned long peer_segment(int i, const struct seg *s, unsigned char *out
 	r->time = jiffies;
 	r->s = *s;
 	r->wire = -1;
-	return machine_build_segment(out, rport[i], rec_num(socks[i]), s->flags, s->seq, s->ack, s->win, s->len);
+	return machine_build_segment(out, rport[i], rec_num(socks[i]), s->flags, s->seq, s->ack, s->win, s->len, s->mss);
 }
 
 static struct event *current_event;
@@ -489,6 +510,7 @@ static void read_seg(struct seg *s, char **w)
 	s->ack = num(w[2]);
 	s->len = num(w[3]);
 	s->win = num(w[4]);
+	s->mss = w[5] ? num(w[5]) : 0;	/* a line of five words: no MSS option */
 }
 
 static void join(char *out, char **w, int from, int to)
@@ -598,6 +620,7 @@ int main(void)
 				strncpy(e->s.flags, w[4], sizeof(e->s.flags) - 1);
 				e->mask = (int)num(w[5]);
 				e->s.seq = num(w[6]); e->s.ack = num(w[7]); e->s.len = num(w[8]); e->s.win = num(w[9]);
+				e->s.mss = w[10] ? num(w[10]) : 0;
 			} else if (!strcmp(w[3], "wait")) e->kind = E_WAIT;
 			else if (!strcmp(w[3], "listen")) { e->kind = E_LISTEN; e->n1 = (long)num(w[4]); e->n2 = (long)num(w[5]); }
 			else if (!strcmp(w[3], "connect")) { e->kind = E_CONNECT; e->other = sock_index(w[4] ? w[4] : "?"); }

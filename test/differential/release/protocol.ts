@@ -12,12 +12,13 @@
 //   partial NAME N                     sk->partial = an skb of N bytes ending at write_seq
 //   link A B DELAY                     each the other's peer; a segment arrives DELAY jiffies later
 //   ev T SOCK close TIMEOUT            0: inet_release (close(2)); else tcp_close(sk, TIMEOUT)
-//   ev T SOCK rcv FLAGS SEQ ACK LEN WIN        a segment from the scripted peer, into tcp_rcv
-//   ev T SOCK call FN N k=v*N [seg FLAGS SEQ ACK LEN WIN]   a kernel function, arguments by name
+//   ev T SOCK rcv FLAGS SEQ ACK LEN WIN [MSS]  a segment from the scripted peer, into tcp_rcv; MSS: the
+//                                      value of its MSS option (absent or 0: none)
+//   ev T SOCK call FN N k=v*N [seg FLAGS SEQ ACK LEN WIN [MSS]]   a kernel function, arguments by name
 //   ev T SOCK fire timer|retransmit_timer      the timer fires now (taken off the list first)
 //   ev T SOCK set k=v ...              fields changed
-//   ev T SOCK drop FLAGS MASK SEQ ACK LEN WIN  lose the next segment SOCK sends that matches
-//                                      (MASK: 1 seq, 2 ack, 4 len, 8 win are compared)
+//   ev T SOCK drop FLAGS MASK SEQ ACK LEN WIN [MSS]  lose the next segment SOCK sends that matches
+//                                      (MASK: 1 seq, 2 ack, 4 len, 8 win, 16 mss are compared)
 //   ev T - wait                        nothing: time passes (timers and deliveries due fire)
 //   ev T SOCK listen PORT BACKLOG      listen(2): inet_bind to PORT (0: none, inet_listen binds one), inet_listen
 //   ev T SOCK connect PEER|-           connect(2), non-blocking: inet_connect to PEER's port, or to the scripted
@@ -39,6 +40,7 @@
 // Out: one JSON record per case (see `Outcome`), printed on one line each.
 
 import type { Scenario, Value } from '../../../src/scenario/ast';
+import { SEGMENT_MASK } from '../../../src/engine/release/bind';
 import type { Node as TSNode } from 'web-tree-sitter';
 import type { TreeParse as CParse } from '../../../src/engine/front/load';
 
@@ -48,6 +50,8 @@ export interface Seg {
   ack: number;
   len: number;
   win: number;
+  /** the value of the MSS option (0: none) */
+  mss: number;
 }
 
 export type PEvent = { time: number; sock: string } & (
@@ -114,7 +118,7 @@ export interface Outcome {
 
 // ---- the text ----
 
-const segText = (s: Seg) => `${s.flags || '-'} ${s.seq >>> 0} ${s.ack >>> 0} ${s.len} ${s.win}`;
+const segText = (s: Seg) => `${s.flags || '-'} ${s.seq >>> 0} ${s.ack >>> 0} ${s.len} ${s.win} ${s.mss}`;
 const kv = (p: [string, number][]) => p.map(([k, v]) => `${k}=${v}`).join(' ');
 
 export function serialise(cases: PCase[]): string {
@@ -145,7 +149,7 @@ export function serialise(cases: PCase[]): string {
           out.push(`${head} set ${kv(e.fields)}`);
           break;
         case 'drop':
-          out.push(`${head} drop ${e.seg.flags || '-'} ${e.mask} ${e.seg.seq >>> 0} ${e.seg.ack >>> 0} ${e.seg.len} ${e.seg.win}`);
+          out.push(`${head} drop ${e.seg.flags || '-'} ${e.mask} ${e.seg.seq >>> 0} ${e.seg.ack >>> 0} ${e.seg.len} ${e.seg.win} ${e.seg.mss}`);
           break;
         case 'wait':
           out.push(`${head} wait`);
@@ -187,7 +191,8 @@ export function parseProtocol(text: string): PCase[] {
       if (i <= 0) throw new Error(`protocol ${where}: expected k=v, found ${w}`);
       return [w.slice(0, i), num(w.slice(i + 1), where)];
     });
-  const seg = (w: string[], at: number, where: string): Seg => ({ flags: w[at], seq: num(w[at + 1], where), ack: num(w[at + 2], where), len: num(w[at + 3], where), win: num(w[at + 4], where) });
+  // the MSS word is optional (a line of five words, as before it: no option)
+  const seg = (w: string[], at: number, where: string): Seg => ({ flags: w[at], seq: num(w[at + 1], where), ack: num(w[at + 2], where), len: num(w[at + 3], where), win: num(w[at + 4], where), mss: w[at + 5] === undefined ? 0 : num(w[at + 5], where) });
   text.split('\n').forEach((line, i) => {
     const where = `line ${i + 1}`;
     const w = line.trim().split(/\s+/).filter(Boolean);
@@ -243,7 +248,7 @@ export function parseProtocol(text: string): PCase[] {
             c.events.push({ time, sock, kind: 'set', fields: pairs(w.slice(4), where) });
             break;
           case 'drop':
-            c.events.push({ time, sock, kind: 'drop', mask: num(w[5], where), seg: { flags: w[4], seq: num(w[6], where), ack: num(w[7], where), len: num(w[8], where), win: num(w[9], where) } });
+            c.events.push({ time, sock, kind: 'drop', mask: num(w[5], where), seg: { ...seg(w, 5, where), flags: w[4] } });
             break;
           case 'wait':
             c.events.push({ time, sock, kind: 'wait' });
@@ -346,7 +351,7 @@ export function scenarioCase(name: string, sc: Scenario, resolve: Resolve): PCas
       const a = s.fields.find((x) => x.name === n);
       return a ? val(a.value) : dflt;
     };
-    return { flags: flagsOf(s.flags), seq: get('seq', 0) >>> 0, ack: get('ack', 0) >>> 0, len: get('len', 0), win: get('win', 16384) };
+    return { flags: flagsOf(s.flags), seq: get('seq', 0) >>> 0, ack: get('ack', 0) >>> 0, len: get('len', 0), win: get('win', 16384), mss: get('mss', 0) };
   };
   for (const e of sc.events) {
     const ev = { time: e.time, sock: e.socket };
@@ -365,7 +370,7 @@ export function scenarioCase(name: string, sc: Scenario, resolve: Resolve): PCas
         c.events.push({ ...ev, kind: 'set', fields: a.fields.map((x) => [x.name, val(x.value)]) });
         break;
       case 'drop': {
-        const mask = a.segment.fields.reduce((m, f) => m | ({ seq: 1, ack: 2, len: 4, win: 8 } as Record<string, number>)[f.name], 0);
+        const mask = a.segment.fields.reduce((m, f) => m | (Object.hasOwn(SEGMENT_MASK, f.name) ? SEGMENT_MASK[f.name] : 0), 0);
         c.events.push({ ...ev, kind: 'drop', seg: segOf(a.segment), mask });
         break;
       }

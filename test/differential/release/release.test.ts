@@ -230,6 +230,18 @@ test('shutdown wr sends the FIN through tcp_shutdown and the socket still receiv
   assert.deepEqual(sentOf(rd, 'client').map((x) => [x[0], x[1]]), [[0, 'S'], [1, '.'], [200, 'F.']]);
 });
 
+test('an MSS option on the SYN: tcp_options takes the child\'s mtu = min(1436, 1000), and after the final ACK mss = min(max_window, mtu)', () => {
+  const o = byName('own:mss-syn');
+  assert.equal(o.error, undefined);
+  const conn = sockOf(o, 'conn');
+  assert.deepEqual([conn.fields.mtu, conn.fields.mss, conn.fields.max_window], [1000, 1000, 32792]);
+  // the SYN-ACK, answered by the `<` ACK of 10001
+  assert.deepEqual(sentOf(o, 'server')[0], [1, 'S.', 10000, 1, 0]);
+  // a drop naming mss=1436 loses tcp_connect's SYN (it carries sk->mtu, 1500 - HEADER_SIZE); mss=536 matches nothing
+  const d = byName('own:mss-drop');
+  assert.deepEqual(sockOf(d, 'client').sent.filter((x) => x.flags === 'S').map((x) => [x.t, x.dropped]), [[0, 1], [301, 0]]);
+});
+
 test('without qemu-i386 or 32-bit gcc libraries the build refuses with what to install (no 64-bit fallback)', () => {
   const bin = mkdtempSync(join(tmpdir(), 'tcd-release-path-'));
   try {
