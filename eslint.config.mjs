@@ -36,7 +36,7 @@ const root = import.meta.dirname;
 //   cli       the command line: host and below, and the notes feature's command (src/notes/cli).
 //   browser   the panel's browser side (media/*.ts): only common (and itself).
 //   extension src/extension.ts, the wiring: anything.
-// Tests beside the code (*.test.ts) may also use host, engine and scenario, the snapshot builder,
+// Tests beside the code (*.test.ts, and the kits they share, *.testkit.ts) may also use host, engine and scenario, the snapshot builder,
 // Node and packages to make real inputs; never a layer's forbidden `vscode`. test/ and scripts/ are
 // not layers.
 const LAYERS = {

@@ -52,7 +52,8 @@ export const importsRule = {
     const filename = context.filename;
     const here = layerOf(noExtension(posix(relative(root, filename))), layers);
     if (!here) return {};
-    const isTest = /\.test\.[cm]?[jt]s$/.test(filename);
+    // a test, or a test's kit beside the code (*.testkit.ts: what several tests share)
+    const isTest = /\.test(kit)?\.[cm]?[jt]s$/.test(filename);
     const allowed = new Set([here, ...layers[here].allow, ...(isTest ? testsAlsoAllow : [])]);
 
     function check(node, spec) {

@@ -24,6 +24,7 @@ const SLOW = [
   ['test/debug/', 'whole DAP sessions over sockets and the bundled adapter over stdio, golden transcripts'],
   ['test/notes/session.test.ts', 'DAP sessions'],
   ['test/cli.test.ts', 'spawns the bundled dist/cli.js many times'],
+  ['test/packetdrill.test.ts', 'spawns the bundled dist/cli.js on the nine packetdrill scripts'],
   ['test/coverage.test.ts', 'runs every example to the end'],
   ['test/examples.test.ts', 'runs every example to the end'],
   ['test/layers.test.ts', 'starts ESLint'],

@@ -7,11 +7,19 @@ import { loadReleaseRun } from '../host/load';
 import { releaseCoverage, releaseRunCommand } from './release';
 import { CError, formatLoc } from '../engine/code';
 import { walkthroughCommand, WALKTHROUGH_USAGE } from '../notes/cli';
+import { importCommand, loadPkt, pktDifferences } from './packetdrill';
+import { basename } from 'node:path';
 
 const USAGE = `usage:
   tcp-close-debugger run FILE.tcpscenario [--json] [--kernel tcp.c] [--budget N] [--quiet]
       (the unmodified Linux 1.2.13 release; --kernel: an edited copy of one of its files, keeping its
        name (tcp.c, sock.c, af_inet.c, timer.c, skbuff.c, ip.c, sched.c), run in its place)
+  tcp-close-debugger run FILE.pkt [--json] [--kernel tcp.c] [--budget N] [--quiet]
+      (a packetdrill script, translated and run on Linux 1.2.13; each place 1.2 does not do what the
+       script says a modern Linux does is printed at the script's line)
+  tcp-close-debugger import FILE.pkt [-o FILE.tcpscenario]
+      (the scenario a packetdrill script translates to, on stdout or in the -o file; what is not
+       translated is listed on stderr at its line and column)
   tcp-close-debugger coverage FILE.tcpscenario... [--kernel tcp.c] [--all]
       (lines of the release's C the scenarios ran, per function and file; --kernel: with an edited copy
        in its place)
@@ -27,6 +35,7 @@ interface Args {
   budget?: number;
   quiet: boolean;
   all: boolean;
+  output?: string;
 }
 
 function parseArgs(argv: string[]): Args | string {
@@ -38,18 +47,23 @@ function parseArgs(argv: string[]): Args | string {
     else if (x === '--all') a.all = true;
     else if (x === '--kernel') a.kernel = argv[++i];
     else if (x === '--budget') a.budget = Number(argv[++i]);
+    else if (x === '-o' || x === '--output') a.output = argv[++i];
     else if (x.startsWith('--')) return `unknown option ${x}`;
     else a.files.push(x);
   }
-  if (!['run', 'coverage'].includes(a.command)) return a.command ? `unknown command '${a.command}'` : 'no command';
-  if (!a.files.length) return 'no scenario file given';
+  if (!['run', 'coverage', 'import'].includes(a.command)) return a.command ? `unknown command '${a.command}'` : 'no command';
+  if (!a.files.length) return a.command === 'import' ? 'no packetdrill script given' : 'no scenario file given';
   if (a.command === 'run' && a.files.length > 1) return 'run takes one scenario';
+  if (a.command === 'import' && (a.files.length > 1 || !a.files[0].endsWith('.pkt'))) return 'import takes one packetdrill script (FILE.pkt)';
+  if (a.output !== undefined && a.command !== 'import') return '-o is an option of import';
+  if (a.command === 'import' && (a.output === '' || a.output?.startsWith('-'))) return '-o needs a file name';
   if (a.budget !== undefined && !(a.budget > 0)) return '--budget needs a positive number';
   return a;
 }
 
 async function runCommand(a: Args): Promise<number> {
   const out = (s: string) => process.stdout.write(s + '\n');
+  if (a.files[0].endsWith('.pkt')) return runPktCommand(a, out);
   // the unmodified 1.2.13 release (with --kernel, an edited copy of one of its files in its place)
   let r;
   try {
@@ -62,6 +76,25 @@ async function runCommand(a: Args): Promise<number> {
     return reportSetup(e);
   }
   return releaseRunCommand(r.run, r.text, a, out);
+}
+
+/** `run FILE.pkt`: the script translated, run, and each difference from modern Linux given at the script's line. */
+async function runPktCommand(a: Args, out: (s: string) => void): Promise<number> {
+  const err = (s: string) => process.stderr.write(s + '\n');
+  const imp = loadPkt(a.files[0], err);
+  if (!imp) return 2;
+  let r;
+  try {
+    r = await loadReleaseRun({ scenarioPath: `${a.files[0]}.tcpscenario`, scenarioText: imp.text, kernelPath: a.kernel, stepBudget: a.budget });
+  } catch (e) {
+    if (e instanceof CError) {
+      err(`${formatLoc(e.loc)}: ${e.detail}`);
+      return 2;
+    }
+    return reportSetup(e);
+  }
+  const at = (line: number) => `${basename(a.files[0])}:${imp.lineMap[line] ?? 0}`;
+  return releaseRunCommand(r.run, imp.text, { ...a, failedAt: at, failures: (run) => pktDifferences(run, imp) }, out);
 }
 
 function reportSetup(e: unknown): number {
@@ -108,6 +141,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`${a}\n${USAGE}\n`);
     return 2;
   }
+  if (a.command === 'import') return importCommand(a.files[0], a.output, (s) => process.stdout.write(s + '\n'), (s) => process.stderr.write(s + '\n'));
   return a.command === 'run' ? runCommand(a) : coverageCommand(a);
 }
 

@@ -62,7 +62,16 @@ export function itemText(run: ReleaseRun, s: ReleaseStop, lines: string[]): stri
 }
 
 /** Runs `run` to its end, printing as `run` does; returns the exit status. */
-export function releaseRunCommand(run: ReleaseRun, scenarioText: string, o: { json: boolean; quiet: boolean }, out: Out): number {
+export interface RunPrinting {
+  json: boolean;
+  quiet: boolean;
+  /** where the trace says a failed scenario line is (default: the scenario's file and line) */
+  failedAt?: (line: number) => string;
+  /** the failures to report in place of the run's own (a packetdrill script's differences), with the file and line they are at */
+  failures?: (run: ReleaseRun) => { file: string; line: number; clock: number; message: string }[];
+}
+
+export function releaseRunCommand(run: ReleaseRun, scenarioText: string, o: RunPrinting, out: Out): number {
   const scenarioLines = scenarioText.split(/\r?\n/);
   const texts = new Map<string, string[]>();
   const source = (file: string, line: number) => {
@@ -91,7 +100,7 @@ export function releaseRunCommand(run: ReleaseRun, scenarioText: string, o: { js
       const clock = `[${String(stop.clock).padStart(6)}j]`;
       if (stop.kind === 'statement') out(`${clock} ${pad(stop.socket, 7)} ${pad(`${stop.fn!.name}:${stop.loc!.line}`, 22)} ${source(stop.loc!.file, stop.loc!.line)}   (${shown(stop.loc!.file)})`);
       else if (stop.kind === 'event') out(`${clock} ${pad(stop.socket, 7)} ${itemText(run, stop, scenarioLines)}`);
-      else if (stop.kind === 'failure') out(`${clock} FAILED  ${basename(run.bound.file)}:${stop.item?.kind === 'event' ? stop.item.event.line : '?'}: ${stop.message}`);
+      else if (stop.kind === 'failure') out(`${clock} FAILED  ${stop.item?.kind === 'event' ? (o.failedAt?.(stop.item.event.line) ?? `${basename(run.bound.file)}:${stop.item.event.line}`) : '?'}: ${stop.message}`);
       else if (stop.kind === 'error') out(`${clock} ERROR   ${stop.loc ? formatLoc(stop.loc) : ''}: ${stop.message}`);
       else out(`${clock} end of scenario`);
       const p = run.printk();
@@ -104,7 +113,7 @@ export function releaseRunCommand(run: ReleaseRun, scenarioText: string, o: { js
     stop = run.forward();
   }
   const ms = performance.now() - t0;
-  const failures = run.failures.map((f) => ({ file: run.bound.file, line: f.line, clock: f.time, message: f.message }));
+  const failures = o.failures ? o.failures(run) : run.failures.map((f) => ({ file: run.bound.file, line: f.line, clock: f.time, message: f.message }));
   if (o.json) {
     const sockets: Record<string, unknown> = {};
     run.socks.forEach((s, i) => (sockets[s.name] = socketJson(run, i)));

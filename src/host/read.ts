@@ -9,7 +9,7 @@ import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 
 import { isAbsolute, relative, sep } from 'node:path';
 
 /** What a file is to the project: the kind names it in messages and sets its size cap. */
-export type FileKind = 'scenario' | 'kernel source' | 'include file' | 'notes file' | 'walkthrough' | 'capture';
+export type FileKind = 'scenario' | 'kernel source' | 'include file' | 'notes file' | 'walkthrough' | 'capture' | 'packetdrill script';
 
 const MiB = 1024 * 1024;
 
@@ -21,6 +21,7 @@ export const FILE_CAPS: Readonly<Record<FileKind, number>> = {
   'notes file': 16 * MiB,
   walkthrough: 4 * MiB,
   capture: 64 * MiB,
+  'packetdrill script': MiB,
 };
 
 /** How long one read may take before it is given up, in milliseconds. */

@@ -121,7 +121,8 @@ export class ReleaseRun {
   private readonly drops: { seg: BoundSeg; mask: number }[][] = [];
   /** logged: per sock, the first sent segment a `>` expectation may still match */
   private readonly cursor: number[] = [];
-  readonly failures: { line: number; time: number; message: string }[] = [];
+  /** each failed expectation; for a `>` line, `sent`: the segments (from, to) it was looked for among */
+  readonly failures: { line: number; time: number; message: string; sent?: [number, number] }[] = [];
   /** logged: each timer the clock ran (timer_bh at its expires + 1): the jiffy, the sock and which of its timers, its reason then */
   readonly firings: FiringRec[] = [];
   /** logged: what each call a scenario line made returned, in order (a close, a `call`, listen, connect, accept, shutdown, write, read) */
@@ -255,7 +256,8 @@ export class ReleaseRun {
       if (!sk) throw new CError(this.lineLoc(1), `inet_create made no sock for ${b.name}${this.faultText() ? `: ${this.faultText()}` : ''}`);
       const i = b.index;
       H.push(this.sks, sk);
-      H.push(this.rports, b.plain ? 0 : b.peer >= 0 ? 1024 + b.peer : 4096 + i);
+      // the scripted peer is at 4096+i: for a plain sock too, so that a listener's SYN from it (and the child's port) is not port 0
+      H.push(this.rports, !b.plain && b.peer >= 0 ? 1024 + b.peer : 4096 + i);
       H.push(this.delays, b.delay);
       this.socks.push({
         name: b.name,
@@ -635,7 +637,9 @@ export class ReleaseRun {
 
   private check(e: BoundEvent, message: string | undefined): number {
     if (!message) return this.nextItem();
-    this.H.push(this.failures, { line: e.line, time: this.jiffies, message });
+    // a segment not sent: the socket's segments it was looked for among (since its last match)
+    const sent: [number, number] | undefined = e.action.kind === 'send' ? [this.cursor[e.sock], this.segs.length] : undefined;
+    this.H.push(this.failures, { line: e.line, time: this.jiffies, message, ...(sent ? { sent } : {}) });
     return this.H.recordStop(CODE_FAILURE, e.line);
   }
 

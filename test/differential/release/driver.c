@@ -584,7 +584,7 @@ int main(void)
 			namep[nsocks] = names[nsocks];
 			peer[nsocks] = -1;
 			delay[nsocks] = 0;
-			rport[nsocks] = 0;
+			rport[nsocks] = (unsigned short)(4096 + nsocks);	/* the scripted peer (run.ts does the same) */
 			plain[nsocks] = w[0][0] == 'p';
 			socks[nsocks] = plain[nsocks] ? machine_plain_socket(nsocks) : machine_socket(nsocks);
 			if (!socks[nsocks]) fail("inet_create", machine_fault_text ? machine_fault_text : "");
