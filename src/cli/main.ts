@@ -8,7 +8,6 @@ import { releaseCoverage, releaseRunCommand } from './release';
 import { CError, formatLoc } from '../engine/code';
 import { walkthroughCommand, WALKTHROUGH_USAGE } from '../notes/cli';
 import { importCommand, loadPkt, pktDifferences } from './packetdrill';
-import { basename } from 'node:path';
 
 const USAGE = `usage:
   tcp-close-debugger run FILE.tcpscenario [--json] [--kernel tcp.c] [--budget N] [--quiet]
@@ -78,14 +77,14 @@ async function runCommand(a: Args): Promise<number> {
   return releaseRunCommand(r.run, r.text, a, out);
 }
 
-/** `run FILE.pkt`: the script translated, run, and each difference from modern Linux given at the script's line. */
+/** `run FILE.pkt`: the script translated and run (its lines the trace's), each difference from modern Linux given at the script's line. */
 async function runPktCommand(a: Args, out: (s: string) => void): Promise<number> {
   const err = (s: string) => process.stderr.write(s + '\n');
-  const imp = loadPkt(a.files[0], err);
-  if (!imp) return 2;
+  // the notes (what is not translated) on stderr first; a script that does not translate ends here
+  if (!loadPkt(a.files[0], err)) return 2;
   let r;
   try {
-    r = await loadReleaseRun({ scenarioPath: `${a.files[0]}.tcpscenario`, scenarioText: imp.text, kernelPath: a.kernel, stepBudget: a.budget });
+    r = await loadReleaseRun({ scenarioPath: a.files[0], kernelPath: a.kernel, stepBudget: a.budget });
   } catch (e) {
     if (e instanceof CError) {
       err(`${formatLoc(e.loc)}: ${e.detail}`);
@@ -93,8 +92,8 @@ async function runPktCommand(a: Args, out: (s: string) => void): Promise<number>
     }
     return reportSetup(e);
   }
-  const at = (line: number) => `${basename(a.files[0])}:${imp.lineMap[line] ?? 0}`;
-  return releaseRunCommand(r.run, imp.text, { ...a, failedAt: at, failures: (run) => pktDifferences(run, imp) }, out);
+  const pkt = r.pkt!;
+  return releaseRunCommand(r.run, r.text, { ...a, failures: (run) => pktDifferences(run, pkt) }, out);
 }
 
 function reportSetup(e: unknown): number {

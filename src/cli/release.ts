@@ -65,8 +65,6 @@ export function itemText(run: ReleaseRun, s: ReleaseStop, lines: string[]): stri
 export interface RunPrinting {
   json: boolean;
   quiet: boolean;
-  /** where the trace says a failed scenario line is (default: the scenario's file and line) */
-  failedAt?: (line: number) => string;
   /** the failures to report in place of the run's own (a packetdrill script's differences), with the file and line they are at */
   failures?: (run: ReleaseRun) => { file: string; line: number; clock: number; message: string }[];
 }
@@ -100,7 +98,7 @@ export function releaseRunCommand(run: ReleaseRun, scenarioText: string, o: RunP
       const clock = `[${String(stop.clock).padStart(6)}j]`;
       if (stop.kind === 'statement') out(`${clock} ${pad(stop.socket, 7)} ${pad(`${stop.fn!.name}:${stop.loc!.line}`, 22)} ${source(stop.loc!.file, stop.loc!.line)}   (${shown(stop.loc!.file)})`);
       else if (stop.kind === 'event') out(`${clock} ${pad(stop.socket, 7)} ${itemText(run, stop, scenarioLines)}`);
-      else if (stop.kind === 'failure') out(`${clock} FAILED  ${stop.item?.kind === 'event' ? (o.failedAt?.(stop.item.event.line) ?? `${basename(run.bound.file)}:${stop.item.event.line}`) : '?'}: ${stop.message}`);
+      else if (stop.kind === 'failure') out(`${clock} FAILED  ${basename(run.bound.file)}:${stop.item?.kind === 'event' ? stop.item.event.line : '?'}: ${stop.message}`);
       else if (stop.kind === 'error') out(`${clock} ERROR   ${stop.loc ? formatLoc(stop.loc) : ''}: ${stop.message}`);
       else out(`${clock} end of scenario`);
       const p = run.printk();

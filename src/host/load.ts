@@ -13,6 +13,7 @@ import { readError, readText } from './read';
 import { EditedCopyError, loadEditedRelease } from './editedRelease';
 import { defaultCacheStore, diskHash } from './cachestore';
 import type { Diagnostic } from '../scenario/ast';
+import { importPkt, type PktImport } from '../scenario/packetdrill/translate';
 
 /** A scenario read from disk must be named *.tcpscenario: any other file is refused by name, not quoted. */
 export const SCENARIO_SUFFIX = '.tcpscenario';
@@ -31,9 +32,19 @@ export interface LoadOptions {
   scenarioText?: string;
 }
 
+/** A packetdrill script (src/scenario/packetdrill/) runs as the scenario it translates to, its lines the script's. */
+export const PKT_SUFFIX = '.pkt';
+
 function readScenario(opts: LoadOptions): { file: string; text: string } {
   const file = resolve(opts.scenarioPath);
   let text = opts.scenarioText;
+  if (text === undefined && file.endsWith(PKT_SUFFIX)) {
+    try {
+      text = readText(file, 'packetdrill script');
+    } catch (e) {
+      throw setupError(file, readError(e));
+    }
+  }
   if (text === undefined) {
     if (!file.endsWith(SCENARIO_SUFFIX)) throw setupError(file, `not a scenario file (${SCENARIO_SUFFIX}): it is not read`);
     try {
@@ -78,21 +89,33 @@ async function editedImage(path: string): Promise<ReleaseImage> {
  * release with `kernelPath`, an edited copy of one of its files, in place; throws RunSetupError
  * with every problem.
  */
-async function bindOnRelease(opts: LoadOptions): Promise<{ img: ReleaseImage; bound: BoundScenario; text: string; file: string }> {
+async function bindOnRelease(opts: LoadOptions): Promise<{ img: ReleaseImage; bound: BoundScenario; text: string; file: string; pkt?: PktImport }> {
   const { file, text } = readScenario(opts);
-  const scenario = parseScenario(text, file);
+  // a packetdrill script: translated, then bound as its scenario, with the script's file and lines
+  const pkt = file.endsWith(PKT_SUFFIX) ? importPkt(text, file) : undefined;
+  if (pkt?.errors.length) throw new RunSetupError(pkt.errors);
+  const scenario = parseScenario(pkt ? pkt.text : text, file);
   const img = opts.kernelPath ? await editedImage(opts.kernelPath) : await releaseImage();
   const { bound, diagnostics } = bindScenario(scenario, img.kernel, img.constant);
-  const errors = [...scenario.diagnostics.filter((d) => d.severity === 'error'), ...diagnostics].sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column);
+  let errors = [...scenario.diagnostics.filter((d) => d.severity === 'error'), ...diagnostics];
+  if (pkt) {
+    errors = errors.map((d) => {
+      const at = { line: pkt.lineMap[d.range.start.line] || 1, column: 1 };
+      return { ...d, range: { start: at, end: at }, message: `the translation of this line: ${d.message}` };
+    });
+    bound.file = file;
+    for (const e of bound.events) e.line = pkt.lineMap[e.line] || 1;
+  }
+  errors.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column);
   if (errors.length) throw new RunSetupError(errors);
-  return { img, bound, text, file };
+  return { img, bound, text, file, pkt };
 }
 
 /** A run of the scenario on the unmodified 1.2.13 release (src/engine/release/), or with `kernelPath`'s edited copy of one of its files. */
-export async function loadReleaseRun(opts: LoadOptions): Promise<{ run: ReleaseRun; text: string; file: string }> {
-  const { img, bound, text, file } = await bindOnRelease(opts);
+export async function loadReleaseRun(opts: LoadOptions): Promise<{ run: ReleaseRun; text: string; file: string; pkt?: PktImport }> {
+  const { img, bound, text, file, pkt } = await bindOnRelease(opts);
   try {
-    return { run: new ReleaseRun(img, bound, { stepBudget: opts.stepBudget }), text, file };
+    return { run: new ReleaseRun(img, bound, { stepBudget: opts.stepBudget }), text, file, pkt };
   } catch (e) {
     // the boot and the sockets' setup run C (an edited copy's, too): what stops them is the copy's problem, at its line
     if (e instanceof CError) throw new RunSetupError([], [e]);

@@ -52,9 +52,9 @@ export interface PktImport {
   notes: Diagnostic[];
   /** what stops the translation: the script does not parse, or names what cannot be */
   errors: Diagnostic[];
-  /** by scenario line: each `>` line */
+  /** by the script's line: each `>` line */
   expectations: Map<number, PktExpectation>;
-  /** by scenario line: each system call's expected result */
+  /** by the script's line: each system call's expected result */
   results: Map<number, PktResult>;
 }
 
@@ -416,8 +416,8 @@ class Translator {
       const time = o.jiffies === 0 ? '0' : `${(o.jiffies / 100).toFixed(2)}s`;
       const what = o.child ? `${o.what} ${o.child.name}` : o.what;
       add(`${time.padEnd(7)} ${o.sock.name.padEnd(width)} ${what.padEnd(40)} # ${o.pktLine}: ${o.comment}`, o.pktLine);
-      if (o.expectation) expectations.set(text.length, { ...o.expectation, socket: o.sock.name });
-      if (o.result) results.set(text.length, o.result);
+      if (o.expectation) expectations.set(o.pktLine, { ...o.expectation, socket: o.sock.name });
+      if (o.result) results.set(o.pktLine, o.result);
     }
     return { text: text.join('\n') + '\n', lineMap, expectations, results };
   }
