@@ -26,8 +26,9 @@ export const NODE_VERSION = '24.21.0';
 export const CODE_SERVER_VERSION = '4.139.1';
 
 /** What `npm test` needs: Chromium (the panel's browser tests), gcc for 64- and 32-bit and
- * qemu-i386 (the differential test builds the kernel C and runs it as i386). */
-export const TEST_PACKAGES = ['chromium', 'gcc', 'libc6-dev', 'gcc-multilib', 'qemu-user'];
+ * qemu-i386 (the differential test builds the kernel C and runs it as i386), tshark (the capture
+ * test reads the pcapng files a run saves back with Wireshark's dissectors). */
+export const TEST_PACKAGES = ['chromium', 'gcc', 'libc6-dev', 'gcc-multilib', 'qemu-user', 'tshark'];
 /** What code-server's native modules need to build (kerberos needs libkrb5-dev). */
 export const CODE_SERVER_PACKAGES = ['libkrb5-dev', 'libsecret-1-dev', 'libx11-dev', 'libxkbfile-dev', 'python3', 'make', 'g++'];
 

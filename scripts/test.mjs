@@ -25,6 +25,7 @@ const SLOW = [
   ['test/notes/session.test.ts', 'DAP sessions'],
   ['test/cli.test.ts', 'spawns the bundled dist/cli.js many times'],
   ['test/packetdrill.test.ts', 'spawns the bundled dist/cli.js on the nine packetdrill scripts'],
+  ['test/pcap.test.ts', 'spawns the bundled dist/cli.js and tshark'],
   ['test/coverage.test.ts', 'runs every example to the end'],
   ['test/examples.test.ts', 'runs every example to the end'],
   ['test/layers.test.ts', 'starts ESLint'],

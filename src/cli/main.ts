@@ -8,12 +8,16 @@ import { releaseCoverage, releaseRunCommand } from './release';
 import { CError, formatLoc } from '../engine/code';
 import { walkthroughCommand, WALKTHROUGH_USAGE } from '../notes/cli';
 import { importCommand, loadPkt, pktDifferences } from './packetdrill';
+import { writeFileSync } from 'node:fs';
+import { runCapture } from '../engine/release/capture';
+import type { ReleaseRun } from '../engine/release/run';
 
 const USAGE = `usage:
-  tcp-close-debugger run FILE.tcpscenario [--json] [--kernel tcp.c] [--budget N] [--quiet]
+  tcp-close-debugger run FILE.tcpscenario [--json] [--kernel tcp.c] [--budget N] [--quiet] [--pcap OUT.pcapng]
       (the unmodified Linux 1.2.13 release; --kernel: an edited copy of one of its files, keeping its
-       name (tcp.c, sock.c, af_inet.c, timer.c, skbuff.c, ip.c, sched.c), run in its place)
-  tcp-close-debugger run FILE.pkt [--json] [--kernel tcp.c] [--budget N] [--quiet]
+       name (tcp.c, sock.c, af_inet.c, timer.c, skbuff.c, ip.c, sched.c), run in its place; --pcap:
+       every segment of the run saved as a capture, the bytes the kernel built, for Wireshark)
+  tcp-close-debugger run FILE.pkt [--json] [--kernel tcp.c] [--budget N] [--quiet] [--pcap OUT.pcapng]
       (a packetdrill script, translated and run on Linux 1.2.13; each place 1.2 does not do what the
        script says a modern Linux does is printed at the script's line)
   tcp-close-debugger import FILE.pkt [-o FILE.tcpscenario]
@@ -35,6 +39,7 @@ interface Args {
   quiet: boolean;
   all: boolean;
   output?: string;
+  pcap?: string;
 }
 
 function parseArgs(argv: string[]): Args | string {
@@ -47,6 +52,7 @@ function parseArgs(argv: string[]): Args | string {
     else if (x === '--kernel') a.kernel = argv[++i];
     else if (x === '--budget') a.budget = Number(argv[++i]);
     else if (x === '-o' || x === '--output') a.output = argv[++i];
+    else if (x === '--pcap') a.pcap = argv[++i];
     else if (x.startsWith('--')) return `unknown option ${x}`;
     else a.files.push(x);
   }
@@ -55,6 +61,8 @@ function parseArgs(argv: string[]): Args | string {
   if (a.command === 'run' && a.files.length > 1) return 'run takes one scenario';
   if (a.command === 'import' && (a.files.length > 1 || !a.files[0].endsWith('.pkt'))) return 'import takes one packetdrill script (FILE.pkt)';
   if (a.output !== undefined && a.command !== 'import') return '-o is an option of import';
+  if (a.pcap !== undefined && a.command !== 'run') return '--pcap is an option of run';
+  if (a.command === 'run' && (a.pcap === '' || a.pcap?.startsWith('-'))) return '--pcap needs a file name';
   if (a.command === 'import' && (a.output === '' || a.output?.startsWith('-'))) return '-o needs a file name';
   if (a.budget !== undefined && !(a.budget > 0)) return '--budget needs a positive number';
   return a;
@@ -74,7 +82,21 @@ async function runCommand(a: Args): Promise<number> {
     }
     return reportSetup(e);
   }
-  return releaseRunCommand(r.run, r.text, a, out);
+  return savePcap(r.run, a, releaseRunCommand(r.run, r.text, a, out));
+}
+
+/** After a run: its capture in the --pcap file, if one was asked for; the exit status (2 if it cannot be written). */
+function savePcap(run: ReleaseRun, a: Args, status: number): number {
+  if (!a.pcap) return status;
+  try {
+    const bytes = runCapture(run);
+    writeFileSync(a.pcap, bytes);
+    process.stderr.write(`${run.segs.length} segments saved in ${a.pcap} (pcapng, ${bytes.length} bytes)\n`);
+    return status;
+  } catch (e) {
+    process.stderr.write(`${a.pcap}: cannot write the capture: ${(e as Error).message}\n`);
+    return 2;
+  }
 }
 
 /** `run FILE.pkt`: the script translated and run (its lines the trace's), each difference from modern Linux given at the script's line. */
@@ -93,7 +115,7 @@ async function runPktCommand(a: Args, out: (s: string) => void): Promise<number>
     return reportSetup(e);
   }
   const pkt = r.pkt!;
-  return releaseRunCommand(r.run, r.text, { ...a, failures: (run) => pktDifferences(run, pkt) }, out);
+  return savePcap(r.run, a, releaseRunCommand(r.run, r.text, { ...a, failures: (run) => pktDifferences(run, pkt) }, out));
 }
 
 function reportSetup(e: unknown): number {

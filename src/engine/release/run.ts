@@ -66,6 +66,8 @@ export interface SegRec {
   line?: number;
   /** a peer segment's IP and TCP header bytes, as machine_build_segment built them (a sent one's are on the machine's wire) */
   headers?: Uint8Array;
+  /** a peer segment's whole datagram, payload included (a sent one's is on the machine's wire) */
+  datagram?: Uint8Array;
 }
 
 /** What a call a scenario line made returned: at jiffies `t`, sock `sock` (its index), `call` (close, tcp_fin, write…), the value. */
@@ -115,6 +117,10 @@ export class ReleaseRun {
   private readonly cells: any[] = [0, undefined, 0, 0, 0, -1, 0];
   /** logged: every segment, and the deliveries pending */
   readonly segs: SegRec[] = [];
+  /** by wire index: the stop whose statement sent the segment (noteSenders) */
+  private readonly senderStops: number[] = [];
+  private wireSeen = 0;
+  private readonly wireCountAt: number;
   private readonly inflight: { arrival: number; seg: number }[] = [];
   private readonly live: number[] = [];
   /** logged: per sock, the drops still waiting for a segment to match */
@@ -152,6 +158,7 @@ export class ReleaseRun {
     this.machine = new Machine(k, this.H);
     this.sock = k.records.get('sock')!;
     this.jiffiesAt = k.addressOf('jiffies');
+    this.wireCountAt = k.addressOf('machine_wire_count');
     const mem = this.run.mem;
     this.scratch = { seg: mem.alloc(SEG_BYTES, 4, 'heap', 'the driver: a segment'), text: mem.alloc(64, 4, 'heap', 'the driver: a name'), word: mem.alloc(4, 4, 'heap', 'the driver: a result') };
     this.machine.budget = Number.MAX_SAFE_INTEGER;
@@ -489,12 +496,29 @@ export class ReleaseRun {
       this.errors.set(n, this.causedBy(e));
       return n;
     }
-    if (arrival === 'statement') return this.H.recordStop(m.frames[m.frames.length - 1].fn.index, m.pc);
+    if (arrival === 'statement') {
+      const n = this.H.recordStop(m.frames[m.frames.length - 1].fn.index, m.pc);
+      this.noteSenders(n - 1);
+      return n;
+    }
     return this.finishItem();
+  }
+
+  /**
+   * Segments put on the wire since the last look were sent by the statement of stop `stop` (the
+   * last one before: the machine layer's dev_queue_xmit runs without stops); kept per wire index
+   * for `senderOf`. Runs as the chain runs, so a stop's senders are those of the run that made it
+   * (a branch resets the count to the memory's).
+   */
+  private noteSenders(stop: number): void {
+    const count = this.run.mem.s32(this.wireCountAt);
+    for (let w = this.wireSeen; w < count; w++) this.senderStops[w] = stop;
+    this.wireSeen = count;
   }
 
   /** The item's chain returned: the wire is read, a fault the machine met is a stop, then the next item. */
   private finishItem(): number {
+    this.noteSenders(this.H.currentStop);
     this.collect();
     const item = this.current;
     const a = item?.kind === 'event' ? item.event.action : undefined;
@@ -597,7 +621,7 @@ export class ReleaseRun {
     const s = this.socks[e.sock];
     const flags = this.cstring(seg.flags);
     const n = this.call('machine_build_segment', [this.scratch.seg, s.rport, this.port(s.sk), flags, seg.seq >>> 0, seg.ack >>> 0, seg.win >>> 0, seg.len >>> 0, seg.mss >>> 0]) as number;
-    this.H.push(this.segs, { from: -1, to: e.sock, time: this.jiffies, ...seg, dropped: 0, wire: -1, line: e.line, headers: this.headersAt(this.scratch.seg, n) });
+    this.H.push(this.segs, { from: -1, to: e.sock, time: this.jiffies, ...seg, dropped: 0, wire: -1, line: e.line, headers: this.headersAt(this.scratch.seg, n), datagram: this.run.mem.read(this.scratch.seg, n) });
     return n;
   }
 
@@ -803,6 +827,7 @@ export class ReleaseRun {
   /** Forgets the future (after a change in the past): the run continues live from here. */
   branch(): void {
     this.H.truncate();
+    this.wireSeen = this.run.mem.s32(this.wireCountAt);
     this.generation++;
     for (const k of [...this.errors.keys()]) if (k > this.H.currentStop) this.errors.delete(k);
   }
@@ -878,9 +903,48 @@ export class ReleaseRun {
     const r = this.segs[i];
     if (!r) return undefined;
     if (r.wire < 0) return r.headers;
-    const k = this.image.kernel;
-    const at = k.addressOf('machine_wire') + r.wire * k.records.get('machine_seg')!.size + 8;
+    const at = this.wireData(r.wire);
     return this.headersAt(at, this.run.mem.u32(at - 4));
+  }
+
+  /** The whole datagram of segment `i` as it went on the wire (or as the scripted peer's was built): IP and TCP headers and payload. */
+  datagramOf(i: number): Uint8Array | undefined {
+    const r = this.segs[i];
+    if (!r) return undefined;
+    if (r.wire < 0) return r.datagram;
+    const at = this.wireData(r.wire);
+    return this.run.mem.read(at, Math.min(this.run.mem.u32(at - 4), SEG_BYTES));
+  }
+
+  /** The address of the bytes of the machine's wire record `w` (its length is the word before them). */
+  private wireData(w: number): number {
+    const k = this.image.kernel;
+    return k.addressOf('machine_wire') + w * k.records.get('machine_seg')!.size + 8;
+  }
+
+  /**
+   * Who sent segment `i` (a kernel one): the stop of the statement that put it on the wire, and
+   * there the release's call stack, innermost first, with the sock's state. Moves to that stop to
+   * read them and back to the current one; undefined for a peer segment.
+   */
+  senderOf(i: number): { stop: number; frames: { fn: string; file: string; line: number }[]; state: number } | undefined {
+    const r = this.segs[i];
+    const stop = r && r.wire >= 0 ? this.senderStops[r.wire] : undefined;
+    if (stop === undefined || r.from < 0) return undefined;
+    const here = this.H.currentStop;
+    this.goto(stop);
+    const m = this.machine;
+    const frames: { fn: string; file: string; line: number }[] = [];
+    for (let k = m.frames.length - 1; k >= 0; k--) {
+      const f = m.frames[k];
+      if (f.fn.hidden) continue;
+      const loc = f.fn.code[k === m.frames.length - 1 ? m.pc : (f.s[0] as number)]?.loc;
+      if (loc) frames.push({ fn: f.fn.name, file: loc.file, line: loc.line });
+    }
+    const sk = this.sks[r.from];
+    const state = sk ? this.field(sk, 'state') : -1;
+    this.goto(here);
+    return { stop, frames, state };
   }
 
   /** The return value of the last `call` event's chain. */

@@ -1,0 +1,98 @@
+// A run saved as a capture (`run FILE --pcap OUT.pcapng`, the bundled dist/cli.js) and read back
+// by Debian's tshark: every segment the run sent or injected is there in order, with the fields
+// the end record states, valid IP and TCP checksums (Wireshark's own check), the virtual clock's
+// times and a comment naming the socket, its state and the release line that sent it.
+
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PKT_ROOT } from '../src/scenario/packetdrill/scripts.testkit';
+
+const root = join(__dirname, '..');
+const cli = join(root, 'dist', 'cli.js');
+const RELEASE = join(root, 'src', 'kernel', 'linux-1.2.13');
+
+before(() => {
+  if (!existsSync(cli)) spawnSync(process.execPath, [cli.replace(/dist[\\/]cli\.js$/, join('scripts', 'build.mjs'))], { stdio: 'inherit' });
+});
+
+const FIELDS = ['frame.time_relative', 'tcp.srcport', 'tcp.dstport', 'tcp.flags', 'tcp.seq_raw', 'tcp.ack_raw', 'tcp.len', 'tcp.window_size_value', 'ip.checksum.status', 'tcp.checksum.status', 'frame.comment'] as const;
+
+/** The capture's packets as tshark dissects them, checksums checked. */
+function tshark(file: string): Record<(typeof FIELDS)[number], string>[] {
+  const r = spawnSync('tshark', ['-r', file, '-o', 'ip.check_checksum:TRUE', '-o', 'tcp.check_checksum:TRUE', '-T', 'fields', '-E', 'separator=\t', ...FIELDS.flatMap((f) => ['-e', f])], { encoding: 'utf8' });
+  assert.equal(r.status, 0, `tshark: ${r.stderr}`);
+  return r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => Object.fromEntries(l.split('\t').map((v, i) => [FIELDS[i], v])) as Record<(typeof FIELDS)[number], string>);
+}
+
+function run(file: string, ...extra: string[]) {
+  const out = join(mkdtempSync(join(tmpdir(), 'tcp-pcap-')), 'run.pcapng');
+  const r = spawnSync(process.execPath, [cli, 'run', file, '--json', '--pcap', out, ...extra], { encoding: 'utf8', timeout: 120_000 });
+  assert.ok(r.status === 0 || r.status === 1, r.stderr);
+  const end = JSON.parse(r.stdout.trim().split('\n').pop()!);
+  return { out, end, err: r.stderr };
+}
+
+const FLAG_BITS: Record<string, number> = { F: 1, S: 2, R: 4, P: 8, '.': 16 };
+const flagsOf = (f: string) => [...f].reduce((n, c) => n | (FLAG_BITS[c] ?? 0), 0);
+
+test('the handshake and four-way close: each segment the sockets sent, with the end record\'s fields, good checksums, times and who sent it', () => {
+  const { out, end, err } = run(join(root, 'examples', 'handshake-close.tcpscenario'));
+  assert.match(err, /7 segments saved in .*run\.pcapng \(pcapng, \d+ bytes\)/);
+  const pkts = tshark(out);
+  // the end record's `sent` lists, merged in time order, are the capture's packets (no peer here)
+  const sent = Object.entries(end.sockets as Record<string, { sent: { t: number; flags: string; seq: number; ack: number; len: number; win: number }[] }>)
+    .flatMap(([name, s]) => s.sent.map((x) => ({ name, ...x })))
+    .sort((a, b) => a.t - b.t);
+  assert.equal(pkts.length, sent.length);
+  assert.equal(pkts.length, 7);
+  pkts.forEach((p, i) => {
+    const s = sent[i];
+    assert.equal(Number(p['frame.time_relative']), s.t / 100, `packet ${i + 1}: the time is the jiffy it was sent at`);
+    assert.deepEqual(
+      [Number(p['tcp.flags']), Number(p['tcp.seq_raw']), Number(p['tcp.ack_raw']), Number(p['tcp.len']), Number(p['tcp.window_size_value'])],
+      [flagsOf(s.flags), s.seq, s.flags.includes('.') ? s.ack : Number(p['tcp.ack_raw']), s.len, s.win],
+      `packet ${i + 1}`,
+    );
+    assert.equal(p['ip.checksum.status'], '1', `packet ${i + 1}: IP checksum good`);
+    assert.equal(p['tcp.checksum.status'], '1', `packet ${i + 1}: TCP checksum good`);
+    // the comment: the socket, its state, and a line of the release's C that exists and sends
+    const m = /^(\w+) in (TCP_\w+): sent by (\w+):(\d+) \(([\w/.]+)\)/.exec(p['frame.comment']);
+    assert.ok(m, p['frame.comment']);
+    assert.equal(m[1], s.name);
+    const text = readFileSync(join(RELEASE, m[5]), 'utf8').split('\n');
+    assert.match(text[Number(m[4]) - 1], /queue_xmit|tcp_send_check|->/, `${m[3]}:${m[4]} is a line that sends`);
+  });
+  assert.match(pkts[0]['frame.comment'], /^client in TCP_SYN_SENT: sent by tcp_connect:\d+ \(net\/inet\/tcp\.c\) via ip_queue_xmit:\d+ \(net\/inet\/ip\.c\), called from inet_connect$/);
+  assert.match(pkts[3]['frame.comment'], /^client in TCP_FIN_WAIT1: sent by tcp_send_fin:\d+ \(net\/inet\/tcp\.c\).*called from tcp_close < inet_release$/);
+});
+
+test('a packetdrill script: the scripted peer\'s segments too, payload included, its checksums good, a comment naming the script line', () => {
+  const pkt = join(PKT_ROOT, 'shutdown', 'shutdown-rd-wr-close.pkt');
+  const { out } = run(pkt);
+  const pkts = tshark(out);
+  const peer = pkts.filter((p) => p['frame.comment'].startsWith('scripted peer -> '));
+  assert.ok(peer.length >= 5, `${peer.length} peer segments`);
+  const data = peer.find((p) => p['tcp.len'] === '1000');
+  assert.ok(data, 'the peer\'s 1000 bytes of data');
+  const lines = readFileSync(pkt, 'utf8').split('\n');
+  assert.equal(data['frame.comment'], `scripted peer -> conn: shutdown-rd-wr-close.pkt:${lines.findIndex((l) => l.includes('< . 1:1001(1000) ack 1 win 257')) + 1}`);
+  for (const p of pkts) assert.deepEqual([p['ip.checksum.status'], p['tcp.checksum.status']], ['1', '1'], p['frame.comment']);
+  // 1.2's own 1000 bytes after shutdown(SHUT_RD): written by tcp_write, sent by tcp_send_skb
+  assert.ok(pkts.some((p) => p['tcp.len'] === '1000' && /^conn in TCP_ESTABLISHED: sent by tcp_send_skb:\d+ .*, called from tcp_write < /.test(p['frame.comment'])), pkts.map((p) => p['frame.comment']).join('\n'));
+});
+
+test('a dropped segment is in the capture, said so; --pcap to a folder that does not exist is exit 2 with a message', () => {
+  const { out } = run(join(root, 'examples', 'lost-fin.tcpscenario'));
+  const pkts = tshark(out);
+  assert.ok(pkts.some((p) => p['frame.comment'].endsWith('; dropped on the wire (a drop line of the scenario)')));
+  const r = spawnSync(process.execPath, [cli, 'run', join(root, 'examples', 'passive-close.tcpscenario'), '--quiet', '--pcap', '/nonexistent/dir/x.pcapng'], { encoding: 'utf8' });
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /^\/nonexistent\/dir\/x\.pcapng: cannot write the capture: /m);
+});
