@@ -96,3 +96,24 @@ test('a dropped segment is in the capture, said so; --pcap to a folder that does
   assert.equal(r.status, 2);
   assert.match(r.stderr, /^\/nonexistent\/dir\/x\.pcapng: cannot write the capture: /m);
 });
+
+test('--mermaid: the same segments as a Mermaid sequence diagram, each arrow labelled with the release line that sent it', () => {
+  const out = join(mkdtempSync(join(tmpdir(), 'tcp-mmd-')), 'run.mmd');
+  const r = spawnSync(process.execPath, [cli, 'run', join(root, 'examples', 'handshake-close.tcpscenario'), '--quiet', '--mermaid', out], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const text = readFileSync(out, 'utf8').trimEnd().split('\n');
+  assert.deepEqual(text.slice(0, 4), ['sequenceDiagram', '  participant s0 as server', '  participant s1 as client', '  participant s2 as conn']);
+  const arrows = text.slice(4);
+  assert.equal(arrows.length, 7);
+  const tcp = readFileSync(join(RELEASE, 'net', 'inet', 'tcp.c'), 'utf8').split('\n');
+  for (const a of arrows) {
+    const m = /^ {2}s\d->>s\d: \d+\.\d\d s [SFRP.]+ seq=\d+ ack=\d+( len=\d+)? win=\d+( mss=\d+)? \((\w+):(\d+)\)$/.exec(a);
+    assert.ok(m, a);
+    // the label's line is in that function of the release's tcp.c, and sends
+    assert.match(tcp[Number(m[4]) - 1], /queue_xmit/, a);
+  }
+  assert.match(arrows[3], /^ {2}s1->>s2: 1\.00 s F\. seq=1 ack=10001 win=\d+ \(tcp_send_fin:\d+\)$/);
+  // a lost segment is a cross-ended arrow
+  const lost = spawnSync(process.execPath, [cli, 'run', join(root, 'examples', 'lost-fin.tcpscenario'), '--quiet', '--mermaid', '-'], { encoding: 'utf8' });
+  assert.match(lost.stdout, /^ {2}s\d-xs\d: .* lost$/m);
+});

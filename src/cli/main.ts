@@ -10,14 +10,16 @@ import { walkthroughCommand, WALKTHROUGH_USAGE } from '../notes/cli';
 import { importCommand, loadPkt, pktDifferences } from './packetdrill';
 import { writeFileSync } from 'node:fs';
 import { runCapture } from '../engine/release/capture';
+import { sequenceDiagram } from '../engine/release/sequence';
 import type { ReleaseRun } from '../engine/release/run';
 
 const USAGE = `usage:
-  tcp-close-debugger run FILE.tcpscenario [--json] [--kernel tcp.c] [--budget N] [--quiet] [--pcap OUT.pcapng]
+  tcp-close-debugger run FILE.tcpscenario [--json] [--kernel tcp.c] [--budget N] [--quiet] [--pcap OUT.pcapng] [--mermaid OUT.mmd]
       (the unmodified Linux 1.2.13 release; --kernel: an edited copy of one of its files, keeping its
        name (tcp.c, sock.c, af_inet.c, timer.c, skbuff.c, ip.c, sched.c), run in its place; --pcap:
-       every segment of the run saved as a capture, the bytes the kernel built, for Wireshark)
-  tcp-close-debugger run FILE.pkt [--json] [--kernel tcp.c] [--budget N] [--quiet] [--pcap OUT.pcapng]
+       every segment of the run saved as a capture, the bytes the kernel built, for Wireshark;
+       --mermaid: the segments as a Mermaid sequence diagram, each arrow with the line that sent it)
+  tcp-close-debugger run FILE.pkt [--json] [--kernel tcp.c] [--budget N] [--quiet] [--pcap OUT.pcapng] [--mermaid OUT.mmd]
       (a packetdrill script, translated and run on Linux 1.2.13; each place 1.2 does not do what the
        script says a modern Linux does is printed at the script's line)
   tcp-close-debugger import FILE.pkt [-o FILE.tcpscenario]
@@ -40,6 +42,7 @@ interface Args {
   all: boolean;
   output?: string;
   pcap?: string;
+  mermaid?: string;
 }
 
 function parseArgs(argv: string[]): Args | string {
@@ -53,6 +56,7 @@ function parseArgs(argv: string[]): Args | string {
     else if (x === '--budget') a.budget = Number(argv[++i]);
     else if (x === '-o' || x === '--output') a.output = argv[++i];
     else if (x === '--pcap') a.pcap = argv[++i];
+    else if (x === '--mermaid') a.mermaid = argv[++i];
     else if (x.startsWith('--')) return `unknown option ${x}`;
     else a.files.push(x);
   }
@@ -63,6 +67,7 @@ function parseArgs(argv: string[]): Args | string {
   if (a.output !== undefined && a.command !== 'import') return '-o is an option of import';
   if (a.pcap !== undefined && a.command !== 'run') return '--pcap is an option of run';
   if (a.command === 'run' && (a.pcap === '' || a.pcap?.startsWith('-'))) return '--pcap needs a file name';
+  if (a.mermaid !== undefined && (a.command !== 'run' || a.mermaid === '' || (a.mermaid.startsWith('-') && a.mermaid !== '-'))) return '--mermaid is an option of run and needs a file name (- for stdout)';
   if (a.command === 'import' && (a.output === '' || a.output?.startsWith('-'))) return '-o needs a file name';
   if (a.budget !== undefined && !(a.budget > 0)) return '--budget needs a positive number';
   return a;
@@ -85,18 +90,26 @@ async function runCommand(a: Args): Promise<number> {
   return savePcap(r.run, a, releaseRunCommand(r.run, r.text, a, out));
 }
 
-/** After a run: its capture in the --pcap file, if one was asked for; the exit status (2 if it cannot be written). */
+/** After a run: its capture in the --pcap file and its sequence diagram in the --mermaid one, if asked for; the exit status (2 if one cannot be written). */
 function savePcap(run: ReleaseRun, a: Args, status: number): number {
-  if (!a.pcap) return status;
-  try {
-    const bytes = runCapture(run);
-    writeFileSync(a.pcap, bytes);
-    process.stderr.write(`${run.segs.length} segments saved in ${a.pcap} (pcapng, ${bytes.length} bytes)\n`);
-    return status;
-  } catch (e) {
-    process.stderr.write(`${a.pcap}: cannot write the capture: ${(e as Error).message}\n`);
-    return 2;
-  }
+  const save = (file: string, what: string, bytes: () => Uint8Array | string, said: (n: number) => string): boolean => {
+    try {
+      const b = bytes();
+      if (file === '-') process.stdout.write(b);
+      else {
+        writeFileSync(file, b);
+        process.stderr.write(`${run.segs.length} segments saved in ${file} (${said(b.length)})\n`);
+      }
+      return true;
+    } catch (e) {
+      process.stderr.write(`${file}: cannot write the ${what}: ${(e as Error).message}\n`);
+      return false;
+    }
+  };
+  let ok = true;
+  if (a.pcap) ok = save(a.pcap, 'capture', () => runCapture(run), (n) => `pcapng, ${n} bytes`) && ok;
+  if (a.mermaid) ok = save(a.mermaid, 'sequence diagram', () => sequenceDiagram(run), () => 'a Mermaid sequence diagram') && ok;
+  return ok ? status : 2;
 }
 
 /** `run FILE.pkt`: the script translated and run (its lines the trace's), each difference from modern Linux given at the script's line. */
