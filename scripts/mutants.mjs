@@ -72,7 +72,7 @@ const TABLE = [
   { id: "table: diagnostics' onDidChangeTextDocument a no-op", file: 'src/language/diagnostics.ts', from: 'vscode.workspace.onDidChangeTextDocument((e) => schedule(e.document)),', to: 'vscode.workspace.onDidChangeTextDocument(() => undefined),' },
   { id: 'table: timer "time left" off by one', file: 'src/engine/inspect.ts', from: 'const left = (t.expires - now) | 0;', to: 'const left = (t.expires - now + 1) | 0;' },
   // the three below break the release's code, which the debugger runs by default (F5, the panel, the CLI)
-  { id: "table: every recorded segment's win 12345", file: 'src/engine/release/run.ts', from: 'len: d.len, win: d.win, dropped: 0, wire: w };', to: 'len: d.len, win: 12345, dropped: 0, wire: w };' },
+  { id: "table: every recorded segment's win 12345", file: 'src/engine/release/run.ts', from: 'len: d.len, win: d.win, mss: d.mss, dropped: 0, wire: w };', to: 'len: d.len, win: 12345, mss: d.mss, dropped: 0, wire: w };' },
   { id: 'table: field writers one stop early', file: 'src/debug/releaseSnapshot.ts', from: 'return s.fn && s.loc ? { stop: lo, fn: s.fn.name', to: 'return s.fn && s.loc ? { stop: Math.max(0, lo - 1), fn: s.fn.name' },
   { id: 'table: segment list not undone on step back', file: 'src/engine/release/run.ts', from: 'H.push(this.segs, rec);', to: 'this.segs.push(rec);' },
 ];

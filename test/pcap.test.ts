@@ -6,7 +6,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PKT_ROOT } from '../src/scenario/packetdrill/scripts.testkit';
@@ -116,4 +116,43 @@ test('--mermaid: the same segments as a Mermaid sequence diagram, each arrow lab
   // a lost segment is a cross-ended arrow
   const lost = spawnSync(process.execPath, [cli, 'run', join(root, 'examples', 'lost-fin.tcpscenario'), '--quiet', '--mermaid', '-'], { encoding: 'utf8' });
   assert.match(lost.stdout, /^ {2}s\d-xs\d: .* lost$/m);
+});
+
+test('round trip: a run saved as a capture, imported with its Linux end, runs to the same end state and the same segments', () => {
+  const pkt = join(PKT_ROOT, 'close', 'close-local-close-then-remote-fin.pkt');
+  const first = run(pkt);
+  const dir = mkdtempSync(join(tmpdir(), 'tcp-rt-'));
+  const scenario = join(dir, 'again.tcpscenario');
+  const i = spawnSync(process.execPath, [cli, 'import', first.out, '--linux', 'client', '-o', scenario], { encoding: 'utf8' });
+  assert.equal(i.status, 0, i.stderr);
+  assert.match(i.stderr, /note: Linux 1\.2's application calls are read from what it sent: connect\(\) from its SYN/);
+  const text = readFileSync(scenario, 'utf8');
+  // the calls read back from the capture: connect, the 1000-byte write, close at the FIN
+  assert.deepEqual(
+    text.split('\n').filter((l) => /^\S+\s+client (connect|write|close)/.test(l)).map((l) => l.replace(/\s+/g, ' ').trim()),
+    ['0.01s client connect', '0.01s client write 1000', '0.01s client close'],
+  );
+  const again = run(scenario);
+  assert.deepEqual(again.end.failures, []);
+  assert.deepEqual(again.end.sockets, first.end.sockets, 'the same end state, timers and sent segments');
+  assert.equal(again.end.clock, first.end.clock);
+  // and the capture of the second run holds the same datagrams as the first's
+  const a = tshark(first.out).map((p) => [p['tcp.flags'], p['tcp.seq_raw'], p['tcp.ack_raw'], p['tcp.len'], p['frame.time_relative']]);
+  const b = tshark(again.out).map((p) => [p['tcp.flags'], p['tcp.seq_raw'], p['tcp.ack_raw'], p['tcp.len'], p['frame.time_relative']]);
+  assert.deepEqual(b, a);
+});
+
+test('a capture that is cut short: exit 2, the file and the packet named, nothing written', () => {
+  const { out } = run(join(root, 'examples', 'handshake-close.tcpscenario'));
+  const cut = join(mkdtempSync(join(tmpdir(), 'tcp-cut-')), 'cut.pcapng');
+  const bytes = readFileSync(out);
+  writeFileSync(cut, bytes.subarray(0, bytes.length - 100));
+  const r = spawnSync(process.execPath, [cli, 'import', cut, '-o', join(tmpdir(), 'never.tcpscenario')], { encoding: 'utf8' });
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /cut\.pcapng: error: the block at byte \d+ \(after packet 6\): a length of \d+ bytes, \d+ left in the file/);
+  assert.equal(existsSync(join(tmpdir(), 'never.tcpscenario')), false);
+  // the whole capture imports: the server end as Linux 1.2 (the default), the client scripted
+  const whole = spawnSync(process.execPath, [cli, 'import', out], { encoding: 'utf8' });
+  assert.equal(whole.status, 0, whole.stderr);
+  assert.match(whole.stdout, /^0\.02s +server accept conn$/m);
 });

@@ -9,6 +9,7 @@ import { CError, formatLoc } from '../engine/code';
 import { walkthroughCommand, WALKTHROUGH_USAGE } from '../notes/cli';
 import { importCommand, loadPkt, pktDifferences } from './packetdrill';
 import { writeFileSync } from 'node:fs';
+import { CAPTURE_SUFFIXES, importCaptureCommand } from './capture';
 import { runCapture } from '../engine/release/capture';
 import { sequenceDiagram } from '../engine/release/sequence';
 import type { ReleaseRun } from '../engine/release/run';
@@ -25,6 +26,9 @@ const USAGE = `usage:
   tcp-close-debugger import FILE.pkt [-o FILE.tcpscenario]
       (the scenario a packetdrill script translates to, on stdout or in the -o file; what is not
        translated is listed on stderr at its line and column)
+  tcp-close-debugger import FILE.pcapng [--linux client|server] [-o FILE.tcpscenario]
+      (the scenario a capture of one TCP connection (pcap or pcapng) translates to: the --linux end
+       (default server) is Linux 1.2, the other end's segments are scripted at their captured times)
   tcp-close-debugger coverage FILE.tcpscenario... [--kernel tcp.c] [--all]
       (lines of the release's C the scenarios ran, per function and file; --kernel: with an edited copy
        in its place)
@@ -43,6 +47,7 @@ interface Args {
   output?: string;
   pcap?: string;
   mermaid?: string;
+  linux?: string;
 }
 
 function parseArgs(argv: string[]): Args | string {
@@ -57,13 +62,16 @@ function parseArgs(argv: string[]): Args | string {
     else if (x === '-o' || x === '--output') a.output = argv[++i];
     else if (x === '--pcap') a.pcap = argv[++i];
     else if (x === '--mermaid') a.mermaid = argv[++i];
+    else if (x === '--linux') a.linux = argv[++i];
     else if (x.startsWith('--')) return `unknown option ${x}`;
     else a.files.push(x);
   }
   if (!['run', 'coverage', 'import'].includes(a.command)) return a.command ? `unknown command '${a.command}'` : 'no command';
   if (!a.files.length) return a.command === 'import' ? 'no packetdrill script given' : 'no scenario file given';
   if (a.command === 'run' && a.files.length > 1) return 'run takes one scenario';
-  if (a.command === 'import' && (a.files.length > 1 || !a.files[0].endsWith('.pkt'))) return 'import takes one packetdrill script (FILE.pkt)';
+  const capture = CAPTURE_SUFFIXES.some((x) => a.files[0].endsWith(x));
+  if (a.command === 'import' && (a.files.length > 1 || !(a.files[0].endsWith('.pkt') || capture))) return 'import takes one packetdrill script (FILE.pkt) or one capture (FILE.pcap, FILE.pcapng)';
+  if (a.linux !== undefined && !(a.command === 'import' && capture && ['client', 'server'].includes(a.linux))) return '--linux client|server is an option of import for a capture';
   if (a.output !== undefined && a.command !== 'import') return '-o is an option of import';
   if (a.pcap !== undefined && a.command !== 'run') return '--pcap is an option of run';
   if (a.command === 'run' && (a.pcap === '' || a.pcap?.startsWith('-'))) return '--pcap needs a file name';
@@ -175,6 +183,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`${a}\n${USAGE}\n`);
     return 2;
   }
+  if (a.command === 'import' && CAPTURE_SUFFIXES.some((x) => a.files[0].endsWith(x))) return importCaptureCommand(a.files[0], (a.linux as 'client' | 'server' | undefined) ?? 'server', a.output, (s) => process.stdout.write(s + '\n'), (s) => process.stderr.write(s + '\n'));
   if (a.command === 'import') return importCommand(a.files[0], a.output, (s) => process.stdout.write(s + '\n'), (s) => process.stderr.write(s + '\n'));
   return a.command === 'run' ? runCommand(a) : coverageCommand(a);
 }

@@ -40,5 +40,5 @@ export function capturedPackets(run: ReleaseRun): CapturedPacket[] {
 
 /** The run's capture as a pcapng file. */
 export function runCapture(run: ReleaseRun): Uint8Array {
-  return pcapng(capturedPackets(run), 'tcp-close-debugger (Linux 1.2.13 on its machine layer)', 'the machine layer\'s wire (lo)');
+  return pcapng(capturedPackets(run), 'tcp-close-debugger (Linux 1.2.13 on its machine layer)', 'the machine layer\'s wire (lo)', run.jiffies * JIFFY_US);
 }

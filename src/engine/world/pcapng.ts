@@ -13,6 +13,8 @@ export interface CapturedPacket {
 const SHB = 0x0a0d0d0a;
 const IDB = 0x00000001;
 const EPB = 0x00000006;
+const ISB = 0x00000005;
+const ISB_ENDTIME = 3;
 const LINKTYPE_IPV4 = 228;
 const OPT_COMMENT = 1;
 const SHB_USERAPPL = 4;
@@ -59,8 +61,22 @@ function block(type: number, body: Uint8Array): Uint8Array {
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 
-/** The capture file of `packets`, in their order; `application` names the writer in the section header. */
-export function pcapng(packets: CapturedPacket[], application: string, interfaceName: string): Uint8Array {
+/** A timestamp in microseconds as pcapng writes it: the high 32 bits, then the low. */
+function stamp(us: number): Uint8Array {
+  const out = new Uint8Array(8);
+  const dv = new DataView(out.buffer);
+  const t = BigInt(Math.max(0, Math.round(us)));
+  dv.setUint32(0, Number(t >> 32n), true);
+  dv.setUint32(4, Number(t & 0xffffffffn), true);
+  return out;
+}
+
+/**
+ * The capture file of `packets`, in their order; `application` names the writer in the section
+ * header; `endUs`, when given, is when the capture ended (an interface statistics block's
+ * isb_endtime: a run goes on after its last segment).
+ */
+export function pcapng(packets: CapturedPacket[], application: string, interfaceName: string, endUs?: number): Uint8Array {
   const shbFixed = new Uint8Array(16);
   const s = new DataView(shbFixed.buffer);
   s.setUint32(0, 0x1a2b3c4d, true); // byte-order magic
@@ -76,15 +92,14 @@ export function pcapng(packets: CapturedPacket[], application: string, interface
   for (const p of packets) {
     const fixed = new Uint8Array(20);
     const e = new DataView(fixed.buffer);
-    const t = BigInt(Math.max(0, Math.round(p.timeUs)));
     e.setUint32(0, 0, true); // interface 0
-    e.setUint32(4, Number(t >> 32n), true);
-    e.setUint32(8, Number(t & 0xffffffffn), true);
+    fixed.set(stamp(p.timeUs), 4);
     e.setUint32(12, p.bytes.length, true); // captured
     e.setUint32(16, p.bytes.length, true); // on the wire
     const data = new Uint8Array(pad4(p.bytes.length));
     data.set(p.bytes);
     parts.push(block(EPB, concat([fixed, data, options(p.comment ? [option(OPT_COMMENT, utf8(p.comment))] : [])])));
   }
+  if (endUs !== undefined) parts.push(block(ISB, concat([new Uint8Array(4) /* interface 0 */, stamp(endUs), options([option(ISB_ENDTIME, stamp(endUs))])])));
   return concat(parts);
 }

@@ -1,5 +1,5 @@
-// IPv4 + TCP segments as bytes on the wire (network byte order): what the world hands to tcp_rcv
-// for a `<` line, and what it reads back from the skb dev_queue_xmit is given. The layouts are
+// IPv4 + TCP segments as bytes on the wire (network byte order): what a capture holds (the pcap
+// importer reads them with it), as the machine layer builds and sends them. The layouts are
 // Linux 1.2.13's `struct iphdr` (include/linux/ip.h) and `struct tcphdr` (include/linux/tcp.h);
 // the checksum is RFC 1071's one's-complement sum, over the pseudo-header for TCP, as the
 // release's `tcp_check` computes it.
