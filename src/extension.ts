@@ -1,11 +1,11 @@
 // The extension's wiring only: the debugger (inline adapter, configuration provider, commands),
-// the live panel and the scenario language's editor support. Nothing heavy runs at activation:
+// the live panel and the editor support of scenarios and packetdrill scripts. Nothing heavy runs at activation:
 // tree-sitter's wasm loads when the first debug session launches.
 
 import * as vscode from 'vscode';
 import { DebugAdapterInlineImplementation } from 'vscode';
 import { TcpCloseSession } from './debug/session';
-import { CUSTOM_REQUESTS, DEBUG_SCENARIO_COMMAND, DEBUG_TYPE, LANGUAGE_ID, RUN_IN_TERMINAL_COMMAND, STOP_EVENT } from './common/ids';
+import { CUSTOM_REQUESTS, DEBUG_PACKETDRILL_COMMAND, DEBUG_SCENARIO_COMMAND, DEBUG_TYPE, LANGUAGE_ID, PACKETDRILL_LANGUAGE_ID, RUN_IN_TERMINAL_COMMAND, STOP_EVENT } from './common/ids';
 import { registerPanel } from './panel/wiring';
 import { registerLanguageFeatures } from './language/index';
 import { holdFirstStop } from './panel/firstStop';
@@ -14,7 +14,16 @@ import { mayRun, registerRunningCommand } from './workbench/trust';
 import { registerWhyCommand } from './workbench/why';
 import { variablesEntry, type VariablesArg } from './workbench/variablesEntry';
 
-/** The configuration F5 uses on an open scenario when there is no launch.json. */
+/** The documents F5 runs as they are: scenarios, and packetdrill scripts (run as the scenario each translates to). */
+const RUNNABLE_LANGUAGES: ReadonlySet<string> = new Set([LANGUAGE_ID, PACKETDRILL_LANGUAGE_ID]);
+
+/** The active editor's document, when it is a scenario or a packetdrill script. */
+function activeRunnable(): vscode.TextDocument | undefined {
+  const doc = vscode.window.activeTextEditor?.document;
+  return doc && RUNNABLE_LANGUAGES.has(doc.languageId) ? doc : undefined;
+}
+
+/** The configuration F5 uses on an open scenario (or .pkt) when there is no launch.json. */
 function scenarioConfig(uri: vscode.Uri): vscode.DebugConfiguration {
   return {
     type: DEBUG_TYPE,
@@ -30,14 +39,14 @@ class ConfigurationProvider implements vscode.DebugConfigurationProvider {
     // a scenario may name an edited tcp.c: its C would run here (VS Code asks for trust first too)
     if (!mayRun()) return undefined;
     if (!config.type && !config.request && !config.name) {
-      const doc = vscode.window.activeTextEditor?.document;
-      if (doc?.languageId === LANGUAGE_ID) config = scenarioConfig(doc.uri);
+      const doc = activeRunnable();
+      if (doc) config = scenarioConfig(doc.uri);
     }
     if (!config.scenario) {
-      const doc = vscode.window.activeTextEditor?.document;
-      if (doc?.languageId === LANGUAGE_ID) config.scenario = doc.uri.fsPath;
+      const doc = activeRunnable();
+      if (doc) config.scenario = doc.uri.fsPath;
       else {
-        void vscode.window.showErrorMessage(vscode.l10n.t('Open a .tcpscenario file, or set "scenario" in the launch configuration.'));
+        void vscode.window.showErrorMessage(vscode.l10n.t('Open a .tcpscenario or .pkt file, or set "scenario" in the launch configuration.'));
         return undefined;
       }
     }
@@ -45,6 +54,13 @@ class ConfigurationProvider implements vscode.DebugConfigurationProvider {
     if (config.stepBudget === undefined) config.stepBudget = vscode.workspace.getConfiguration('tcpCloseDebugger').get<number>('stepBudget');
     return config;
   }
+}
+
+/** Debugs the scenario (or .pkt) it is given, else the active editor's. */
+function debugFile(uri?: vscode.Uri): Thenable<boolean> | undefined {
+  const target = uri ?? vscode.window.activeTextEditor?.document.uri;
+  if (!target) return;
+  return vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(target), scenarioConfig(target));
 }
 
 export function activate(context: vscode.ExtensionContext): void {
@@ -56,12 +72,10 @@ export function activate(context: vscode.ExtensionContext): void {
       createDebugAdapterDescriptor: (session) =>
         new DebugAdapterInlineImplementation(holdFirstStop(new TcpCloseSession(), session, STOP_EVENT, (outcome, ms) => panels.logFirstStop(session, outcome, ms))),
     }),
-    registerRunningCommand(DEBUG_SCENARIO_COMMAND, (uri?: vscode.Uri) => {
-      const target = uri ?? vscode.window.activeTextEditor?.document.uri;
-      if (!target) return;
-      return vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(target), scenarioConfig(target));
-    }),
-    // the terminal runs the CLI on the workspace's files: gated like the debugger
+    registerRunningCommand(DEBUG_SCENARIO_COMMAND, debugFile),
+    // the same for a packetdrill script, under its own title ("Debug with Linux 1.2")
+    registerRunningCommand(DEBUG_PACKETDRILL_COMMAND, debugFile),
+    // the terminal runs the CLI on the workspace's files (`run FILE.tcpscenario` or `run FILE.pkt`): gated like the debugger
     registerRunningCommand(RUN_IN_TERMINAL_COMMAND, (uri?: vscode.Uri) => {
       const target = uri ?? vscode.window.activeTextEditor?.document.uri;
       if (!target) return;

@@ -84,6 +84,6 @@ test('no vscode-side code runs a scenario outside the gate', () => {
   const walk = readFileSync(join(root, 'src/notes/walkthrough.ts'), 'utf8');
   for (const c of ['play', 'playShipped', 'export', 'exportRun']) assert.match(walk, new RegExp(`registerRunningCommand\\(WALKTHROUGH_COMMANDS\\.${c},`), `walkthrough.${c} is not gated`);
   const ext = readFileSync(join(root, 'src/extension.ts'), 'utf8');
-  for (const c of ['DEBUG_SCENARIO_COMMAND', 'RUN_IN_TERMINAL_COMMAND']) assert.match(ext, new RegExp(`registerRunningCommand\\(${c},`), `${c} is not gated`);
+  for (const c of ['DEBUG_SCENARIO_COMMAND', 'DEBUG_PACKETDRILL_COMMAND', 'RUN_IN_TERMINAL_COMMAND']) assert.match(ext, new RegExp(`registerRunningCommand\\(${c},`), `${c} is not gated`);
   assert.match(ext, /resolveDebugConfiguration[\s\S]*?if \(!mayRun\(\)\) return undefined;/, 'the debug configuration provider does not ask mayRun');
 });

@@ -1,6 +1,6 @@
 // Identifiers that more than one layer names (pure): the debug type and the adapter's custom event
 // and requests (the adapter sends or answers them, the panel, the notes and the wiring use them),
-// the scenario language's id and the commands its CodeLens runs. Each also appears in package.json.
+// the scenario language's and packetdrill's ids and the commands their CodeLens runs. Each also appears in package.json.
 
 /** The debug type (package.json contributes.debuggers[].type). */
 export const DEBUG_TYPE = 'tcp-close';
@@ -26,7 +26,11 @@ export const CUSTOM_REQUESTS = {
 
 /** The language id of *.tcpscenario documents (package.json contributes.languages). */
 export const LANGUAGE_ID = 'tcp-scenario';
+/** The language id of *.pkt documents, packetdrill scripts, run as the scenario each translates to (package.json contributes.languages). */
+export const PACKETDRILL_LANGUAGE_ID = 'packetdrill';
 /** Registered by the extension wiring: debugs the scenario whose URI it is given. */
 export const DEBUG_SCENARIO_COMMAND = 'tcpCloseDebugger.debugScenario';
+/** Registered by the extension wiring: the same as DEBUG_SCENARIO_COMMAND, for a packetdrill script (its title: "Debug with Linux 1.2"). */
+export const DEBUG_PACKETDRILL_COMMAND = 'tcpCloseDebugger.debugPacketdrill';
 /** Registered by the extension wiring: runs the scenario through the command line in a terminal. */
 export const RUN_IN_TERMINAL_COMMAND = 'tcpCloseDebugger.runScenarioInTerminal';

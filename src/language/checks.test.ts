@@ -6,9 +6,12 @@ import { join, resolve } from 'node:path';
 import { checkOnRelease } from '../host/load';
 import { RunSetupError } from '../engine/setup';
 import { CError } from '../engine/code';
-import { CHECK_MESSAGES, checkScenario, type Loader } from './checks';
+import { CHECK_MESSAGES, checkPkt, checkScenario, type Loader } from './checks';
+import { MAX_DIAGNOSTICS } from '../scenario/parse';
+import { pktScripts } from '../scenario/packetdrill/scripts.testkit';
 
 const PATH = resolve('/tmp/editor-check.tcpscenario');
+const PKT = resolve('/tmp/editor-check.pkt');
 
 test('a syntax error on one line and unknown names on others are all reported in one pass', async () => {
   const text = 'socket server TCP_BOGUS write_seq=5000\n0 server < Q\n+0 server call tcp_nope\n+0 expect server state=TCP_ALSO_BOGUS\n';
@@ -99,4 +102,65 @@ test('the socket layer from nothing (CLOSED, listen, connect, accept, shutdown, 
   // a misspelt state is still the release binding's error, where it is written
   const bad = await checkScenario(text.replace('TCP_ESTABLISHED', 'TCP_ESTABLISHD'), PATH, checkOnRelease);
   assert.deepEqual(bad.map((x) => [x.source, x.range.start.line, x.range.start.column]), [['kernel', 2, 15]]);
+});
+
+test('packetdrill: each of the nine scripts translates and binds, its notes information at its lines, and the run set up is disposed', async () => {
+  for (const { name, path } of pktScripts()) {
+    let disposed = 0;
+    const load: Loader = async (o) => {
+      assert.ok(o.scenarioPath.endsWith('.pkt'), 'the loader is given the script, to translate');
+      const run = await checkOnRelease(o);
+      return { dispose: () => (disposed++, run.dispose()) };
+    };
+    const p = await checkPkt(readFileSync(path, 'utf8'), path, load);
+    assert.deepEqual(p.filter((x) => x.severity !== 'information'), [], name);
+    assert.ok(p.length > 0 && p.every((x) => x.source === 'packetdrill'), name);
+    // every script starts with `../common/defaults.sh`, which the importer does not translate
+    const shell = p.find((x) => /^not translated: the shell command/.test(x.message));
+    assert.ok(shell, `${name}: the shell line is noted`);
+    assert.equal(shell.range.start.line, readFileSync(path, 'utf8').split('\n').findIndex((l) => l.startsWith('`')) + 1, name);
+    assert.equal(disposed, 1, name);
+  }
+});
+
+test('packetdrill: a script that does not translate has the importer\'s errors at their line and column, its notes too, and nothing is set up', async () => {
+  let loaded = 0;
+  const load: Loader = async () => (loaded++, { dispose() {} });
+  const p = await checkPkt('0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 bogus(3) = 0\n+0 close(5) = 0\n', PKT, load);
+  assert.deepEqual(
+    p.map((x) => [x.severity, x.source, x.range.start.line, x.range.start.column]),
+    [
+      ['information', 'packetdrill', 2, 4],
+      ['error', 'packetdrill', 3, 10],
+    ],
+  );
+  assert.match(p[0].message, /^not translated: bogus\(\)/);
+  assert.match(p[1].message, /'5' is not a socket the script opened/);
+  // a script that does not parse: the parser's error
+  const q = await checkPkt('0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 < Q 0:0(0) win 1\n', PKT, load);
+  assert.deepEqual(q.map((x) => [x.severity, x.range.start.line, x.range.start.column]), [['error', 2, 6]]);
+  assert.match(q[0].message, /after '<', found 'Q'/);
+  assert.equal(loaded, 0);
+});
+
+test('packetdrill: what the scenario it translates to cannot be set up is an error at the script\'s line', async () => {
+  const load: Loader = async (o) => {
+    throw new RunSetupError([{ file: o.scenarioPath, range: { start: { line: 2, column: 1 }, end: { line: 2, column: 1 } }, severity: 'error', message: 'the translation of this line: no' }]);
+  };
+  const p = await checkPkt('0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 listen(3, 1) = 0\n', PKT, load);
+  assert.deepEqual(p.map((x) => [x.severity, x.source, x.range.start.line, x.message]), [['error', 'kernel', 2, 'the translation of this line: no']]);
+});
+
+test('packetdrill: at most MAX_DIAGNOSTICS problems, errors kept first, and one more that says how many were left out', async () => {
+  const text = '0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n' + '+0 `echo hi`\n'.repeat(150) + '+0 listen(3, 1) = 0\n';
+  const load: Loader = async (o) => {
+    throw new RunSetupError([{ file: o.scenarioPath, range: { start: { line: 152, column: 1 }, end: { line: 152, column: 1 } }, severity: 'error', message: 'late' }]);
+  };
+  const p = await checkPkt(text, PKT, load);
+  assert.equal(p.length, MAX_DIAGNOSTICS + 1);
+  assert.ok(p.some((x) => x.message === 'late'), 'the error past the notes is kept');
+  const more = p.find((x) => x.message === CHECK_MESSAGES.more);
+  assert.ok(more);
+  assert.deepEqual([more.severity, more.args, more.translate], ['information', ['51', String(MAX_DIAGNOSTICS)], true]);
+  assert.deepEqual(p.map((x) => x.range.start.line), [...p.map((x) => x.range.start.line)].sort((a, b) => a - b), 'in the order of the script');
 });

@@ -1,7 +1,9 @@
-// What each word of a scenario line is (a socket, a state, a field, flags...): pure, shared by hover, completion and the CodeLens.
+// What each word of a scenario line is (a socket, a state, a field, flags...): pure, shared by hover, completion and the CodeLens
+// (which also finds a packetdrill script's first statement here).
 import { lexLine, splitLines, type Token } from '../scenario/lexer';
 import { looksLikeTime } from '../scenario/time';
 import { ACTIONS } from '../scenario/parse';
+import { parsePkt } from '../scenario/packetdrill/parse';
 
 /** Where an assignment (`name=value`) stands: it decides what `name` can be. */
 export type AssignmentContext = 'declaration' | 'link' | 'expect' | 'set' | 'segment' | 'call' | 'close' | 'listen';
@@ -179,4 +181,19 @@ export function firstEventLine(text: string): number | undefined {
     if (t.length && looksLikeTime(t[0].text)) return i;
   }
   return undefined;
+}
+
+/** A script's first statement is near its top: the lines read for it before the whole text is. */
+const PKT_HEAD_LINES = 200;
+
+/** The line (0-based) of a packetdrill script's first statement, if it has one that parses. */
+export function firstPktStatementLine(text: string): number | undefined {
+  // a statement cut by the end of the head is the head's last, so its first statement is the script's
+  let end = -1;
+  for (let n = 0; n < PKT_HEAD_LINES && end < text.length; n++) {
+    end = text.indexOf('\n', end + 1);
+    if (end < 0) end = text.length;
+  }
+  const first = (end < text.length ? parsePkt(text.slice(0, end), '').statements[0] : undefined) ?? parsePkt(text, '').statements[0];
+  return first && first.line - 1;
 }

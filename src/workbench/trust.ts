@@ -11,6 +11,7 @@ import * as vscode from 'vscode';
 /** The commands that run a scenario (and so kernel C): refused in an untrusted workspace. */
 export const RUNNING_COMMANDS = [
   'tcpCloseDebugger.debugScenario',
+  'tcpCloseDebugger.debugPacketdrill',
   'tcpCloseDebugger.runScenarioInTerminal',
   'tcpCloseDebugger.walkthrough.play',
   'tcpCloseDebugger.walkthrough.playPassiveClose',

@@ -53,7 +53,7 @@ function newestMtime(p: string): number {
 
 /** Packages the VSIX unless it is newer than everything it is built from. */
 function ensureVsix(): void {
-  const inputs = ['src', 'media', 'syntaxes', 'snippets', 'l10n', 'examples', 'package.json', 'package.nls.json', 'package.nls.zh-cn.json', 'language-configuration.json', 'scripts/build.mjs', '.vscodeignore'];
+  const inputs = ['src', 'media', 'syntaxes', 'snippets', 'l10n', 'examples', 'package.json', 'package.nls.json', 'package.nls.zh-cn.json', 'language-configuration.json', 'language-configuration.packetdrill.json', 'scripts/build.mjs', '.vscodeignore'];
   const newest = Math.max(...inputs.map((p) => newestMtime(join(root, p))));
   if (existsSync(vsix) && statSync(vsix).mtimeMs >= newest) return;
   const r = spawnSync('npm', ['run', '--silent', 'package'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });

@@ -55,6 +55,7 @@ export class CodeLens {
 export enum DiagnosticSeverity {
   Error = 0,
   Warning = 1,
+  Information = 2,
 }
 export class Diagnostic {
   source?: string;
