@@ -66,6 +66,8 @@ const scrubber = h('input', { type: 'range', class: 'scrubber', min: 0, max: 0, 
 const prevButton = h('button', { class: 'icon', type: 'button', title: 'Previous stop', 'aria-label': 'Previous stop' }, codicon('debug-step-back'));
 const nextButton = h('button', { class: 'icon', type: 'button', title: 'Next recorded stop', 'aria-label': 'Next recorded stop' }, codicon('debug-step-over'));
 const scrubLabel = h('output', { class: 'scrub-label' });
+const pcapButton = h('button', { class: 'icon export-pcap', type: 'button', title: 'Save as pcap: the segments so far, as the kernel built them', 'aria-label': 'Save as pcap' }, codicon('save'));
+const mermaidButton = h('button', { class: 'icon export-mermaid', type: 'button', title: 'Sequence diagram: the segments so far as Mermaid text', 'aria-label': 'Sequence diagram' }, codicon('list-flat'));
 const notes = h('section', { class: 'notes', 'aria-label': 'Notes' });
 const notesBody = h('div', { class: 'notes-body' });
 const placeholder = h('p', { class: 'placeholder', text: 'Waiting for the debugger…' });
@@ -84,7 +86,7 @@ notes.append(h('h2', {}, codicon('note'), ' Notes'), notesBody);
 
 const app = document.getElementById('app') ?? document.body.appendChild(h('main', { id: 'app' }));
 app.replaceChildren(
-  h('header', { class: 'top' }, title, scenario, endedBadge, h('span', { class: 'where' }, stopLabel, clockLabel, locButton)),
+  h('header', { class: 'top' }, title, scenario, endedBadge, h('span', { class: 'where' }, stopLabel, clockLabel, locButton), h('span', { class: 'exports' }, pcapButton, mermaidButton)),
   banner,
   h('nav', { class: 'timeline', 'aria-label': 'Timeline' }, prevButton, scrubber, nextButton, scrubLabel),
   placeholder,
@@ -126,6 +128,8 @@ scrubber.addEventListener('change', () => {
   clearTimeout(trailing);
   postGoto(scrubber.valueAsNumber);
 });
+pcapButton.addEventListener('click', () => !state.ended && post({ type: 'export', what: 'pcap' }));
+mermaidButton.addEventListener('click', () => !state.ended && post({ type: 'export', what: 'mermaid' }));
 prevButton.addEventListener('click', () => rendered && rendered.index > 0 && postGoto(rendered.index - 1));
 nextButton.addEventListener('click', () => rendered && rendered.index < rendered.stopCount - 1 && postGoto(rendered.index + 1));
 
@@ -136,6 +140,7 @@ function renderHeader(): void {
   show(endedBadge, state.ended);
   toggle(document.body, 'ended', state.ended);
   scrubber.disabled = state.ended || !rendered;
+  pcapButton.disabled = mermaidButton.disabled = state.ended || !rendered;
   prevButton.disabled = state.ended || !rendered || rendered.index === 0;
   nextButton.disabled = state.ended || !rendered || rendered.index >= rendered.stopCount - 1;
   document.querySelectorAll<HTMLButtonElement>('button.goto').forEach((b) => (b.disabled = state.ended));

@@ -70,6 +70,9 @@ test('messages from the webview: exactly the agreed shapes', () => {
   assert.deepEqual(parseFromWebview({ type: 'painted', stop: 0 }), { type: 'painted', stop: 0 });
   assert.deepEqual(parseFromWebview({ type: 'reveal', file: '/a/tcp.c', line: 9 }), { type: 'reveal', file: '/a/tcp.c', line: 9 });
   assert.deepEqual(parseFromWebview({ type: 'fieldChange', socket: 'server', field: 'state', direction: 'next' }), { type: 'fieldChange', socket: 'server', field: 'state', direction: 'next' });
+  assert.deepEqual(parseFromWebview({ type: 'export', what: 'pcap' }), { type: 'export', what: 'pcap' });
+  assert.deepEqual(parseFromWebview({ type: 'export', what: 'mermaid' }), { type: 'export', what: 'mermaid' });
+  for (const m of [{ type: 'export' }, { type: 'export', what: 'pcapng' }, { type: 'export', what: 'pcap', file: '/etc/passwd' }]) assert.equal(typeof parseFromWebview(m), 'string', JSON.stringify(m));
   for (const m of [
     { type: 'fieldChange', socket: 'server', field: 'state', direction: 'sideways' },
     { type: 'fieldChange', socket: 'server', field: 'state; x', direction: 'next' },

@@ -22,6 +22,8 @@ export const CUSTOM_REQUESTS = {
   gotoFieldChange: 'gotoFieldChange',
   /** why a value is what it is: the chain of its writers back to the scenario, `{ socket, field }` or `{ variablesReference, name }` */
   why: 'why',
+  /** the run's segments so far, `{ what: 'pcap' }` as a pcapng capture (base64) or `{ what: 'mermaid' }` as a sequence diagram */
+  exportRun: 'exportRun',
 } as const;
 
 /** The language id of *.tcpscenario documents (package.json contributes.languages). */

@@ -150,7 +150,9 @@ export type WebviewToHost =
   /** move the debugger to the previous or next change of a socket's field */
   | { type: 'fieldChange'; socket: string; field: string; direction: 'previous' | 'next' }
   /** why a socket's field holds its value at this stop (answered by a `why` message) */
-  | { type: 'why'; socket: string; field: string };
+  | { type: 'why'; socket: string; field: string }
+  /** save the run's segments so far as a capture, or open them as a Mermaid sequence diagram */
+  | { type: 'export'; what: 'pcap' | 'mermaid' };
 
 /** Checks a message from the webview; anything not matching exactly is refused (returns a reason). */
 export function parseFromWebview(m: unknown): WebviewToHost | string {
@@ -174,6 +176,10 @@ export function parseFromWebview(m: unknown): WebviewToHost | string {
       if (keys !== 'field,socket,type') return `unexpected keys ${keys}`;
       if (typeof o.socket !== 'string' || o.socket.length > 64 || typeof o.field !== 'string' || !/^\w{1,64}$/.test(o.field)) return 'socket and field must be names';
       return { type: 'why', socket: o.socket, field: o.field };
+    case 'export':
+      if (keys !== 'type,what') return `unexpected keys ${keys}`;
+      if (o.what !== 'pcap' && o.what !== 'mermaid') return "what must be 'pcap' or 'mermaid'";
+      return { type: 'export', what: o.what };
     case 'reveal':
       if (keys !== 'file,line,type') return `unexpected keys ${keys}`;
       if (typeof o.file !== 'string' || o.file.length > 4096) return 'file must be a string';

@@ -15,7 +15,7 @@ export const REDUCED_REMOVED =
 
 /** What a `launch` request of type `tcp-close` carries. */
 export interface LaunchArguments {
-  /** the .tcpscenario file to run */
+  /** the .tcpscenario file (or .pkt packetdrill script) to run */
   scenario: string;
   /** an edited copy of one of the release's files to run instead of the shipped one */
   kernelSource?: string;
@@ -46,7 +46,7 @@ export const LAUNCH_SCHEMA = {
   properties: {
     scenario: {
       type: 'string',
-      description: 'The .tcpscenario file to run (segments, close() calls, timers and expectations).',
+      description: 'The .tcpscenario file (segments, close() calls, timers and expectations) or packetdrill script (.pkt) to run.',
       default: '${file}',
     },
     kernelSource: {
@@ -96,7 +96,7 @@ export const LAUNCH_SCHEMA = {
 export function checkLaunchArguments(a: unknown): LaunchArguments | string {
   if (!a || typeof a !== 'object') return 'launch needs arguments: { "scenario": "path/to/file.tcpscenario" }';
   const o = a as Record<string, unknown>;
-  if (typeof o.scenario !== 'string' || !o.scenario) return "launch: 'scenario' must name a .tcpscenario file";
+  if (typeof o.scenario !== 'string' || !o.scenario) return "launch: 'scenario' must name a .tcpscenario file or a .pkt script";
   if (o.kernelSource !== undefined && typeof o.kernelSource !== 'string') return "launch: 'kernelSource' must be a path to an edited copy of a kernel file (tcp.c…)";
   if (o.kernel !== undefined && o.kernel !== 'release' && o.kernel !== 'reduced') return "launch: 'kernel' must be 'release' (the unmodified Linux 1.2.13; the reduced port was removed)";
   if (o.stopOnEntry !== undefined && typeof o.stopOnEntry !== 'boolean') return "launch: 'stopOnEntry' must be true or false";

@@ -29,6 +29,8 @@ import { Controller, type BreakpointResult, type MotionKind, type Outcome, type 
 import type { StopLike } from './debuggee';
 import type { CFrameView, Container, SessionModel } from './model';
 import { ReleaseModel } from './releaseModel';
+import { runCapture } from '../engine/release/capture';
+import { sequenceDiagram } from '../engine/release/sequence';
 import { errorText } from './values';
 
 /** A stack frame: a C activation, the agenda item at the bottom, or an idle socket. */
@@ -381,6 +383,7 @@ export class TcpCloseSession extends LoggingDebugSession {
     if (command === CUSTOM_REQUESTS.fieldHistory) return this.fieldHistory(response, args);
     if (command === CUSTOM_REQUESTS.gotoFieldChange) return this.gotoFieldChange(response, args);
     if (command === CUSTOM_REQUESTS.why) return this.why(response, args);
+    if (command === CUSTOM_REQUESTS.exportRun) return this.exportRun(response, args);
     super.customRequest(command, response, args, request);
   }
 
@@ -411,6 +414,24 @@ export class TcpCloseSession extends LoggingDebugSession {
       const { model } = this.need();
       if (this.motion) throw new Error('the run is moving: pause first');
       response.body = { chain: model.why(this.fieldArgs(args, 'why')), stop: model.debuggee.stopIndex };
+      this.sendResponse(response);
+    });
+  }
+
+  /**
+   * The run's segments so far as a capture (`what: 'pcap'`: pcapng, base64) or a Mermaid sequence
+   * diagram (`what: 'mermaid'`): the panel's "Save as pcap" and "Sequence diagram". Reading who sent
+   * each segment visits its stop; the run is back at the current stop when the answer goes.
+   */
+  private exportRun(response: DebugProtocol.Response, args: unknown): void {
+    this.guard(response, () => {
+      const { model } = this.need();
+      if (this.motion) throw new Error('the run is moving: pause first');
+      const what = (args as { what?: unknown } | undefined)?.what;
+      if (what !== 'pcap' && what !== 'mermaid') throw new Error("exportRun: what must be 'pcap' or 'mermaid'");
+      if (!(model instanceof ReleaseModel)) throw new Error('exportRun: this session has no release run');
+      const run = model.run;
+      response.body = { what, segments: run.segs.length, data: what === 'pcap' ? Buffer.from(runCapture(run)).toString('base64') : sequenceDiagram(run) };
       this.sendResponse(response);
     });
   }

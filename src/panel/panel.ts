@@ -202,6 +202,45 @@ export class StopPanel {
       case 'reveal':
         void this.reveal(m.file, m.line);
         return;
+      case 'export':
+        void this.exportRun(m.what);
+        return;
+    }
+  }
+
+  /** "Save as pcap": the run's segments so far in a pcapng file the user picks; "Sequence diagram": Mermaid text in a new editor. */
+  private async exportRun(what: 'pcap' | 'mermaid'): Promise<void> {
+    const session = this.session;
+    if (!session) {
+      this.log.info(`export ${what} ignored: the session has ended`);
+      return;
+    }
+    let body: { data?: unknown; segments?: unknown };
+    try {
+      body = await session.customRequest(CUSTOM_REQUESTS.exportRun, { what });
+    } catch (e) {
+      void vscode.window.showErrorMessage(String((e as Error)?.message ?? e));
+      return;
+    }
+    // what the adapter says is checked before it is used, as the stops are
+    if (typeof body?.data !== 'string' || typeof body.segments !== 'number' || (what === 'pcap' && !/^[A-Za-z0-9+/]*={0,2}$/.test(body.data))) {
+      this.log.warn(`export ${what}: the adapter's answer is refused (not a ${what === 'pcap' ? 'base64 capture' : 'text'})`);
+      return;
+    }
+    const scenario = typeof session.configuration.scenario === 'string' ? session.configuration.scenario : undefined;
+    if (what === 'mermaid') {
+      const doc = await vscode.workspace.openTextDocument({ content: body.data, language: 'plaintext' });
+      await vscode.window.showTextDocument(doc, { preview: false });
+      return;
+    }
+    const base = scenario ? vscode.Uri.file(scenario.replace(/\.(tcpscenario|pkt)$/, '') + '.pcapng') : undefined;
+    const target = await vscode.window.showSaveDialog({ defaultUri: base, filters: { [vscode.l10n.t('Packet capture (pcapng)')]: ['pcapng'] }, saveLabel: vscode.l10n.t('Save capture') });
+    if (!target) return;
+    try {
+      await vscode.workspace.fs.writeFile(target, Buffer.from(body.data, 'base64'));
+      void vscode.window.showInformationMessage(vscode.l10n.t('{0} segments saved in {1}', body.segments, target.fsPath));
+    } catch (e) {
+      void vscode.window.showErrorMessage(vscode.l10n.t('Cannot write {0}: {1}', target.fsPath, String((e as Error)?.message ?? e)));
     }
   }
 

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Client, ROOT, clientPerTest } from './harness';
 import { PKT_ROOT } from '../../src/scenario/packetdrill/scripts.testkit';
+import { readCapture } from '../../src/scenario/pcap/read';
 
 let c: Client;
 clientPerTest(
@@ -63,5 +64,32 @@ test('a .pkt runs in the debugger: its entry stop, a breakpoint on its close() l
     frames.some((f) => f.source?.path === join(ROOT, 'src', 'kernel', 'linux-1.2.13', 'net', 'inet', 'af_inet.c') || f.source?.path === TCP_C),
     frames.map((f) => `${f.name} ${f.source?.path}:${f.line}`).join('\n'),
   );
+  c.assertValid();
+});
+
+test('exportRun: the segments so far as a capture and as a sequence diagram, and the session still at the same stop with the same values', async () => {
+  const entry = await c.launch({ scenario: PKT, stopOnEntry: true }, (dc) => dc.setBreakpointsRequest({ source: { path: PKT }, breakpoints: [{ line: CLOSE }] }));
+  c.skipPending();
+  await c.step('continue'); // the failed SYN-ACK
+  const bp = await c.step('continue'); // close(4)
+  const t = bp.body.threadId!;
+  const before = { top: await c.top(t), vars: await c.vars(t) };
+  const pcap = (await c.dc.customRequest('exportRun', { what: 'pcap' })).body as { what: string; segments: number; data: string };
+  const cap = readCapture(new Uint8Array(Buffer.from(pcap.data, 'base64')));
+  // up to the close(4) line: the SYN, SYN-ACK, ACK, FIN, its ACK
+  assert.equal(cap.datagrams.length, pcap.segments);
+  assert.equal(pcap.segments, 5);
+  assert.equal(cap.application, 'tcp-close-debugger (Linux 1.2.13 on its machine layer)');
+  const mermaid = (await c.dc.customRequest('exportRun', { what: 'mermaid' })).body as { data: string; segments: number };
+  assert.equal(mermaid.data.split('\n').filter((l) => l.includes('->>')).length, 5);
+  assert.match(mermaid.data, /s\d->>peer: 0\.00 s S\. seq=0 ack=1 win=14335 mss=1000 \(tcp_conn_request:\d+\)/);
+  // reading who sent each segment visited their stops: the session is back where it was
+  const after = { top: await c.top(t), vars: await c.vars(t) };
+  assert.deepEqual([after.top.source?.path, after.top.line, after.vars], [before.top.source?.path, before.top.line, before.vars]);
+  const next = await c.step('next');
+  assert.ok(next.body.reason === 'step' || next.body.reason === 'breakpoint');
+  // a bad request is an error response, not a crash
+  await assert.rejects(c.dc.customRequest('exportRun', { what: 'svg' }), /what must be 'pcap' or 'mermaid'/);
+  void entry;
   c.assertValid();
 });

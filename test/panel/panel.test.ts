@@ -487,6 +487,28 @@ describe('panel (Chromium)', () => {
     await p.page.context().close();
   });
 
+  test('Save as pcap and Sequence diagram: the header\'s buttons post export, labelled; disabled once the session ended', async () => {
+    const p = await panel();
+    const pcap = p.page.locator('header button.export-pcap');
+    const mermaid = p.page.locator('header button.export-mermaid');
+    assert.equal(await pcap.getAttribute('aria-label'), 'Save as pcap');
+    assert.equal(await mermaid.getAttribute('aria-label'), 'Sequence diagram');
+    await p.showStop(passive[10]);
+    await pcap.click();
+    assert.deepEqual((await p.posted()).at(-1), { type: 'export', what: 'pcap' });
+    await mermaid.click();
+    assert.deepEqual((await p.posted()).at(-1), { type: 'export', what: 'mermaid' });
+    await p.send({ type: 'ended' });
+    await p.page.locator('.badge.ended').waitFor({ state: 'visible' });
+    assert.equal(await pcap.isDisabled(), true);
+    assert.equal(await mermaid.isDisabled(), true);
+    const n = (await p.posted()).length;
+    await pcap.click({ force: true });
+    assert.equal((await p.posted()).length, n);
+    assert.deepEqual(p.errors, []);
+    await p.page.context().close();
+  });
+
   test('the last stop comes back after a reload (getState), and ended sessions disable goto', async () => {
     const p = await panel();
     const s = firstIn(passive, 'TCP_LAST_ACK');

@@ -41,11 +41,13 @@ function isExactWebviewMessage(m: unknown): boolean {
   if (o.type === 'ready') return keys === 'type';
   if (o.type === 'goto' || o.type === 'painted') return keys === 'stop,type' && Number.isInteger(o.stop) && (o.stop as number) >= 0;
   if (o.type === 'reveal') return keys === 'file,line,type' && typeof o.file === 'string' && o.file.length <= 4096 && Number.isInteger(o.line) && (o.line as number) >= 1;
+  if (o.type === 'export') return keys === 'type,what' && (o.what === 'pcap' || o.what === 'mermaid');
   return false;
 }
 
 const nearValid = fc.oneof(
-  fc.record({ type: fc.constantFrom('ready', 'goto', 'painted', 'reveal', 'READY', 'stop', '', 'constructor', '__proto__') }),
+  fc.record({ type: fc.constantFrom('ready', 'goto', 'painted', 'reveal', 'export', 'READY', 'stop', '', 'constructor', '__proto__') }),
+  fc.record({ type: fc.constant('export'), what: fc.oneof(fc.constantFrom('pcap', 'mermaid', 'PCAP', 'pcapng', '', 'constructor'), fc.anything()) }, { requiredKeys: ['type'] }),
   fc.record({ type: fc.constantFrom('goto', 'painted'), stop: fc.oneof(fc.integer(), fc.double(), fc.constantFrom(NaN, Infinity, -0, 2 ** 53, 2 ** 53 + 2, -1), fc.string(), fc.constant(null), fc.bigInt().map(String)) }),
   fc.record({ type: fc.constant('reveal'), file: fc.oneof(fc.string(), fc.constantFrom('x'.repeat(4096), 'x'.repeat(4097), '../../etc/passwd', 'file:///etc/passwd', '\u0000'), fc.integer()), line: fc.oneof(fc.integer(), fc.double(), fc.constantFrom(0, -1, NaN, 1e300)) }),
   fc.record({ type: fc.constantFrom('ready', 'goto', 'painted', 'reveal'), stop: fc.integer(), file: fc.string(), line: fc.integer(), extra: fc.anything() }, { requiredKeys: ['type'] }),
@@ -79,7 +81,7 @@ test('parseFromWebview: never throws; accepts exactly the four message shapes', 
   // JSON with own __proto__ keys (what a hostile page could post)
   for (const text of ['{"type":"ready","__proto__":{"x":1}}', '{"__proto__":{"type":"ready"}}', '{"type":"goto","stop":1,"__proto__":null}', '{"type":"reveal","file":"a","line":1,"constructor":{}}']) check(JSON.parse(text));
   tally.print();
-  assert.ok(tally.get('accepted:goto') > 0 && tally.get('accepted:reveal') > 0 && tally.get('accepted:ready') > 0);
+  assert.ok(tally.get('accepted:goto') > 0 && tally.get('accepted:reveal') > 0 && tally.get('accepted:ready') > 0 && tally.get('accepted:export') > 0);
 });
 
 function safe(m: unknown): string {
