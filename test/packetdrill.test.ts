@@ -62,7 +62,7 @@ test("the SYN-ACK: Linux 1.2 answers a SYN with mss 1000 with its own mss 1000 (
   assert.deepEqual(differences(r.out), [`FAILED ${path}:13: modern Linux: \`> S. 0:0(0) ack 1 <mss 1460,nop,nop,sackOK,nop,wscale 8>\`; Linux 1.2 sent \`S. 0:0(0) ack 1 win 14335 <mss 1000>\``]);
   // the trace names the script's line too
   const trace = runCli('run', path);
-  assert.match(trace.out, new RegExp(`FAILED  ${basename(path).replace(/\./g, '\\.')}:13: server did not send S\\. seq=0 ack=1 mss=1460: it sent S\\. seq=0 ack=1 len=0 win=14335 mss=1000`));
+  assert.ok(trace.out.includes(`FAILED  ${basename(path)}:13: modern Linux: \`> S. 0:0(0) ack 1 <mss 1460,nop,nop,sackOK,nop,wscale 8>\`; Linux 1.2 sent \`S. 0:0(0) ack 1 win 14335 <mss 1000>\``), trace.out.split('\n').filter((l) => l.includes('FAILED')).join('\n'));
   // the end record carries the differences at the script's lines
   const json = runCli('run', path, '--json');
   const end = JSON.parse(json.out.trim().split('\n').pop()!);

@@ -14,6 +14,7 @@ import { EditedCopyError, loadEditedRelease } from './editedRelease';
 import { defaultCacheStore, diskHash } from './cachestore';
 import type { Diagnostic } from '../scenario/ast';
 import { importPkt, type PktImport } from '../scenario/packetdrill/translate';
+import { pktFailureText } from './packetdrill';
 
 /** A scenario read from disk must be named *.tcpscenario: any other file is refused by name, not quoted. */
 export const SCENARIO_SUFFIX = '.tcpscenario';
@@ -115,7 +116,10 @@ async function bindOnRelease(opts: LoadOptions): Promise<{ img: ReleaseImage; bo
 export async function loadReleaseRun(opts: LoadOptions): Promise<{ run: ReleaseRun; text: string; file: string; pkt?: PktImport }> {
   const { img, bound, text, file, pkt } = await bindOnRelease(opts);
   try {
-    return { run: new ReleaseRun(img, bound, { stepBudget: opts.stepBudget }), text, file, pkt };
+    const run = new ReleaseRun(img, bound, { stepBudget: opts.stepBudget });
+    // a script's failed `>` line says what the script wanted and what Linux 1.2 sent, in its terms
+    if (pkt) run.failureText = (f) => pktFailureText(run, pkt, f);
+    return { run, text, file, pkt };
   } catch (e) {
     // the boot and the sockets' setup run C (an edited copy's, too): what stops them is the copy's problem, at its line
     if (e instanceof CError) throw new RunSetupError([], [e]);

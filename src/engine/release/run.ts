@@ -127,6 +127,11 @@ export class ReleaseRun {
   private readonly drops: { seg: BoundSeg; mask: number }[][] = [];
   /** logged: per sock, the first sent segment a `>` expectation may still match */
   private readonly cursor: number[] = [];
+  /**
+   * How a failed expectation is said, when the scenario comes from elsewhere (a packetdrill
+   * script's `>` line: src/host/packetdrill.ts); undefined for the engine's own message.
+   */
+  failureText: ((f: { line: number; time: number; message: string; sent?: [number, number] }) => string | undefined) | undefined = undefined;
   /** each failed expectation; for a `>` line, `sent`: the segments (from, to) it was looked for among */
   readonly failures: { line: number; time: number; message: string; sent?: [number, number] }[] = [];
   /** logged: each timer the clock ran (timer_bh at its expires + 1): the jiffy, the sock and which of its timers, its reason then */
@@ -663,7 +668,9 @@ export class ReleaseRun {
     if (!message) return this.nextItem();
     // a segment not sent: the socket's segments it was looked for among (since its last match)
     const sent: [number, number] | undefined = e.action.kind === 'send' ? [this.cursor[e.sock], this.segs.length] : undefined;
-    this.H.push(this.failures, { line: e.line, time: this.jiffies, message, ...(sent ? { sent } : {}) });
+    const f = { line: e.line, time: this.jiffies, message, ...(sent ? { sent } : {}) };
+    f.message = this.failureText?.(f) ?? message;
+    this.H.push(this.failures, f);
     return this.H.recordStop(CODE_FAILURE, e.line);
   }
 
