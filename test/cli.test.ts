@@ -4,21 +4,19 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CLI, ROOT, buildCli, runCli as runCliWith } from './cli.testkit';
 
-const root = join(__dirname, '..');
-const cli = join(root, 'dist', 'cli.js');
+const root = ROOT;
+const cli = CLI;
 const example = join(root, 'examples', 'passive-close.tcpscenario');
 
-before(() => {
-  if (!existsSync(cli)) spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { stdio: 'inherit' });
-});
+before(buildCli);
 
 function runCli(...args: string[]) {
-  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 60_000 });
-  return { code: r.status, out: r.stdout, err: r.stderr };
+  return runCliWith(args, 60_000);
 }
 
 function tmp(name: string, text: string): string {

@@ -5,23 +5,15 @@
 
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { pktScripts } from '../src/scenario/packetdrill/scripts.testkit';
+import { buildCli, runCli as runCliWith } from './cli.testkit';
 
-const root = join(__dirname, '..');
-const cli = join(root, 'dist', 'cli.js');
+before(buildCli);
 
-before(() => {
-  if (!existsSync(cli)) spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { stdio: 'inherit' });
-});
-
-function runCli(...args: string[]) {
-  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 120_000 });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+const runCli = (...args: string[]) => runCliWith(args);
 
 const byName = new Map(pktScripts().map((s) => [s.name, s.path]));
 const differences = (out: string) => out.split('\n').filter((l) => l.startsWith('FAILED '));

@@ -10,14 +10,13 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PKT_ROOT } from '../src/scenario/packetdrill/scripts.testkit';
+import { CLI, ROOT, buildCli } from './cli.testkit';
 
-const root = join(__dirname, '..');
-const cli = join(root, 'dist', 'cli.js');
+const root = ROOT;
+const cli = CLI;
 const RELEASE = join(root, 'src', 'kernel', 'linux-1.2.13');
 
-before(() => {
-  if (!existsSync(cli)) spawnSync(process.execPath, [cli.replace(/dist[\\/]cli\.js$/, join('scripts', 'build.mjs'))], { stdio: 'inherit' });
-});
+before(buildCli);
 
 const FIELDS = ['frame.time_relative', 'tcp.srcport', 'tcp.dstport', 'tcp.flags', 'tcp.seq_raw', 'tcp.ack_raw', 'tcp.len', 'tcp.window_size_value', 'ip.checksum.status', 'tcp.checksum.status', 'frame.comment'] as const;
 

@@ -128,19 +128,7 @@ export function decodeSegment(b: Uint8Array): DecodedSegment {
   const doff = (b[t + 12] >> 4) * 4;
   if (doff < TCP_HEADER || t + doff > total) throw new Error(`bad TCP header length ${doff}`);
   const fl = b[t + 13];
-  let mss: number | undefined;
-  for (let o = t + TCP_HEADER; o < t + doff; ) {
-    const kind = b[o];
-    if (kind === 0) break;
-    if (kind === 1) {
-      o++;
-      continue;
-    }
-    const l = b[o + 1];
-    if (l < 2) break;
-    if (kind === 2 && l === 4) mss = get16(b, o + 2);
-    o += l;
-  }
+  const mss = mssOf(b.subarray(t + TCP_HEADER, t + doff));
   return {
     saddr,
     daddr,
@@ -159,4 +147,35 @@ export function decodeSegment(b: Uint8Array): DecodedSegment {
     ipChecksumOk: fold(onesSum(b, 0, ihl)) === 0,
     tcpChecksumOk: tcpChecksum(b, t, total - ihl, saddr, daddr) === 0,
   };
+}
+
+/**
+ * The value of the MSS option among the TCP options `opts` (the bytes after the 20-byte header),
+ * undefined if none: kind 0 ends the list, kind 1 is one byte of padding, any other is kind,
+ * length, value (tcp_options' walk). The MSS option is kind 2, length 4, the value in network order.
+ */
+export function mssOf(opts: Uint8Array): number | undefined {
+  for (let i = 0; i < opts.length; ) {
+    const kind = opts[i];
+    if (kind === 0) return undefined;
+    if (kind === 1) {
+      i++;
+      continue;
+    }
+    const len = opts[i + 1];
+    if (len === undefined || len < 2 || i + len > opts.length) return undefined;
+    if (kind === 2 && len === 4) return (opts[i + 2] << 8) | opts[i + 3];
+    i += len;
+  }
+  return undefined;
+}
+
+/** mssOf, with 0 for none (a segment record's `mss`). */
+export function mssOption(opts: Uint8Array): number {
+  return mssOf(opts) ?? 0;
+}
+
+/** Flags as tcpdump writes them, in the scenario language's order: S F R P and '.' for ACK; '-' for none. */
+export function flagsText(f: { syn: boolean; fin: boolean; rst: boolean; psh: boolean; ack: boolean }): string {
+  return (f.syn ? 'S' : '') + (f.fin ? 'F' : '') + (f.rst ? 'R' : '') + (f.psh ? 'P' : '') + (f.ack ? '.' : '') || '-';
 }

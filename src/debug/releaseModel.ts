@@ -58,16 +58,7 @@ export class ReleaseModel implements SessionModel {
   }
 
   cFrames(): CFrameView[] {
-    const m = this.run.machine;
-    const out: CFrameView[] = [];
-    for (let i = m.frames.length - 1; i >= 0; i--) {
-      const frame = m.frames[i];
-      if (frame.fn.hidden) continue;
-      const pc = i === m.frames.length - 1 ? m.pc : (frame.s[0] as number);
-      const loc = frame.fn.code[pc]?.loc;
-      if (loc) out.push({ frame, pc, name: frame.fn.name, loc });
-    }
-    return out;
+    return this.run.visibleFrames();
   }
 
   errorLoc(s: ReleaseStop): Loc | undefined {

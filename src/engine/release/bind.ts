@@ -2,6 +2,7 @@
 // and segment resolved (names to layouts and numbers), every problem a diagnostic at its line and
 // column. The run loop (run.ts) then handles data only.
 
+import { flagsText } from '../../common/packet';
 import type { Assignment, Diagnostic, Range, Scenario, SegmentSpec, Value } from '../../scenario/ast';
 import type { Kernel } from '../cmachine/kernel';
 import type { Field, RecT } from '../cmachine/types';
@@ -74,7 +75,7 @@ export interface BoundScenario {
   events: BoundEvent[];
 }
 
-const flagsOf = (f: { syn: boolean; fin: boolean; rst: boolean; psh: boolean; ack: boolean }) => (f.syn ? 'S' : '') + (f.fin ? 'F' : '') + (f.rst ? 'R' : '') + (f.psh ? 'P' : '') + (f.ack ? '.' : '') || '-';
+const flagsOf = flagsText;
 /** the functions `call` may name (machine/tcp_entries.c's table and the driver's own) */
 /** machine/world.h's MACHINE_SOCKETS: how many socks the machine layer holds */
 export const MACHINE_SOCKETS = 32;

@@ -9,6 +9,11 @@ import type { ReleaseRun } from './run';
 /** A jiffy in microseconds (HZ = 100). */
 const JIFFY_US = 10_000;
 
+/** Of a sender's frames (innermost first), the TCP function that built the segment: the innermost outside ip.c (whose ip_queue_xmit put it on the wire). */
+export function builder<F extends { file: string }>(frames: F[]): F {
+  return frames.find((f) => !f.file.endsWith('ip.c')) ?? frames[0];
+}
+
 /** The packets of `run`'s segments so far, in the order sent. */
 export function capturedPackets(run: ReleaseRun): CapturedPacket[] {
   const out: CapturedPacket[] = [];
@@ -24,9 +29,8 @@ export function capturedPackets(run: ReleaseRun): CapturedPacket[] {
       const name = run.socks[r.from].name;
       if (!who || !who.frames.length) comment = `${name}: sent`;
       else {
-        // the TCP function that built it (the innermost frame outside ip.c), and the IP layer's line that sent it
         const top = who.frames[0];
-        const tcp = who.frames.find((f) => !f.file.endsWith('ip.c')) ?? top;
+        const tcp = builder(who.frames);
         const via = tcp === top ? '' : ` via ${top.fn}:${top.line} (${shown(top.file)})`;
         const callers = who.frames.slice(who.frames.indexOf(tcp) + 1).map((f) => f.fn);
         comment = `${name} in ${who.state >= 0 ? run.stateName(who.state) : '?'}: sent by ${tcp.fn}:${tcp.line} (${shown(tcp.file)})${via}${callers.length ? `, called from ${callers.join(' < ')}` : ''}`;

@@ -9,8 +9,9 @@
 // before each agenda item, failed expectations, faults and the end. Every change — memory bytes
 // and the agenda's own state — is in the History, so any stop can be restored.
 
+import { mssOption } from '../../common/packet';
 import type { Range } from '../../scenario/ast';
-import { CError, type CFunction, type Loc } from '../code';
+import { CError, type CFunction, type Frame, type Loc } from '../code';
 import type { CRun } from '../cmachine/kernel';
 import type { RecT } from '../cmachine/types';
 import { History } from '../history';
@@ -930,6 +931,24 @@ export class ReleaseRun {
   }
 
   /**
+   * The release's C activations at the current stop, innermost first, the machine layer's left
+   * out: each frame with its instruction (the machine's pc for the top one, the call's for a
+   * caller) and that instruction's place. The Call Stack shows these.
+   */
+  visibleFrames(): { frame: Frame; pc: number; name: string; loc: Loc }[] {
+    const m = this.machine;
+    const out: { frame: Frame; pc: number; name: string; loc: Loc }[] = [];
+    for (let i = m.frames.length - 1; i >= 0; i--) {
+      const frame = m.frames[i];
+      if (frame.fn.hidden) continue;
+      const pc = i === m.frames.length - 1 ? m.pc : (frame.s[0] as number);
+      const loc = frame.fn.code[pc]?.loc;
+      if (loc) out.push({ frame, pc, name: frame.fn.name, loc });
+    }
+    return out;
+  }
+
+  /**
    * Who sent segment `i` (a kernel one): the stop of the statement that put it on the wire, and
    * there the release's call stack, innermost first, with the sock's state. Moves to that stop to
    * read them and back to the current one; undefined for a peer segment.
@@ -940,14 +959,7 @@ export class ReleaseRun {
     if (stop === undefined || r.from < 0) return undefined;
     const here = this.H.currentStop;
     this.goto(stop);
-    const m = this.machine;
-    const frames: { fn: string; file: string; line: number }[] = [];
-    for (let k = m.frames.length - 1; k >= 0; k--) {
-      const f = m.frames[k];
-      if (f.fn.hidden) continue;
-      const loc = f.fn.code[k === m.frames.length - 1 ? m.pc : (f.s[0] as number)]?.loc;
-      if (loc) frames.push({ fn: f.fn.name, file: loc.file, line: loc.line });
-    }
+    const frames = this.visibleFrames().map((v) => ({ fn: v.name, file: v.loc.file, line: v.loc.line }));
     const sk = this.sks[r.from];
     const state = sk ? this.field(sk, 'state') : -1;
     this.goto(here);
@@ -996,26 +1008,8 @@ function segMatches(r: SegRec, seg: BoundSeg, mask: number): boolean {
   return !((mask & M.seq && r.seq !== seg.seq) || (mask & M.ack && r.ack !== seg.ack) || (mask & M.len && r.len !== seg.len) || (mask & M.win && r.win !== seg.win) || (mask & M.mss && r.mss !== seg.mss));
 }
 
-/**
- * The value of the MSS option among the TCP options `opts` (the bytes after the 20-byte header),
- * 0 if none: kind 0 ends the list, kind 1 is one byte of padding, any other is kind, length, value
- * (tcp_options' walk). The MSS option is kind 2, length 4, the value in network order.
- */
-export function mssOption(opts: Uint8Array): number {
-  for (let i = 0; i < opts.length; ) {
-    const kind = opts[i];
-    if (kind === 0) return 0;
-    if (kind === 1) {
-      i++;
-      continue;
-    }
-    const len = opts[i + 1];
-    if (len === undefined || len < 2 || i + len > opts.length) return 0;
-    if (kind === 2 && len === 4) return (opts[i + 2] << 8) | opts[i + 3];
-    i += len;
-  }
-  return 0;
-}
+export { mssOption };
+
 
 /** A datagram's TCP fields, as machine_seg_fields reads them, and its MSS option (0: none). */
 function decodeWire(b: Uint8Array): { flags: string; seq: number; ack: number; len: number; win: number; mss: number; sport: number; dport: number } {

@@ -4,6 +4,7 @@
 // one is a cross-ended arrow.
 
 import type { ReleaseRun } from './run';
+import { builder } from './capture';
 
 /** Mermaid's text for the segments of `run` so far. */
 export function sequenceDiagram(run: ReleaseRun): string {
@@ -22,7 +23,7 @@ export function sequenceDiagram(run: ReleaseRun): string {
     let by = '';
     if (r.from >= 0) {
       const who = run.senderOf(i);
-      const tcp = who?.frames.find((f) => !f.file.endsWith('ip.c')) ?? who?.frames[0];
+      const tcp = who?.frames.length ? builder(who.frames) : undefined;
       if (tcp) by = ` (${tcp.fn}:${tcp.line})`;
     } else by = ` (line ${r.line ?? 0})`;
     // Mermaid ends a message at a newline and reads '#' and ';' as entity and statement marks

@@ -77,24 +77,17 @@ export function lexPkt(text: string, file: string, diags: Diagnostic[]): Tok[] {
         error(start, "a comment opened with '/*' is never closed with '*/'");
       } else advance(end + 2 - i);
       spaced = true;
-    } else if (text.startsWith('%{', i)) {
-      const end = text.indexOf('}%', i + 2);
+    } else if (text.startsWith('%{', i) || c === '`') {
+      // a Python block or a shell command: one token to its closing mark (an unclosed one ends the script)
+      const [open, close, kind, what] = c === '`' ? ['`', '`', 'shell' as const, 'a shell command opened with ` is never closed'] : ['%{', '}%', 'python' as const, "a Python block opened with '%{' is never closed with '}%'"];
+      const end = text.indexOf(close, i + open.length);
       if (end < 0) {
         advance(text.length - i);
-        error(start, "a Python block opened with '%{' is never closed with '}%'");
+        error(start, what);
         break;
       }
-      advance(end + 2 - i);
-      push('python', start, from);
-    } else if (c === '`') {
-      const end = text.indexOf('`', i + 1);
-      if (end < 0) {
-        advance(text.length - i);
-        error(start, 'a shell command opened with ` is never closed');
-        break;
-      }
-      advance(end + 1 - i);
-      push('shell', start, from);
+      advance(end + close.length - i);
+      push(kind, start, from);
     } else if (c === '"') {
       let j = i + 1;
       while (j < text.length && text[j] !== '"' && text[j] !== '\n') j += text[j] === '\\' ? 2 : 1;

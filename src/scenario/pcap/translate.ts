@@ -9,12 +9,11 @@
 // so the capture's Linux numbers, and the peer's acknowledgements of them, are moved by the
 // difference between its initial sequence number there and that one.
 
-import { decodeSegment, type DecodedSegment } from '../../common/packet';
+import { decodeSegment, flagsText, type DecodedSegment } from '../../common/packet';
 import { CaptureError, type CaptureRead } from './read';
 import { MAX_USER_BYTES } from '../parse';
 
 const JIFFY_US = 10_000;
-const FLAGS = (f: DecodedSegment['flags']) => (f.syn ? 'S' : '') + (f.fin ? 'F' : '') + (f.rst ? 'R' : '') + (f.psh ? 'P' : '') + (f.ack ? '.' : '');
 const addr = (a: number) => [a >>> 24, (a >> 16) & 255, (a >> 8) & 255, a & 255].join('.');
 
 export interface CaptureImport {
@@ -96,7 +95,7 @@ export function importCapture(cap: CaptureRead, file: string, linux: 'client' | 
   const opts = (s: Seg) => (s.mss !== undefined ? ` mss=${s.mss}` : '');
   for (let i = 0; i < segs.length; i++) {
     const s = segs[i];
-    const f = FLAGS(s.flags) || '-';
+    const f = flagsText(s.flags);
     if (s.fromLinux) {
       if (s.flags.syn && linux === 'client' && s === linuxSyn) lines.push(`${time(s.jiffies)} ${target} connect`);
       if (s.flags.syn) sawSynAck = true;
