@@ -8,7 +8,7 @@ import { duration } from '../common/clock';
 import type { StopSnapshot } from '../common/protocol';
 import { ensureStops, hitAt } from '../engine/hits';
 import type { NotesRun } from './notesRun';
-import { locateStep, type Walkthrough } from './walkthroughFile';
+import { inLanguage, locateStep, walkthroughIn, type Walkthrough } from './walkthroughFile';
 
 type Run = NotesRun;
 
@@ -155,8 +155,8 @@ export function exportMarkdown(run: Run, steps: ExportStep[], opts: ExportOption
   return out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
 }
 
-/** A walkthrough's steps, found in the run (moved steps are found again by line and hit). */
-export function walkthroughSteps(run: Run, w: Walkthrough): ExportStep[] {
+/** A walkthrough's steps, found in the run (moved steps are found again by line and hit), narrated for a reader of `language`. */
+export function walkthroughSteps(run: Run, w: Pick<Walkthrough, 'steps'>, language = 'en'): ExportStep[] {
   return w.steps.map((s) => {
     const found = locateStep(run, s);
     const warning =
@@ -165,12 +165,15 @@ export function walkthroughSteps(run: Run, w: Walkthrough): ExportStep[] {
         : found.status === 'missing'
           ? `this step (${s.function ?? 'scenario'}:${s.line}, \`${s.text}\`) is not in this run any more; shown at stop ${found.stop}.`
           : undefined;
-    return { stop: found.stop, narration: s.narration, warning };
+    return { stop: found.stop, narration: inLanguage(s.narration, language), warning };
   });
 }
 
-export function exportWalkthrough(run: Run, w: Walkthrough, opts: Partial<ExportOptions> = {}): string {
-  return exportMarkdown(run, walkthroughSteps(run, w), { title: w.title, description: w.description, ...opts });
+/** `language`: the narration's (and the title's and description's) language, pickLanguage's order; default English. */
+export function exportWalkthrough(run: Run, w: Walkthrough, opts: Partial<ExportOptions> & { language?: string } = {}): string {
+  const { language = 'en', ...rest } = opts;
+  const read = walkthroughIn(w, language);
+  return exportMarkdown(run, walkthroughSteps(run, read), { title: read.title, description: read.description, ...rest });
 }
 
 /**

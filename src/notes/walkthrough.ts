@@ -13,7 +13,7 @@ import { loadNotesRun } from './loadNotesRun';
 import { CUSTOM_REQUESTS, DEBUG_TYPE } from '../common/ids';
 import { exportRun, exportWalkthrough, walkthroughSteps } from './export';
 import { atomicWrite, formatParseError } from './store';
-import { parseWalkthrough, serializeWalkthrough, walkthroughPathFor, WALKTHROUGH_SUFFIX, type Walkthrough, type WalkthroughStep } from './walkthroughFile';
+import { editedNarration, inLanguage, parseWalkthrough, readerLanguage, serializeWalkthrough, walkthroughIn, walkthroughPathFor, WALKTHROUGH_SUFFIX, type Walkthrough, type WalkthroughIn, type WalkthroughStep } from './walkthroughFile';
 import type { NotesWorkspace } from './workspace';
 import { registerRunningCommand } from '../workbench/trust';
 
@@ -29,6 +29,17 @@ export const WALKTHROUGH_COMMANDS = {
 } as const;
 
 export const PLAYING_CONTEXT = 'tcpCloseDebugger.walkthroughPlaying';
+
+/** The setting that picks the narration's language (`auto`: VS Code's display language). */
+export const LANGUAGE_SETTING = 'tcpCloseDebugger.walkthroughLanguage';
+
+/** The language walkthroughs are shown in now: the setting, else VS Code's display language. */
+export function walkthroughLanguage(): string {
+  return readerLanguage(vscode.workspace.getConfiguration().get<string>(LANGUAGE_SETTING), vscode.env.language);
+}
+
+/** A walkthrough as the reader sees it now (the setting may change while it plays). */
+const shown = (w: Walkthrough): WalkthroughIn => walkthroughIn(w, walkthroughLanguage());
 
 interface Playing {
   file: string;
@@ -81,6 +92,10 @@ export class Walkthroughs implements vscode.Disposable {
       vscode.debug.onDidTerminateDebugSession((s) => {
         if (this.playing?.session?.id === s.id) this.end();
       }),
+      // the language changed: the panel narrates the current step in the new one
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (this.playing && e.affectsConfiguration(LANGUAGE_SETTING)) this.refreshPanelNotes();
+      }),
     );
   }
 
@@ -93,9 +108,10 @@ export class Walkthroughs implements vscode.Disposable {
     const p = this.playing;
     if (!p || p.session?.id !== session.id) return [];
     const out: string[] = [];
+    const w = shown(p.walkthrough);
     p.stops.forEach((s, i) => {
       if (s !== stop) return;
-      out.push(`${p.walkthrough.title} — ${i + 1}/${p.stops.length}\n\n${p.walkthrough.steps[i].narration}`);
+      out.push(`${w.title} — ${i + 1}/${p.stops.length}\n\n${w.steps[i].narration}`);
       if (p.warnings[i]) out.push(p.warnings[i]!);
     });
     return out;
@@ -130,16 +146,17 @@ export class Walkthroughs implements vscode.Disposable {
     const moment = stop.moment;
     const lineText = moment ? (this.ws.textOf(moment.file)?.split(/\r?\n/)[moment.line - 1] ?? '').replace(/\s+/g, ' ').trim() : '';
     const existing = w.steps.find((s) => s.stop === stop.index);
+    const language = walkthroughLanguage();
     const where = stop.fn ? `${stop.fn}:${stop.line}` : stop.item ?? '';
     const narration = await vscode.window.showInputBox({
       title: vscode.l10n.t('Narration for stop {0} ({1})', stop.index, where),
       prompt: vscode.l10n.t('Markdown. It is appended to {0}; edit the file for longer text.', basename(file)),
-      value: existing?.narration ?? '',
+      value: existing ? inLanguage(existing.narration, language) : '',
       ignoreFocusOut: true,
     });
     if (narration === undefined || !narration.trim()) return;
     // a timer firing, a delivery or the end has no line: line 0, and the item as its text
-    const step: WalkthroughStep = { stop: stop.index, function: stop.fn, line: moment?.line ?? 0, text: moment ? lineText : stop.item ?? '', hit: moment?.hit ?? 1, narration };
+    const step: WalkthroughStep = { stop: stop.index, function: stop.fn, line: moment?.line ?? 0, text: moment ? lineText : stop.item ?? '', hit: moment?.hit ?? 1, narration: editedNarration(existing?.narration, narration, language) };
     if (!step.function) delete step.function;
     w.steps = [...w.steps.filter((s) => s.stop !== stop.index), step];
     try {
@@ -211,7 +228,7 @@ export class Walkthroughs implements vscode.Disposable {
         done(s);
       });
     });
-    const config: vscode.DebugConfiguration = { type: DEBUG_TYPE, request: 'launch', name: w.title, scenario, stopOnEntry: true, stepBy: 'line' };
+    const config: vscode.DebugConfiguration = { type: DEBUG_TYPE, request: 'launch', name: shown(w).title, scenario, stopOnEntry: true, stepBy: 'line' };
     // the steps were found on the release, or on the release with the walkthrough's edited copy of one of its files
     if (kernelSource) config.kernelSource = kernelSource;
     else config.kernel = 'release';
@@ -228,7 +245,8 @@ export class Walkthroughs implements vscode.Disposable {
       });
     });
     if (this.playing !== p) return;
-    if (w.description) void vscode.window.showInformationMessage(`${w.title}: ${plain(w.description)}`);
+    const read = shown(w);
+    if (read.description) void vscode.window.showInformationMessage(`${read.title}: ${plain(read.description)}`);
     await this.show(0);
   }
 
@@ -245,7 +263,7 @@ export class Walkthroughs implements vscode.Disposable {
     const p = this.playing;
     if (!p?.session) return;
     if (i >= p.stops.length) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('{0}: the end of the walkthrough.', p.walkthrough.title));
+      void vscode.window.showInformationMessage(vscode.l10n.t('{0}: the end of the walkthrough.', shown(p.walkthrough).title));
       return;
     }
     if (i < 0) return;
@@ -263,7 +281,7 @@ export class Walkthroughs implements vscode.Disposable {
     const stop = vscode.l10n.t('End');
     const buttons = [...(i + 1 < p.stops.length ? [next] : []), ...(i > 0 ? [back] : []), stop];
     const warning = p.warnings[i] ? ` (${p.warnings[i]})` : '';
-    const choice = await vscode.window.showInformationMessage(`${i + 1}/${p.stops.length} — ${plain(p.walkthrough.steps[i].narration)}${warning}`, ...buttons);
+    const choice = await vscode.window.showInformationMessage(`${i + 1}/${p.stops.length} — ${plain(shown(p.walkthrough).steps[i].narration)}${warning}`, ...buttons);
     if (this.playing !== p || p.generation !== gen) return;
     if (choice === next) await this.show(i + 1);
     else if (choice === back) await this.show(i - 1);
@@ -291,7 +309,7 @@ export class Walkthroughs implements vscode.Disposable {
     await this.write(target.fsPath.replace(/\.walkthrough\.json$/, '.walkthrough.md'), async () => {
       const run = await loadNotesRun({ scenarioPath: resolve(dir, w.scenario), kernelPath: w.kernel ? resolve(dir, w.kernel) : undefined });
       try {
-        return exportWalkthrough(run, w);
+        return exportWalkthrough(run, w, { language: walkthroughLanguage() });
       } finally {
         run.dispose();
       }
