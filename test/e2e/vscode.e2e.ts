@@ -339,7 +339,11 @@ describe('tcp-close-debugger in a real VS Code (code-server)', { timeout: T(15) 
   it('07 the shipped walkthrough of the passive close: Next moves to each narrated stop', async (t) => {
     const wfile = join(root, 'examples', 'passive-close.walkthrough.json');
     const title: string = JSON.parse(readFileSync(join(root, 'package.nls.json'), 'utf8'))['tcpCloseDebugger.walkthrough.playPassiveClose.title'];
-    const w = JSON.parse(readFileSync(wfile, 'utf8')) as { title: string; steps: { stop: number; function?: string; line: number; text: string; narration: string }[] };
+    // the walkthrough as an English reader sees it (the file gives each text per language: { "en": …, "zh-cn": … })
+    type Text = string | Record<string, string>;
+    const en = (x: Text) => (typeof x === 'string' ? x : x.en);
+    const file = JSON.parse(readFileSync(wfile, 'utf8')) as { title: Text; steps: { stop: number; function?: string; line: number; text: string; narration: Text }[] };
+    const w = { title: en(file.title), steps: file.steps.map((s) => ({ ...s, narration: en(s.narration) })) };
     const n = w.steps.length;
     // the narration as src/notes/walkthrough.ts shows it: markdown markers dropped, one line
     const plain = (md: string) => md.replace(/```\w*\n?/g, '').replace(/(\*\*|__|`)/g, '').replace(/\s+/g, ' ').trim();

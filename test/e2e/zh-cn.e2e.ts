@@ -8,7 +8,8 @@
 // VS Code resolves the language to zh-cn, and our extension's own translations must show:
 // package.nls.zh-cn.json (the scenario language's name in the status bar, a command's title and
 // category in the Command Palette) and l10n/bundle.l10n.zh-cn.json (the CodeLens, made at run time
-// with vscode.l10n.t).
+// with vscode.l10n.t). The shipped walkthrough then plays in Chinese: each step's "zh-cn"
+// narration in its notification and in the live panel, under the Chinese title.
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -16,7 +17,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { closeWorkbench, openFile, openPage, openWorkbench, page, root, scratch, step, T } from './harness';
+import { closeWorkbench, openFile, openPage, openWorkbench, page, root, runCommand, scratch, step, T } from './harness';
 
 const SCENARIO = 'passive-close.tcpscenario';
 const zh = JSON.parse(readFileSync(join(root, 'package.nls.zh-cn.json'), 'utf8')) as Record<string, string>;
@@ -119,5 +120,41 @@ describe('tcp-close-debugger with the display language zh-cn (code-server)', { t
       assert.ok(texts.some((x) => x.startsWith(want)), `no "${want}" in ${JSON.stringify(texts)}`);
       await page.keyboard.press('Escape');
     });
+  });
+
+  it('02 the shipped walkthrough plays in Chinese: the zh-cn narration in the notification and the live panel', async (t) => {
+    type Text = string | Record<string, string>;
+    const w = JSON.parse(readFileSync(join(root, 'examples', 'passive-close.walkthrough.json'), 'utf8')) as { title: Text; steps: { line: number; narration: Text }[] };
+    const zhText = (x: Text) => (typeof x === 'string' ? x : x['zh-cn']);
+    // as src/notes/walkthrough.ts shows it: markdown markers dropped, one line
+    const plain = (md: string) => md.replace(/```\w*\n?/g, '').replace(/(\*\*|__|`)/g, '').replace(/\s+/g, ' ').trim();
+    const n = w.steps.length;
+    const toast = (i: number) => page.locator('.notifications-toasts .notification-list-item-message', { hasText: `${i + 1}/${n} — ${plain(zhText(w.steps[i].narration)).slice(0, 40)}` });
+    const panelNotes = async (): Promise<string> => {
+      for (const f of page.frames()) {
+        if (f === page.mainFrame()) continue;
+        const loc = f.locator('section.notes .notes-body');
+        if (await loc.count().catch(() => 0)) return (await loc.first().innerText().catch(() => '')).replace(/\s+/g, ' ').trim();
+      }
+      return '';
+    };
+    for (const i of [0, 1]) {
+      await step(t, `zh-cn-walkthrough-${i + 1}`, async () => {
+        if (i === 0) await runCommand(zh['tcpCloseDebugger.walkthrough.playPassiveClose.title']);
+        else await page.locator('.notifications-toasts .notification-list-item').filter({ has: toast(0) }).first().getByRole('button', { name: bundle['Next'], exact: true }).click({ timeout: T(10_000) });
+        await toast(i).first().waitFor({ timeout: T(60_000) });
+        const want = `${zhText(w.title)} — ${i + 1}/${n} ${plain(zhText(w.steps[i].narration)).slice(0, 40)}`;
+        const deadline = Date.now() + T(20_000);
+        let notes = '';
+        while (!notes.includes(want) && Date.now() < deadline) {
+          notes = await panelNotes();
+          await page.waitForTimeout(100);
+        }
+        assert.ok(notes.includes(want), `the live panel does not narrate step ${i + 1} in Chinese: ${JSON.stringify(notes.slice(0, 200))}`);
+        const en = w.steps[i].narration;
+        if (typeof en !== 'string') assert.equal(await page.locator('.notifications-toasts', { hasText: plain(en.en).slice(0, 40) }).count(), 0, 'an English narration is shown');
+      });
+    }
+    await page.locator('.debug-toolbar .action-item .codicon-debug-stop').first().click();
   });
 });

@@ -12,7 +12,7 @@ import { loadReleaseRun } from '../../src/host/load';
 import { releaseNotesRun, type NotesRun } from '../../src/notes/notesRun';
 import { exportRun, exportWalkthrough, excerpt } from '../../src/notes/export';
 import { ensureStops, hitAt, stopOfHit } from '../../src/engine/hits';
-import { inLanguage, locateStep, parseWalkthrough, serializeWalkthrough, walkthroughPathFor, type Walkthrough } from '../../src/notes/walkthroughFile';
+import { inLanguage, languagesOf, locateStep, parseWalkthrough, serializeWalkthrough, walkthroughPathFor, type Walkthrough } from '../../src/notes/walkthroughFile';
 import { walkthroughCommand } from '../../src/notes/cli';
 
 const ROOT = join(__dirname, '..', '..');
@@ -54,6 +54,40 @@ test('the shipped walkthrough: well formed, beside its scenario, every step wher
   assert.ok(at('tcp_ack', 'tcp_set_state(sk,TCP_CLOSE)'));
   for (const n of ['1st', '2nd', '3rd', '4th']) assert.ok(w.steps.some((s) => inLanguage(s.narration, 'en').includes(`${n} handshake`)), n);
   run.dispose();
+});
+
+test('the shipped walkthrough in Simplified Chinese: every text in "en" and "zh-cn", the seed\'s order, the same code and numbers as the English', () => {
+  const w = shipped();
+  const CJK = /[\u4e00-\u9fff]/;
+  for (const t of [w.title, w.description!, ...w.steps.map((s) => s.narration)]) {
+    assert.deepEqual(languagesOf(t), ['en', 'zh-cn']);
+    assert.match(inLanguage(t, 'zh-cn'), CJK);
+    assert.doesNotMatch(inLanguage(t, 'en'), CJK);
+  }
+  const zh = w.steps.map((s) => inLanguage(s.narration, 'zh-cn'));
+  // the seed's four headings, in its order: 第一次 … 第四次挥手, each on the step the English heads with its handshake
+  const heads = [['1st', '第一次'], ['2nd', '第二次'], ['3rd', '第三次'], ['4th', '第四次']].map(([en, z]) => {
+    const k = w.steps.findIndex((s) => inLanguage(s.narration, 'en').includes(`**${en} handshake`));
+    assert.ok(k >= 0 && zh[k].includes(`**${z}挥手`), `${z}挥手 is not on the step of the ${en} handshake`);
+    return k;
+  });
+  assert.deepEqual([...heads].sort((a, b) => a - b), heads);
+  // tcp_close_state's table, every case label of the real switch, then the LAST_ACK block in tcp_ack
+  const src = readFileSync(RELEASE_TCP, 'utf8');
+  const body = src.slice(src.indexOf('static int tcp_close_state('), src.indexOf('tcp_set_state(sk,ns);'));
+  const cases = [...body.matchAll(/case (TCP_\w+):/g)].map((m) => m[1]);
+  assert.equal(cases.length, 9);
+  const table = w.steps.findIndex((s) => s.function === 'tcp_close_state');
+  for (const c of cases) assert.ok(zh[table].includes(`\`${c}\``), `the table lacks ${c}`);
+  const lastAck = w.steps.findIndex((s) => s.function === 'tcp_ack');
+  assert.ok(table < lastAck && zh[lastAck].includes('LAST_ACK'));
+  // what the Chinese says of the code is what the English says: every `code` span and every number (not the ordinals) of the English is in it
+  w.steps.forEach((s, i) => {
+    const en = inLanguage(s.narration, 'en');
+    for (const code of en.match(/`[^`]+`/g) ?? []) assert.ok(zh[i].includes(code), `step ${i + 1}: the Chinese lacks ${code}`);
+    const numbers = (t: string): string[] => t.replace(/`[^`]+`/g, '').replace(/\b\d+(st|nd|rd|th)\b/g, '').match(/\d+(\.\d+)?/g) ?? [];
+    for (const n of numbers(en)) assert.ok(numbers(zh[i]).includes(n), `step ${i + 1}: the Chinese lacks the number ${n}`);
+  });
 });
 
 test('markdown export of the shipped walkthrough matches the golden file', async () => {
@@ -154,4 +188,27 @@ test('command line: walkthrough export FILE.walkthrough.json -o out.md', async (
   assert.equal(await walkthroughCommand(['export', bad], { out: () => {}, err: (s) => void err.push(s) }), 2);
   assert.match(err.join(''), /bad\.walkthrough\.json:5:3: expected ',' or '}'/);
   assert.equal(await walkthroughCommand(['frobnicate'], { out: () => {}, err: () => {} }), 2);
+});
+
+test('command line: walkthrough export --lang zh-cn narrates in Chinese; English without it, whatever the locale', async () => {
+  const w = shipped();
+  const out: string[] = [];
+  const io = { out: (s: string) => void out.push(s), err: (s: string) => void out.push(s) };
+  assert.equal(await walkthroughCommand(['export', WALK, '--lang', 'zh-cn'], io), 0, out.join(''));
+  const md = out.join('');
+  assert.ok(md.startsWith(`# ${inLanguage(w.title, 'zh-cn')}\n`), md.slice(0, 100));
+  for (const s of w.steps) assert.ok(md.includes(inLanguage(s.narration, 'zh-cn').trim()), `stop ${s.stop}`);
+  assert.ok(!md.includes(inLanguage(w.steps[0].narration, 'en')));
+  // zh_CN as a locale spells it; a language the file lacks falls back to English (the golden file)
+  out.length = 0;
+  assert.equal(await walkthroughCommand(['export', WALK, '--lang', 'zh_CN'], io), 0);
+  assert.equal(out.join(''), md);
+  out.length = 0;
+  assert.equal(await walkthroughCommand(['export', WALK, '--lang', 'de'], io), 0);
+  assert.equal(out.join(''), readFileSync(GOLDEN, 'utf8'));
+  for (const bad of [['--lang'], ['--lang', 'chinese please']]) {
+    out.length = 0;
+    assert.equal(await walkthroughCommand(['export', WALK, ...bad], io), 2);
+    assert.match(out.join(''), /--lang needs a language tag, like en or zh-cn/);
+  }
 });
