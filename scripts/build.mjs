@@ -15,6 +15,8 @@ const entries = [
   { in: 'src/cli/main.ts', out: 'cli' },
   { in: 'src/debug/adapter.ts', out: 'adapter' },
   { in: 'src/extension.ts', out: 'extension' },
+  // the explorer's worker threads (src/host/explore/pool.ts starts them from dist/)
+  { in: 'src/host/explore/worker.ts', out: 'exploreWorker' },
 ];
 await build({
   entryPoints: entries.map((e) => ({ in: join(root, e.in), out: e.out })).filter((e) => existsSync(e.in)),

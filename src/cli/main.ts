@@ -7,6 +7,7 @@ import { loadReleaseRun } from '../host/load';
 import { releaseCoverage, releaseRunCommand } from './release';
 import { CError, formatLoc } from '../engine/code';
 import { walkthroughCommand, WALKTHROUGH_USAGE } from '../notes/cli';
+import { EXPLORE_USAGE, exploreCommand } from './explore';
 import { importCommand, loadPkt } from './packetdrill';
 import { pktDifferences } from '../host/packetdrill';
 import { writeFileSync } from 'node:fs';
@@ -33,6 +34,7 @@ const USAGE = `usage:
   tcp-close-debugger coverage FILE.tcpscenario... [--kernel tcp.c] [--all]
       (lines of the release's C the scenarios ran, per function and file; --kernel: with an edited copy
        in its place)
+${EXPLORE_USAGE}
 ${WALKTHROUGH_USAGE}
 
 exit status: 0 every expectation held, 1 an expectation failed, 2 invalid scenario or kernel source`;
@@ -179,6 +181,7 @@ export async function main(argv: string[]): Promise<number> {
   if (HELP.includes(argv[0])) return help(argv[1]);
   if (argv.slice(1).some((x) => HELP.includes(x) && x !== 'help')) return help(argv[0]);
   if (argv[0] === 'walkthrough') return walkthroughCommand(argv.slice(1));
+  if (argv[0] === 'explore') return exploreCommand(argv.slice(1), `usage:\n${EXPLORE_USAGE}`);
   const a = parseArgs(argv);
   if (typeof a === 'string') {
     process.stderr.write(`${a}\n${USAGE}\n`);

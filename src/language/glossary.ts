@@ -143,6 +143,7 @@ export const UNITS: readonly GlossaryEntry[] = [
 export const KEYWORDS: readonly GlossaryEntry[] = [
   e('keyword', 'socket', 'Declares a socket: socket NAME STATE field=value ... (before the first event).'),
   e('keyword', 'link', "Joins two sockets over a simulated wire: each is the other's peer (link A B delay=10ms)."),
+  e('keyword', 'fate', "What happens to one segment on a link: fate SOCK N drop|duplicate|reorder|delay=TIME (the Nth segment SOCK sends there, from 1), or fate SOCK close +TIME|-TIME (its close() moved). The explorer writes its schedules this way."),
   e('keyword', 'expect', "Checks the socket's fields now: expect SOCK field=value ... (timer=REASON or none)."),
   e('keyword', 'drop', 'On a link: loses the next matching segment the socket sends (drop SOCK > FLAGS fields).'),
   e('keyword', 'set', "Changes the socket's fields (a what-if): set SOCK field=value ..."),

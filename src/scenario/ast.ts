@@ -78,6 +78,19 @@ export interface LinkDecl {
   range: Range;
 }
 
+/** What happens to one segment on a link (a `fate` declaration; the explorer's schedules are made of them). */
+export type SegmentFate = 'drop' | 'duplicate' | 'reorder' | 'delay';
+
+/**
+ * `fate SOCK N drop|duplicate|reorder|delay=TIME`: the Nth segment (from 1) SOCK sends over its
+ * link is lost, delivered twice, delivered just after the next one SOCK sends, or delivered TIME
+ * later than the link's delay; `fate SOCK close +TIME|-TIME`: SOCK's close() lines happen that much
+ * later or earlier than written. One schedule of `tcp-close-debugger explore`, replayable.
+ */
+export type FateDecl =
+  | { kind: 'fate'; socket: string; socketRange: Range; n: number; fate: SegmentFate; delay: number; range: Range; line: number }
+  | { kind: 'fate'; socket: string; socketRange: Range; n: 0; fate: 'close'; delay: number; range: Range; line: number };
+
 export type Action =
   /** `SOCK < FLAGS fields`: a segment arrives from the scripted peer (through tcp_rcv). */
   | { kind: 'receive'; segment: SegmentSpec }
@@ -125,6 +138,8 @@ export interface Scenario {
   file: string;
   sockets: SocketDecl[];
   links: LinkDecl[];
+  /** `fate` declarations: what happens to given segments on the links, and close() moved in time */
+  fates: FateDecl[];
   events: ScenarioEvent[];
   /** every error and warning in the file; the scenario can run only when none is an error */
   diagnostics: Diagnostic[];

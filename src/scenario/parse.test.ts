@@ -387,7 +387,7 @@ test('declarations: after events, duplicates, keywords, links', () => {
   assert.deepEqual(plain(s.sockets[0].state), 7);
   assert.equal(s.links[0].delay, 150);
   assert.deepEqual(errorsOf('sockt a TCP_CLOSE'), ["1:1: error: unknown statement 'sockt' (did you mean 'socket'?)"]);
-  assert.deepEqual(KEYWORDS, ['socket', 'link', 'expect', 'drop', 'set', 'wait', 'close', 'call']);
+  assert.deepEqual(KEYWORDS, ['socket', 'link', 'fate', 'expect', 'drop', 'set', 'wait', 'close', 'call']);
 });
 
 test('non-whole jiffies and bare numbers in events', () => {

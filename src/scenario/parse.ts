@@ -3,6 +3,7 @@ import type {
   Action,
   Assignment,
   Diagnostic,
+  FateDecl,
   LinkDecl,
   Range,
   Scenario,
@@ -20,7 +21,10 @@ export { FLAG_LETTERS, parseFlags, parseValue, parseAssignment } from './values.
 export { parseTime, parseDuration, formatJiffies } from './time.js';
 
 /** Words that start statements or name actions; none of them can name a socket. */
-export const KEYWORDS = ['socket', 'link', 'expect', 'drop', 'set', 'wait', 'close', 'call'] as const;
+export const KEYWORDS = ['socket', 'link', 'fate', 'expect', 'drop', 'set', 'wait', 'close', 'call'] as const;
+/** What a `fate` declaration may do to a segment (FateDecl); `delay` is written delay=TIME. */
+export const SEGMENT_FATES = ['drop', 'duplicate', 'reorder', 'delay'] as const;
+const FATE_FORMS = 'fate SOCK N drop|duplicate|reorder|delay=TIME, or fate SOCK close +TIME|-TIME';
 /** Words that may follow the time in place of a socket name. */
 const EVENT_KEYWORDS = ['expect', 'drop', 'set', 'wait'];
 /** Fields a segment may carry after its flags. */
@@ -56,6 +60,7 @@ interface NameRef {
 type Statement =
   | { kind: 'socket'; line: number; keyword: Token; name?: NameRef; decl?: SocketDecl; listener?: NameRef; plain?: boolean }
   | { kind: 'link'; line: number; keyword: Token; a?: NameRef; b?: NameRef; decl?: LinkDecl }
+  | { kind: 'fate'; line: number; keyword: Token; decl?: FateDecl }
   | {
       kind: 'event';
       line: number;
@@ -103,8 +108,9 @@ class LineParser {
     const t0 = this.tokens[0];
     if (t0.text === 'socket') return this.socket();
     if (t0.text === 'link') return this.link();
+    if (t0.text === 'fate') return this.fate();
     if (!looksLikeTime(t0.text)) {
-      const close = isName(t0.text) ? suggest(t0.text, ['socket', 'link']) : undefined;
+      const close = isName(t0.text) ? suggest(t0.text, ['socket', 'link', 'fate']) : undefined;
       if (close) return this.at(t0, `unknown statement ${quote(t0.text)} (did you mean '${close}'?)`);
       return this.at(t0, `${EXPECTED_TIME}, found ${quote(t0.text)}`);
     }
@@ -222,6 +228,48 @@ class LineParser {
         range: spanRange(kw, this.tokens[this.tokens.length - 1]),
       };
     }
+    return stmt;
+  }
+
+  /** `fate SOCK N drop|duplicate|reorder|delay=TIME` or `fate SOCK close +TIME|-TIME` */
+  fate(): Statement {
+    const kw = this.tokens[0];
+    const stmt: Statement & { kind: 'fate' } = { kind: 'fate', line: this.line, keyword: kw };
+    const sock = this.tokens[1];
+    if (!sock) return (this.missing(`expected a socket name after 'fate': ${FATE_FORMS}`), stmt);
+    if (!this.socketName(sock, 'event')) return stmt;
+    const which = this.tokens[2];
+    const what = this.tokens[3];
+    const whole = spanRange(kw, this.tokens[this.tokens.length - 1]);
+    const base = { kind: 'fate' as const, socket: sock.text, socketRange: tokenRange(sock), range: whole, line: this.line };
+    if (!which) return (this.missing(`expected which segment (1 for the first ${short(sock.text)} sends on its link) or 'close' after ${quote(sock.text)}: ${FATE_FORMS}`), stmt);
+    if (which.text === 'close') {
+      if (!what) return (this.missing("expected how far close() moves, e.g. fate client close +10ms (or -10ms)"), stmt);
+      const sign = what.text[0] === '-' ? -1 : what.text[0] === '+' ? 1 : 0;
+      if (!sign) return (this.at(what, `expected a signed time such as +10ms or -10ms after 'close', found ${quote(what.text)}`), stmt);
+      const d = parseDuration(what.text.slice(1));
+      if (!d.ok) return (this.report(range(what.line, what.start + 1, what.end), d.message), stmt);
+      if (this.end(4, `'close ${what.text}'`)) stmt.decl = { ...base, n: 0, fate: 'close', delay: sign * d.jiffies };
+      return stmt;
+    }
+    const n = /^\d+$/.test(which.text) ? Number(which.text) : NaN;
+    if (!(n >= 1 && n <= 1_000_000)) return (this.at(which, `expected which segment ${short(sock.text)} sends on its link (a number from 1) or 'close', found ${quote(which.text)}`), stmt);
+    if (!what) return (this.missing(`expected what happens to segment ${n}: drop, duplicate, reorder or delay=TIME`), stmt);
+    let delay = 0;
+    let fate: (typeof SEGMENT_FATES)[number];
+    if (what.text.startsWith('delay=')) {
+      const d = parseDuration(what.text.slice('delay='.length));
+      if (!d.ok) return (this.report(range(what.line, what.start + 'delay='.length, what.end), d.message), stmt);
+      if (d.jiffies <= 0) return (this.at(what, 'delay= takes a time after 0, e.g. delay=50ms'), stmt);
+      delay = d.jiffies;
+      fate = 'delay';
+    } else if (['drop', 'duplicate', 'reorder'].includes(what.text)) {
+      fate = what.text as 'drop' | 'duplicate' | 'reorder';
+    } else {
+      const close = isName(what.text) ? suggest(what.text, ['drop', 'duplicate', 'reorder', 'delay']) : undefined;
+      return (this.at(what, `expected drop, duplicate, reorder or delay=TIME, found ${quote(what.text)}${close ? ` (did you mean '${close}'?)` : ''}`), stmt);
+    }
+    if (this.end(4, `'${what.text}'`)) stmt.decl = { ...base, n, fate, delay };
     return stmt;
   }
 
@@ -499,7 +547,7 @@ export function parseScenario(text: string, file: string): Scenario {
     }
     return diagnostics.length;
   };
-  const scenario: Scenario = { file, sockets: [], links: [], events: [], diagnostics };
+  const scenario: Scenario = { file, sockets: [], links: [], fates: [], events: [], diagnostics };
   const err = (r: Range, message: string) => diagnostics.push({ file, range: r, severity: 'error', message });
   try {
     parseInto(text, file, scenario, err);
@@ -590,6 +638,23 @@ function parseInto(text: string, file: string, scenario: Scenario, err: (r: Rang
           linkedOn.set(s.b.name, s.line);
           if (s.decl) scenario.links.push(s.decl);
         }
+      } else if (s.kind === 'fate') {
+        if (firstEvent !== undefined) {
+          err(tokenRange(s.keyword), `declarations must come before the first event (line ${firstEvent})`);
+          continue;
+        }
+        const f = s.decl;
+        if (!f || !resolve({ name: f.socket, range: f.socketRange })) continue;
+        const same = scenario.fates.find((g) => g.socket === f.socket && g.n === f.n);
+        if (same) {
+          err(f.range, f.n ? `segment ${f.n} of ${quote(f.socket)} already has a fate on line ${same.line}` : `the close of ${quote(f.socket)} is already moved on line ${same.line}`);
+          continue;
+        }
+        if (f.n && !isLinkedAnywhere(statements, f.socket) && !plainSockets.has(f.socket)) {
+          err(f.socketRange, `a segment's fate is on a link, and ${quote(f.socket)} is in none (link ${short(f.socket)} OTHER)`);
+          continue;
+        }
+        scenario.fates.push(f);
       } else {
         firstEvent ??= s.line;
         const t = s.time;

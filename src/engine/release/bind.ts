@@ -3,7 +3,7 @@
 // column. The run loop (run.ts) then handles data only.
 
 import { flagsText } from '../../common/packet';
-import type { Assignment, Diagnostic, Range, Scenario, SegmentSpec, Value } from '../../scenario/ast';
+import type { Assignment, Diagnostic, Range, Scenario, SegmentFate, SegmentSpec, Value } from '../../scenario/ast';
 import type { Kernel } from '../cmachine/kernel';
 import type { Field, RecT } from '../cmachine/types';
 
@@ -69,10 +69,33 @@ export interface BoundEvent {
   action: BoundAction;
 }
 
+/** A `fate` declaration bound: the `n`th segment (from 1) sock `sock` sends over its link meets `fate` (`delay`: `extra` jiffies more). */
+export interface BoundFate {
+  sock: number;
+  n: number;
+  fate: SegmentFate;
+  extra: number;
+  /** the declaration's line (0: the explorer's own) */
+  line: number;
+}
+
 export interface BoundScenario {
   file: string;
   socks: BoundSock[];
   events: BoundEvent[];
+  /** what happens to given segments on the links (none: each is delivered after the link's delay) */
+  fates: BoundFate[];
+}
+
+/**
+ * The events with sock `sock`'s close() lines moved `delta` jiffies (a `fate SOCK close ±TIME`, or
+ * the explorer's close times), kept in time order (a moved close goes after the events already at
+ * its new time); undefined if a close would move before 0.
+ */
+export function moveCloses(events: readonly BoundEvent[], sock: number, delta: number): BoundEvent[] | undefined {
+  const moved = events.map((e, i) => ({ e: e.sock === sock && e.action.kind === 'close' ? { ...e, time: e.time + delta } : e, i, moved: e.sock === sock && e.action.kind === 'close' }));
+  if (moved.some((m) => m.e.time < 0)) return undefined;
+  return moved.sort((a, b) => a.e.time - b.e.time || (a.moved === b.moved ? a.i - b.i : a.moved ? 1 : -1)).map((m) => m.e);
 }
 
 const flagsOf = flagsText;
@@ -263,5 +286,21 @@ export function bindScenario(sc: Scenario, kernel: Kernel, constant: (name: stri
         events.push({ ...at, action: { kind: 'wait' } });
     }
   }
-  return { bound: { file: sc.file, socks, events }, diagnostics };
+  let moved: BoundEvent[] = events;
+  const fates: BoundFate[] = [];
+  for (const f of sc.fates) {
+    const i = index.get(f.socket)!;
+    if (f.fate !== 'close') {
+      fates.push({ sock: i, n: f.n, fate: f.fate, extra: f.delay, line: f.line });
+      continue;
+    }
+    if (!moved.some((e) => e.sock === i && e.action.kind === 'close')) {
+      diag(f.range, `'${f.socket}' has no close line to move`);
+      continue;
+    }
+    const m = moveCloses(moved, i, f.delay);
+    if (!m) diag(f.range, `this moves a close of '${f.socket}' before the start (time 0)`);
+    else moved = m;
+  }
+  return { bound: { file: sc.file, socks, events: moved, fates }, diagnostics };
 }

@@ -18,8 +18,9 @@ import { History } from '../history';
 import { Machine } from '../machine';
 import { machineArena, type HeapLookup } from '../cvalues/heap';
 import { TCP_STATES, TIMER_REASONS } from '../cvalues/constants';
-import { MACHINE_SOCKETS, SEGMENT_MASK as M, type BoundEvent, type BoundScenario, type BoundSeg } from './bind';
+import { MACHINE_SOCKETS, SEGMENT_MASK as M, type BoundEvent, type BoundFate, type BoundScenario, type BoundSeg } from './bind';
 import type { ReleaseImage } from './image';
+import type { StateHash } from './digest';
 
 export const CODE_EVENT = -1;
 export const CODE_FAILURE = -2;
@@ -61,6 +62,10 @@ export interface SegRec {
   /** the value of the MSS option its TCP header carries, 0 for none */
   mss: number;
   dropped: number;
+  /** what a `fate` did to it on its link, besides a drop: delivered twice, after the next one, or later */
+  fate?: 'duplicate' | 'reorder' | 'delay';
+  /** for a segment sent over a link: which one it is of those its sock sent there (from 1), as a `fate` counts */
+  nth?: number;
   /** index in the machine's wire log, -1 for a peer segment */
   wire: number;
   /** the scenario line that injected it (peer segments) */
@@ -122,7 +127,19 @@ export class ReleaseRun {
   private readonly senderStops: number[] = [];
   private wireSeen = 0;
   private readonly wireCountAt: number;
-  private readonly inflight: { arrival: number; seg: number }[] = [];
+  /** logged: the deliveries, in the order made; at equal arrival times the lower `order` first (a duplicate, or a reordered segment, just after the one it follows) */
+  private readonly inflight: { arrival: number; seg: number; order: number }[] = [];
+  /** logged: per sock, how many segments it has sent over its link (a `fate`'s N), and the one a reorder holds back (-1 none) */
+  private readonly linkSent: number[] = [];
+  private readonly held: number[] = [];
+  /** the scenario's `fate`s by sock and segment number */
+  private readonly fates = new Map<string, BoundFate>();
+  /**
+   * Called before the fate of each segment a sock sends over a link is decided (the explorer's
+   * choice points: src/engine/explore/): the sock, which of its link segments it is (from 1), its
+   * index in the wire log. It may throw to stop the run there.
+   */
+  onLinkSend: ((sock: number, nth: number, wire: number) => void) | undefined = undefined;
   private readonly live: number[] = [];
   /** logged: per sock, the drops still waiting for a segment to match */
   private readonly drops: { seg: BoundSeg; mask: number }[][] = [];
@@ -167,6 +184,7 @@ export class ReleaseRun {
     this.wireCountAt = k.addressOf('machine_wire_count');
     const mem = this.run.mem;
     this.scratch = { seg: mem.alloc(SEG_BYTES, 4, 'heap', 'the driver: a segment'), text: mem.alloc(64, 4, 'heap', 'the driver: a name'), word: mem.alloc(4, 4, 'heap', 'the driver: a result') };
+    for (const f of bound.fates) this.fates.set(`${f.sock}:${f.n}`, f);
     this.machine.budget = Number.MAX_SAFE_INTEGER;
     this.call('machine_boot', []);
     this.bootLines = mem.s32(k.addressOf('machine_printk_count'));
@@ -288,6 +306,8 @@ export class ReleaseRun {
       });
       H.push(this.drops, []);
       H.push(this.cursor, 0);
+      H.push(this.linkSent, 0);
+      H.push(this.held, -1);
     }
     for (const b of this.bound.socks) {
       if (b.plain) continue;
@@ -354,13 +374,107 @@ export class ReleaseRun {
         }
       }
       const n = this.segs.length;
+      const arrival = rec.time + (from >= 0 ? this.socks[from].delay : 0);
+      const fate = from >= 0 && to >= 0 ? this.linkFate(from, w, rec) : undefined;
       H.push(this.segs, rec);
-      if (to >= 0 && !rec.dropped) {
-        H.push(this.inflight, { arrival: rec.time + (from >= 0 ? this.socks[from].delay : 0), seg: n });
-        H.push(this.live, 1);
+      if (to >= 0 && !rec.dropped && fate?.fate !== 'reorder') {
+        this.deliver(arrival + (fate?.fate === 'delay' ? fate.extra : 0), n, n);
+        if (fate?.fate === 'duplicate') this.deliver(arrival, n, n + 0.25);
+      }
+      // a segment a reorder held back arrives just after the next one its sock sends there (or would have, if that one is lost)
+      const h = from >= 0 && to >= 0 && rec.nth !== undefined ? this.held[from] : -1;
+      if (h >= 0 && h !== n) {
+        this.deliver(arrival + (fate?.fate === 'delay' ? fate.extra : 0), h, n + 0.5);
+        H.set(this.held, from, -1);
       }
     }
     H.set(this.cells, 2, count);
+  }
+
+  private deliver(arrival: number, seg: number, order: number): void {
+    this.H.push(this.inflight, { arrival, seg, order });
+    this.H.push(this.live, 1);
+  }
+
+  /** Counts a segment sock `from` sends over its link; its `fate`, if the scenario gives it one (a drop marks `rec`; a reorder holds it back). */
+  private linkFate(from: number, w: number, rec: SegRec): BoundFate | undefined {
+    const nth = this.linkSent[from] + 1;
+    this.H.set(this.linkSent, from, nth);
+    rec.nth = nth;
+    this.onLinkSend?.(from, nth, w);
+    const f = rec.dropped ? undefined : this.fates.get(`${from}:${nth}`);
+    if (!f) return undefined;
+    if (f.fate === 'drop') rec.dropped = 1;
+    else rec.fate = f.fate;
+    if (f.fate === 'reorder') {
+      // one held back at a time: an earlier one still held goes first, as if not reordered
+      if (this.held[from] >= 0) this.deliver(rec.time + this.socks[from].delay, this.held[from], this.segs.length - 0.5);
+      this.H.set(this.held, from, this.segs.length);
+    }
+    return f;
+  }
+
+  /**
+   * Adds to `h` the run's own state that decides what it does next (with digestMemory, the whole
+   * state: src/engine/release/digest.ts), as it is while the wire is read, `wire` the first entry
+   * not yet counted: the agenda's place and cells, the segments in flight (their bytes and how soon
+   * they arrive), the ones a reorder holds back, the ones still to count, what the drop lines and
+   * the `>` lines still wait for, each sock's address and other end, whether an expectation failed.
+   */
+  digestAgenda(h: StateHash, wire: number): void {
+    const c = this.cells;
+    const item = c[1] as ReleaseItem | undefined;
+    h.num(c[0]);
+    h.num(item ? (item.kind === 'event' ? item.index : item.kind === 'timer' ? -1 : -2) : -3);
+    // (not cells[4], the statements since the clock moved: it only ends an endless exchange, and history differs in it)
+    h.num(c[3]);
+    h.num(c[6]);
+    h.num(this.failures.length ? 1 : 0);
+    const now = this.jiffies;
+    const pending = this.inflight.map((x, i) => ({ x, i })).filter((p) => this.live[p.i]);
+    pending.sort((p, q) => p.x.arrival - q.x.arrival || p.x.order - q.x.order);
+    h.num(pending.length);
+    for (const { x } of pending) {
+      h.num(x.arrival - now);
+      this.digestSeg(h, x.seg);
+    }
+    for (let i = 0; i < this.socks.length; i++) {
+      h.num(this.sks[i]);
+      h.num(this.rports[i]);
+      h.num(this.delays[i]);
+      h.num(this.held[i] < 0 ? -1 : 1);
+      if (this.held[i] >= 0) this.digestSeg(h, this.held[i]);
+      h.num(this.drops[i].length);
+      for (const d of this.drops[i]) h.text(`${d.mask} ${d.seg.flags} ${d.seg.seq} ${d.seg.ack} ${d.seg.len} ${d.seg.win} ${d.seg.mss}`);
+      // what a later `>` line of this sock may still match
+      for (let j = this.cursor[i]; j < this.segs.length; j++) if (this.segs[j].from === i) this.digestSeg(h, j);
+      h.num(-4);
+    }
+    h.num(this.anon[0]);
+    const mem = this.run.mem;
+    const k = this.image.kernel;
+    const base = k.addressOf('machine_wire');
+    const size = k.records.get('machine_seg')!.size;
+    const count = mem.s32(this.wireCountAt);
+    for (let w = wire; w < count; w++) h.bytes(mem.read(base + w * size + 8, Math.min(mem.u32(base + w * size + 4), SEG_BYTES)));
+  }
+
+  private digestSeg(h: StateHash, seg: number): void {
+    const r = this.segs[seg];
+    h.num(r.to);
+    h.num(r.from);
+    const d = r.wire >= 0 ? this.datagramOf(seg) : r.datagram;
+    if (d) h.bytes(d);
+  }
+
+  /** How many segments each sock has sent over its link so far (a `fate`'s N counts them). */
+  linkCounts(): number[] {
+    return [...this.linkSent];
+  }
+
+  /** Whether a reorder still holds a segment back (its sock sent none after it): it never arrived. */
+  get heldBack(): boolean {
+    return this.held.some((h) => h >= 0);
   }
 
   /** sk->num: the sock's port (0 while a plain sock is not bound) */
@@ -393,7 +507,7 @@ export class ReleaseRun {
     for (let i = 0; i < this.inflight.length; i++) {
       if (!this.live[i]) continue;
       const x = this.inflight[i];
-      if (best < 0 || x.arrival < this.inflight[best].arrival || (x.arrival === this.inflight[best].arrival && x.seg < this.inflight[best].seg)) best = i;
+      if (best < 0 || x.arrival < this.inflight[best].arrival || (x.arrival === this.inflight[best].arrival && x.order < this.inflight[best].order)) best = i;
     }
     return best;
   }

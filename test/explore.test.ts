@@ -1,0 +1,74 @@
+// `tcp-close-debugger explore` as a user runs it (the bundle, its worker threads): the same outcomes
+// on one job or two, each outcome's replay file running to that outcome, and bad bounds refused
+// before any work with what is wrong.
+
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildCli, ROOT, runCli } from './cli.testkit';
+
+const FOUR_WAY = join(ROOT, 'examples', 'four-way.tcpscenario');
+
+before(buildCli);
+
+interface Explored {
+  schedules: number;
+  runs: number;
+  pruned: number;
+  jobs: number;
+  outcomes: { key: string; count: number; failed: number; rst: boolean; sockets: { name: string; state: string }[]; shortest: { fates: string[] }; replay?: string }[];
+}
+
+function explore(...args: string[]): Explored {
+  const r = runCli(['explore', FOUR_WAY, '--json', ...args], 300_000);
+  assert.equal(r.code, 0, r.err);
+  return JSON.parse(r.out) as Explored;
+}
+
+test('one job or two: the same outcomes, counts and shortest schedules, in the same order', () => {
+  const one = explore('--drops', '2', '--duplicates', '1', '--jobs', '1');
+  const two = explore('--drops', '2', '--duplicates', '1', '--jobs', '2');
+  assert.equal(one.jobs, 1);
+  assert.equal(two.jobs, 2);
+  assert.deepEqual(two.outcomes, one.outcomes);
+  assert.equal(two.schedules, one.schedules);
+  assert.ok(one.outcomes.some((o) => o.rst) && one.outcomes.some((o) => !o.rst));
+  assert.equal(one.outcomes.reduce((n, o) => n + o.count, 0), one.schedules);
+});
+
+test('each outcome\'s replay file runs to that outcome', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'explore-'));
+  try {
+    const r = explore('--drops', '1', '--duplicates', '1', '--jobs', '1', '--out', dir);
+    assert.equal(readdirSync(dir).length, r.outcomes.length);
+    for (const o of r.outcomes) {
+      const run = runCli(['run', o.replay!, '--json']);
+      assert.notEqual(run.code, 2, run.err);
+      const end = JSON.parse(run.out.trim().split('\n').at(-1)!) as { sockets: Record<string, { state: string; sent: { flags: string }[] }> };
+      for (const s of o.sockets) assert.equal(end.sockets[s.name].state, s.state, `${o.replay}: ${s.name}`);
+      const rst = Object.values(end.sockets).some((s) => s.sent.some((x) => x.flags.includes('R')));
+      assert.equal(rst, o.rst, o.replay);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('bad bounds and a scenario with nothing to vary are refused, saying why, before any work', () => {
+  const refused = (args: string[], re: RegExp) => {
+    const r = runCli(['explore', ...args]);
+    assert.equal(r.code, 2, r.out);
+    assert.match(r.err, re);
+  };
+  refused([FOUR_WAY, '--drops', 'two'], /--drops takes a number from 0 to 8/);
+  refused([FOUR_WAY, '--frobs'], /unknown option --frobs for explore/);
+  refused([FOUR_WAY, '--delays', '-5ms'], /a segment cannot arrive early/);
+  refused([FOUR_WAY, '--until', '1s'], /--until is before the scenario's last event/);
+  refused([FOUR_WAY, '--drops', '8', '--duplicates', '8', '--reorders', '8', '--delays', '10ms,20ms,30ms', '--delayed', '8', '--max-schedules', '1000'], /these bounds allow about 2,401 schedules \(4 choice points in the first runs\), more than the limit of 1,000/);
+  // past the first runs' estimate (each loss makes retransmissions: more choice points), the limit stops the work
+  refused([FOUR_WAY, '--drops', '3', '--max-schedules', '40', '--jobs', '2'], /the bounds allow more than 40 schedules/);
+  refused([join(ROOT, 'examples', 'passive-close.tcpscenario')], /nothing to vary: no socket sends a segment over a link/);
+  refused([join(ROOT, 'examples', 'missing.tcpscenario')], /missing\.tcpscenario/);
+});
