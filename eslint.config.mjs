@@ -33,6 +33,8 @@ const root = import.meta.dirname;
 //   language  the scenario language's editor support: vscode, host and below.
 //   notes     notes and walkthroughs: vscode, host and below, and the adapter's snapshot builder
 //             (an export shows what the panel showed); not the panel, not the debug session.
+//   outcomes  the explorer's VS Code side (Explore Schedules, the Outcomes view, Debug this
+//             outcome): vscode, workbench, host and below.
 //   cli       the command line: host and below, and the notes feature's command (src/notes/cli).
 //   browser   the panel's browser side (media/*.ts): only common (and itself).
 //   extension src/extension.ts, the wiring: anything.
@@ -49,9 +51,10 @@ const LAYERS = {
   workbench: { paths: ['src/workbench/'], allow: ['common', 'vscode'] },
   language: { paths: ['src/language/'], allow: ['workbench', 'host', 'engine', 'scenario', 'common', 'vscode', 'node', 'packages'] },
   notes: { paths: ['src/notes/'], allow: ['src/debug/releaseSnapshot', 'workbench', 'host', 'engine', 'scenario', 'common', 'vscode', 'node', 'packages'] },
+  outcomes: { paths: ['src/outcomes/'], allow: ['workbench', 'host', 'engine', 'scenario', 'common', 'vscode', 'node', 'packages'] },
   cli: { paths: ['src/cli/'], allow: ['src/notes/cli', 'host', 'engine', 'scenario', 'common', 'node', 'packages'] },
   browser: { paths: ['media/'], allow: ['common'] },
-  extension: { paths: ['src/extension.ts'], allow: ['common', 'scenario', 'engine', 'host', 'debug', 'panel', 'workbench', 'language', 'notes', 'vscode', 'node', 'packages'] },
+  extension: { paths: ['src/extension.ts'], allow: ['common', 'scenario', 'engine', 'host', 'debug', 'panel', 'workbench', 'language', 'notes', 'outcomes', 'vscode', 'node', 'packages'] },
 };
 const TESTS_ALSO_ALLOW = ['host', 'engine', 'scenario', 'src/debug/releaseSnapshot', 'node', 'packages'];
 

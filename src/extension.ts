@@ -10,6 +10,7 @@ import { registerPanel } from './panel/wiring';
 import { registerLanguageFeatures } from './language/index';
 import { holdFirstStop } from './panel/firstStop';
 import { registerNotes } from './notes/wiring';
+import { registerOutcomes } from './outcomes/wiring';
 import { mayRun, registerRunningCommand } from './workbench/trust';
 import { registerWhyCommand } from './workbench/why';
 import { variablesEntry, type VariablesArg } from './workbench/variablesEntry';
@@ -105,6 +106,7 @@ export function activate(context: vscode.ExtensionContext): void {
   );
   registerLanguageFeatures(context);
   registerNotes(context, panels);
+  registerOutcomes(context);
 }
 
 export function deactivate(): void {

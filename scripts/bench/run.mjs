@@ -587,6 +587,32 @@ section('8. panel: stop-to-paint in Chromium (scripts/bench-panel.ts)', () => {
   for (const l of R.panel) say(`   ${l}`);
 });
 
+section('12. explorer: every schedule of the four-way close with at most 2 drops and 1 reorder (dist/cli.js explore)', () => {
+  const cli = join(root, 'dist', 'cli.js');
+  if (!existsSync(join(root, 'dist', 'exploreWorker.js'))) {
+    const b = sh(process.execPath, [join(root, 'scripts', 'build.mjs')]);
+    if (b.status !== 0) throw new Error(`build failed: ${b.stderr}`);
+  }
+  const cases = { small: ['--drops', '2', '--reorders', '1'], large: ['--drops', '2', '--duplicates', '1', '--reorders', '1'] };
+  R.explore = {};
+  for (const [name, bounds] of Object.entries(cases)) {
+    for (const jobs of [1, 2]) {
+      const xs = [];
+      for (let i = 0; i < (quick ? 1 : 3); i++) {
+        const t0 = performance.now();
+        const r = sh(process.execPath, [cli, 'explore', join(root, 'examples', 'four-way.tcpscenario'), ...bounds, '--jobs', String(jobs), '--json'], { timeout: 900_000 });
+        const ms = performance.now() - t0;
+        if (r.status !== 0) throw new Error(`explore ${bounds.join(' ')} --jobs ${jobs} failed (${r.status}): ${r.stderr.slice(-800)}`);
+        const j = JSON.parse(r.stdout);
+        xs.push({ ms, schedules: j.schedules, runs: j.runs, pruned: j.pruned, outcomes: j.outcomes.length });
+      }
+      const x = { bounds: bounds.join(' '), jobs, ms: spread(xs.map((y) => y.ms)), perSecond: spread(xs.map((y) => y.schedules / (y.ms / 1000))), schedules: xs[0].schedules, runs: xs[0].runs, pruned: xs[0].pruned, outcomes: xs[0].outcomes };
+      R.explore[`${name}${jobs}`] = x;
+      say(`   ${x.bounds}, ${jobs} job${jobs === 1 ? '' : 's'}: ${x.schedules} schedules, ${x.runs} runs, ${x.pruned} pruned, ${x.outcomes} outcomes; ${f(x.ms.median / 1000, 1)} s (${f(x.ms.min / 1000, 1)}–${f(x.ms.max / 1000, 1)}), ${f(x.perSecond.median, 0)} schedules/s`);
+    }
+  }
+});
+
 R.machine.loadEnd = loadavg();
 R.seconds = (Date.now() - started) / 1000;
 if (only) {
@@ -682,6 +708,12 @@ function report() {
       row(11, `release engine: DAP stepBack at stop ${at}`, `${f(deep.back.median)} ms`, '≤ 1.5 ms, flat with depth', deep.back.median <= 1.5 && flat('back'));
       row(11, `release engine: DAP reverseContinue from stop ${at} to the first stop`, `${f(deep.reverse.median)} ms`, '≤ 1.5 ms, flat with depth', deep.reverse.median <= 1.5 && flat('reverse'));
     }
+  }
+  if (R.explore?.small2) {
+    const e = R.explore;
+    row(12, 'explore: every schedule of the four-way close, ≤ 2 drops and 1 reorder (2 jobs, wall clock, process start included)', `${f(e.small2.ms.median / 1000, 1)} s (${e.small2.schedules} schedules)`, '< 60 s', e.small2.ms.median < 60_000);
+    row(12, 'explore: schedules per second, 1 job / 2 jobs', `${f(e.small1.perSecond.median, 0)} / ${f(e.small2.perSecond.median, 0)}`, '', undefined);
+    if (e.large2) row(12, 'explore: schedules counted without a run (pruned), + 1 duplicate, 1 job / 2 jobs', `${e.large1.pruned} / ${e.large2.pruned} of ${e.large2.schedules}`, '', undefined);
   }
   if (R.front?.rows.session) {
     const x = R.front.rows.session;
@@ -847,7 +879,15 @@ function report() {
       P('');
     }
   }
-  P('## Reproducing', '', '```sh', 'npm run bench            # about ' + Math.ceil(R.seconds / 60) + ' min here; rewrites BENCHMARKS.md', 'node scripts/bench/run.mjs --quick   # smaller sizes, a smoke run', 'node scripts/bench/run.mjs --only 9 --before /tmp/before   # section 9 alone, with a built clone of an earlier commit', 'node scripts/bench/run.mjs --only 10   # the C front end alone', 'node scripts/bench/run.mjs --only 11   # the release engine alone', 'node scripts/bench/run.mjs --only 1,11 --release-before FILE   # sections 1 and 11, with scripts/bench/release.ts bundled in a clone of an earlier commit', '```', '');
+  if (R.explore?.small1) {
+    const e = R.explore;
+    P('## 12. The explorer', '');
+    P(`\`node dist/cli.js explore examples/four-way.tcpscenario BOUNDS --jobs N --json\` (src/engine/explore/, src/host/explore/: every schedule run on the release from its start, the worker threads loading the release image themselves), ${e.small1.ms.n} fresh processes per row, wall clock from the process's start to its exit (loading the image, in each worker too, included). Measured on 2 cores shared with other sessions.`, '');
+    P('| bounds | jobs | schedules | runs | pruned | outcomes | time | schedules/s |', '| --- | --- | --- | --- | --- | --- | --- | --- |');
+    for (const x of Object.values(e)) P(`| ${x.bounds} | ${x.jobs} | ${x.schedules} | ${x.runs} | ${x.pruned} | ${x.outcomes} | ${f(x.ms.median / 1000, 1)} s (${f(x.ms.min / 1000, 1)}–${f(x.ms.max / 1000, 1)}) | ${f(x.perSecond.median, 0)} |`);
+    P('', `Target: every schedule of the four-way close with at most 2 drops and 1 reorder in under 60 s on this machine: ${verdict(e.small2.ms.median < 60_000)}. Pruning (a state digest at each choice point, src/engine/release/digest.ts) rarely fires on this scenario: two schedules reach the same kernel state *at the same moment* only when the difference left no trace (the timers' absolute expiry times, the round-trip estimate and the sequence of sends all differ otherwise). Each worker prunes on its own memo, so the pruned count depends on the jobs; the outcomes and counts do not (test/explore.test.ts).`, '');
+  }
+  P('## Reproducing', '', '```sh', 'npm run bench            # about ' + Math.ceil(R.seconds / 60) + ' min here; rewrites BENCHMARKS.md', 'node scripts/bench/run.mjs --quick   # smaller sizes, a smoke run', 'node scripts/bench/run.mjs --only 9 --before /tmp/before   # section 9 alone, with a built clone of an earlier commit', 'node scripts/bench/run.mjs --only 10   # the C front end alone', 'node scripts/bench/run.mjs --only 11   # the release engine alone', 'node scripts/bench/run.mjs --only 12   # the explorer alone', 'node scripts/bench/run.mjs --only 1,11 --release-before FILE   # sections 1 and 11, with scripts/bench/release.ts bundled in a clone of an earlier commit', '```', '');
   P('The engine options the benchmarks use: `new Run({ …, history: false })` records no history (no undo log, only the current stop; for batch runs), and `run.runFast(maxStops?, until?)` moves forward like repeated `forward()` calls without building a Stop object per stop (src/engine/run.ts).', '');
   return lines.join('\n');
 }

@@ -25,6 +25,8 @@ export interface LaunchArguments {
   notice?: string;
   /** stop at the scenario's first event (default true) */
   stopOnEntry?: boolean;
+  /** stop first where the run leaves the scenario as written: the first segment a `fate` line changes, or a moved close (the explorer's "Debug this outcome") */
+  stopAtFate?: boolean;
   /** 'line': step through the kernel C; 'event': next/step in go from scenario event to event */
   stepBy?: StepBy;
   /** how many C statements one call chain may run before it is stopped as an endless loop */
@@ -65,6 +67,11 @@ export const LAUNCH_SCHEMA = {
       description: "Stop before the scenario's first event.",
       default: true,
     },
+    stopAtFate: {
+      type: 'boolean',
+      description: "Stop first where the run leaves the scenario as written: at the statement that sent the first segment a 'fate' line changes (lost, duplicated, reordered, delayed), or at a moved close(). Without a fate line, as stopOnEntry.",
+      default: false,
+    },
     stepBy: {
       type: 'string',
       enum: ['line', 'event'],
@@ -100,6 +107,7 @@ export function checkLaunchArguments(a: unknown): LaunchArguments | string {
   if (o.kernelSource !== undefined && typeof o.kernelSource !== 'string') return "launch: 'kernelSource' must be a path to an edited copy of a kernel file (tcp.c…)";
   if (o.kernel !== undefined && o.kernel !== 'release' && o.kernel !== 'reduced') return "launch: 'kernel' must be 'release' (the unmodified Linux 1.2.13; the reduced port was removed)";
   if (o.stopOnEntry !== undefined && typeof o.stopOnEntry !== 'boolean') return "launch: 'stopOnEntry' must be true or false";
+  if (o.stopAtFate !== undefined && typeof o.stopAtFate !== 'boolean') return "launch: 'stopAtFate' must be true or false";
   if (o.stepBy !== undefined && o.stepBy !== 'line' && o.stepBy !== 'event') return "launch: 'stepBy' must be 'line' or 'event'";
   if (o.stepBudget !== undefined && !(typeof o.stepBudget === 'number' && Number.isInteger(o.stepBudget) && o.stepBudget >= 1)) return "launch: 'stepBudget' must be a whole number of statements, 1 or more";
   if (o.lookaheadStops !== undefined && !(typeof o.lookaheadStops === 'number' && Number.isInteger(o.lookaheadStops) && o.lookaheadStops >= 0)) return "launch: 'lookaheadStops' must be a whole number of stops, 0 or more";
@@ -110,6 +118,7 @@ export function checkLaunchArguments(a: unknown): LaunchArguments | string {
     kernel: o.kernel === undefined ? undefined : 'release',
     notice: o.kernel === 'reduced' ? REDUCED_REMOVED : undefined,
     stopOnEntry: o.stopOnEntry as boolean | undefined,
+    stopAtFate: o.stopAtFate as boolean | undefined,
     stepBy: o.stepBy as StepBy | undefined,
     stepBudget: o.stepBudget as number | undefined,
     lookaheadStops: o.lookaheadStops as number | undefined,

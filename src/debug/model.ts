@@ -61,6 +61,8 @@ export interface SessionModel {
   socketLine(socket: string): number;
   /** the scenario's last event's line */
   readonly lastLine: number;
+  /** where the run first leaves the scenario as written (its `fate` lines), moved there; undefined without one (ReleaseRun.divergence) */
+  divergence(): { stop: number; line: number; what: 'fate' | 'close' } | undefined;
   /** the Variables view's scopes for a frame (null: the agenda item's or an idle socket's) */
   scopes(at: CFrameView | null, socket: string, vars: Refs<Container>): DebugProtocol.Scope[];
   variables(c: Container, vars: Refs<Container>, args: DebugProtocol.VariablesArguments): DebugProtocol.Variable[];

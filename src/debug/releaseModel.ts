@@ -57,6 +57,10 @@ export class ReleaseModel implements SessionModel {
     return ev[ev.length - 1]?.line ?? 1;
   }
 
+  divergence(): { stop: number; line: number; what: 'fate' | 'close' } | undefined {
+    return this.run.divergence();
+  }
+
   cFrames(): CFrameView[] {
     return this.run.visibleFrames();
   }

@@ -239,6 +239,14 @@ export class TcpCloseSession extends LoggingDebugSession {
 
   /** After launch or restart: stop on entry, or run to the first breakpoint. */
   private begin(): void {
+    const fate = this.args!.stopAtFate ? this.model!.divergence() : undefined;
+    if (fate) {
+      // "Debug this outcome": where the schedule first differs from the scenario as written
+      const stop = this.model!.debuggee.goto(fate.stop);
+      this.finish({ kind: 'stopped', report: { stop, reason: 'entry', description: `where the run leaves the scenario as written (${fate.what === 'fate' ? `the fate on line ${fate.line}` : `the close on line ${fate.line}, moved`})` } });
+      this.startLookahead();
+      return;
+    }
     const first = this.ctl!.entry(this.args!.stopOnEntry ?? true);
     if (first) this.finish(first);
     else this.startMotion('continue');

@@ -17,6 +17,8 @@ export const RUNNING_COMMANDS = [
   'tcpCloseDebugger.walkthrough.playPassiveClose',
   'tcpCloseDebugger.walkthrough.export',
   'tcpCloseDebugger.walkthrough.exportRun',
+  'tcpCloseDebugger.explore',
+  'tcpCloseDebugger.outcomes.debug',
 ] as const;
 
 export type RunningCommand = (typeof RUNNING_COMMANDS)[number];

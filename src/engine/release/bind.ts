@@ -67,6 +67,8 @@ export interface BoundEvent {
   sock: number;
   line: number;
   action: BoundAction;
+  /** a close() a `fate SOCK close ±TIME` moved: the time its line says */
+  writtenAt?: number;
 }
 
 /** A `fate` declaration bound: the `n`th segment (from 1) sock `sock` sends over its link meets `fate` (`delay`: `extra` jiffies more). */
@@ -93,7 +95,7 @@ export interface BoundScenario {
  * its new time); undefined if a close would move before 0.
  */
 export function moveCloses(events: readonly BoundEvent[], sock: number, delta: number): BoundEvent[] | undefined {
-  const moved = events.map((e, i) => ({ e: e.sock === sock && e.action.kind === 'close' ? { ...e, time: e.time + delta } : e, i, moved: e.sock === sock && e.action.kind === 'close' }));
+  const moved = events.map((e, i) => ({ e: e.sock === sock && e.action.kind === 'close' ? { ...e, time: e.time + delta, writtenAt: e.writtenAt ?? e.time } : e, i, moved: e.sock === sock && e.action.kind === 'close' }));
   if (moved.some((m) => m.e.time < 0)) return undefined;
   return moved.sort((a, b) => a.e.time - b.e.time || (a.moved === b.moved ? a.i - b.i : a.moved ? 1 : -1)).map((m) => m.e);
 }

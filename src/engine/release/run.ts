@@ -134,6 +134,8 @@ export class ReleaseRun {
   private readonly held: number[] = [];
   /** the scenario's `fate`s by sock and segment number */
   private readonly fates = new Map<string, BoundFate>();
+  /** logged: the segments (index in `segs`) a `fate` changed, in order */
+  private readonly fated: number[] = [];
   /**
    * Called before the fate of each segment a sock sends over a link is decided (the explorer's
    * choice points: src/engine/explore/): the sock, which of its link segments it is (from 1), its
@@ -404,6 +406,7 @@ export class ReleaseRun {
     this.onLinkSend?.(from, nth, w);
     const f = rec.dropped ? undefined : this.fates.get(`${from}:${nth}`);
     if (!f) return undefined;
+    this.H.push(this.fated, this.segs.length);
     if (f.fate === 'drop') rec.dropped = 1;
     else rec.fate = f.fate;
     if (f.fate === 'reorder') {
@@ -470,6 +473,34 @@ export class ReleaseRun {
   /** How many segments each sock has sent over its link so far (a `fate`'s N counts them). */
   linkCounts(): number[] {
     return [...this.linkSent];
+  }
+
+  /**
+   * Where the run first leaves the scenario as written (its `fate` lines): the stop whose statement
+   * sent the first segment a fate changed, or the first stop at the time a moved close() was
+   * written for or moved to, whichever comes first. Runs forward to find it (at most `max` stops)
+   * and stays there; undefined when the scenario has no fate or the run ends first.
+   */
+  divergence(max = 1_000_000): { stop: number; seg?: number; line: number; what: 'fate' | 'close' } | undefined {
+    const moved = this.bound.events.filter((e) => e.writtenAt !== undefined);
+    const at = moved.length ? Math.min(...moved.map((e) => Math.min(e.time, e.writtenAt!))) : Infinity;
+    const fateLine = (seg: number) => this.bound.fates.find((f) => f.sock === this.segs[seg].from && f.n === this.segs[seg].nth)?.line ?? 0;
+    if (!this.bound.fates.length && !moved.length) return undefined;
+    for (let n = 0; n < max; n++) {
+      if (this.fated.length) {
+        const seg = this.fated[0];
+        const sender = this.senderOf(seg);
+        if (sender) {
+          const line = fateLine(seg);
+          if (sender.stop !== this.stopIndex) this.goto(sender.stop);
+          return { stop: sender.stop, seg, line, what: 'fate' };
+        }
+      }
+      if (this.jiffies >= at) return { stop: this.stopIndex, line: moved.find((e) => Math.min(e.time, e.writtenAt!) === at)!.line, what: 'close' };
+      const s = this.forward();
+      if (s.kind === 'end' || s.kind === 'error') return undefined;
+    }
+    return undefined;
   }
 
   /** Whether a reorder still holds a segment back (its sock sent none after it): it never arrived. */

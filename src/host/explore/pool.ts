@@ -21,6 +21,8 @@ export interface ExploreRequest {
   stepBudget?: number;
   bounds: Bounds;
   jobs?: number;
+  /** run even one job in a worker thread (the editor's: its own thread must stay free) */
+  threads?: boolean;
   /** the running totals, now and then */
   progress?: (p: { done: ExploreStats; tasks: number; estimate: number }) => void;
   signal?: AbortSignal;
@@ -89,7 +91,7 @@ export async function exploreScenario(req: ExploreRequest): Promise<ExploreResul
 }
 
 async function runShares(req: ExploreRequest, bounds: Bounds, shares: Task[][], plan: Plan, progress: (done: ExploreStats[]) => void): Promise<{ tallies: Tally[]; stats: ExploreStats }[]> {
-  if (shares.length === 1) {
+  if (shares.length === 1 && !req.threads) {
     const r = runTasks(plan.image, plan.variants, bounds, shares[0], {
       stepBudget: req.stepBudget,
       cancelled: () => !!req.signal?.aborted,
