@@ -66,6 +66,9 @@ const scrubber = h('input', { type: 'range', class: 'scrubber', min: 0, max: 0, 
 const prevButton = h('button', { class: 'icon', type: 'button', title: 'Previous stop', 'aria-label': 'Previous stop' }, codicon('debug-step-back'));
 const nextButton = h('button', { class: 'icon', type: 'button', title: 'Next recorded stop', 'aria-label': 'Next recorded stop' }, codicon('debug-step-over'));
 const scrubLabel = h('output', { class: 'scrub-label' });
+// "Debug this outcome": where the run leaves the scenario as written, a mark on the scrubber's track
+const divergenceMark = h('button', { class: 'divergence-mark', type: 'button' }, codicon('git-compare'));
+const scrubTrack = h('div', { class: 'scrub-track' }, scrubber, divergenceMark);
 const pcapButton = h('button', { class: 'icon export-pcap', type: 'button', title: 'Save as pcap: the segments so far, as the kernel built them', 'aria-label': 'Save as pcap' }, codicon('save'));
 const mermaidButton = h('button', { class: 'icon export-mermaid', type: 'button', title: 'Sequence diagram: the segments so far as Mermaid text', 'aria-label': 'Sequence diagram' }, codicon('list-flat'));
 const notes = h('section', { class: 'notes', 'aria-label': 'Notes' });
@@ -79,6 +82,7 @@ const whyView = new WhyView(() => ctx);
 const content = h('div', { class: 'content' }, sockets.el, whyView.el, diagram.el, sequence.el, axis.el);
 
 endedBadge.hidden = true;
+divergenceMark.hidden = true;
 banner.hidden = true;
 notes.hidden = true;
 content.hidden = true;
@@ -88,7 +92,7 @@ const app = document.getElementById('app') ?? document.body.appendChild(h('main'
 app.replaceChildren(
   h('header', { class: 'top' }, title, scenario, endedBadge, h('span', { class: 'where' }, stopLabel, clockLabel, locButton), h('span', { class: 'exports' }, pcapButton, mermaidButton)),
   banner,
-  h('nav', { class: 'timeline', 'aria-label': 'Timeline' }, prevButton, scrubber, nextButton, scrubLabel),
+  h('nav', { class: 'timeline', 'aria-label': 'Timeline' }, prevButton, scrubTrack, nextButton, scrubLabel),
   placeholder,
   notes,
   content,
@@ -130,6 +134,7 @@ scrubber.addEventListener('change', () => {
 });
 pcapButton.addEventListener('click', () => !state.ended && post({ type: 'export', what: 'pcap' }));
 mermaidButton.addEventListener('click', () => !state.ended && post({ type: 'export', what: 'mermaid' }));
+divergenceMark.addEventListener('click', () => rendered?.divergence && postGoto(rendered.divergence.stop));
 prevButton.addEventListener('click', () => rendered && rendered.index > 0 && postGoto(rendered.index - 1));
 nextButton.addEventListener('click', () => rendered && rendered.index < rendered.stopCount - 1 && postGoto(rendered.index + 1));
 
@@ -197,6 +202,13 @@ function render(stop: StopSnapshot): void {
   }
   setText(scrubLabel, `stop ${dragging ? scrubber.valueAsNumber : stop.index} / ${stop.stopCount - 1}${TIMELINE_SAYS[stop.timeline ?? 'part']}`);
   setAttr(scrubLabel, 'title', TIMELINE_TITLE[stop.timeline ?? 'part']);
+  const d = stop.divergence;
+  show(divergenceMark, !!d && d.stop < stop.stopCount);
+  if (d) {
+    divergenceMark.style.left = `${(100 * d.stop) / Math.max(1, stop.stopCount - 1)}%`;
+    setAttr(divergenceMark, 'title', `stop ${d.stop}: ${d.text}`);
+    setAttr(divergenceMark, 'aria-label', `Go to stop ${d.stop}, where the run ${d.text}`);
+  }
   renderNotes(stop.notes);
   sockets.update(stop);
   diagram.update(stop);

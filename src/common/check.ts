@@ -70,6 +70,7 @@ export function stopProblem(x: unknown): string | undefined {
   if (!array(x.events, (e) => isObj(e) && isNum(e.time) && isInt(e.line) && isStr(e.text))) return 'events';
   if (x.notes !== undefined && !array(x.notes, isStr)) return 'notes';
   if (x.timeline !== undefined && x.timeline !== 'whole' && x.timeline !== 'capped') return 'timeline';
+  if (x.divergence !== undefined && !(isObj(x.divergence) && isInt(x.divergence.stop) && x.divergence.stop >= 0 && isStr(x.divergence.text))) return 'divergence';
   return undefined;
 }
 

@@ -77,6 +77,8 @@ export interface StopSnapshot {
   laterTimers?: LaterTimer[];
   /** how much of the run `stopCount` is, once the adapter has recorded it ahead (the TIMELINE_EVENT): the whole run, or as far as the look-ahead's budget went */
   timeline?: 'whole' | 'capped';
+  /** the moment the run leaves the scenario as written (its first `fate`: "Debug this outcome"), marked on the timeline */
+  divergence?: { stop: number; text: string };
 }
 
 /**

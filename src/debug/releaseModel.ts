@@ -58,8 +58,13 @@ export class ReleaseModel implements SessionModel {
   }
 
   divergence(): { stop: number; line: number; what: 'fate' | 'close' } | undefined {
-    return this.run.divergence();
+    const d = this.run.divergence();
+    if (d) this.divergenceMark = { stop: d.stop, text: `leaves the scenario as written: ${d.what === 'fate' ? `the fate on line ${d.line}` : `the close on line ${d.line}, moved`}` };
+    return d;
   }
+
+  /** the panel's mark on the timeline, once divergence() found the moment */
+  private divergenceMark: { stop: number; text: string } | undefined;
 
   cFrames(): CFrameView[] {
     return this.run.visibleFrames();
@@ -280,7 +285,7 @@ export class ReleaseModel implements SessionModel {
     const run = this.run;
     const snap = this.snapshots.build(this.prev);
     this.prev = snap;
-    const body: StopEventBody = { ...snap, item: this.itemName(run.stopInfo(run.stopIndex)) };
+    const body: StopEventBody = { ...snap, item: this.itemName(run.stopInfo(run.stopIndex)), ...(this.divergenceMark ? { divergence: this.divergenceMark } : {}) };
     const at = run.lineOf(run.stopIndex);
     if (at.file && at.line > 0) body.moment = { file: at.file, line: at.line, hit: hitAt(run, run.stopIndex) };
     return body;

@@ -243,7 +243,7 @@ export class TcpCloseSession extends LoggingDebugSession {
     if (fate) {
       // "Debug this outcome": where the schedule first differs from the scenario as written
       const stop = this.model!.debuggee.goto(fate.stop);
-      this.finish({ kind: 'stopped', report: { stop, reason: 'entry', description: `where the run leaves the scenario as written (${fate.what === 'fate' ? `the fate on line ${fate.line}` : `the close on line ${fate.line}, moved`})` } });
+      this.finish({ kind: 'stopped', report: { stop, reason: 'entry', description: `where the run ${fate.what === 'fate' ? `leaves the scenario as written (the fate on line ${fate.line})` : `leaves the scenario as written (the close on line ${fate.line}, moved)`}` } });
       this.startLookahead();
       return;
     }

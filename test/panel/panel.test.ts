@@ -311,6 +311,28 @@ describe('panel (Chromium)', () => {
     await p.page.context().close();
   });
 
+  test('"Debug this outcome": the moment the run leaves the scenario is marked on the scrubber, and the mark goes there', async () => {
+    const p = await panel();
+    await stepTo(p, passive, 2);
+    const mark = p.page.locator('button.divergence-mark');
+    assert.equal(await mark.isVisible(), false, 'no mark without a divergence');
+    await p.showStop({ ...passive[3], stopCount: 41, divergence: { stop: 20, text: 'leaves the scenario as written: the fate on line 4' } });
+    assert.equal(await mark.isVisible(), true);
+    assert.equal(await mark.getAttribute('title'), 'stop 20: leaves the scenario as written: the fate on line 4');
+    // halfway along the track: stop 20 of 0..40
+    const track = (await p.page.locator('.scrub-track').boundingBox())!;
+    const at = (await mark.boundingBox())!;
+    assert.ok(Math.abs(at.x + at.width / 2 - (track.x + track.width / 2)) < 3, `mark at ${at.x + at.width / 2}, track centre ${track.x + track.width / 2}`);
+    await mark.click();
+    assert.deepEqual((await p.posted()).at(-1), { type: 'goto', stop: 20 });
+    // a malformed mark is refused with the rest of the stop
+    const warned = p.console.filter((m) => m.text.includes('ignored a message')).length;
+    await p.send({ type: 'stop', stop: { ...passive[4], divergence: { stop: -1, text: 'x' } } });
+    await p.page.waitForTimeout(100);
+    assert.equal(p.console.filter((m) => m.text.includes('ignored a message')).length, warned + 1, JSON.stringify(p.console));
+    await p.page.context().close();
+  });
+
   test('segments still to come, once the whole run is known: dimmed below the rule that is now, and counted', async () => {
     const p = await panel();
     const end = passive[passive.length - 1];
