@@ -4,7 +4,7 @@
 
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildCli, ROOT, runCli } from './cli.testkit';
@@ -71,4 +71,25 @@ test('bad bounds and a scenario with nothing to vary are refused, saying why, be
   refused([FOUR_WAY, '--drops', '3', '--max-schedules', '40', '--jobs', '2'], /the bounds allow more than 40 schedules/);
   refused([join(ROOT, 'examples', 'passive-close.tcpscenario')], /nothing to vary: no socket sends a segment over a link/);
   refused([join(ROOT, 'examples', 'missing.tcpscenario')], /missing\.tcpscenario/);
+});
+
+test('the shipped explorations (examples/explored/) are what explore finds today: the same text, the same replay files', () => {
+  for (const name of readdirSync(join(ROOT, 'examples', 'explored'))) {
+    const dir = join(ROOT, 'examples', 'explored', name);
+    const shipped = readFileSync(join(dir, 'explore.txt'), 'utf8');
+    const command = shipped.split('\n')[0].replace(/^\$ tcp-close-debugger /, '').split(' ');
+    const out = mkdtempSync(join(tmpdir(), 'explored-'));
+    try {
+      const args = command.map((a) => (a === `examples/explored/${name}` ? out : a === 'examples/four-way.tcpscenario' ? join(ROOT, a) : a));
+      const r = runCli([...args, '--jobs', '2'], 300_000);
+      assert.equal(r.code, 0, r.err);
+      const text = r.out.replace(/; [0-9.]+ s on [0-9]+ jobs?$/m, '').split(out).join(`examples/explored/${name}`);
+      assert.equal(`${shipped.split('\n')[0]}\n${text}`, shipped, `${name}: run \`${shipped.split('\n')[0].slice(2)}\` again and commit it`);
+      const files = readdirSync(out).sort();
+      assert.deepEqual(files, readdirSync(dir).filter((f) => f.endsWith('.tcpscenario')).sort());
+      for (const f of files) assert.equal(readFileSync(join(out, f), 'utf8'), readFileSync(join(dir, f), 'utf8'), `${name}/${f}`);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  }
 });
