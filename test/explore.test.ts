@@ -4,7 +4,7 @@
 
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildCli, ROOT, runCli } from './cli.testkit';
@@ -71,6 +71,15 @@ test('bad bounds and a scenario with nothing to vary are refused, saying why, be
   refused([FOUR_WAY, '--drops', '3', '--max-schedules', '40', '--jobs', '2'], /the bounds allow more than 40 schedules/);
   refused([join(ROOT, 'examples', 'passive-close.tcpscenario')], /nothing to vary: no socket sends a segment over a link/);
   refused([join(ROOT, 'examples', 'missing.tcpscenario')], /missing\.tcpscenario/);
+  // a scenario with a bad line: each problem at its file, line and column, nothing explored
+  const dir = mkdtempSync(join(tmpdir(), 'explore-bad-'));
+  try {
+    const bad = join(dir, 'bad.tcpscenario');
+    writeFileSync(bad, ['socket a TCP_ESTABLISHED', 'socket b TCP_ESTABLISHED', 'link a b', 'fate a 1 vanish', '0 a close'].join('\n'));
+    refused([bad], new RegExp(`${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:4:10: error: expected drop, duplicate, reorder or delay=TIME, found 'vanish'`));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('the shipped explorations (examples/explored/) are what explore finds today: the same text, the same replay files', () => {
