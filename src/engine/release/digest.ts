@@ -3,8 +3,8 @@
 // digest at a choice point go on the same way, so the second is not run again.
 //
 // The memory part is the kernel's and the machine layer's data, read as 32-bit words: every global
-// but the logs that only grow (the wire log, printk's buffer and their counts), and kmalloc's
-// blocks, their bytes if in use. Left out as well: the C stack (empty between items: nothing reads
+// but the logs that only grow (the wire log, printk's buffer and their counts) and the statistics
+// counters, and kmalloc's blocks, their bytes if in use. Left out as well: the C stack (empty between items: nothing reads
 // a dead frame's bytes before writing them), string literals and code (never written), and the
 // driver's scratch blocks (written before each use). The run's own part (the agenda, the segments
 // in flight, what expectations still wait for) is ReleaseRun.digestAgenda.
@@ -67,6 +67,12 @@ export class StateHash {
 
 /** The globals that are logs (they only grow, and their history is not state): left out. */
 const LOGS = ['machine_wire', 'machine_wire_count', 'machine_printk_buf', 'machine_printk_len', 'machine_printk_lines', 'machine_printk_count'];
+/**
+ * The release's statistics counters: only counted up and down, and read by nothing that decides
+ * (skbuff.c's show_net_buffers prints them; the SNMP MIBs are for /proc): left out, so that a
+ * duplicate the kernel ignores does not make its state new.
+ */
+const COUNTERS = ['net_skbcount', 'net_locked', 'net_allocs', 'net_fraglist', 'net_free_locked', 'net_memory', 'tcp_statistics', 'udp_statistics', 'icmp_statistics', 'ip_statistics'];
 
 interface Regions {
   /** [start, end) of each global read whole */
@@ -84,6 +90,13 @@ function regions(run: ReleaseRun): Regions {
   let r = regionsOf.get(k);
   if (r) return r;
   const skip = new Set(LOGS.map((n) => k.addressOf(n)));
+  for (const n of COUNTERS) {
+    try {
+      skip.add(k.addressOf(n));
+    } catch {
+      // not in this build (an edited copy may drop one)
+    }
+  }
   const arena = k.addressOf('machine.c:arena');
   const whole: [number, number][] = [];
   let after = false;
