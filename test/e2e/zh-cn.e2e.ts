@@ -129,7 +129,9 @@ describe('tcp-close-debugger with the display language zh-cn (code-server)', { t
     // as src/notes/walkthrough.ts shows it: markdown markers dropped, one line
     const plain = (md: string) => md.replace(/```\w*\n?/g, '').replace(/(\*\*|__|`)/g, '').replace(/\s+/g, ' ').trim();
     const n = w.steps.length;
-    const toast = (i: number) => page.locator('.notifications-toasts .notification-list-item-message', { hasText: `${i + 1}/${n} — ${plain(zhText(w.steps[i].narration)).slice(0, 40)}` });
+    // the message of step i's notification (relative: inside a toast), and its toast
+    const message = (i: number) => page.locator('.notification-list-item-message', { hasText: `${i + 1}/${n} — ${plain(zhText(w.steps[i].narration)).slice(0, 40)}` });
+    const toast = (i: number) => page.locator('.notifications-toasts .notification-list-item').filter({ has: message(i) });
     const panelNotes = async (): Promise<string> => {
       for (const f of page.frames()) {
         if (f === page.mainFrame()) continue;
@@ -141,7 +143,7 @@ describe('tcp-close-debugger with the display language zh-cn (code-server)', { t
     for (const i of [0, 1]) {
       await step(t, `zh-cn-walkthrough-${i + 1}`, async () => {
         if (i === 0) await runCommand(zh['tcpCloseDebugger.walkthrough.playPassiveClose.title']);
-        else await page.locator('.notifications-toasts .notification-list-item').filter({ has: toast(0) }).first().getByRole('button', { name: bundle['Next'], exact: true }).click({ timeout: T(10_000) });
+        else await toast(0).first().getByRole('button', { name: bundle['Next'], exact: true }).click({ timeout: T(10_000) });
         await toast(i).first().waitFor({ timeout: T(60_000) });
         const want = `${zhText(w.title)} — ${i + 1}/${n} ${plain(zhText(w.steps[i].narration)).slice(0, 40)}`;
         const deadline = Date.now() + T(20_000);
