@@ -63,7 +63,8 @@ export class OutcomesView implements vscode.TreeDataProvider<OutcomeNode> {
       return item;
     }
     const t = this.result!.outcomes[node.i];
-    const item = new vscode.TreeItem(vscode.l10n.t('{0}. {1} schedules', node.i + 1, t.count), node.i === 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+    // collapsed: the classes first, each opened on demand (the view shares the side bar with the debugger's)
+    const item = new vscode.TreeItem(vscode.l10n.t('{0}. {1} schedules', node.i + 1, t.count), vscode.TreeItemCollapsibleState.Collapsed);
     item.description = outcomeWords(t);
     item.tooltip = new vscode.MarkdownString().appendText(`${outcomeWords(t)}\n\n${scheduleWords(t.shortest, this.result!.bound)}`);
     item.iconPath = new vscode.ThemeIcon(t.cls.socks.some(isStuck) ? 'warning' : t.cls.error ? 'error' : t.cls.rst ? 'debug-disconnect' : 'pass');
