@@ -30,6 +30,8 @@ const RUNNING = [
   { command: 'tcpCloseDebugger.walkthrough.playPassiveClose', title: nls['tcpCloseDebugger.walkthrough.playPassiveClose.title'], key: 'u' },
   { command: 'tcpCloseDebugger.walkthrough.export', title: nls['tcpCloseDebugger.walkthrough.export.title'], key: 'i' },
   { command: 'tcpCloseDebugger.walkthrough.exportRun', title: nls['tcpCloseDebugger.walkthrough.exportRun.title'], key: 'o' },
+  { command: 'tcpCloseDebugger.explore', title: nls['tcpCloseDebugger.explore.title'], key: 'y' },
+  { command: 'tcpCloseDebugger.outcomes.debug', title: nls['tcpCloseDebugger.outcomes.debug.title'], key: 'h' },
 ];
 
 /** Files under the workspace (relative), to see that nothing was written. */
