@@ -187,6 +187,7 @@ export class Explorer {
     let waiting = fated.size;
     const points: ChoicePoint[] = [];
     const left = fatesLeft(this.bounds, s);
+    const spent = used(s.fates);
     let hit: { m: Memo; base: number[] } | undefined;
     run.onLinkSend = (sock, n, wire) => {
       const id = `${sock}:${n}`;
@@ -198,7 +199,8 @@ export class Explorer {
       const h = new StateHash();
       h.num(v.index);
       h.num(sock);
-      for (const f of left) h.text(`${f.fate}${f.extra}`);
+      // the budgets left: how many of each fate (the rest of the search from here depends on them)
+      for (const k of ['drop', 'duplicate', 'reorder', 'delay'] as const) h.num(spent[k]);
       h.num(run.segs.some((r) => r.flags.includes('R')) ? 1 : 0);
       run.digestAgenda(h, wire);
       digestMemory(run, h);

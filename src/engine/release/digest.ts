@@ -101,7 +101,7 @@ function regions(run: ReleaseRun): Regions {
   const whole: [number, number][] = [];
   let after = false;
   for (const b of run.run.mem.blocks()) {
-    if (b.kind !== 'global' || skip.has(b.start) || b.start === arena) {
+    if ((b.kind !== 'global' && b.kind !== 'string') || skip.has(b.start) || b.start === arena) {
       after = false;
       continue;
     }
