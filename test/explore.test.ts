@@ -34,6 +34,8 @@ test('one job or two: the same outcomes, counts and shortest schedules, in the s
   assert.equal(two.jobs, 2);
   assert.deepEqual(two.outcomes, one.outcomes);
   assert.equal(two.schedules, one.schedules);
+  // each task explored on its own: the same runs and the same pruning whichever worker ran it
+  assert.deepEqual([two.runs, two.pruned], [one.runs, one.pruned]);
   assert.ok(one.outcomes.some((o) => o.rst) && one.outcomes.some((o) => !o.rst));
   assert.equal(one.outcomes.reduce((n, o) => n + o.count, 0), one.schedules);
 });

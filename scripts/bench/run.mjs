@@ -600,15 +600,19 @@ section('12. explorer: every schedule of the four-way close with at most 2 drops
       const xs = [];
       for (let i = 0; i < (quick ? 1 : 3); i++) {
         const t0 = performance.now();
-        const r = sh(process.execPath, [cli, 'explore', join(root, 'examples', 'four-way.tcpscenario'), ...bounds, '--jobs', String(jobs), '--json'], { timeout: 900_000 });
+        // the process's CPU time (every thread's) through GNU time when it is there
+        const timed = existsSync('/usr/bin/time');
+        const args = [cli, 'explore', join(root, 'examples', 'four-way.tcpscenario'), ...bounds, '--jobs', String(jobs), '--json'];
+        const r = timed ? sh('/usr/bin/time', ['-f', 'cpu %U %S', process.execPath, ...args], { timeout: 900_000 }) : sh(process.execPath, args, { timeout: 900_000 });
         const ms = performance.now() - t0;
         if (r.status !== 0) throw new Error(`explore ${bounds.join(' ')} --jobs ${jobs} failed (${r.status}): ${r.stderr.slice(-800)}`);
         const j = JSON.parse(r.stdout);
-        xs.push({ ms, schedules: j.schedules, runs: j.runs, pruned: j.pruned, outcomes: j.outcomes.length });
+        const cpu = /cpu ([\d.]+) ([\d.]+)\s*$/.exec(r.stderr);
+        xs.push({ ms, cpuMs: cpu ? (Number(cpu[1]) + Number(cpu[2])) * 1000 : NaN, schedules: j.schedules, runs: j.runs, pruned: j.pruned, outcomes: j.outcomes.length });
       }
-      const x = { bounds: bounds.join(' '), jobs, ms: spread(xs.map((y) => y.ms)), perSecond: spread(xs.map((y) => y.schedules / (y.ms / 1000))), schedules: xs[0].schedules, runs: xs[0].runs, pruned: xs[0].pruned, outcomes: xs[0].outcomes };
+      const x = { bounds: bounds.join(' '), jobs, ms: spread(xs.map((y) => y.ms)), cpuMs: spread(xs.map((y) => y.cpuMs)), perSecond: spread(xs.map((y) => y.schedules / (y.ms / 1000))), schedules: xs[0].schedules, runs: xs[0].runs, pruned: xs[0].pruned, outcomes: xs[0].outcomes };
       R.explore[`${name}${jobs}`] = x;
-      say(`   ${x.bounds}, ${jobs} job${jobs === 1 ? '' : 's'}: ${x.schedules} schedules, ${x.runs} runs, ${x.pruned} pruned, ${x.outcomes} outcomes; ${f(x.ms.median / 1000, 1)} s (${f(x.ms.min / 1000, 1)}–${f(x.ms.max / 1000, 1)}), ${f(x.perSecond.median, 0)} schedules/s`);
+      say(`   ${x.bounds}, ${jobs} job${jobs === 1 ? '' : 's'}: ${x.schedules} schedules, ${x.runs} runs, ${x.pruned} pruned, ${x.outcomes} outcomes; ${f(x.ms.median / 1000, 1)} s (${f(x.ms.min / 1000, 1)}–${f(x.ms.max / 1000, 1)}), CPU ${f(x.cpuMs.median / 1000, 1)} s, ${f(x.perSecond.median, 0)} schedules/s`);
     }
   }
 });
@@ -883,9 +887,9 @@ function report() {
     const e = R.explore;
     P('## 12. The explorer', '');
     P(`\`node dist/cli.js explore examples/four-way.tcpscenario BOUNDS --jobs N --json\` (src/engine/explore/, src/host/explore/: every schedule run on the release from its start, the worker threads loading the release image themselves), ${e.small1.ms.n} fresh processes per row, wall clock from the process's start to its exit (loading the image, in each worker too, included). Measured on 2 cores shared with other sessions.`, '');
-    P('| bounds | jobs | schedules | runs | pruned | outcomes | time | schedules/s |', '| --- | --- | --- | --- | --- | --- | --- | --- |');
-    for (const x of Object.values(e)) P(`| ${x.bounds} | ${x.jobs} | ${x.schedules} | ${x.runs} | ${x.pruned} | ${x.outcomes} | ${f(x.ms.median / 1000, 1)} s (${f(x.ms.min / 1000, 1)}–${f(x.ms.max / 1000, 1)}) | ${f(x.perSecond.median, 0)} |`);
-    P('', `Target: every schedule of the four-way close with at most 2 drops and 1 reorder in under 60 s on this machine: ${verdict(e.small2.ms.median < 60_000)}. Pruning (a state digest at each choice point, src/engine/release/digest.ts) rarely fires on this scenario: two schedules reach the same kernel state *at the same moment* only when the difference left no trace (the timers' absolute expiry times, the round-trip estimate and the sequence of sends all differ otherwise). Each worker prunes on its own memo, so the pruned count may depend on the jobs; the outcomes and counts do not (test/explore.test.ts). Two jobs gain little here: each worker thread loads the release image itself (about a second and a half of the wall clock, while the main thread has loaded it once for the first runs), the runs are short (about 10 ms), and the static round-robin shares are uneven (the subtree under a first-segment loss is larger than under a last-segment one); a share handed out on demand would balance them but make the pruned count depend on timing.`, '');
+    P('| bounds | jobs | schedules | runs | pruned | outcomes | time | CPU (all threads) | schedules/s |', '| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+    for (const x of Object.values(e)) P(`| ${x.bounds} | ${x.jobs} | ${x.schedules} | ${x.runs} | ${x.pruned} | ${x.outcomes} | ${f(x.ms.median / 1000, 1)} s (${f(x.ms.min / 1000, 1)}–${f(x.ms.max / 1000, 1)}) | ${f(x.cpuMs.median / 1000, 1)} s | ${f(x.perSecond.median, 0)} |`);
+    P('', `Target: every schedule of the four-way close with at most 2 drops and 1 reorder in under 60 s on this machine: ${verdict(e.small2.ms.median < 60_000)}. Pruning (a state digest at each choice point, src/engine/release/digest.ts) rarely fires on this scenario: two schedules reach the same kernel state *at the same moment* only when the difference left no trace (the timers' absolute expiry times, the round-trip estimate and the sequence of sends all differ otherwise). Each task (a first run's choice point and a fate) is explored with a memo of its own and handed to whichever worker is free, so the results, the pruned count included, are the same on any number of jobs (test/explore.test.ts). Every row's time includes loading the release image: once in the main thread for the first runs and once in each worker thread, which loads it meanwhile. The CPU column says why a second job gains nothing on this machine: one job already keeps more than one core busy (V8's collector and compiler threads beside the run; each run allocates its own memory image of about 6 MB), so two worker threads find no idle core and each run takes twice as long; on more cores the jobs would scale until the image loads dominate.`, '');
   }
   P('## Reproducing', '', '```sh', 'npm run bench            # about ' + Math.ceil(R.seconds / 60) + ' min here; rewrites BENCHMARKS.md', 'node scripts/bench/run.mjs --quick   # smaller sizes, a smoke run', 'node scripts/bench/run.mjs --only 9 --before /tmp/before   # section 9 alone, with a built clone of an earlier commit', 'node scripts/bench/run.mjs --only 10   # the C front end alone', 'node scripts/bench/run.mjs --only 11   # the release engine alone', 'node scripts/bench/run.mjs --only 12   # the explorer alone', 'node scripts/bench/run.mjs --only 1,11 --release-before FILE   # sections 1 and 11, with scripts/bench/release.ts bundled in a clone of an earlier commit', '```', '');
   P('The engine options the benchmarks use: `new Run({ …, history: false })` records no history (no undo log, only the current stop; for batch runs), and `run.runFast(maxStops?, until?)` moves forward like repeated `forward()` calls without building a Stop object per stop (src/engine/run.ts).', '');

@@ -1,7 +1,7 @@
 // The explorer's plan: the variants (close times), each one's first run, and the tasks the rest of
-// the search is split into (one per choice point of a first run and fate), which the host hands to
-// worker threads: task i to worker i mod jobs, so the same input gives the same work to the same
-// worker every time.
+// the search is split into (one per choice point of a first run and fate), which the host hands out
+// to worker threads as they ask. Each task is explored on its own (its own memo), so its result is
+// the same whichever worker ran it.
 
 import type { BoundScenario } from '../release/bind';
 import type { ReleaseImage } from '../release/image';
@@ -58,15 +58,34 @@ export function makePlan(image: ReleaseImage, bound: BoundScenario, bounds: Boun
   return { image, variants: vs, tallies, tasks, points, estimate, stats: { ...ex.stats } };
 }
 
-/** Runs `tasks` (one worker's share) with one explorer: their tallies, and the explorer's stats. */
-export function runTasks(image: ReleaseImage, vs: Variant[], bounds: Bounds, tasks: Task[], opts: ExploreOptions = {}): { tallies: Tallies; stats: ExploreStats } {
+/**
+ * Runs one task with an explorer of its own (its own memo): its tallies and stats depend on the
+ * task alone, not on which worker ran it or what it ran before, so the results are the same on any
+ * number of jobs.
+ */
+export function runTask(image: ReleaseImage, vs: Variant[], bounds: Bounds, task: Task, opts: ExploreOptions = {}): { tallies: Tallies; stats: ExploreStats } {
   const ex = new Explorer(image, bounds, opts);
+  const v = vs[task.variant];
+  return { tallies: ex.explore(v, { closes: v.closes, fates: [task.fate] }), stats: ex.stats };
+}
+
+/** Runs `tasks` one after the other in this thread (runTask each): their tallies merged, their stats summed. */
+export function runTasks(image: ReleaseImage, vs: Variant[], bounds: Bounds, tasks: Task[], opts: ExploreOptions = {}): { tallies: Tallies; stats: ExploreStats } {
   const tallies: Tallies = new Map();
+  const stats: ExploreStats = { runs: 0, pruned: 0, voided: 0 };
+  let counted = 0;
   for (const t of tasks) {
-    const v = vs[t.variant];
-    mergeTallies(tallies, ex.explore(v, { closes: v.closes, fates: [t.fate] }));
+    const base = { ...stats };
+    const r = runTask(image, vs, { ...bounds, maxSchedules: bounds.maxSchedules - counted }, t, { ...opts, progress: opts.progress && ((s) => opts.progress!(addStats(base, s))) });
+    mergeTallies(tallies, r.tallies);
+    Object.assign(stats, addStats(stats, r.stats));
+    for (const x of r.tallies.values()) counted += x.count;
   }
-  return { tallies, stats: ex.stats };
+  return { tallies, stats };
+}
+
+export function addStats(a: ExploreStats, b: ExploreStats): ExploreStats {
+  return { runs: a.runs + b.runs, pruned: a.pruned + b.pruned, voided: a.voided + b.voided };
 }
 
 /** The tallies in their reported order: most schedules first, then by class. */

@@ -1,31 +1,46 @@
-// One worker thread of the explorer: loads the scenario on the release as the pool did, runs its
-// share of the tasks with one explorer (one memo), and posts progress and its tallies.
+// One worker thread of the explorer: loads the scenario on the release as the pool does, says it is
+// ready, then runs each task the pool hands it (an explorer of its own per task) and posts its
+// progress and its tallies.
 
 import { parentPort, workerData } from 'node:worker_threads';
-import { runTasks } from '../../engine/explore/plan';
-import { ExploreLimit, variants } from '../../engine/explore/search';
+import { runTask } from '../../engine/explore/plan';
+import { ExploreLimit, variants, type Variant } from '../../engine/explore/search';
+import type { ReleaseImage } from '../../engine/release/image';
+import type { BoundScenario } from '../../engine/release/bind';
 import { loadReleaseRun } from '../load';
-import type { WorkerInput, WorkerMessage } from './protocol';
+import type { PoolMessage, WorkerInput, WorkerMessage } from './protocol';
 
-async function main(input: WorkerInput): Promise<WorkerMessage> {
+const post = (m: WorkerMessage) => parentPort!.postMessage(m);
+
+function failed(e: unknown): void {
+  post({ type: 'failed', message: e instanceof Error ? e.message : String(e), limit: e instanceof ExploreLimit });
+}
+
+async function main(input: WorkerInput): Promise<void> {
   const { run } = await loadReleaseRun({ scenarioPath: input.scenarioPath, scenarioText: input.scenarioText, kernelPath: input.kernelPath, stepBudget: input.stepBudget });
-  const vs = variants(run.bound, input.bounds);
-  let last = 0;
-  const r = runTasks(run.image, vs, input.bounds, input.tasks, {
-    stepBudget: input.stepBudget,
-    progress: (stats) => {
-      const now = performance.now();
-      if (now - last < 200) return;
-      last = now;
-      parentPort!.postMessage({ type: 'progress', stats: { ...stats } } satisfies WorkerMessage);
-    },
+  const image: ReleaseImage = run.image;
+  const bound: BoundScenario = run.bound;
+  let vs: Variant[] | undefined;
+  parentPort!.on('message', (m: PoolMessage) => {
+    if (m.type === 'stop') return process.exit(0);
+    try {
+      vs ??= variants(bound, m.bounds);
+      let last = 0;
+      const r = runTask(image, vs, m.bounds, m.task, {
+        stepBudget: input.stepBudget,
+        progress: (stats) => {
+          const now = performance.now();
+          if (now - last < 200) return;
+          last = now;
+          post({ type: 'progress', stats: { ...stats } });
+        },
+      });
+      post({ type: 'result', index: m.index, tallies: [...r.tallies.values()], stats: r.stats });
+    } catch (e) {
+      failed(e);
+    }
   });
-  return { type: 'done', tallies: [...r.tallies.values()], stats: r.stats };
+  post({ type: 'ready' });
 }
 
-if (parentPort) {
-  main(workerData as WorkerInput).then(
-    (m) => parentPort!.postMessage(m),
-    (e: unknown) => parentPort!.postMessage({ type: 'failed', message: e instanceof Error ? e.message : String(e), limit: e instanceof ExploreLimit } satisfies WorkerMessage),
-  );
-}
+if (parentPort) main(workerData as WorkerInput).catch(failed);
