@@ -333,6 +333,30 @@ describe('panel (Chromium)', () => {
     await p.page.context().close();
   });
 
+  test('a narrow panel (beside the editor in a debug session): the two sockets\' cards stack, and no card paints over another', async () => {
+    const p = await panel();
+    await p.page.setViewportSize({ width: 640, height: 1300 });
+    await p.send({ ...SESSION, name: 'four-way', sockets: ['client', 'server'] });
+    // a late stop: every row has its writer, the widest the cards get
+    await p.showStop(fourWay[fourWay.length - 1]);
+    const cards = await p.page.locator('article[data-socket]').evaluateAll((els) =>
+      els.map((e) => {
+        const el = e as any;
+        const r = el.getBoundingClientRect();
+        const scrolls = ['auto', 'scroll'].includes((globalThis as any).getComputedStyle(el).overflowX);
+        return { left: r.left, right: r.right, top: r.top, bottom: r.bottom, scrolls, table: el.querySelector('table.fields').getBoundingClientRect().right };
+      }),
+    );
+    assert.equal(cards.length, 2);
+    const [a, b] = cards;
+    const apart = a.right <= b.left || b.right <= a.left || a.bottom <= b.top || b.bottom <= a.top;
+    assert.ok(apart, `the cards overlap: ${JSON.stringify(cards)}`);
+    for (const c of cards) assert.ok(c.table <= c.right + 1 || c.scrolls, `a card's table runs past its edge, over what is beside it: ${JSON.stringify(c)}`);
+    // at this width they stack, each the panel's width
+    assert.ok(b.top >= a.bottom - 1, `stacked: ${JSON.stringify(cards)}`);
+    await p.page.context().close();
+  });
+
   test('segments still to come, once the whole run is known: dimmed below the rule that is now, and counted', async () => {
     const p = await panel();
     const end = passive[passive.length - 1];
