@@ -92,7 +92,7 @@ export async function exploreCommand(argv: string[], usage: string): Promise<num
       return 2;
     }
   }
-  const until = r.bounds.until;
+  const until = `${(r.bounds.until / 100).toFixed(2)} s`;
   const out = (s: string) => process.stdout.write(s + '\n');
   if (a.json) {
     out(
@@ -122,7 +122,7 @@ export async function exploreCommand(argv: string[], usage: string): Promise<num
     );
     return 0;
   }
-  out(`explore ${basename(a.file)} on Linux 1.2.13: ${r.schedules} schedules (${boundsText(r.bounds)}; the clock run to ${(until / 100).toFixed(2)} s), ${r.outcomes.length} outcome${r.outcomes.length === 1 ? '' : 's'}`);
+  out(`explore ${basename(a.file)} on Linux 1.2.13: ${r.schedules} schedules (${boundsText(r.bounds)}; the clock run to ${until}), ${r.outcomes.length} outcome${r.outcomes.length === 1 ? '' : 's'}`);
   out(`  ${r.stats.runs} runs, ${r.stats.pruned} schedules counted without a run of their own (their state at a choice point was seen before), ${r.choicePoints} choice points in the first run${r.variants.length > 1 ? `s of ${r.variants.length} close-time variants` : ''}; ${(r.ms / 1000).toFixed(1)} s on ${r.jobs} job${r.jobs === 1 ? '' : 's'}`);
   if (r.stats.voided) out(`  ${r.stats.voided} reorder${r.stats.voided === 1 ? '' : 's'} left out: nothing followed the held segment (it is the drop's schedule)`);
   r.outcomes.forEach((t, i) => {
@@ -130,7 +130,7 @@ export async function exploreCommand(argv: string[], usage: string): Promise<num
     const notes = [t.failed ? `${t.failed} failed an expectation of the scenario` : '', t.cls.rst ? 'an RST was sent' : '', t.cls.error ? `the run stopped: ${t.cls.error}` : ''].filter(Boolean);
     out(`${i + 1}. ${t.count} schedule${t.count === 1 ? '' : 's'}: ${sockText(t)}${notes.length ? `  [${notes.join('; ')}]` : ''}`);
     const stuck = t.cls.socks.filter(isStuck);
-    if (stuck.length) out(`   never reaches TCP_CLOSE by ${(until / 100).toFixed(2)} s: ${stuck.map((s) => `${s.name} sits in ${s.state}${s.timers.length ? ` with ${s.timers.join(', ')} armed` : ' with no timer armed: nothing will ever move it'}`).join('; ')}`);
+    if (stuck.length) out(`   never reaches TCP_CLOSE by ${until}: ${stuck.map((s) => `${s.name} sits in ${s.state}${s.timers.length ? ` with ${s.timers.join(', ')} armed` : ' with no timer armed: nothing will ever move it'}`).join('; ')}`);
     out(`   shortest: ${scheduleWords(t.shortest, r.bound)}`);
     for (const l of fateLines(t.shortest, r.bound)) out(`     ${l}`);
     if (files[i]) out(`   replay: ${files[i]}`);

@@ -34,7 +34,7 @@ function timerJson(run: ReleaseRun, i: number, which: 'timer' | 'retransmit_time
   const s = run.socks[i];
   const t = run.timerAddress(s.sk, which);
   if (!run.timerPending(t)) return null;
-  return { reason: run.reasonName(run.field(s.sk, which === 'timer' ? 'timeout' : 'ip_xmit_timeout')), expires: run.timerExpires(t) };
+  return { reason: run.timerReason(s.sk, which), expires: run.timerExpires(t) };
 }
 
 function fieldsOf(run: ReleaseRun): Map<string, string>[] {

@@ -81,7 +81,7 @@ export class ReleaseModel implements SessionModel {
     if (it.kind === 'timer') {
       if (!it.which) return `timer: jiffy ${it.time}`;
       const sock = this.run.socks.find((x) => x.name === it.socket);
-      const reason = sock ? this.run.reasonName(this.run.field(sock.sk, it.which === 'timer' ? 'timeout' : 'ip_xmit_timeout')) : '?';
+      const reason = sock ? this.run.timerReason(sock.sk, it.which) : '?';
       return `timer: sk->${it.which} (${reason})`;
     }
     const seg = this.run.segs[this.run.segmentOfDelivery(it.seg)];
@@ -144,7 +144,7 @@ export class ReleaseModel implements SessionModel {
     const run = this.run;
     const t = run.timerAddress(sk, which);
     if (!run.timerPending(t)) return displayTimer(null, run.jiffies);
-    return displayTimer({ reason: run.reasonName(run.field(sk, which === 'timer' ? 'timeout' : 'ip_xmit_timeout')), expires: run.timerExpires(t) }, run.jiffies);
+    return displayTimer({ reason: run.timerReason(sk, which), expires: run.timerExpires(t) }, run.jiffies);
   }
 
   private variable(v: CValue, vars: Refs<Container>): DebugProtocol.Variable {

@@ -74,12 +74,13 @@ export function shorter(a: Schedule, b: Schedule): boolean {
   return d < 0 || (d === 0 && scheduleKey(a) < scheduleKey(b));
 }
 
-const signed = (j: number) => (j < 0 ? `-${formatJiffies(-j)}` : `+${formatJiffies(j)}`);
+/** A move in time as a `fate SOCK close` line writes it: +10ms, -1s. */
+export const signedTime = (j: number): string => (j < 0 ? `-${formatJiffies(-j)}` : `+${formatJiffies(j)}`);
 
 /** The `fate` lines of a schedule, in the scenario language. */
 export function fateLines(s: Schedule, bound: BoundScenario): string[] {
   const name = (i: number) => bound.socks[i].name;
-  const lines = s.closes.filter((c) => c.delta !== 0).map((c) => `fate ${name(c.sock)} close ${signed(c.delta)}`);
+  const lines = s.closes.filter((c) => c.delta !== 0).map((c) => `fate ${name(c.sock)} close ${signedTime(c.delta)}`);
   for (const f of [...s.fates].sort((a, b) => a.sock - b.sock || a.n - b.n)) lines.push(`fate ${name(f.sock)} ${f.n} ${f.fate === 'delay' ? `delay=${formatJiffies(f.extra)}` : f.fate}`);
   return lines;
 }
@@ -88,7 +89,7 @@ export function fateLines(s: Schedule, bound: BoundScenario): string[] {
 export function scheduleWords(s: Schedule, bound: BoundScenario): string {
   const name = (i: number) => bound.socks[i].name;
   const nth = (n: number) => `${n}${n % 10 === 1 && n % 100 !== 11 ? 'st' : n % 10 === 2 && n % 100 !== 12 ? 'nd' : n % 10 === 3 && n % 100 !== 13 ? 'rd' : 'th'}`;
-  const words = s.closes.filter((c) => c.delta !== 0).map((c) => `${name(c.sock)} closes ${signed(c.delta)}`);
+  const words = s.closes.filter((c) => c.delta !== 0).map((c) => `${name(c.sock)} closes ${signedTime(c.delta)}`);
   for (const f of [...s.fates].sort((a, b) => a.sock - b.sock || a.n - b.n)) {
     const what = f.fate === 'drop' ? 'lost' : f.fate === 'duplicate' ? 'delivered twice' : f.fate === 'reorder' ? 'overtaken by the next' : `${formatJiffies(f.extra)} late`;
     words.push(`${name(f.sock)}'s ${nth(f.n)} segment ${what}`);

@@ -102,7 +102,7 @@ export function classify(run: ReleaseRun, stop: ReleaseStop): OutcomeClass {
     const state = run.stateName(run.field(s.sk, 'state'));
     const timers: string[] = [];
     if (state !== 'TCP_CLOSE')
-      for (const w of ['timer', 'retransmit_timer'] as const) if (run.timerPending(run.timerAddress(s.sk, w))) timers.push(run.reasonName(run.field(s.sk, w === 'timer' ? 'timeout' : 'ip_xmit_timeout')));
+      for (const w of ['timer', 'retransmit_timer'] as const) if (run.timerPending(run.timerAddress(s.sk, w))) timers.push(run.timerReason(s.sk, w));
     return { name: s.name, state, timers };
   });
   const rst = run.segs.some((r) => r.flags.includes('R'));
@@ -178,7 +178,7 @@ export class Explorer {
    * Runs schedule `s` of `v`; returns its own tally (or, pruned, the tally of every schedule
    * extending it from the pruned point on) and the choice points met on the way.
    */
-  private runOne(v: Variant, s: Schedule, memo: boolean): { tail: Tallies; points: ChoicePoint[] } {
+  private runOne(v: Variant, s: Schedule, memo: boolean): { tail: Tallies; points: ChoicePoint[]; left: Omit<Fate, 'sock' | 'n'>[] } {
     if (this.opts.cancelled?.()) throw new ExploreCancelled('cancelled');
     if (this.counted >= this.bounds.maxSchedules) throw new ExploreLimit(`the bounds allow more than ${this.bounds.maxSchedules.toLocaleString('en')} schedules (--max-schedules): the exploration stopped there; lower the bounds, or raise the limit`);
     const run = new ReleaseRun(this.image, this.boundOf(v, s), { history: false, stepBudget: this.opts.stepBudget });
@@ -237,7 +237,7 @@ export class Explorer {
       this.counted++;
     }
     this.opts.progress?.(this.stats);
-    return { tail, points };
+    return { tail, points, left };
   }
 
   /** The first run of a variant: its own tally and its choice points (the tasks the search is split into). */
@@ -248,13 +248,13 @@ export class Explorer {
 
   /** Every schedule extending `s` (fates at choice points after its last one), `s` included. */
   explore(v: Variant, s: Schedule): Tallies {
-    const { tail, points } = this.runOne(v, s, this.opts.prune !== false);
+    const { tail, points, left } = this.runOne(v, s, this.opts.prune !== false);
     let acc = tail;
     for (let i = points.length - 1; i >= 0; i--) {
       const p = points[i];
       const here: Tallies = new Map();
       mergeTallies(here, acc);
-      for (const f of fatesLeft(this.bounds, s)) mergeTallies(here, this.explore(v, { closes: s.closes, fates: [...s.fates, { sock: p.sock, n: p.n, ...f }] }));
+      for (const f of left) mergeTallies(here, this.explore(v, { closes: s.closes, fates: [...s.fates, { sock: p.sock, n: p.n, ...f }] }));
       this.remember(p, here, s);
       acc = here;
     }

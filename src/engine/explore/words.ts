@@ -2,7 +2,7 @@
 
 import { formatJiffies } from '../../scenario/time';
 import type { BoundScenario } from '../release/bind';
-import { scheduleWords, type Bounds } from './schedule';
+import { scheduleWords, signedTime, type Bounds } from './schedule';
 import type { Tally } from './search';
 
 /** A socket that never reached TCP_CLOSE (a listener listening is where it should be). */
@@ -15,7 +15,7 @@ export function boundsText(b: Bounds): string {
   if (b.duplicates) parts.push(`${b.duplicates} duplicate${b.duplicates === 1 ? '' : 's'}`);
   if (b.reorders) parts.push(`${b.reorders} reorder${b.reorders === 1 ? '' : 's'}`);
   if (b.delays.length) parts.push(`${b.delayed} delayed by ${b.delays.map(formatJiffies).join(' or ')}`);
-  if (b.closeTimes.length > 1) parts.push(`close() moved by ${b.closeTimes.filter((t) => t).map((t) => (t < 0 ? '-' : '+') + formatJiffies(Math.abs(t))).join(', ')}`);
+  if (b.closeTimes.length > 1) parts.push(`close() moved by ${b.closeTimes.filter((t) => t).map(signedTime).join(', ')}`);
   return parts.join(', ');
 }
 

@@ -455,18 +455,17 @@ export class ReleaseRun {
     }
     h.num(this.anon[0]);
     const mem = this.run.mem;
-    const k = this.image.kernel;
-    const base = k.addressOf('machine_wire');
-    const size = k.records.get('machine_seg')!.size;
-    const count = mem.s32(this.wireCountAt);
-    for (let w = wire; w < count; w++) h.bytes(mem.read(base + w * size + 8, Math.min(mem.u32(base + w * size + 4), SEG_BYTES)));
+    for (let w = wire, count = mem.s32(this.wireCountAt); w < count; w++) {
+      const at = this.wireData(w);
+      h.bytes(mem.read(at, Math.min(mem.u32(at - 4), SEG_BYTES)));
+    }
   }
 
   private digestSeg(h: StateHash, seg: number): void {
     const r = this.segs[seg];
     h.num(r.to);
     h.num(r.from);
-    const d = r.wire >= 0 ? this.datagramOf(seg) : r.datagram;
+    const d = this.datagramOf(seg);
     if (d) h.bytes(d);
   }
 
@@ -560,6 +559,11 @@ export class ReleaseRun {
   /** The address of sk->timer or sk->retransmit_timer. */
   timerAddress(sk: number, which: 'timer' | 'retransmit_timer'): number {
     return this.fieldAddr(sk, which);
+  }
+
+  /** The reason sk->timer or sk->retransmit_timer was armed for (sk->timeout, sk->ip_xmit_timeout), by name. */
+  timerReason(sk: number, which: 'timer' | 'retransmit_timer'): string {
+    return this.reasonName(this.field(sk, which === 'timer' ? 'timeout' : 'ip_xmit_timeout'));
   }
 
   /** A timer_list's expires. */
@@ -708,7 +712,7 @@ export class ReleaseRun {
       case 'timer': {
         const time = Math.max(item.time, this.jiffies) >>> 0;
         const sock = this.socks.find((x) => x.name === item.socket);
-        const reason = sock && item.which ? this.reasonName(this.field(sock.sk, item.which === 'timer' ? 'timeout' : 'ip_xmit_timeout')) : '';
+        const reason = sock && item.which ? this.timerReason(sock.sk, item.which) : '';
         H.push(this.firings, { time, socket: item.socket, which: item.which ?? '', reason });
         return this.chain('machine_tick', [time]);
       }
